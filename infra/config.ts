@@ -1,0 +1,129 @@
+/**
+ * Stack configuration (`Pulumi.<stage>.yaml`), validated once at start with a clear
+ * error per mistake. Pure: the Pulumi program feeds it `pulumi.Config` values and the
+ * local stack feeds it the same YAML file, so both run the same tenants.
+ */
+import { readFileSync } from "node:fs";
+import { parse as parseYaml } from "yaml";
+import { z } from "zod";
+import { TENANT_ID_PATTERN } from "../lambdas/shared/identifiers";
+
+export const PROJECT = "multi-tenant-assistant";
+
+/** Cognito usernames: what an operator types; also used in stack outputs. */
+export const USERNAME_PATTERN = /^[a-z0-9][a-z0-9._-]{1,62}$/;
+
+export const DEFAULT_MODEL_ID = "anthropic.claude-3-sonnet-20240229-v1:0";
+
+const TenantConfigSchema = z
+  .object({
+    id: z.string().regex(TENANT_ID_PATTERN, "tenant id must be 1–32 of [a-z0-9-], not starting or ending with '-'"),
+    displayName: z.string().min(1).max(100),
+    returnPolicyDays: z
+      .number({ error: "returnPolicyDays must be a number" })
+      .int("returnPolicyDays must be a whole number")
+      .min(0, "returnPolicyDays must be between 0 and 365")
+      .max(365, "returnPolicyDays must be between 0 and 365"),
+    users: z.array(z.string().regex(USERNAME_PATTERN, "username must be 2–63 of [a-z0-9._-]")).min(1),
+  })
+  .strict();
+export type TenantConfig = z.infer<typeof TenantConfigSchema>;
+
+const StackConfigSchema = z
+  .object({
+    tenants: z.array(TenantConfigSchema).min(1, "at least one tenant is required"),
+    modelId: z.string().min(1).default(DEFAULT_MODEL_ID),
+    logRetentionDays: z
+      .number()
+      .int()
+      .refine((d) => LOG_RETENTION_DAYS.includes(d), {
+        message: "logRetentionDays must be a CloudWatch retention value (1, 3, 5, 7, 14, 30, 60, 90, …)",
+      })
+      .default(14),
+    pointInTimeRecovery: z.boolean().default(false),
+    deletionProtection: z.boolean().default(false),
+    throttle: z
+      .object({
+        burstLimit: z.number().int().min(1).max(10000),
+        rateLimit: z.number().min(1).max(10000),
+      })
+      .strict()
+      .default({ burstLimit: 100, rateLimit: 50 }),
+    logLevel: z.enum(["DEBUG", "INFO", "WARN", "ERROR"]).default("INFO"),
+  })
+  .strict()
+  .superRefine((config, ctx) => {
+    const seenTenants = new Set<string>();
+    const seenUsers = new Set<string>();
+    config.tenants.forEach((tenant, i) => {
+      if (seenTenants.has(tenant.id)) {
+        ctx.addIssue({ code: "custom", path: ["tenants", i, "id"], message: `duplicate tenant "${tenant.id}"` });
+      }
+      seenTenants.add(tenant.id);
+      tenant.users.forEach((user, j) => {
+        if (seenUsers.has(user)) {
+          ctx.addIssue({ code: "custom", path: ["tenants", i, "users", j], message: `duplicate user "${user}"` });
+        }
+        seenUsers.add(user);
+      });
+    });
+  });
+export type StackConfig = z.infer<typeof StackConfigSchema>;
+
+export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
+
+/** A configuration mistake, with the config key path it concerns. */
+export class ConfigError extends Error {
+  readonly code = "invalid_config";
+  constructor(readonly problems: readonly string[]) {
+    super(`invalid stack configuration:\n  - ${problems.join("\n  - ")}`);
+    this.name = "ConfigError";
+  }
+}
+
+/**
+ * Validate the project's config values (keys without the `multi-tenant-assistant:` prefix).
+ * Unknown keys are errors: a typo must not silently fall back to a default.
+ */
+export function parseStackConfig(values: Record<string, unknown>): StackConfig {
+  const parsed = StackConfigSchema.safeParse(values);
+  if (parsed.success) return parsed.data;
+  throw new ConfigError(
+    parsed.error.issues.map((issue) => {
+      const path = issue.path.length > 0 ? issue.path.join(".") : "(root)";
+      if (issue.code === "unrecognized_keys") return `${path}: unknown key(s) ${issue.keys.join(", ")}`;
+      return `${path}: ${issue.message}`;
+    }),
+  );
+}
+
+/**
+ * Read `Pulumi.<stage>.yaml` the way Pulumi does: keys under `config:`; this project's
+ * keys carry the `multi-tenant-assistant:` namespace, others (e.g. `aws:region`) are returned apart.
+ */
+export function readStackConfigFile(path: string): { config: StackConfig; region?: string } {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    throw new ConfigError([`cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? "error"}`]);
+  }
+  let doc: unknown;
+  try {
+    doc = parseYaml(text);
+  } catch (error) {
+    throw new ConfigError([`${path} is not valid YAML: ${(error as Error).message.split("\n")[0]}`]);
+  }
+  const configBlock = (doc as { config?: unknown } | null)?.config;
+  if (typeof configBlock !== "object" || configBlock === null) {
+    throw new ConfigError([`${path} has no "config:" mapping`]);
+  }
+  const values: Record<string, unknown> = {};
+  let region: string | undefined;
+  for (const [key, value] of Object.entries(configBlock)) {
+    if (key === "aws:region") region = String(value);
+    else if (key.startsWith(`${PROJECT}:`)) values[key.slice(PROJECT.length + 1)] = value;
+    else if (!key.includes(":")) values[key] = value;
+  }
+  return { config: parseStackConfig(values), region };
+}

@@ -1,0 +1,36 @@
+/**
+ * Physical names of the stack's resources, from project and stage. Pure, so the
+ * Pulumi program, the local stack and the operator tools agree on every name.
+ */
+export interface StackNames {
+  prefix: string;
+  tenantsTable: string;
+  connectionsTable: string;
+  /** `…-orders-` : the per-tenant orders table is this prefix + tenantId. */
+  ordersTablePrefix: string;
+  ordersTable(tenantId: string): string;
+  functionName(fn: FunctionName): string;
+  tenantAccessRole: string;
+  connectionsUserIndex: string;
+}
+
+export type FunctionName = "authorizer" | "chat" | "action-group";
+export const FUNCTION_NAMES: readonly FunctionName[] = ["authorizer", "chat", "action-group"];
+
+/** The WebSocket subprotocol the page offers next to its token. */
+export const APP_PROTOCOL = "mta.v1";
+
+export function stackNames(project: string, stage: string): StackNames {
+  const prefix = `${project}-${stage}`;
+  const ordersTablePrefix = `${prefix}-orders-`;
+  return {
+    prefix,
+    tenantsTable: `${prefix}-tenants`,
+    connectionsTable: `${prefix}-connections`,
+    ordersTablePrefix,
+    ordersTable: (tenantId) => `${ordersTablePrefix}${tenantId}`,
+    functionName: (fn) => `${prefix}-${fn}`,
+    tenantAccessRole: `${prefix}-tenant-access`,
+    connectionsUserIndex: "byUserId",
+  };
+}

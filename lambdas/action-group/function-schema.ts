@@ -1,0 +1,42 @@
+/**
+ * The action group's function schema: the one definition that the Pulumi agent
+ * (infra/agent.ts), the local Bedrock stand-in's planner and the resolver's tool
+ * registrations all read. No tool takes a tenantId or userId parameter (invariant 1):
+ * identity comes only from sessionAttributes.
+ */
+export const ACTION_GROUP_NAME = "tenant-orders";
+
+export interface ToolParameter {
+  type: "string" | "number" | "integer" | "boolean" | "array";
+  description: string;
+  required: boolean;
+}
+
+export interface ToolFunction {
+  name: "getReturnPolicy" | "listOrders" | "getOrder";
+  description: string;
+  parameters: Record<string, ToolParameter>;
+}
+
+export const TOOL_FUNCTIONS: readonly ToolFunction[] = [
+  {
+    name: "getReturnPolicy",
+    description: "Returns the return policy (number of days to return an item) of the signed-in user's company.",
+    parameters: {},
+  },
+  {
+    name: "listOrders",
+    description: "Lists the orders the signed-in user has placed, newest first.",
+    parameters: {},
+  },
+  {
+    name: "getOrder",
+    description: "Returns one order of the signed-in user by its order id, and whether it can still be returned.",
+    parameters: {
+      orderId: { type: "string", description: "The id of the order, as shown by listOrders.", required: true },
+    },
+  },
+] as const;
+
+export type ToolName = ToolFunction["name"];
+export const TOOL_NAMES: readonly ToolName[] = TOOL_FUNCTIONS.map((f) => f.name);

@@ -1,0 +1,107 @@
+/**
+ * The WebSocket protocol (design brief section 4): client messages are parsed with zod,
+ * server events are built by the functions below so their shape has one definition.
+ */
+import { z } from "zod";
+import { ANSWER_ID_PATTERN, ID_PIECE_PATTERN } from "./identifiers";
+
+export const PROMPT_MAX_CHARS = 4000;
+/** API Gateway refuses frames over 32 KB and messages over 128 KB; we refuse earlier. */
+export const MAX_MESSAGE_BYTES = 32 * 1024;
+
+export const AskMessage = z
+  .object({
+    action: z.literal("ask"),
+    answerId: z.string().regex(ANSWER_ID_PATTERN, "answerId must be <sub>.<id> with [A-Za-z0-9-]{1,48}"),
+    conversationId: z.string().regex(ID_PIECE_PATTERN, "conversationId must be [A-Za-z0-9-]{1,48}"),
+    prompt: z
+      .string()
+      .min(1, "prompt must not be empty")
+      .max(PROMPT_MAX_CHARS, `prompt must be at most ${PROMPT_MAX_CHARS} characters`),
+  })
+  .strict();
+export type AskMessage = z.infer<typeof AskMessage>;
+
+export const PingMessage = z.object({ action: z.literal("ping") }).strict();
+export type PingMessage = z.infer<typeof PingMessage>;
+
+export const ClientMessage = z.discriminatedUnion("action", [AskMessage, PingMessage]);
+export type ClientMessage = z.infer<typeof ClientMessage>;
+
+export const ERROR_CODES = [
+  "bad_request",
+  "forbidden",
+  "token_expired",
+  "throttled",
+  "agent_error",
+  "internal",
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export type ServerEvent =
+  | { type: "accepted"; answerId: string }
+  | { type: "status"; answerId: string; text: string }
+  | { type: "chunk"; answerId: string; text: string }
+  | { type: "done"; answerId: string }
+  | { type: "error"; answerId?: string; code: ErrorCode; message: string }
+  | { type: "pong" };
+
+export const ServerEventSchema: z.ZodType<ServerEvent> = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("accepted"), answerId: z.string() }),
+  z.object({ type: z.literal("status"), answerId: z.string(), text: z.string() }),
+  z.object({ type: z.literal("chunk"), answerId: z.string(), text: z.string() }),
+  z.object({ type: z.literal("done"), answerId: z.string() }),
+  z.object({
+    type: z.literal("error"),
+    answerId: z.string().optional(),
+    code: z.enum(ERROR_CODES),
+    message: z.string(),
+  }),
+  z.object({ type: z.literal("pong") }),
+]);
+
+export const accepted = (answerId: string): ServerEvent => ({ type: "accepted", answerId });
+export const status = (answerId: string, text: string): ServerEvent => ({ type: "status", answerId, text });
+export const chunk = (answerId: string, text: string): ServerEvent => ({ type: "chunk", answerId, text });
+export const done = (answerId: string): ServerEvent => ({ type: "done", answerId });
+export const pong = (): ServerEvent => ({ type: "pong" });
+export const errorEvent = (code: ErrorCode, message: string, answerId?: string): ServerEvent =>
+  answerId === undefined ? { type: "error", code, message } : { type: "error", answerId, code, message };
+
+export type ParseResult =
+  | { ok: true; message: ClientMessage }
+  | { ok: false; message: string; answerId?: string };
+
+/**
+ * Parse one text frame. Never throws: bad input yields a specific, client-safe message
+ * (and the answerId when one can be read, so the client can pair the error with its question).
+ */
+export function parseClientMessage(body: string | null | undefined): ParseResult {
+  if (body === null || body === undefined || body.length === 0) return { ok: false, message: "empty message" };
+  if (Buffer.byteLength(body, "utf8") > MAX_MESSAGE_BYTES) {
+    return { ok: false, message: `message exceeds ${MAX_MESSAGE_BYTES} bytes` };
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(body);
+  } catch {
+    return { ok: false, message: "message is not valid JSON" };
+  }
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
+    return { ok: false, message: "message must be a JSON object" };
+  }
+  const candidate = raw as Record<string, unknown>;
+  const answerId =
+    typeof candidate.answerId === "string" && ANSWER_ID_PATTERN.test(candidate.answerId)
+      ? candidate.answerId
+      : undefined;
+  const parsed = ClientMessage.safeParse(raw);
+  if (parsed.success) return { ok: true, message: parsed.data };
+  const issue = parsed.error.issues[0];
+  const where = issue.path.length > 0 ? `${issue.path.join(".")}: ` : "";
+  const text =
+    issue.code === "invalid_union" && issue.path[0] === "action"
+      ? `unknown action ${JSON.stringify(String(candidate.action)).slice(0, 40)}`
+      : `${where}${issue.message}`;
+  return answerId === undefined ? { ok: false, message: text } : { ok: false, message: text, answerId };
+}

@@ -1,0 +1,86 @@
+/**
+ * The stack outputs contract (design brief section 5): one JSON shape for an AWS stack
+ * (`pulumi stack output --json --show-secrets`) and the local stack
+ * (`.local/stack-outputs.json`). Every tool that targets "a stack" loads it here.
+ */
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { z } from "zod";
+
+export const DEFAULT_OUTPUTS_FILE = ".local/stack-outputs.json";
+
+export const StackOutputs = z.object({
+  region: z.string().min(1),
+  webSocketUrl: z.string().regex(/^wss?:\/\//, "webSocketUrl must be a ws:// or wss:// URL"),
+  webSocketProtocol: z.string().min(1),
+  userPoolId: z.string().min(1),
+  userPoolClientId: z.string().min(1),
+  tenantsTableName: z.string().min(1),
+  ordersTableNames: z.record(z.string(), z.string()),
+  connectionsTableName: z.string().min(1),
+  agentId: z.string().min(1),
+  agentAliasId: z.string().min(1),
+  users: z.record(z.string(), z.string()),
+  initialPasswords: z.record(z.string(), z.string()),
+  /** Local stack only. */
+  webUrl: z.string().optional(),
+  endpoints: z
+    .object({
+      cognito: z.string(),
+      dynamodb: z.string(),
+      sts: z.string(),
+      lambda: z.string(),
+      bedrockAgentRuntime: z.string(),
+      apiGatewayManagement: z.string(),
+      /** Local-only test controls (agent mode, action-group variant). */
+      control: z.string().optional(),
+    })
+    .optional(),
+  /** Local stack only: operator credentials accepted by the local IAM gate. */
+  adminCredentials: z.object({ accessKeyId: z.string(), secretAccessKey: z.string() }).optional(),
+});
+export type StackOutputs = z.infer<typeof StackOutputs>;
+
+export class StackOutputsError extends Error {
+  readonly code = "invalid_stack_outputs";
+  constructor(message: string) {
+    super(message);
+    this.name = "StackOutputsError";
+  }
+}
+
+/** `--outputs FILE`, else `STACK_OUTPUTS`, else the local stack's file. */
+export function resolveOutputsPath(explicit?: string, env: NodeJS.ProcessEnv = process.env): string {
+  return resolve(explicit ?? env.STACK_OUTPUTS ?? DEFAULT_OUTPUTS_FILE);
+}
+
+export function loadStackOutputs(path: string): StackOutputs {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch {
+    throw new StackOutputsError(
+      `cannot read stack outputs at ${path}: start the local stack (npm start) or pass --outputs FILE`,
+    );
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    throw new StackOutputsError(`${path} is not valid JSON`);
+  }
+  const parsed = StackOutputs.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new StackOutputsError(`${path}: ${issue.path.join(".") || "(root)"}: ${issue.message}`);
+  }
+  return parsed.data;
+}
+
+/** Endpoint overrides for AWS SDK clients: the local stack's, or none for AWS. */
+export function clientEndpoint(
+  outputs: StackOutputs,
+  service: keyof NonNullable<StackOutputs["endpoints"]>,
+): string | undefined {
+  return outputs.endpoints?.[service];
+}
