@@ -1,0 +1,114 @@
+/**
+ * The Bedrock agent: its service role (invoke the configured model only), the action
+ * group backed by the action-group function, the permission that lets only this agent
+ * invoke that function, and the alias the chat function calls.
+ *
+ * Streaming: the provider has no agent-level streaming setting; streaming of the final
+ * response is requested per call (InvokeAgent streamingConfigurations.streamFinalResponse)
+ * and allowed here by bedrock:InvokeModelWithResponseStream in agentRolePolicy.
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { createHash } from "node:crypto";
+import { ACTION_GROUP_NAME } from "../../lambdas/action-group/function-schema";
+import { actionGroupFunctions } from "../agent-function-schema";
+import { AGENT_INSTRUCTION } from "../agent-instruction";
+import { policyJson } from "../aws-context";
+import { agentRolePolicy, agentTrustPolicy, type AwsContext } from "../policies";
+
+export interface AssistantAgentArgs {
+  ctx: pulumi.Input<AwsContext>;
+  namePrefix: string;
+  modelId: string;
+  actionGroupFunction: aws.lambda.Function;
+  /** Idle conversation memory; Bedrock's default is 600 s. */
+  idleSessionTtlSeconds?: number;
+}
+
+/**
+ * An alias points at an immutable agent version made when the alias is created or
+ * updated. Hashing what defines the agent into the alias description updates the alias
+ * (and so cuts a new version) whenever the instruction, model or tools change.
+ */
+export function agentDefinitionHash(modelId: string): string {
+  return createHash("sha256")
+    .update(JSON.stringify({ modelId, instruction: AGENT_INSTRUCTION, tools: actionGroupFunctions() }))
+    .digest("hex")
+    .slice(0, 16);
+}
+
+export class AssistantAgent extends pulumi.ComponentResource {
+  readonly agent: aws.bedrock.AgentAgent;
+  readonly alias: aws.bedrock.AgentAgentAlias;
+  readonly role: aws.iam.Role;
+
+  constructor(name: string, args: AssistantAgentArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("mta:infra:AssistantAgent", name, {}, opts);
+
+    this.role = new aws.iam.Role(
+      "agent-role",
+      {
+        name: `${args.namePrefix}-agent`,
+        assumeRolePolicy: policyJson(args.ctx, (ctx) => agentTrustPolicy(ctx)),
+      },
+      { parent: this },
+    );
+    const rolePolicy = new aws.iam.RolePolicy(
+      "agent-policy",
+      { role: this.role.id, name: "model", policy: policyJson(args.ctx, (ctx) => agentRolePolicy(ctx, { modelId: args.modelId })) },
+      { parent: this },
+    );
+
+    this.agent = new aws.bedrock.AgentAgent(
+      "agent",
+      {
+        agentName: `${args.namePrefix}-assistant`,
+        agentResourceRoleArn: this.role.arn,
+        foundationModel: args.modelId,
+        instruction: AGENT_INSTRUCTION,
+        idleSessionTtlInSeconds: args.idleSessionTtlSeconds ?? 600,
+        prepareAgent: true,
+      },
+      { parent: this, dependsOn: [rolePolicy] },
+    );
+
+    const permission = new aws.lambda.Permission(
+      "agent-invokes-action-group",
+      {
+        action: "lambda:InvokeFunction",
+        function: args.actionGroupFunction.name,
+        principal: "bedrock.amazonaws.com",
+        sourceArn: this.agent.agentArn,
+        sourceAccount: pulumi.output(args.ctx).apply((ctx) => ctx.accountId),
+      },
+      { parent: this },
+    );
+
+    const actionGroup = new aws.bedrock.AgentAgentActionGroup(
+      "action-group",
+      {
+        actionGroupName: ACTION_GROUP_NAME,
+        agentId: this.agent.agentId,
+        agentVersion: "DRAFT",
+        actionGroupExecutor: { lambda: args.actionGroupFunction.arn },
+        functionSchema: { memberFunctions: { functions: actionGroupFunctions() } },
+        prepareAgent: true,
+        skipResourceInUseCheck: true,
+      },
+      { parent: this, dependsOn: [permission] },
+    );
+
+    this.alias = new aws.bedrock.AgentAgentAlias(
+      "alias",
+      {
+        agentAliasName: "live",
+        agentId: this.agent.agentId,
+        description: `definition ${agentDefinitionHash(args.modelId)}`,
+      },
+      // The alias snapshots the prepared DRAFT: it must include the action group.
+      { parent: this, dependsOn: [actionGroup] },
+    );
+
+    this.registerOutputs({ agentId: this.agent.agentId, agentAliasId: this.alias.agentAliasId });
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * One Lambda function deployed from its esbuild bundle (`npm run build`): the same file
+ * the local stack runs. Its own log group (retention from config), its role's inline
+ * policy from policies.ts, arm64 on Node 22.
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { dirname } from "node:path";
+import { bundlePath } from "../../scripts/build";
+import type { FunctionName } from "../naming";
+import { logGroupName } from "../policies";
+
+export const LAMBDA_RUNTIME = "nodejs22.x";
+export const LAMBDA_ARCHITECTURE = "arm64";
+
+export interface BundledFunctionArgs {
+  /** Which bundle under dist/lambdas/. */
+  bundle: FunctionName;
+  functionName: string;
+  role: aws.iam.Role;
+  /** The role's inline policy, as JSON text. */
+  policy: pulumi.Input<string>;
+  environment: pulumi.Input<Record<string, string>>;
+  logRetentionDays: number;
+  timeoutSeconds: number;
+  memoryMb: number;
+  /** Where bundles live; the default is scripts/build.ts's DIST_DIR. */
+  distDir?: string;
+}
+
+export class BundledFunction extends pulumi.ComponentResource {
+  readonly function: aws.lambda.Function;
+  readonly logGroup: aws.cloudwatch.LogGroup;
+
+  constructor(name: string, args: BundledFunctionArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("mta:infra:BundledFunction", name, {}, opts);
+
+    this.logGroup = new aws.cloudwatch.LogGroup(
+      `${name}-logs`,
+      { name: logGroupName(args.functionName), retentionInDays: args.logRetentionDays },
+      { parent: this },
+    );
+    const rolePolicy = new aws.iam.RolePolicy(
+      `${name}-policy`,
+      { role: args.role.id, name: "function", policy: args.policy },
+      { parent: this },
+    );
+    const bundleDir = dirname(args.distDir ? bundlePath(args.bundle, args.distDir) : bundlePath(args.bundle));
+
+    this.function = new aws.lambda.Function(
+      name,
+      {
+        name: args.functionName,
+        role: args.role.arn,
+        runtime: LAMBDA_RUNTIME,
+        architectures: [LAMBDA_ARCHITECTURE],
+        handler: "index.handler",
+        // index.js and its source map, exactly as built.
+        code: new pulumi.asset.FileArchive(bundleDir),
+        memorySize: args.memoryMb,
+        timeout: args.timeoutSeconds,
+        environment: { variables: args.environment },
+        // Powertools already writes JSON lines; "Text" keeps Lambda from wrapping them again.
+        loggingConfig: { logFormat: "Text", logGroup: this.logGroup.name },
+      },
+      // The log group and grants exist before the first invocation can log or call AWS.
+      { parent: this, dependsOn: [this.logGroup, rolePolicy] },
+    );
+    this.registerOutputs({ functionName: this.function.name, functionArn: this.function.arn });
+  }
+}

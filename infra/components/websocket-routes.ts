@@ -1,0 +1,123 @@
+/**
+ * Routes of the WebSocket API: the Lambda REQUEST authorizer on `$connect` only (API
+ * Gateway runs authorizers only there; later frames are bound to the authorized
+ * connection), every route proxied to the chat function, and the stage with throttling
+ * and token-free access logs.
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { accessLogFormat } from "../access-log-format";
+import type { StackConfig } from "../config";
+import type { WebSocketApi } from "./websocket-api";
+
+/** The browser offers [APP_PROTOCOL, <ID token>] as subprotocols: the only place a browser can put it. */
+export const AUTHORIZER_IDENTITY_SOURCES = ["route.request.header.Sec-WebSocket-Protocol"];
+
+export const ROUTE_KEYS = ["$connect", "$disconnect", "ask", "$default"] as const;
+
+export interface WebSocketRoutesArgs {
+  api: WebSocketApi;
+  namePrefix: string;
+  authorizerFunction: aws.lambda.Function;
+  chatFunction: aws.lambda.Function;
+  throttle: StackConfig["throttle"];
+  logRetentionDays: number;
+}
+
+export class WebSocketRoutes extends pulumi.ComponentResource {
+  readonly stage: aws.apigatewayv2.Stage;
+  readonly accessLogGroup: aws.cloudwatch.LogGroup;
+
+  constructor(name: string, args: WebSocketRoutesArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("mta:infra:WebSocketRoutes", name, {}, opts);
+    const { api } = args.api;
+    const stageName = args.api.stageName;
+
+    const authorizer = new aws.apigatewayv2.Authorizer(
+      "jwt-authorizer",
+      {
+        apiId: api.id,
+        name: `${args.namePrefix}-jwt`,
+        authorizerType: "REQUEST",
+        authorizerUri: args.authorizerFunction.invokeArn,
+        identitySources: AUTHORIZER_IDENTITY_SOURCES,
+      },
+      { parent: this },
+    );
+    new aws.lambda.Permission(
+      "apigateway-invokes-authorizer",
+      {
+        action: "lambda:InvokeFunction",
+        function: args.authorizerFunction.name,
+        principal: "apigateway.amazonaws.com",
+        sourceArn: pulumi.interpolate`${api.executionArn}/authorizers/${authorizer.id}`,
+      },
+      { parent: this },
+    );
+
+    const integration = new aws.apigatewayv2.Integration(
+      "chat",
+      {
+        apiId: api.id,
+        integrationType: "AWS_PROXY",
+        integrationMethod: "POST",
+        integrationUri: args.chatFunction.invokeArn,
+        contentHandlingStrategy: "CONVERT_TO_TEXT",
+      },
+      { parent: this },
+    );
+    new aws.lambda.Permission(
+      "apigateway-invokes-chat",
+      {
+        action: "lambda:InvokeFunction",
+        function: args.chatFunction.name,
+        principal: "apigateway.amazonaws.com",
+        sourceArn: pulumi.interpolate`${api.executionArn}/${stageName}/*`,
+      },
+      { parent: this },
+    );
+
+    const routes = ROUTE_KEYS.map(
+      (routeKey) =>
+        new aws.apigatewayv2.Route(
+          `route-${routeKey.replace("$", "")}`,
+          {
+            apiId: api.id,
+            routeKey,
+            target: pulumi.interpolate`integrations/${integration.id}`,
+            ...(routeKey === "$connect"
+              ? { authorizationType: "CUSTOM", authorizerId: authorizer.id }
+              : { authorizationType: "NONE" }),
+          },
+          { parent: this },
+        ),
+    );
+
+    this.accessLogGroup = new aws.cloudwatch.LogGroup(
+      "access-logs",
+      { name: pulumi.interpolate`/aws/apigateway/${api.name}/${stageName}`, retentionInDays: args.logRetentionDays },
+      { parent: this },
+    );
+
+    this.stage = new aws.apigatewayv2.Stage(
+      "stage",
+      {
+        apiId: api.id,
+        name: stageName,
+        autoDeploy: true,
+        defaultRouteSettings: {
+          throttlingBurstLimit: args.throttle.burstLimit,
+          throttlingRateLimit: args.throttle.rateLimit,
+          // Data tracing would log message bodies (prompts): never.
+          dataTraceEnabled: false,
+          detailedMetricsEnabled: true,
+        },
+        accessLogSettings: { destinationArn: this.accessLogGroup.arn, format: accessLogFormat() },
+      },
+      // The first automatic deployment must already contain every route.
+      { parent: this, dependsOn: routes },
+    );
+
+    this.registerOutputs({ stageName: this.stage.name });
+  }
+}

@@ -1,0 +1,163 @@
+/**
+ * The Pulumi program: validates the stack configuration, composes the components in
+ * dependency order and exports exactly the stack outputs of design brief section 5.
+ *
+ * Order (no cycles): API (for its id) → function roles → tenant-access role (trusts the
+ * chat role) → action-group function → agent (invokes it) → chat function (needs the
+ * agent alias) → authorizer function → routes and stage (point at both functions).
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { awsContext, policyJson } from "./aws-context";
+import { AssistantAgent } from "./components/agent";
+import { BundledFunction } from "./components/bundled-function";
+import { DataTables } from "./components/data";
+import { FunctionRoles } from "./components/function-roles";
+import { Identity } from "./components/identity";
+import { TenantIsolation } from "./components/isolation";
+import { WebSocketApi } from "./components/websocket-api";
+import { WebSocketRoutes } from "./components/websocket-routes";
+import {
+  actionGroupEnvironment,
+  authorizerEnvironment,
+  chatEnvironment,
+  managementEndpoint as stageManagementEndpoint,
+} from "./function-environment";
+import { APP_PROTOCOL, stackNames } from "./naming";
+import { actionGroupRolePolicy, authorizerRolePolicy, chatRolePolicy } from "./policies";
+import { loadStackConfig } from "./stack-config";
+
+const config = loadStackConfig(new pulumi.Config());
+const stage = pulumi.getStack();
+const names = stackNames(pulumi.getProject(), stage);
+const ctx = awsContext();
+const tenantIds = config.tenants.map((t) => t.id);
+
+const identity = new Identity("identity", {
+  namePrefix: names.prefix,
+  tenants: config.tenants,
+  deletionProtection: config.deletionProtection,
+});
+
+const data = new DataTables("data", {
+  names,
+  tenants: config.tenants,
+  pointInTimeRecovery: config.pointInTimeRecovery,
+  deletionProtection: config.deletionProtection,
+});
+
+const webSocket = new WebSocketApi("websocket", { namePrefix: names.prefix, stage });
+const apiId = webSocket.api.id;
+const managementEndpoint = pulumi
+  .all([apiId, ctx])
+  .apply(([id, c]) => stageManagementEndpoint(id, c.region, stage));
+
+const { roles } = new FunctionRoles("function-roles", { names });
+const isolation = new TenantIsolation("isolation", { ctx, names, chatRoleArn: roles.chat.arn });
+
+const actionGroupName = names.functionName("action-group");
+const actionGroupFunction = new BundledFunction("action-group", {
+  bundle: "action-group",
+  functionName: actionGroupName,
+  role: roles["action-group"],
+  policy: policyJson(pulumi.all([ctx, apiId]), ([c, id]) =>
+    actionGroupRolePolicy(c, { functionName: actionGroupName, connectionsTableName: names.connectionsTable, apiId: id, stage }),
+  ),
+  environment: pulumi.all([data.tenantsTable.name, data.connectionsTable.name, managementEndpoint]).apply(
+    ([tenantsTableName, connectionsTableName, endpoint]) => ({
+      ...actionGroupEnvironment({
+        tenantsTableName,
+        ordersTablePrefix: names.ordersTablePrefix,
+        connectionsTableName,
+        managementEndpoint: endpoint,
+        logLevel: config.logLevel,
+      }),
+    }),
+  ),
+  logRetentionDays: config.logRetentionDays,
+  timeoutSeconds: 30,
+  memoryMb: 512,
+});
+
+const agent = new AssistantAgent("agent", {
+  ctx,
+  namePrefix: names.prefix,
+  modelId: config.modelId,
+  actionGroupFunction: actionGroupFunction.function,
+});
+
+const chatName = names.functionName("chat");
+const chatFunction = new BundledFunction("chat", {
+  bundle: "chat",
+  functionName: chatName,
+  role: roles.chat,
+  policy: policyJson(
+    pulumi.all([ctx, apiId, isolation.role.arn, agent.agent.agentId, agent.alias.agentAliasId]),
+    ([c, id, tenantAccessRoleArn, agentId, agentAliasId]) =>
+      chatRolePolicy(c, {
+        functionName: chatName,
+        connectionsTableName: names.connectionsTable,
+        tenantAccessRoleArn,
+        agentId,
+        agentAliasId,
+        apiId: id,
+        stage,
+      }),
+  ),
+  environment: pulumi
+    .all([data.connectionsTable.name, isolation.role.arn, agent.agent.agentId, agent.alias.agentAliasId, managementEndpoint])
+    .apply(([connectionsTableName, tenantAccessRoleArn, agentId, agentAliasId, endpoint]) => ({
+      ...chatEnvironment({
+        connectionsTableName,
+        connectionsUserIndex: names.connectionsUserIndex,
+        tenantAccessRoleArn,
+        agentId,
+        agentAliasId,
+        managementEndpoint: endpoint,
+        appProtocol: APP_PROTOCOL,
+        logLevel: config.logLevel,
+      }),
+    })),
+  logRetentionDays: config.logRetentionDays,
+  // The async answer step streams a whole agent answer; the API's 29 s limit applies only to the ack.
+  timeoutSeconds: 300,
+  memoryMb: 512,
+});
+
+const authorizerName = names.functionName("authorizer");
+const authorizerFunction = new BundledFunction("authorizer", {
+  bundle: "authorizer",
+  functionName: authorizerName,
+  role: roles.authorizer,
+  policy: policyJson(ctx, (c) => authorizerRolePolicy(c, { functionName: authorizerName })),
+  environment: pulumi.all([identity.userPool.id, identity.userPoolClient.id]).apply(([userPoolId, userPoolClientId]) => ({
+    ...authorizerEnvironment({ userPoolId, userPoolClientId, tenantIds, appProtocol: APP_PROTOCOL, logLevel: config.logLevel }),
+  })),
+  logRetentionDays: config.logRetentionDays,
+  timeoutSeconds: 10,
+  memoryMb: 256,
+});
+
+new WebSocketRoutes("websocket-routes", {
+  api: webSocket,
+  namePrefix: names.prefix,
+  authorizerFunction: authorizerFunction.function,
+  chatFunction: chatFunction.function,
+  throttle: config.throttle,
+  logRetentionDays: config.logRetentionDays,
+});
+
+// Stack outputs: design brief section 5 (scripts/stack-outputs.ts validates this shape).
+export const region = ctx.apply((c) => c.region);
+export const webSocketUrl = webSocket.url;
+export const webSocketProtocol = APP_PROTOCOL;
+export const userPoolId = identity.userPool.id;
+export const userPoolClientId = identity.userPoolClient.id;
+export const tenantsTableName = data.tenantsTable.name;
+export const ordersTableNames = pulumi.all(
+  Object.fromEntries(Object.entries(data.ordersTables).map(([tenantId, table]) => [tenantId, table.name])),
+);
+export const connectionsTableName = data.connectionsTable.name;
+export const agentId = agent.agent.agentId;
+export const agentAliasId = agent.alias.agentAliasId;
+export const users = identity.users;
+export const initialPasswords = pulumi.secret(identity.initialPasswords);

@@ -1,0 +1,225 @@
+/**
+ * Every IAM policy document of the stack, as pure functions (invariant 10). The Pulumi
+ * program attaches them to roles and the local stack's IAM gate evaluates the very
+ * same documents, so what is tested locally is what is deployed.
+ *
+ * Policy variables (`${aws:PrincipalTag/...}`) are LITERAL strings here: IAM resolves
+ * them per request from the session tags the chat function sets on AssumeRole.
+ */
+
+export interface PolicyStatement {
+  Sid?: string;
+  Effect: "Allow" | "Deny";
+  Action: string | string[];
+  Resource?: string | string[];
+  Principal?: { AWS?: string | string[]; Service?: string | string[] };
+  Condition?: Record<string, Record<string, string | string[]>>;
+}
+
+export interface PolicyDocument {
+  Version: "2012-10-17";
+  Statement: PolicyStatement[];
+}
+
+export interface AwsContext {
+  partition: string;
+  region: string;
+  accountId: string;
+}
+
+/** Session tag keys the chat function sets; the trust policy admits exactly these. */
+export const SESSION_TAG_KEYS = ["tenantId", "userId"] as const;
+
+const TENANT_TAG = "${aws:PrincipalTag/tenantId}";
+const USER_TAG = "${aws:PrincipalTag/userId}";
+
+/** Read-only, key-bound actions. Scan and every write are absent on purpose. */
+const TENANT_DATA_ACTIONS = ["dynamodb:GetItem", "dynamodb:Query"];
+
+function doc(...statements: PolicyStatement[]): PolicyDocument {
+  return { Version: "2012-10-17", Statement: statements };
+}
+
+export function tableArn(ctx: AwsContext, tableName: string): string {
+  return `arn:${ctx.partition}:dynamodb:${ctx.region}:${ctx.accountId}:table/${tableName}`;
+}
+
+export function functionArn(ctx: AwsContext, functionName: string): string {
+  return `arn:${ctx.partition}:lambda:${ctx.region}:${ctx.accountId}:function:${functionName}`;
+}
+
+export function logGroupName(functionName: string): string {
+  return `/aws/lambda/${functionName}`;
+}
+
+/** The function's own log group only (the group is created by Pulumi, not by Lambda). */
+function logsStatement(ctx: AwsContext, functionName: string): PolicyStatement {
+  const group = `arn:${ctx.partition}:logs:${ctx.region}:${ctx.accountId}:log-group:${logGroupName(functionName)}`;
+  return {
+    Sid: "OwnLogGroup",
+    Effect: "Allow",
+    Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+    Resource: [group, `${group}:*`],
+  };
+}
+
+/** `@connections` of ONE API stage: post/get/delete on this API's connections only. */
+export function connectionsManagementArn(ctx: AwsContext, apiId: string, stage: string): string {
+  return `arn:${ctx.partition}:execute-api:${ctx.region}:${ctx.accountId}:${apiId}/${stage}/*/@connections/*`;
+}
+
+function manageConnectionsStatement(ctx: AwsContext, apiId: string, stage: string): PolicyStatement {
+  return {
+    Sid: "PostToOwnApiConnections",
+    Effect: "Allow",
+    Action: "execute-api:ManageConnections",
+    Resource: connectionsManagementArn(ctx, apiId, stage),
+  };
+}
+
+/**
+ * The tenant-access role (invariant 3): read-only, bound by session tags to the caller's
+ * tenant row and to the caller's own partition of their tenant's orders table.
+ * `ForAllValues` is vacuously true when LeadingKeys is absent, hence the Null guards.
+ */
+export function tenantAccessPolicy(
+  ctx: AwsContext,
+  t: { tenantsTableName: string; ordersTablePrefix: string },
+): PolicyDocument {
+  return doc(
+    {
+      Sid: "OwnTenantRow",
+      Effect: "Allow",
+      Action: TENANT_DATA_ACTIONS,
+      Resource: tableArn(ctx, t.tenantsTableName),
+      Condition: {
+        "ForAllValues:StringEquals": { "dynamodb:LeadingKeys": [TENANT_TAG] },
+        Null: { "aws:PrincipalTag/tenantId": "false", "dynamodb:LeadingKeys": "false" },
+      },
+    },
+    {
+      Sid: "OwnOrdersInOwnTenantTable",
+      Effect: "Allow",
+      Action: TENANT_DATA_ACTIONS,
+      Resource: tableArn(ctx, `${t.ordersTablePrefix}${TENANT_TAG}`),
+      Condition: {
+        "ForAllValues:StringEquals": { "dynamodb:LeadingKeys": [USER_TAG] },
+        Null: {
+          "aws:PrincipalTag/tenantId": "false",
+          "aws:PrincipalTag/userId": "false",
+          "dynamodb:LeadingKeys": "false",
+        },
+      },
+    },
+  );
+}
+
+/** Only the chat function's role may assume it, and only with exactly the two tags. */
+export function tenantAccessTrustPolicy(chatRoleArn: string): PolicyDocument {
+  return doc({
+    Sid: "ChatFunctionWithSessionTags",
+    Effect: "Allow",
+    Principal: { AWS: chatRoleArn },
+    Action: ["sts:AssumeRole", "sts:TagSession"],
+    Condition: {
+      "ForAllValues:StringEquals": { "aws:TagKeys": [...SESSION_TAG_KEYS] },
+      Null: { "aws:RequestTag/tenantId": "false", "aws:RequestTag/userId": "false" },
+    },
+  });
+}
+
+export function lambdaTrustPolicy(): PolicyDocument {
+  return doc({ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" });
+}
+
+/** The authorizer verifies JWTs against the public JWKS: it needs nothing but logs. */
+export function authorizerRolePolicy(ctx: AwsContext, f: { functionName: string }): PolicyDocument {
+  return doc(logsStatement(ctx, f.functionName));
+}
+
+export function chatRolePolicy(
+  ctx: AwsContext,
+  f: {
+    functionName: string;
+    connectionsTableName: string;
+    tenantAccessRoleArn: string;
+    agentId: string;
+    agentAliasId: string;
+    apiId: string;
+    stage: string;
+  },
+): PolicyDocument {
+  const connections = tableArn(ctx, f.connectionsTableName);
+  return doc(
+    logsStatement(ctx, f.functionName),
+    {
+      Sid: "Connections",
+      Effect: "Allow",
+      Action: ["dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:DeleteItem", "dynamodb:Query"],
+      Resource: [connections, `${connections}/index/*`],
+    },
+    {
+      Sid: "MintTenantScopedCredentials",
+      Effect: "Allow",
+      Action: ["sts:AssumeRole", "sts:TagSession"],
+      Resource: f.tenantAccessRoleArn,
+    },
+    {
+      Sid: "InvokeOwnAgentAlias",
+      Effect: "Allow",
+      Action: "bedrock:InvokeAgent",
+      Resource: `arn:${ctx.partition}:bedrock:${ctx.region}:${ctx.accountId}:agent-alias/${f.agentId}/${f.agentAliasId}`,
+    },
+    {
+      Sid: "AsyncAnswerStep",
+      Effect: "Allow",
+      Action: "lambda:InvokeFunction",
+      Resource: functionArn(ctx, f.functionName),
+    },
+    manageConnectionsStatement(ctx, f.apiId, f.stage),
+  );
+}
+
+/**
+ * Invariant 4: NOTHING on the tenants or orders tables. Tenant data is read only with
+ * the scoped credentials that arrive in sessionAttributes.
+ */
+export function actionGroupRolePolicy(
+  ctx: AwsContext,
+  f: { functionName: string; connectionsTableName: string; apiId: string; stage: string },
+): PolicyDocument {
+  return doc(
+    logsStatement(ctx, f.functionName),
+    {
+      Sid: "CheckConnectionOwner",
+      Effect: "Allow",
+      Action: "dynamodb:GetItem",
+      Resource: tableArn(ctx, f.connectionsTableName),
+    },
+    manageConnectionsStatement(ctx, f.apiId, f.stage),
+  );
+}
+
+/** Confused-deputy guard: only Bedrock acting for this account. */
+export function agentTrustPolicy(ctx: AwsContext): PolicyDocument {
+  return doc({
+    Effect: "Allow",
+    Principal: { Service: "bedrock.amazonaws.com" },
+    Action: "sts:AssumeRole",
+    Condition: { StringEquals: { "aws:SourceAccount": ctx.accountId } },
+  });
+}
+
+export function foundationModelArn(ctx: AwsContext, modelId: string): string {
+  return `arn:${ctx.partition}:bedrock:${ctx.region}::foundation-model/${modelId}`;
+}
+
+/** The stream action lets the agent stream its final response (streamFinalResponse). */
+export function agentRolePolicy(ctx: AwsContext, a: { modelId: string }): PolicyDocument {
+  return doc({
+    Sid: "InvokeConfiguredModel",
+    Effect: "Allow",
+    Action: ["bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"],
+    Resource: foundationModelArn(ctx, a.modelId),
+  });
+}

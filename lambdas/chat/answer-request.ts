@@ -1,0 +1,52 @@
+/**
+ * The payload the `ask` route hands to the asynchronous answer step (a Lambda `Event`
+ * Invoke of this same function). Built only from the parsed message and the verified
+ * caller; validated again on arrival because the answer step trusts nothing it did not check.
+ */
+import { z } from "zod";
+import { ANSWER_ID_PATTERN, ID_PIECE_PATTERN, SUB_PATTERN, TENANT_ID_PATTERN, answerIdOwner } from "../shared/identifiers";
+import { PROMPT_MAX_CHARS, type AskMessage } from "../shared/protocol";
+import type { Caller } from "./caller";
+import { AnswerRequestError } from "./errors";
+
+export const AnswerRequest = z
+  .object({
+    kind: z.literal("answer"),
+    answerId: z.string().regex(ANSWER_ID_PATTERN),
+    conversationId: z.string().regex(ID_PIECE_PATTERN),
+    prompt: z.string().min(1).max(PROMPT_MAX_CHARS),
+    connectionId: z.string().min(1).max(128),
+    userId: z.string().regex(SUB_PATTERN),
+    tenantId: z.string().regex(TENANT_ID_PATTERN),
+  })
+  .strict();
+export type AnswerRequest = z.infer<typeof AnswerRequest>;
+
+export function answerRequest(message: AskMessage, caller: Caller, connectionId: string): AnswerRequest {
+  return {
+    kind: "answer",
+    answerId: message.answerId,
+    conversationId: message.conversationId,
+    prompt: message.prompt,
+    connectionId,
+    userId: caller.userId,
+    tenantId: caller.tenantId,
+  };
+}
+
+export function isAnswerRequestLike(event: unknown): boolean {
+  return typeof event === "object" && event !== null && (event as { kind?: unknown }).kind === "answer";
+}
+
+/** Parse and cross-check the payload; the error names fields, never their values. */
+export function parseAnswerRequest(event: unknown): AnswerRequest {
+  const parsed = AnswerRequest.safeParse(event);
+  if (!parsed.success) {
+    const fields = [...new Set(parsed.error.issues.map((issue) => issue.path.join(".") || "(root)"))];
+    throw new AnswerRequestError(`answer request: invalid ${fields.join(", ")}`);
+  }
+  if (answerIdOwner(parsed.data.answerId) !== parsed.data.userId) {
+    throw new AnswerRequestError("answer request: answerId does not belong to userId");
+  }
+  return parsed.data;
+}

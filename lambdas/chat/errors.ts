@@ -1,0 +1,16 @@
+/**
+ * Typed errors of the chat function. Messages never echo request data, tokens or
+ * credentials: they may reach a log line.
+ */
+
+/** The function is misconfigured: fails the invocation loudly instead of answering wrongly. */
+export class ChatConfigError extends Error {
+  override readonly name = "ChatConfigError";
+  readonly code = "bad_config";
+}
+
+/** The asynchronous answer-step payload is not one this function produced. */
+export class AnswerRequestError extends Error {
+  override readonly name = "AnswerRequestError";
+  readonly code = "bad_answer_request";
+}

@@ -1,0 +1,52 @@
+/**
+ * The parts of an API Gateway WebSocket event the chat function reads. Declared here
+ * (rather than taken from @types/aws-lambda) because the authorizer context on every route
+ * is exactly what the function trusts, and should be typed as untrusted `unknown` input.
+ */
+export interface WebSocketEvent {
+  requestContext: {
+    routeKey: string;
+    connectionId: string;
+    eventType?: string;
+    /** Set by API Gateway from the `$connect` authorizer's context, on every route. */
+    authorizer?: unknown;
+  };
+  headers?: Record<string, string | undefined> | null;
+  multiValueHeaders?: Record<string, string[] | undefined> | null;
+  body?: string | null;
+  isBase64Encoded?: boolean;
+}
+
+export interface WebSocketResult {
+  statusCode: number;
+  headers?: Record<string, string>;
+  body?: string;
+}
+
+export function isWebSocketEvent(event: unknown): event is WebSocketEvent {
+  if (typeof event !== "object" || event === null) return false;
+  const ctx = (event as { requestContext?: unknown }).requestContext;
+  if (typeof ctx !== "object" || ctx === null) return false;
+  const { routeKey, connectionId } = ctx as { routeKey?: unknown; connectionId?: unknown };
+  return typeof routeKey === "string" && typeof connectionId === "string" && connectionId.length > 0;
+}
+
+/** Header lookup is case-insensitive (API Gateway preserves the client's casing). */
+export function headerValues(event: WebSocketEvent, name: string): string[] {
+  const wanted = name.toLowerCase();
+  const values: string[] = [];
+  for (const [key, list] of Object.entries(event.multiValueHeaders ?? {})) {
+    if (key.toLowerCase() === wanted && Array.isArray(list)) values.push(...list.filter((v) => typeof v === "string"));
+  }
+  if (values.length > 0) return values;
+  for (const [key, value] of Object.entries(event.headers ?? {})) {
+    if (key.toLowerCase() === wanted && typeof value === "string") values.push(value);
+  }
+  return values;
+}
+
+/** The text frame, decoded when API Gateway delivered it base64-encoded. */
+export function frameText(event: WebSocketEvent): string | undefined {
+  if (typeof event.body !== "string") return undefined;
+  return event.isBase64Encoded ? Buffer.from(event.body, "base64").toString("utf8") : event.body;
+}

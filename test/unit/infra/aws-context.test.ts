@@ -1,0 +1,15 @@
+import { partitionOfArn } from "../../../infra/aws-context";
+
+describe("partitionOfArn", () => {
+  it.each([
+    ["arn:aws:iam::123456789012:user/x", "aws"],
+    ["arn:aws-cn:sts::123456789012:assumed-role/r/s", "aws-cn"],
+    ["arn:aws-us-gov:iam::123456789012:root", "aws-us-gov"],
+  ])("%s → %s", (arn, partition) => {
+    expect(partitionOfArn(arn)).toBe(partition);
+  });
+
+  it("rejects a non-ARN", () => {
+    expect(() => partitionOfArn("not-an-arn")).toThrow(/not an ARN/);
+  });
+});

@@ -1,0 +1,433 @@
+/**
+ * The whole Pulumi program under runtime mocks: every resource is recorded with its
+ * resolved inputs, then the wiring and the infrastructure invariants are asserted.
+ * No CLI, no provider plugins, no AWS, and no dist bundles are needed.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { StackOutputs } from "../../../scripts/stack-outputs";
+import { actionGroupFunctions } from "../../../infra/agent-function-schema";
+import { AGENT_INSTRUCTION } from "../../../infra/agent-instruction";
+import { actionGroupEnvironment, authorizerEnvironment, chatEnvironment } from "../../../infra/function-environment";
+import { APP_PROTOCOL, FUNCTION_NAMES, stackNames } from "../../../infra/naming";
+import {
+  actionGroupRolePolicy,
+  chatRolePolicy,
+  connectionsManagementArn,
+  tenantAccessPolicy,
+  type AwsContext,
+  type PolicyDocument,
+} from "../../../infra/policies";
+import {
+  installMocks,
+  MOCK_ACCOUNT,
+  MOCK_AGENT_ID,
+  MOCK_ALIAS_ID,
+  MOCK_API_ID,
+  MOCK_REGION,
+  outputValue,
+  settled,
+  type RecordedResource,
+} from "./pulumi-mocks";
+
+const PROJECT = "multi-tenant-assistant";
+const STAGE = "dev";
+const names = stackNames(PROJECT, STAGE);
+const ctx: AwsContext = { partition: "aws", region: MOCK_REGION, accountId: MOCK_ACCOUNT };
+const TENANTS = [
+  { id: "tenant1", displayName: "Tenant One", returnPolicyDays: 10, users: ["tenant1-user"] },
+  { id: "tenant2", displayName: "Tenant Two", returnPolicyDays: 20, users: ["tenant2-user", "tenant2-admin"] },
+];
+const MODEL_ID = "anthropic.claude-3-haiku-20240307-v1:0";
+
+let resources: RecordedResource[];
+let outputs: Record<string, unknown>;
+
+const ofType = (type: string) => resources.filter((r) => r.type === type);
+const one = (type: string, name: string) => {
+  const found = resources.filter((r) => r.type === type && r.name === name);
+  if (found.length !== 1) throw new Error(`expected one ${type} "${name}", found ${found.length}`);
+  return found[0];
+};
+const policyOf = (resource: RecordedResource, key = "policy"): PolicyDocument => JSON.parse(resource.inputs[key]);
+const fnArn = (fn: string) => `arn:aws:lambda:${MOCK_REGION}:${MOCK_ACCOUNT}:function:${fn}`;
+const invokeArnOf = (fn: string) =>
+  `arn:aws:apigateway:${MOCK_REGION}:lambda:path/2015-03-31/functions/${fnArn(fn)}/invocations`;
+
+beforeAll(async () => {
+  resources = await installMocks(PROJECT, STAGE);
+  pulumi.runtime.setAllConfig({
+    "aws:region": MOCK_REGION,
+    [`${PROJECT}:tenants`]: JSON.stringify(TENANTS),
+    [`${PROJECT}:modelId`]: MODEL_ID,
+    [`${PROJECT}:logRetentionDays`]: "30",
+    [`${PROJECT}:pointInTimeRecovery`]: "true",
+    [`${PROJECT}:deletionProtection`]: "true",
+    [`${PROJECT}:throttle`]: JSON.stringify({ burstLimit: 7, rateLimit: 3 }),
+    [`${PROJECT}:logLevel`]: "DEBUG",
+  });
+  const program: Record<string, unknown> = await import("../../../infra/index");
+  outputs = {};
+  for (const [key, value] of Object.entries(program)) outputs[key] = await outputValue(value as pulumi.Input<unknown>);
+  await settled(resources);
+}, 30_000);
+
+describe("stack outputs (design brief section 5)", () => {
+  it("exports exactly the contract keys, in the shape scripts/stack-outputs.ts loads", () => {
+    expect(Object.keys(outputs).sort()).toEqual(
+      [
+        "agentAliasId",
+        "agentId",
+        "connectionsTableName",
+        "initialPasswords",
+        "ordersTableNames",
+        "region",
+        "tenantsTableName",
+        "userPoolClientId",
+        "userPoolId",
+        "users",
+        "webSocketProtocol",
+        "webSocketUrl",
+      ].sort(),
+    );
+    const parsed = StackOutputs.parse(outputs);
+    expect(parsed).toMatchObject({
+      region: MOCK_REGION,
+      webSocketUrl: `wss://${MOCK_API_ID}.execute-api.${MOCK_REGION}.amazonaws.com/${STAGE}`,
+      webSocketProtocol: APP_PROTOCOL,
+      tenantsTableName: names.tenantsTable,
+      ordersTableNames: { tenant1: names.ordersTable("tenant1"), tenant2: names.ordersTable("tenant2") },
+      connectionsTableName: names.connectionsTable,
+      agentId: MOCK_AGENT_ID,
+      agentAliasId: MOCK_ALIAS_ID,
+      users: { "tenant1-user": "tenant1", "tenant2-user": "tenant2", "tenant2-admin": "tenant2" },
+    });
+    expect(Object.keys(parsed.initialPasswords).sort()).toEqual(["tenant1-user", "tenant2-admin", "tenant2-user"]);
+  });
+
+  it("marks the initial passwords secret", async () => {
+    const program = await import("../../../infra/index");
+    await expect(pulumi.isSecret(program.initialPasswords)).resolves.toBe(true);
+    await expect(pulumi.isSecret(program.userPoolId as pulumi.Output<string>)).resolves.toBe(false);
+  });
+});
+
+describe("identity (invariant 7)", () => {
+  it("has no self sign-up and an immutable custom:tenantId", () => {
+    const pool = one("aws:cognito/userPool:UserPool", "users");
+    expect(pool.inputs.adminCreateUserConfig.allowAdminCreateUserOnly).toBe(true);
+    const tenantAttribute = pool.inputs.schemas.find((s: { name: string }) => s.name === "tenantId");
+    expect(tenantAttribute).toMatchObject({ attributeDataType: "String", mutable: false });
+    expect(pool.inputs.passwordPolicy).toMatchObject({ minimumLength: 12, requireSymbols: true });
+    expect(pool.inputs.deletionProtection).toBe("ACTIVE");
+  });
+
+  it("lets the app client read but not write custom:tenantId, with no secret and no user-existence leaks", () => {
+    const client = one("aws:cognito/userPoolClient:UserPoolClient", "web");
+    expect(client.inputs.readAttributes).toContain("custom:tenantId");
+    expect(client.inputs.writeAttributes.length).toBeGreaterThan(0); // empty would mean "all"
+    expect(client.inputs.writeAttributes).not.toContain("custom:tenantId");
+    expect(client.inputs.generateSecret).toBe(false);
+    expect(client.inputs.preventUserExistenceErrors).toBe("ENABLED");
+    expect([...client.inputs.explicitAuthFlows].sort()).toEqual(
+      ["ALLOW_REFRESH_TOKEN_AUTH", "ALLOW_USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH"].sort(),
+    );
+  });
+
+  it("creates each configured user in its tenant, silently, with a generated temporary password", () => {
+    const users = ofType("aws:cognito/user:User");
+    expect(users.map((u) => [u.inputs.username, u.inputs.attributes.tenantId]).sort()).toEqual([
+      ["tenant1-user", "tenant1"],
+      ["tenant2-admin", "tenant2"],
+      ["tenant2-user", "tenant2"],
+    ]);
+    for (const user of users) {
+      expect(user.inputs.messageAction).toBe("SUPPRESS");
+      // Serialized as a secret: the password never appears in plain state or previews.
+      expect(user.inputs.temporaryPassword).toMatchObject({ value: `Mock-Passw0rd!password-${user.inputs.username}` });
+      expect(user.inputs.userPoolId).toBe("users-id");
+    }
+    for (const password of ofType("random:index/randomPassword:RandomPassword")) {
+      expect(password.inputs).toMatchObject({ minLower: 1, minUpper: 1, minNumeric: 1, minSpecial: 1 });
+      expect(password.inputs.length).toBeGreaterThanOrEqual(12);
+    }
+  });
+});
+
+describe("data", () => {
+  it("creates the tenants table and seeds one item per tenant", () => {
+    const tenants = one("aws:dynamodb/table:Table", "tenants");
+    expect(tenants.inputs).toMatchObject({
+      name: names.tenantsTable,
+      hashKey: "tenantId",
+      billingMode: "PAY_PER_REQUEST",
+      pointInTimeRecovery: { enabled: true },
+      deletionProtectionEnabled: true,
+    });
+    const items = ofType("aws:dynamodb/tableItem:TableItem").map((i) => ({ ...i.inputs, item: JSON.parse(i.inputs.item) }));
+    expect(items).toHaveLength(2);
+    expect(items.find((i) => i.item.tenantId.S === "tenant2")).toEqual({
+      tableName: names.tenantsTable,
+      hashKey: "tenantId",
+      item: {
+        tenantId: { S: "tenant2" },
+        displayName: { S: "Tenant Two" },
+        ordersTableName: { S: names.ordersTable("tenant2") },
+        returnPolicyDays: { N: "20" },
+      },
+    });
+  });
+
+  it("creates one orders table per tenant keyed by userId/orderId", () => {
+    for (const tenant of TENANTS) {
+      expect(one("aws:dynamodb/table:Table", `orders-${tenant.id}`).inputs).toMatchObject({
+        name: names.ordersTable(tenant.id),
+        hashKey: "userId",
+        rangeKey: "orderId",
+        billingMode: "PAY_PER_REQUEST",
+      });
+    }
+  });
+
+  it("creates the connections table with the byUserId index and a ttl attribute", () => {
+    const connections = one("aws:dynamodb/table:Table", "connections");
+    expect(connections.inputs).toMatchObject({
+      name: names.connectionsTable,
+      hashKey: "connectionId",
+      ttl: { attributeName: "ttl", enabled: true },
+    });
+    expect(connections.inputs.globalSecondaryIndexes).toEqual([
+      expect.objectContaining({ name: "byUserId", keySchemas: [{ attributeName: "userId", keyType: "HASH" }] }),
+    ]);
+  });
+});
+
+describe("isolation (invariants 3 and 4)", () => {
+  const chatRoleArn = `arn:aws:iam::${MOCK_ACCOUNT}:role/${names.functionName("chat")}-role`;
+
+  it("gives the tenant-access role exactly the tenantAccessPolicy: GetItem/Query, no Scan, no writes", () => {
+    const policy = policyOf(one("aws:iam/rolePolicy:RolePolicy", "tenant-access-policy"));
+    expect(policy).toEqual(
+      tenantAccessPolicy(ctx, { tenantsTableName: names.tenantsTable, ordersTablePrefix: names.ordersTablePrefix }),
+    );
+    const actions = policy.Statement.flatMap((s) => [s.Action].flat());
+    expect(actions.filter((a) => !["dynamodb:GetItem", "dynamodb:Query"].includes(a))).toEqual([]);
+    expect(JSON.stringify(policy)).toContain(`:table/${names.ordersTablePrefix}\${aws:PrincipalTag/tenantId}`);
+  });
+
+  it("lets only the chat role assume it, with TagSession and exactly the two tag keys", () => {
+    const role = one("aws:iam/role:Role", "tenant-access");
+    expect(role.inputs.name).toBe(names.tenantAccessRole);
+    expect(role.inputs.maxSessionDuration).toBe(3600);
+    const trust = policyOf(role, "assumeRolePolicy");
+    expect(trust.Statement).toHaveLength(1);
+    expect(trust.Statement[0].Principal).toEqual({ AWS: chatRoleArn });
+    expect(trust.Statement[0].Action).toEqual(expect.arrayContaining(["sts:AssumeRole", "sts:TagSession"]));
+    expect(trust.Statement[0].Condition?.["ForAllValues:StringEquals"]).toEqual({ "aws:TagKeys": ["tenantId", "userId"] });
+  });
+
+  it("gives the action-group role no access to tenant data", () => {
+    const policy = policyOf(one("aws:iam/rolePolicy:RolePolicy", "action-group-policy"));
+    expect(policy).toEqual(
+      actionGroupRolePolicy(ctx, {
+        functionName: names.functionName("action-group"),
+        connectionsTableName: names.connectionsTable,
+        apiId: MOCK_API_ID,
+        stage: STAGE,
+      }),
+    );
+    const text = JSON.stringify(policy);
+    expect(text).not.toContain(names.tenantsTable);
+    expect(text).not.toContain(names.ordersTablePrefix);
+    expect(text).not.toContain("sts:");
+  });
+
+  it("scopes the chat role's @connections grant to this API and stage, and its InvokeAgent to this alias", () => {
+    const policy = policyOf(one("aws:iam/rolePolicy:RolePolicy", "chat-policy"));
+    expect(policy).toEqual(
+      chatRolePolicy(ctx, {
+        functionName: names.functionName("chat"),
+        connectionsTableName: names.connectionsTable,
+        tenantAccessRoleArn: `arn:aws:iam::${MOCK_ACCOUNT}:role/${names.tenantAccessRole}`,
+        agentId: MOCK_AGENT_ID,
+        agentAliasId: MOCK_ALIAS_ID,
+        apiId: MOCK_API_ID,
+        stage: STAGE,
+      }),
+    );
+    const manage = policy.Statement.find((s) => s.Action === "execute-api:ManageConnections");
+    expect(manage?.Resource).toBe(connectionsManagementArn(ctx, MOCK_API_ID, STAGE));
+    expect(manage?.Resource).toBe(`arn:aws:execute-api:${MOCK_REGION}:${MOCK_ACCOUNT}:${MOCK_API_ID}/${STAGE}/*/@connections/*`);
+  });
+
+  it("gives every function its own role, trusted by Lambda only", () => {
+    for (const fn of FUNCTION_NAMES) {
+      const role = one("aws:iam/role:Role", `${fn}-role`);
+      expect(policyOf(role, "assumeRolePolicy").Statement).toEqual([
+        { Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" },
+      ]);
+    }
+  });
+});
+
+describe("functions", () => {
+  it.each(FUNCTION_NAMES)("deploys %s as arm64 nodejs22.x from its dist bundle with its own log group", async (fn) => {
+    const lambda = one("aws:lambda/function:Function", fn);
+    expect(lambda.inputs).toMatchObject({
+      name: names.functionName(fn),
+      runtime: "nodejs22.x",
+      architectures: ["arm64"],
+      handler: "index.handler",
+      role: `arn:aws:iam::${MOCK_ACCOUNT}:role/${names.functionName(fn)}-role`,
+    });
+    const code = lambda.inputs.code as pulumi.asset.FileArchive;
+    expect(code).toBeInstanceOf(pulumi.asset.FileArchive);
+    expect(await code.path).toMatch(new RegExp(`dist/lambdas/${fn}$`));
+    const logGroup = one("aws:cloudwatch/logGroup:LogGroup", `${fn}-logs`);
+    expect(logGroup.inputs).toEqual({ name: `/aws/lambda/${names.functionName(fn)}`, retentionInDays: 30 });
+    expect(lambda.inputs.loggingConfig.logGroup).toBe(`/aws/lambda/${names.functionName(fn)}`);
+  });
+
+  it("gives each function the environment of the pure builders", () => {
+    const env = (fn: string) => one("aws:lambda/function:Function", fn).inputs.environment.variables;
+    const endpoint = `https://${MOCK_API_ID}.execute-api.${MOCK_REGION}.amazonaws.com/${STAGE}`;
+    expect(env("authorizer")).toEqual(
+      authorizerEnvironment({
+        userPoolId: "users-id",
+        userPoolClientId: "web-id",
+        tenantIds: ["tenant1", "tenant2"],
+        appProtocol: APP_PROTOCOL,
+        logLevel: "DEBUG",
+      }),
+    );
+    expect(env("chat")).toEqual(
+      chatEnvironment({
+        connectionsTableName: names.connectionsTable,
+        connectionsUserIndex: "byUserId",
+        tenantAccessRoleArn: `arn:aws:iam::${MOCK_ACCOUNT}:role/${names.tenantAccessRole}`,
+        agentId: MOCK_AGENT_ID,
+        agentAliasId: MOCK_ALIAS_ID,
+        managementEndpoint: endpoint,
+        appProtocol: APP_PROTOCOL,
+        logLevel: "DEBUG",
+      }),
+    );
+    expect(env("action-group")).toEqual(
+      actionGroupEnvironment({
+        tenantsTableName: names.tenantsTable,
+        ordersTablePrefix: names.ordersTablePrefix,
+        connectionsTableName: names.connectionsTable,
+        managementEndpoint: endpoint,
+        logLevel: "DEBUG",
+      }),
+    );
+    // The authorizer verifies against the AWS issuer: no local override on AWS.
+    expect(env("authorizer")).not.toHaveProperty("JWKS_URI");
+  });
+});
+
+describe("agent", () => {
+  it("uses the configured model, the instruction module and a role limited to that model", () => {
+    const agent = one("aws:bedrock/agentAgent:AgentAgent", "agent");
+    expect(agent.inputs).toMatchObject({ foundationModel: MODEL_ID, instruction: AGENT_INSTRUCTION });
+    expect(agent.inputs.agentResourceRoleArn).toBe(`arn:aws:iam::${MOCK_ACCOUNT}:role/${names.prefix}-agent`);
+    const policy = policyOf(one("aws:iam/rolePolicy:RolePolicy", "agent-policy"));
+    expect(policy.Statement[0].Resource).toBe(`arn:aws:bedrock:${MOCK_REGION}::foundation-model/${MODEL_ID}`);
+    const trust = policyOf(one("aws:iam/role:Role", "agent-role"), "assumeRolePolicy");
+    expect(trust.Statement[0].Condition).toEqual({ StringEquals: { "aws:SourceAccount": MOCK_ACCOUNT } });
+  });
+
+  it("builds the action group from TOOL_FUNCTIONS and backs it with the action-group function", () => {
+    const group = one("aws:bedrock/agentAgentActionGroup:AgentAgentActionGroup", "action-group");
+    expect(group.inputs.agentId).toBe(MOCK_AGENT_ID);
+    expect(group.inputs.actionGroupExecutor).toEqual({ lambda: fnArn(names.functionName("action-group")) });
+    expect(group.inputs.functionSchema.memberFunctions.functions).toEqual(actionGroupFunctions());
+    const parameterNames = group.inputs.functionSchema.memberFunctions.functions.flatMap(
+      (f: { parameters?: { mapBlockKey: string }[] }) => (f.parameters ?? []).map((p) => p.mapBlockKey.toLowerCase()),
+    );
+    expect(parameterNames).not.toContain("tenantid");
+    expect(parameterNames).not.toContain("userid");
+  });
+
+  it("lets only this agent invoke the action-group function, and publishes an alias", () => {
+    const permission = one("aws:lambda/permission:Permission", "agent-invokes-action-group");
+    expect(permission.inputs).toMatchObject({
+      action: "lambda:InvokeFunction",
+      function: names.functionName("action-group"),
+      principal: "bedrock.amazonaws.com",
+      sourceArn: `arn:aws:bedrock:${MOCK_REGION}:${MOCK_ACCOUNT}:agent/${MOCK_AGENT_ID}`,
+      sourceAccount: MOCK_ACCOUNT,
+    });
+    expect(one("aws:bedrock/agentAgentAlias:AgentAgentAlias", "alias").inputs.agentId).toBe(MOCK_AGENT_ID);
+  });
+});
+
+describe("WebSocket API", () => {
+  it("is a WEBSOCKET API selecting routes by $request.body.action", () => {
+    expect(one("aws:apigatewayv2/api:Api", "api").inputs).toMatchObject({
+      protocolType: "WEBSOCKET",
+      routeSelectionExpression: "$request.body.action",
+    });
+  });
+
+  it("runs the REQUEST authorizer on $connect only, with the Sec-WebSocket-Protocol identity source", () => {
+    const authorizer = one("aws:apigatewayv2/authorizer:Authorizer", "jwt-authorizer");
+    expect(authorizer.inputs).toMatchObject({
+      apiId: MOCK_API_ID,
+      authorizerType: "REQUEST",
+      identitySources: ["route.request.header.Sec-WebSocket-Protocol"],
+      authorizerUri: invokeArnOf(names.functionName("authorizer")),
+    });
+    const routes = ofType("aws:apigatewayv2/route:Route");
+    expect(routes.map((r) => r.inputs.routeKey).sort()).toEqual(["$connect", "$default", "$disconnect", "ask"]);
+    for (const route of routes) {
+      expect(route.inputs.target).toBe("integrations/chat-id");
+      if (route.inputs.routeKey === "$connect") {
+        expect(route.inputs).toMatchObject({ authorizationType: "CUSTOM", authorizerId: authorizer.id });
+      } else {
+        expect(route.inputs.authorizationType).toBe("NONE");
+        expect(route.inputs.authorizerId).toBeUndefined();
+      }
+    }
+  });
+
+  it("proxies to the chat function and lets API Gateway invoke exactly the two functions", () => {
+    expect(one("aws:apigatewayv2/integration:Integration", "chat").inputs).toMatchObject({
+      integrationType: "AWS_PROXY",
+      integrationUri: invokeArnOf(names.functionName("chat")),
+    });
+    const execution = `arn:aws:execute-api:${MOCK_REGION}:${MOCK_ACCOUNT}:${MOCK_API_ID}`;
+    expect(one("aws:lambda/permission:Permission", "apigateway-invokes-chat").inputs).toMatchObject({
+      function: names.functionName("chat"),
+      principal: "apigateway.amazonaws.com",
+      sourceArn: `${execution}/${STAGE}/*`,
+    });
+    expect(one("aws:lambda/permission:Permission", "apigateway-invokes-authorizer").inputs).toMatchObject({
+      function: names.functionName("authorizer"),
+      principal: "apigateway.amazonaws.com",
+      sourceArn: `${execution}/authorizers/jwt-authorizer-id`,
+    });
+  });
+
+  it("deploys a stage named after the Pulumi stack with throttling from config and no data tracing", () => {
+    const stage = one("aws:apigatewayv2/stage:Stage", "stage");
+    expect(stage.inputs).toMatchObject({
+      apiId: MOCK_API_ID,
+      name: STAGE,
+      autoDeploy: true,
+      defaultRouteSettings: { throttlingBurstLimit: 7, throttlingRateLimit: 3, dataTraceEnabled: false },
+    });
+  });
+
+  it("writes access logs without query strings or header values (the ID token travels in a header)", () => {
+    const stage = one("aws:apigatewayv2/stage:Stage", "stage");
+    const logGroup = one("aws:cloudwatch/logGroup:LogGroup", "access-logs");
+    expect(stage.inputs.accessLogSettings.destinationArn).toBe(logGroup.state.arn);
+    expect(logGroup.inputs.retentionInDays).toBe(30);
+    const format: string = stage.inputs.accessLogSettings.format;
+    const fields = JSON.parse(format);
+    for (const key of ["requestId", "routeKey", "status", "connectionId", "eventType", "integrationError"]) {
+      expect(fields).toHaveProperty(key);
+    }
+    expect(format).not.toMatch(/querystring|header|\$input|\$request|identity\.|body/i);
+  });
+});

@@ -1,0 +1,338 @@
+/**
+ * The policy documents, evaluated (not just read) with @cloud-copilot/iam-simulate as a
+ * matrix of allowed and denied requests. Each denial has an allowed twin, so a policy
+ * that denies everything fails too.
+ */
+import { runSimulation, type RunSimulationResults } from "@cloud-copilot/iam-simulate";
+import {
+  actionGroupRolePolicy,
+  agentRolePolicy,
+  agentTrustPolicy,
+  authorizerRolePolicy,
+  chatRolePolicy,
+  connectionsManagementArn,
+  lambdaTrustPolicy,
+  tenantAccessPolicy,
+  tenantAccessTrustPolicy,
+  type AwsContext,
+  type PolicyDocument,
+} from "../../../infra/policies";
+import { stackNames } from "../../../infra/naming";
+
+const ctx: AwsContext = { partition: "aws", region: "us-east-1", accountId: "123456789012" };
+const names = stackNames("multi-tenant-assistant", "test");
+const arn = (table: string) => `arn:aws:dynamodb:us-east-1:123456789012:table/${table}`;
+
+const TENANT_ACCESS_ROLE_ARN = `arn:aws:iam::123456789012:role/${names.tenantAccessRole}`;
+const CHAT_ROLE_ARN = "arn:aws:iam::123456789012:role/chat-role";
+const CHAT_SESSION = "arn:aws:sts::123456789012:assumed-role/chat-role/chat-fn";
+const ACTION_GROUP_SESSION = "arn:aws:sts::123456789012:assumed-role/action-group-role/ag-fn";
+const USER_A = "11111111-1111-4111-8111-111111111111";
+const USER_B = "22222222-2222-4222-8222-222222222222";
+const TENANT_SESSION = `arn:aws:sts::123456789012:assumed-role/${names.tenantAccessRole}/user-${USER_A}`;
+
+const tenantPolicy = tenantAccessPolicy(ctx, {
+  tenantsTableName: names.tenantsTable,
+  ordersTablePrefix: names.ordersTablePrefix,
+});
+const chatPolicy = chatRolePolicy(ctx, {
+  functionName: names.functionName("chat"),
+  connectionsTableName: names.connectionsTable,
+  tenantAccessRoleArn: TENANT_ACCESS_ROLE_ARN,
+  agentId: "AGENT12345",
+  agentAliasId: "ALIAS12345",
+  apiId: "abc123",
+  stage: "test",
+});
+const actionGroupPolicy = actionGroupRolePolicy(ctx, {
+  functionName: names.functionName("action-group"),
+  connectionsTableName: names.connectionsTable,
+  apiId: "abc123",
+  stage: "test",
+});
+
+interface Request {
+  principal: string;
+  action: string;
+  resource: string;
+  context?: Record<string, string | string[]>;
+}
+
+async function simulate(
+  policy: PolicyDocument,
+  req: Request,
+  resourcePolicy?: PolicyDocument,
+): Promise<"Allowed" | "ImplicitlyDenied" | "ExplicitlyDenied"> {
+  const result: RunSimulationResults = await runSimulation(
+    {
+      request: {
+        principal: req.principal,
+        action: req.action,
+        resource: { resource: req.resource, accountId: ctx.accountId },
+        contextVariables: req.context ?? {},
+      },
+      identityPolicies: [{ name: "under-test", policy }],
+      serviceControlPolicies: [],
+      resourceControlPolicies: [],
+      ...(resourcePolicy ? { resourcePolicy } : {}),
+    },
+    {},
+  );
+  if (result.resultType === "error") throw new Error(`simulation error: ${JSON.stringify(result.errors)}`);
+  return result.overallResult as "Allowed" | "ImplicitlyDenied" | "ExplicitlyDenied";
+}
+
+/** A tenant-access session of USER_A in tenant1, with explicit session tags. */
+function asUserA(action: string, table: string, leadingKeys?: string[], tags = { tenantId: "tenant1", userId: USER_A }) {
+  const context: Record<string, string | string[]> = {};
+  if (tags.tenantId !== undefined) context["aws:PrincipalTag/tenantId"] = tags.tenantId;
+  if (tags.userId !== undefined) context["aws:PrincipalTag/userId"] = tags.userId;
+  if (leadingKeys) context["dynamodb:LeadingKeys"] = leadingKeys;
+  return simulate(tenantPolicy, { principal: TENANT_SESSION, action, resource: arn(table), context });
+}
+
+describe("tenantAccessPolicy (invariant 3) evaluated with iam-simulate", () => {
+  const tenants = names.tenantsTable;
+  const ownOrders = names.ordersTable("tenant1");
+  const otherOrders = names.ordersTable("tenant2");
+
+  it.each([
+    ["GetItem own tenant row", "dynamodb:GetItem", tenants, ["tenant1"]],
+    ["Query own tenant row", "dynamodb:Query", tenants, ["tenant1"]],
+    ["GetItem own orders", "dynamodb:GetItem", ownOrders, [USER_A]],
+    ["Query own orders", "dynamodb:Query", ownOrders, [USER_A]],
+  ])("allows %s", async (_label, action, table, keys) => {
+    await expect(asUserA(action, table, keys)).resolves.toBe("Allowed");
+  });
+
+  it.each([
+    ["another tenant's orders table, own user key", "dynamodb:Query", otherOrders, [USER_A]],
+    ["another tenant's orders table, GetItem", "dynamodb:GetItem", otherOrders, [USER_A]],
+    ["another tenant's row in the tenants table", "dynamodb:GetItem", tenants, ["tenant2"]],
+    ["another user's key in own orders table", "dynamodb:Query", ownOrders, [USER_B]],
+    ["LeadingKeys of two users", "dynamodb:GetItem", ownOrders, [USER_A, USER_B]],
+    ["LeadingKeys of two tenants", "dynamodb:GetItem", tenants, ["tenant1", "tenant2"]],
+    ["the tenant id as orders key (cross-statement confusion)", "dynamodb:Query", ownOrders, ["tenant1"]],
+    ["Scan of own orders table", "dynamodb:Scan", ownOrders, undefined],
+    ["Scan of the tenants table", "dynamodb:Scan", tenants, undefined],
+    ["PutItem own orders", "dynamodb:PutItem", ownOrders, [USER_A]],
+    ["UpdateItem own orders", "dynamodb:UpdateItem", ownOrders, [USER_A]],
+    ["DeleteItem own orders", "dynamodb:DeleteItem", ownOrders, [USER_A]],
+    ["PutItem own tenant row", "dynamodb:PutItem", tenants, ["tenant1"]],
+    ["BatchGetItem own orders", "dynamodb:BatchGetItem", ownOrders, [USER_A]],
+    ["GetItem without LeadingKeys (orders)", "dynamodb:GetItem", ownOrders, undefined],
+    ["Query without LeadingKeys (tenants)", "dynamodb:Query", tenants, undefined],
+    ["the connections table", "dynamodb:GetItem", names.connectionsTable, [USER_A]],
+  ])("denies %s", async (_label, action, table, keys) => {
+    await expect(asUserA(action, table, keys as string[] | undefined)).resolves.not.toBe("Allowed");
+  });
+
+  it("denies when the tenantId principal tag is missing", async () => {
+    await expect(
+      asUserA("dynamodb:GetItem", names.tenantsTable, ["tenant1"], { tenantId: undefined as unknown as string, userId: USER_A }),
+    ).resolves.not.toBe("Allowed");
+    // The orders ARN cannot resolve without the tag either.
+    await expect(
+      asUserA("dynamodb:Query", ownOrders, [USER_A], { tenantId: undefined as unknown as string, userId: USER_A }),
+    ).resolves.not.toBe("Allowed");
+  });
+
+  it("denies when the userId principal tag is missing", async () => {
+    await expect(
+      asUserA("dynamodb:Query", ownOrders, [USER_A], { tenantId: "tenant1", userId: undefined as unknown as string }),
+    ).resolves.not.toBe("Allowed");
+  });
+
+  it("follows the session tags, not the table name: tenant2's session reads tenant2 only", async () => {
+    const tags = { tenantId: "tenant2", userId: USER_B };
+    await expect(asUserA("dynamodb:Query", otherOrders, [USER_B], tags)).resolves.toBe("Allowed");
+    await expect(asUserA("dynamodb:Query", ownOrders, [USER_B], tags)).resolves.not.toBe("Allowed");
+  });
+
+  it("keeps the policy variables literal and has no Scan or write action anywhere", () => {
+    const text = JSON.stringify(tenantPolicy);
+    expect(text).toContain("${aws:PrincipalTag/tenantId}");
+    expect(text).toContain("${aws:PrincipalTag/userId}");
+    const actions = tenantPolicy.Statement.flatMap((s) => [s.Action].flat());
+    expect(new Set(actions)).toEqual(new Set(["dynamodb:GetItem", "dynamodb:Query"]));
+    for (const statement of tenantPolicy.Statement) {
+      expect(statement.Effect).toBe("Allow");
+      expect(statement.Resource).not.toMatch(/\*/);
+      expect(statement.Condition?.["ForAllValues:StringEquals"]?.["dynamodb:LeadingKeys"]).toBeDefined();
+      expect(statement.Condition?.Null?.["dynamodb:LeadingKeys"]).toBe("false");
+      expect(statement.Condition?.Null?.["aws:PrincipalTag/tenantId"]).toBe("false");
+      expect(JSON.stringify(statement.Condition)).not.toMatch(/StringLike/);
+    }
+  });
+});
+
+describe("actionGroupRolePolicy (invariant 4)", () => {
+  const asActionGroup = (action: string, resource: string, keys: string[]) =>
+    simulate(actionGroupPolicy, {
+      principal: ACTION_GROUP_SESSION,
+      action,
+      resource,
+      context: { "dynamodb:LeadingKeys": keys },
+    });
+
+  it("may GetItem the connections table (to check a connection's owner)", async () => {
+    await expect(asActionGroup("dynamodb:GetItem", arn(names.connectionsTable), ["conn-1"])).resolves.toBe("Allowed");
+  });
+
+  it.each([
+    ["GetItem tenants", "dynamodb:GetItem", names.tenantsTable, ["tenant1"]],
+    ["Query tenants", "dynamodb:Query", names.tenantsTable, ["tenant1"]],
+    ["Scan tenants", "dynamodb:Scan", names.tenantsTable, []],
+    ["GetItem orders", "dynamodb:GetItem", names.ordersTable("tenant1"), [USER_A]],
+    ["Query orders", "dynamodb:Query", names.ordersTable("tenant1"), [USER_A]],
+    ["Query other tenant orders", "dynamodb:Query", names.ordersTable("tenant2"), [USER_B]],
+    ["PutItem connections", "dynamodb:PutItem", names.connectionsTable, ["conn-1"]],
+  ])("is denied %s", async (_label, action, table, keys) => {
+    await expect(asActionGroup(action, arn(table), keys)).resolves.not.toBe("Allowed");
+  });
+
+  it("posts to connections of its own API stage only", async () => {
+    const own = "arn:aws:execute-api:us-east-1:123456789012:abc123/test/POST/@connections/conn-1";
+    const otherApi = "arn:aws:execute-api:us-east-1:123456789012:zzz999/test/POST/@connections/conn-1";
+    const otherStage = "arn:aws:execute-api:us-east-1:123456789012:abc123/prod/POST/@connections/conn-1";
+    const post = (resource: string) =>
+      simulate(actionGroupPolicy, { principal: ACTION_GROUP_SESSION, action: "execute-api:ManageConnections", resource });
+    await expect(post(own)).resolves.toBe("Allowed");
+    await expect(post(otherApi)).resolves.not.toBe("Allowed");
+    await expect(post(otherStage)).resolves.not.toBe("Allowed");
+  });
+
+  it("mentions neither the tenants table nor any orders table", () => {
+    const text = JSON.stringify(actionGroupPolicy);
+    expect(text).not.toContain(names.tenantsTable);
+    expect(text).not.toContain(names.ordersTablePrefix);
+    expect(text).not.toContain("sts:AssumeRole");
+  });
+});
+
+describe("chatRolePolicy", () => {
+  const asChat = (action: string, resource: string, context: Record<string, string | string[]> = {}) =>
+    simulate(chatPolicy, { principal: CHAT_SESSION, action, resource, context });
+
+  it("can AssumeRole and TagSession the tenant-access role, and nothing else", async () => {
+    await expect(asChat("sts:AssumeRole", TENANT_ACCESS_ROLE_ARN)).resolves.toBe("Allowed");
+    await expect(
+      asChat("sts:TagSession", TENANT_ACCESS_ROLE_ARN, { "aws:TagKeys": ["tenantId", "userId"] }),
+    ).resolves.toBe("Allowed");
+    await expect(asChat("sts:AssumeRole", "arn:aws:iam::123456789012:role/admin")).resolves.not.toBe("Allowed");
+  });
+
+  it("manages its connections table (and its index) but no tenant data", async () => {
+    const table = arn(names.connectionsTable);
+    await expect(asChat("dynamodb:PutItem", table, { "dynamodb:LeadingKeys": ["c1"] })).resolves.toBe("Allowed");
+    await expect(asChat("dynamodb:Query", `${table}/index/byUserId`)).resolves.toBe("Allowed");
+    await expect(asChat("dynamodb:GetItem", arn(names.tenantsTable), { "dynamodb:LeadingKeys": ["tenant1"] })).resolves.not.toBe(
+      "Allowed",
+    );
+    await expect(
+      asChat("dynamodb:Query", arn(names.ordersTable("tenant1")), { "dynamodb:LeadingKeys": [USER_A] }),
+    ).resolves.not.toBe("Allowed");
+    await expect(asChat("dynamodb:Scan", table)).resolves.not.toBe("Allowed");
+  });
+
+  it("invokes its own agent alias and its own function only", async () => {
+    await expect(
+      asChat("bedrock:InvokeAgent", "arn:aws:bedrock:us-east-1:123456789012:agent-alias/AGENT12345/ALIAS12345"),
+    ).resolves.toBe("Allowed");
+    await expect(
+      asChat("bedrock:InvokeAgent", "arn:aws:bedrock:us-east-1:123456789012:agent-alias/OTHER12345/ALIAS12345"),
+    ).resolves.not.toBe("Allowed");
+    const fn = (name: string) => `arn:aws:lambda:us-east-1:123456789012:function:${name}`;
+    await expect(asChat("lambda:InvokeFunction", fn(names.functionName("chat")))).resolves.toBe("Allowed");
+    await expect(asChat("lambda:InvokeFunction", fn(names.functionName("action-group")))).resolves.not.toBe("Allowed");
+  });
+
+  it("writes to its own log group only", async () => {
+    const group = `arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/${names.functionName("chat")}:log-stream:x`;
+    const other = `arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/${names.functionName("authorizer")}:log-stream:x`;
+    await expect(asChat("logs:PutLogEvents", group)).resolves.toBe("Allowed");
+    await expect(asChat("logs:PutLogEvents", other)).resolves.not.toBe("Allowed");
+  });
+});
+
+describe("tenantAccessTrustPolicy", () => {
+  const trust = tenantAccessTrustPolicy(CHAT_ROLE_ARN);
+
+  it("admits only the chat role, with sts:TagSession, exactly the two tag keys, and a Null guard", () => {
+    expect(trust.Statement).toHaveLength(1);
+    const [statement] = trust.Statement;
+    expect(statement.Effect).toBe("Allow");
+    expect(statement.Principal).toEqual({ AWS: CHAT_ROLE_ARN });
+    expect(new Set([statement.Action].flat())).toEqual(new Set(["sts:AssumeRole", "sts:TagSession"]));
+    expect(statement.Condition?.["ForAllValues:StringEquals"]).toEqual({ "aws:TagKeys": ["tenantId", "userId"] });
+    expect(statement.Condition?.Null).toEqual({ "aws:RequestTag/tenantId": "false", "aws:RequestTag/userId": "false" });
+  });
+
+  // Evaluated as the role's resource policy; the caller's identity policy allows sts:* so
+  // any denial comes from the trust policy.
+  const callerPolicy: PolicyDocument = {
+    Version: "2012-10-17",
+    Statement: [{ Effect: "Allow", Action: ["sts:AssumeRole", "sts:TagSession"], Resource: "*" }],
+  };
+  const tagSession = (principal: string, context: Record<string, string | string[]>) =>
+    simulate(callerPolicy, { principal, action: "sts:TagSession", resource: TENANT_ACCESS_ROLE_ARN, context }, trust);
+  const goodTags = {
+    "aws:TagKeys": ["tenantId", "userId"],
+    "aws:RequestTag/tenantId": "tenant1",
+    "aws:RequestTag/userId": USER_A,
+  };
+
+  it("lets the chat role tag a session with tenantId and userId", async () => {
+    await expect(tagSession(CHAT_SESSION, goodTags)).resolves.toBe("Allowed");
+  });
+
+  it("refuses another role", async () => {
+    await expect(tagSession(ACTION_GROUP_SESSION, goodTags)).resolves.not.toBe("Allowed");
+  });
+
+  it("refuses an extra tag key and a missing tag", async () => {
+    await expect(
+      tagSession(CHAT_SESSION, { ...goodTags, "aws:TagKeys": ["tenantId", "userId", "admin"], "aws:RequestTag/admin": "1" }),
+    ).resolves.not.toBe("Allowed");
+    const { "aws:RequestTag/userId": _dropped, ...withoutUser } = goodTags;
+    await expect(tagSession(CHAT_SESSION, { ...withoutUser, "aws:TagKeys": ["tenantId"] })).resolves.not.toBe("Allowed");
+  });
+});
+
+describe("the remaining documents", () => {
+  it("lambdaTrustPolicy admits only the Lambda service", () => {
+    expect(lambdaTrustPolicy().Statement).toEqual([
+      { Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" },
+    ]);
+  });
+
+  it("authorizerRolePolicy grants logs and nothing else", () => {
+    const policy = authorizerRolePolicy(ctx, { functionName: names.functionName("authorizer") });
+    const actions = policy.Statement.flatMap((s) => [s.Action].flat());
+    expect(actions.every((a) => a.startsWith("logs:"))).toBe(true);
+  });
+
+  it("agentTrustPolicy admits Bedrock for this account only", () => {
+    const [statement] = agentTrustPolicy(ctx).Statement;
+    expect(statement.Principal).toEqual({ Service: "bedrock.amazonaws.com" });
+    expect(statement.Condition).toEqual({ StringEquals: { "aws:SourceAccount": "123456789012" } });
+  });
+
+  it("agentRolePolicy invokes (and streams) the configured model only", async () => {
+    const policy = agentRolePolicy(ctx, { modelId: "anthropic.claude-3-sonnet-20240229-v1:0" });
+    const model = (id: string) => `arn:aws:bedrock:us-east-1::foundation-model/${id}`;
+    const invoke = (action: string, id: string) =>
+      simulate(policy, { principal: "arn:aws:sts::123456789012:assumed-role/agent/x", action, resource: model(id) });
+    await expect(invoke("bedrock:InvokeModel", "anthropic.claude-3-sonnet-20240229-v1:0")).resolves.toBe("Allowed");
+    await expect(
+      invoke("bedrock:InvokeModelWithResponseStream", "anthropic.claude-3-sonnet-20240229-v1:0"),
+    ).resolves.toBe("Allowed");
+    await expect(invoke("bedrock:InvokeModel", "anthropic.claude-3-opus-20240229-v1:0")).resolves.not.toBe("Allowed");
+  });
+
+  it("connectionsManagementArn is scoped to one API and stage", () => {
+    expect(connectionsManagementArn(ctx, "abc123", "dev")).toBe(
+      "arn:aws:execute-api:us-east-1:123456789012:abc123/dev/*/@connections/*",
+    );
+  });
+});

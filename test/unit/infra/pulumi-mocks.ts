@@ -1,0 +1,107 @@
+/**
+ * Pulumi runtime mocks for the infra tests: records every resource (type, name, resolved
+ * inputs) and returns the provider-computed outputs the program reads.
+ */
+import * as pulumi from "@pulumi/pulumi";
+
+export const MOCK_ACCOUNT = "123456789012";
+export const MOCK_REGION = "eu-west-1";
+export const MOCK_API_ID = "api0123456";
+export const MOCK_AGENT_ID = "AGENT01234";
+export const MOCK_ALIAS_ID = "ALIAS01234";
+
+export interface RecordedResource {
+  type: string;
+  name: string;
+  id: string;
+  inputs: Record<string, any>;
+  state: Record<string, any>;
+}
+
+function computedOutputs(type: string, name: string, inputs: Record<string, any>): Record<string, unknown> {
+  const physical = inputs.name ?? name;
+  const arnOf = (service: string, resource: string) => `arn:aws:${service}:${MOCK_REGION}:${MOCK_ACCOUNT}:${resource}`;
+  switch (type) {
+    case "aws:iam/role:Role":
+      return { arn: `arn:aws:iam::${MOCK_ACCOUNT}:role/${physical}`, name: physical };
+    case "aws:lambda/function:Function": {
+      const arn = arnOf("lambda", `function:${physical}`);
+      return {
+        arn,
+        name: physical,
+        invokeArn: `arn:aws:apigateway:${MOCK_REGION}:lambda:path/2015-03-31/functions/${arn}/invocations`,
+      };
+    }
+    case "aws:apigatewayv2/api:Api":
+      return {
+        arn: `arn:aws:apigateway:${MOCK_REGION}::/apis/${MOCK_API_ID}`,
+        executionArn: arnOf("execute-api", MOCK_API_ID),
+        apiEndpoint: `wss://${MOCK_API_ID}.execute-api.${MOCK_REGION}.amazonaws.com`,
+        name: physical,
+      };
+    case "aws:bedrock/agentAgent:AgentAgent":
+      return { agentId: MOCK_AGENT_ID, agentArn: arnOf("bedrock", `agent/${MOCK_AGENT_ID}`), agentVersion: "DRAFT" };
+    case "aws:bedrock/agentAgentAlias:AgentAgentAlias":
+      return {
+        agentAliasId: MOCK_ALIAS_ID,
+        agentAliasArn: arnOf("bedrock", `agent-alias/${MOCK_AGENT_ID}/${MOCK_ALIAS_ID}`),
+      };
+    case "random:index/randomPassword:RandomPassword":
+      return { result: `Mock-Passw0rd!${name}` };
+    case "aws:dynamodb/table:Table":
+      return { arn: arnOf("dynamodb", `table/${physical}`), name: physical };
+    case "aws:cloudwatch/logGroup:LogGroup":
+      return { arn: arnOf("logs", `log-group:${physical}`), name: physical };
+    default:
+      return { arn: arnOf("mock", `${type}/${name}`), name: physical };
+  }
+}
+
+function idOf(type: string, name: string): string {
+  if (type === "aws:apigatewayv2/api:Api") return MOCK_API_ID;
+  if (type === "aws:bedrock/agentAgent:AgentAgent") return MOCK_AGENT_ID;
+  return `${name}-id`;
+}
+
+/** Installs the mocks; returns the live list of recorded resources. */
+export async function installMocks(project: string, stack: string): Promise<RecordedResource[]> {
+  const resources: RecordedResource[] = [];
+  await pulumi.runtime.setMocks(
+    {
+      newResource(args) {
+        const id = idOf(args.type, args.name);
+        const state = { ...args.inputs, ...computedOutputs(args.type, args.name, args.inputs) };
+        resources.push({ type: args.type, name: args.name, id, inputs: args.inputs, state });
+        return { id, state };
+      },
+      call(args) {
+        switch (args.token) {
+          case "aws:index/getCallerIdentity:getCallerIdentity":
+            return { accountId: MOCK_ACCOUNT, arn: `arn:aws:iam::${MOCK_ACCOUNT}:user/deployer`, userId: "AIDAMOCK", id: MOCK_ACCOUNT };
+          case "aws:index/getRegion:getRegion":
+            return { region: MOCK_REGION, name: MOCK_REGION, id: MOCK_REGION, endpoint: `ec2.${MOCK_REGION}.amazonaws.com` };
+          default:
+            throw new Error(`unmocked call ${args.token}`);
+        }
+      },
+    },
+    project,
+    stack,
+    false,
+  );
+  return resources;
+}
+
+export function outputValue<T>(output: pulumi.Input<T>): Promise<pulumi.Unwrap<T>> {
+  return new Promise((resolve) => pulumi.output(output).apply((value) => resolve(value)));
+}
+
+/** Waits until no resource has been registered for a few ticks (all applies settled). */
+export async function settled(resources: readonly RecordedResource[], quietMs = 30, maxMs = 5000): Promise<void> {
+  const started = Date.now();
+  let count = -1;
+  while (resources.length !== count && Date.now() - started < maxMs) {
+    count = resources.length;
+    await new Promise((r) => setTimeout(r, quietMs));
+  }
+}

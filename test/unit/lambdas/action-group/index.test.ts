@@ -1,0 +1,429 @@
+/**
+ * The action-group Lambda as deployed (index.ts wiring), with DynamoDB and the
+ * management API mocked. Identity comes only from sessionAttributes; tenant data is read
+ * only with the scoped credentials; the own role only checks the connection owner.
+ */
+import {
+  ApiGatewayManagementApiClient,
+  GoneException,
+  PostToConnectionCommand,
+} from "@aws-sdk/client-apigatewaymanagementapi";
+import { DynamoDBServiceException } from "@aws-sdk/client-dynamodb";
+import { DynamoDBDocumentClient, GetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import type { BedrockAgentFunctionResponse } from "@aws-lambda-powertools/event-handler/types";
+import { mockClient } from "aws-sdk-client-mock";
+import { TOOL_NAMES } from "../../../../lambdas/action-group/function-schema";
+import type { ActionGroupHandler } from "../../../../lambdas/action-group/handler";
+import {
+  ANSWER_ID,
+  CONNECTION_ID,
+  ENV,
+  OTHER_TENANT,
+  OTHER_USER,
+  ROLE_KEY,
+  SCOPED_KEY,
+  SCOPED_SECRET,
+  SCOPED_TOKEN,
+  TENANT,
+  USER,
+  bedrockEvent,
+  installFunctionEnvironment,
+  sessionAttributes,
+} from "./fixtures";
+
+const ddb = mockClient(DynamoDBDocumentClient);
+const api = mockClient(ApiGatewayManagementApiClient);
+
+let handler: ActionGroupHandler;
+
+beforeAll(async () => {
+  installFunctionEnvironment();
+  ({ handler } = await import("../../../../lambdas/action-group/index"));
+});
+
+const ORDERS_TABLE = `${ENV.ORDERS_TABLE_PREFIX}${TENANT}`;
+const TENANT_ITEM = { tenantId: TENANT, displayName: "Tenant One", ordersTableName: ORDERS_TABLE, returnPolicyDays: 10 };
+const daysAgo = (days: number) => new Date(Date.now() - days * 86_400_000).toISOString();
+
+function order(orderId: string, orderDate: string) {
+  return { userId: USER, orderId, orderDate, total: 42.5, currency: "EUR", status: "delivered", items: [{ name: "Mug", quantity: 1 }] };
+}
+
+function ownConnection(userId = USER) {
+  return { connectionId: CONNECTION_ID, userId, tenantId: TENANT, connectedAt: daysAgo(0), tokenExpiresAt: 0, ttl: 0 };
+}
+
+beforeEach(() => {
+  ddb.reset();
+  api.reset();
+  ddb.on(GetCommand, { TableName: ENV.CONNECTIONS_TABLE_NAME }).resolves({ Item: ownConnection() });
+  ddb.on(GetCommand, { TableName: ENV.TENANTS_TABLE_NAME }).resolves({ Item: TENANT_ITEM });
+  api.on(PostToConnectionCommand).resolves({});
+});
+
+function body(response: BedrockAgentFunctionResponse): unknown {
+  return JSON.parse(response.response.functionResponse.responseBody.TEXT.body);
+}
+
+type Call = ReturnType<typeof ddb.calls>[number];
+
+async function accessKeyOf(call: Call): Promise<string> {
+  const client = call.thisValue as DynamoDBDocumentClient;
+  const credentials = await (client.config.credentials as () => Promise<{ accessKeyId: string }>)();
+  return credentials.accessKeyId;
+}
+
+/** DynamoDB calls on tenant data (anything but the connections table). */
+function tenantDataCalls(): Call[] {
+  return ddb.calls().filter((c) => (c.args[0].input as { TableName?: string }).TableName !== ENV.CONNECTIONS_TABLE_NAME);
+}
+
+function statusTexts(): string[] {
+  return api.commandCalls(PostToConnectionCommand).map((c) => {
+    const event = JSON.parse(Buffer.from(c.args[0].input.Data as Uint8Array).toString("utf8"));
+    expect(c.args[0].input.ConnectionId).toBe(CONNECTION_ID);
+    expect(event.type).toBe("status");
+    expect(event.answerId).toBe(ANSWER_ID);
+    return event.text as string;
+  });
+}
+
+function deny(name: string) {
+  return new DynamoDBServiceException({ name, $fault: "client", $metadata: { httpStatusCode: 400 }, message: "User: arn:aws:sts::1:assumed-role/x is not authorized" });
+}
+
+describe("getReturnPolicy", () => {
+  it("reads the caller's tenant row with the scoped credentials and answers with the policy", async () => {
+    const response = await handler(bedrockEvent("getReturnPolicy"));
+
+    expect(response.response.functionResponse.responseState).toBeUndefined();
+    expect(response.response).toMatchObject({ actionGroup: "tenant-orders", function: "getReturnPolicy" });
+    expect(body(response)).toEqual({ tenantName: "Tenant One", returnPolicyDays: 10 });
+    const [get] = ddb.commandCalls(GetCommand, { TableName: ENV.TENANTS_TABLE_NAME });
+    expect(get.args[0].input.Key).toEqual({ tenantId: TENANT });
+    const client = get.thisValue as DynamoDBDocumentClient;
+    expect(await (client.config.credentials as () => Promise<unknown>)()).toMatchObject({
+      accessKeyId: SCOPED_KEY,
+      secretAccessKey: SCOPED_SECRET,
+      sessionToken: SCOPED_TOKEN,
+    });
+    expect(await client.config.region()).toBe(ENV.AWS_REGION);
+  });
+
+  it("checks the connection owner with its own role and posts a status event", async () => {
+    await handler(bedrockEvent("getReturnPolicy"));
+
+    const [connectionGet] = ddb.commandCalls(GetCommand, { TableName: ENV.CONNECTIONS_TABLE_NAME });
+    expect(connectionGet.args[0].input.Key).toEqual({ connectionId: CONNECTION_ID });
+    expect(await accessKeyOf(connectionGet)).toBe(ROLE_KEY);
+    expect(statusTexts()).toEqual(["Looking up your return policy…"]);
+  });
+
+  it("never returns session attributes (and so never the credentials) in its response", async () => {
+    const response = await handler(bedrockEvent("getReturnPolicy"));
+    expect(response).not.toHaveProperty("sessionAttributes");
+    expect(JSON.stringify(response)).not.toContain(SCOPED_SECRET);
+  });
+
+  it("refuses a tenant row without a policy as tenant_not_configured", async () => {
+    ddb.on(GetCommand, { TableName: ENV.TENANTS_TABLE_NAME }).resolves({});
+    const response = await handler(bedrockEvent("getReturnPolicy"));
+    expect(response.response.functionResponse.responseState).toBe("FAILURE");
+    expect(body(response)).toMatchObject({ error: "tenant_not_configured" });
+  });
+});
+
+describe("listOrders", () => {
+  it("queries only the caller's partition of the caller's tenant table, newest first", async () => {
+    ddb.on(QueryCommand).resolves({ Items: [order("o-1", daysAgo(30)), order("o-3", daysAgo(1)), order("o-2", daysAgo(5))] });
+
+    const response = await handler(bedrockEvent("listOrders"));
+
+    const [query] = ddb.commandCalls(QueryCommand);
+    expect(query.args[0].input).toMatchObject({
+      TableName: ORDERS_TABLE,
+      KeyConditionExpression: "userId = :sub",
+      ExpressionAttributeValues: { ":sub": USER },
+    });
+    expect(query.args[0].input.Limit).toBeLessThanOrEqual(100);
+    expect(await accessKeyOf(query)).toBe(SCOPED_KEY);
+    const result = body(response) as { orders: { orderId: string }[] };
+    expect(result.orders.map((o) => o.orderId)).toEqual(["o-3", "o-2", "o-1"]);
+    expect(result.orders[0]).toEqual({
+      orderId: "o-3",
+      orderDate: expect.any(String),
+      total: 42.5,
+      currency: "EUR",
+      status: "delivered",
+      items: [{ name: "Mug", quantity: 1 }],
+    });
+    expect(statusTexts()).toEqual(["Looking up your orders…"]);
+  });
+
+  it("answers an empty list when the user has no orders", async () => {
+    ddb.on(QueryCommand).resolves({ Items: [] });
+    const response = await handler(bedrockEvent("listOrders"));
+    expect(response.response.functionResponse.responseState).toBeUndefined();
+    expect(body(response)).toEqual({ orders: [] });
+  });
+
+  it("stops paging at a bound", async () => {
+    const page = Array.from({ length: 100 }, (_, i) => order(`o-${i}`, daysAgo(i)));
+    ddb.on(QueryCommand).resolves({ Items: page, LastEvaluatedKey: { userId: USER, orderId: "o-99" } });
+    const response = await handler(bedrockEvent("listOrders"));
+    expect(ddb.commandCalls(QueryCommand)).toHaveLength(2);
+    expect((body(response) as { orders: unknown[] }).orders).toHaveLength(50);
+  });
+});
+
+describe("getOrder", () => {
+  const withOrderId = (orderId: string) => ({ parameters: [{ name: "orderId", type: "string", value: orderId }] });
+
+  it("reads the order under the verified user's key and says whether it can be returned", async () => {
+    ddb.on(GetCommand, { TableName: ORDERS_TABLE }).resolves({ Item: order("o-7", daysAgo(3)) });
+
+    const response = await handler(bedrockEvent("getOrder", withOrderId("o-7")));
+
+    const [get] = ddb.commandCalls(GetCommand, { TableName: ORDERS_TABLE });
+    expect(get.args[0].input.Key).toEqual({ userId: USER, orderId: "o-7" });
+    expect(await accessKeyOf(get)).toBe(SCOPED_KEY);
+    const result = body(response) as { order: { orderId: string }; returnable: boolean; returnBy: string };
+    expect(result.order.orderId).toBe("o-7");
+    expect(result.order).not.toHaveProperty("userId");
+    expect(result.returnable).toBe(true);
+    expect(result.returnBy).toBe(new Date(Date.now() + 7 * 86_400_000).toISOString().slice(0, 10));
+    expect(statusTexts()).toEqual(["Looking up order o-7…"]);
+  });
+
+  it("uses the tenant's policy days: an old order is no longer returnable", async () => {
+    ddb.on(GetCommand, { TableName: ORDERS_TABLE }).resolves({ Item: order("o-8", daysAgo(40)) });
+    const result = body(await handler(bedrockEvent("getOrder", withOrderId("o-8"))));
+    expect(result).toMatchObject({ returnable: false });
+  });
+
+  it("answers not_found (not a failure) for an order the user does not have", async () => {
+    ddb.on(GetCommand, { TableName: ORDERS_TABLE }).resolves({});
+    const response = await handler(bedrockEvent("getOrder", withOrderId("nope")));
+    expect(response.response.functionResponse.responseState).toBeUndefined();
+    expect(body(response)).toEqual({ error: "not_found" });
+  });
+
+  it.each([["../etc"], [""], ["a".repeat(65)], ["o 1"], ["o-1' OR '1"]])(
+    "refuses orderId %p as bad_parameter without touching data",
+    async (orderId) => {
+      const response = await handler(bedrockEvent("getOrder", withOrderId(orderId)));
+      expect(response.response.functionResponse.responseState).toBe("FAILURE");
+      expect(body(response)).toMatchObject({ error: "bad_parameter" });
+      expect(ddb.calls()).toHaveLength(0);
+      expect(api.calls()).toHaveLength(0);
+    },
+  );
+
+  it("refuses a missing orderId as bad_parameter", async () => {
+    const response = await handler(bedrockEvent("getOrder"));
+    expect(body(response)).toMatchObject({ error: "bad_parameter" });
+  });
+});
+
+describe("identity comes only from sessionAttributes (invariant 1)", () => {
+  it("ignores tenantId and userId parameters chosen by the model", async () => {
+    ddb.on(GetCommand, { TableName: ORDERS_TABLE }).resolves({ Item: order("o-7", daysAgo(3)) });
+    ddb.on(QueryCommand).resolves({ Items: [] });
+    const injected = [
+      { name: "tenantId", type: "string", value: OTHER_TENANT },
+      { name: "userId", type: "string", value: OTHER_USER },
+    ];
+
+    await handler(bedrockEvent("getOrder", { parameters: [{ name: "orderId", type: "string", value: "o-7" }, ...injected] }));
+    await handler(bedrockEvent("listOrders", { parameters: injected }));
+    await handler(bedrockEvent("getReturnPolicy", { parameters: injected }));
+
+    const inputs = tenantDataCalls().map((c) => c.args[0].input as Record<string, unknown>);
+    expect(inputs.length).toBeGreaterThanOrEqual(4);
+    for (const input of inputs) {
+      expect([ENV.TENANTS_TABLE_NAME, ORDERS_TABLE]).toContain(input.TableName);
+      expect(JSON.stringify(input)).not.toContain(OTHER_TENANT);
+      expect(JSON.stringify(input)).not.toContain(OTHER_USER);
+    }
+  });
+
+  it.each([
+    ["absent", undefined],
+    ["empty", {}],
+    ["a malformed tenant id", sessionAttributes({ tenantId: "Tenant_1/../x" })],
+    ["a userId that is not a sub", sessionAttributes({ userId: "admin" })],
+    ["no session token", { ...sessionAttributes(), sessionToken: undefined }],
+    ["a non-date expiry", sessionAttributes({ credentialsExpiration: "tomorrow" })],
+  ])("answers missing_identity when sessionAttributes are %s, reading nothing", async (_label, attributes) => {
+    const event = bedrockEvent("getReturnPolicy");
+    if (attributes === undefined) delete event.sessionAttributes;
+    else event.sessionAttributes = attributes;
+
+    const response = await handler(event);
+
+    expect(response.response.functionResponse.responseState).toBe("FAILURE");
+    expect(body(response)).toEqual({ error: "missing_identity", message: expect.any(String) });
+    expect(ddb.calls()).toHaveLength(0);
+    expect(api.calls()).toHaveLength(0);
+  });
+
+  it("answers credentials_expired for expired scoped credentials and never falls back to its own role", async () => {
+    const event = bedrockEvent("listOrders", {
+      sessionAttributes: sessionAttributes({ credentialsExpiration: new Date(Date.now() - 1000).toISOString() }),
+    });
+    const response = await handler(event);
+    expect(response.response.functionResponse.responseState).toBe("FAILURE");
+    expect(body(response)).toMatchObject({ error: "credentials_expired" });
+    expect(ddb.calls()).toHaveLength(0);
+  });
+});
+
+describe("denied scoped credentials (invariant 4)", () => {
+  it.each(["AccessDeniedException", "UnrecognizedClientException"])(
+    "turns %s into access_denied with no second attempt",
+    async (name) => {
+      ddb.on(GetCommand, { TableName: ENV.TENANTS_TABLE_NAME }).rejects(deny(name));
+
+      const response = await handler(bedrockEvent("getReturnPolicy"));
+
+      expect(response.response.functionResponse.responseState).toBe("FAILURE");
+      expect(body(response)).toEqual({ error: "access_denied", message: expect.any(String) });
+      expect(JSON.stringify(response)).not.toContain("assumed-role");
+      const calls = tenantDataCalls();
+      expect(calls).toHaveLength(1);
+      expect(await accessKeyOf(calls[0])).toBe(SCOPED_KEY);
+    },
+  );
+
+  it("a denied query in listOrders is access_denied too", async () => {
+    ddb.on(QueryCommand).rejects(deny("AccessDeniedException"));
+    const response = await handler(bedrockEvent("listOrders"));
+    expect(body(response)).toMatchObject({ error: "access_denied" });
+    expect(ddb.commandCalls(QueryCommand)).toHaveLength(1);
+  });
+
+  it("an unexpected error becomes internal without its message", async () => {
+    ddb.on(QueryCommand).rejects(new Error("socket hang up at 10.0.0.1"));
+    const response = await handler(bedrockEvent("listOrders"));
+    expect(body(response)).toMatchObject({ error: "internal" });
+    expect(JSON.stringify(response)).not.toContain("10.0.0.1");
+  });
+});
+
+describe("status events (invariant 6)", () => {
+  it("are not posted when the connection belongs to another user; the tool still answers", async () => {
+    ddb.on(GetCommand, { TableName: ENV.CONNECTIONS_TABLE_NAME }).resolves({ Item: ownConnection(OTHER_USER) });
+    const response = await handler(bedrockEvent("getReturnPolicy"));
+    expect(body(response)).toEqual({ tenantName: "Tenant One", returnPolicyDays: 10 });
+    expect(api.calls()).toHaveLength(0);
+  });
+
+  it("are not posted when the connection record is gone", async () => {
+    ddb.on(GetCommand, { TableName: ENV.CONNECTIONS_TABLE_NAME }).resolves({});
+    const response = await handler(bedrockEvent("getReturnPolicy"));
+    expect(body(response)).toMatchObject({ returnPolicyDays: 10 });
+    expect(api.calls()).toHaveLength(0);
+  });
+
+  it("ignore a GoneException from the management API", async () => {
+    api.on(PostToConnectionCommand).rejects(new GoneException({ message: "gone", $metadata: { httpStatusCode: 410 } }));
+    const response = await handler(bedrockEvent("getReturnPolicy"));
+    expect(response.response.functionResponse.responseState).toBeUndefined();
+    expect(body(response)).toMatchObject({ returnPolicyDays: 10 });
+    expect(api.calls()).toHaveLength(1);
+  });
+
+  it("do not fail the tool when the owner check or the post fails", async () => {
+    ddb.on(GetCommand, { TableName: ENV.CONNECTIONS_TABLE_NAME }).rejects(deny("AccessDeniedException"));
+    expect(body(await handler(bedrockEvent("getReturnPolicy")))).toMatchObject({ returnPolicyDays: 10 });
+
+    ddb.on(GetCommand, { TableName: ENV.CONNECTIONS_TABLE_NAME }).resolves({ Item: ownConnection() });
+    api.on(PostToConnectionCommand).rejects(new Error("ECONNRESET"));
+    expect(body(await handler(bedrockEvent("getReturnPolicy")))).toMatchObject({ returnPolicyDays: 10 });
+  });
+});
+
+describe("tools and events", () => {
+  it("registers exactly the tools of the function schema", async () => {
+    ddb.on(QueryCommand).resolves({ Items: [] });
+    for (const name of TOOL_NAMES) {
+      const response = await handler(bedrockEvent(name, { parameters: [{ name: "orderId", type: "string", value: "o-1" }] }));
+      expect(response.response.functionResponse.responseBody.TEXT.body).not.toContain("has not been registered");
+    }
+  });
+
+  it("answers an unknown tool with the resolver's error response and reads nothing", async () => {
+    const response = await handler(bedrockEvent("deleteAllOrders"));
+    expect(response.response.function).toBe("deleteAllOrders");
+    expect(response.response.functionResponse.responseBody.TEXT.body).toBe(
+      'Error: tool "deleteAllOrders" has not been registered.',
+    );
+    expect(response).not.toHaveProperty("sessionAttributes");
+    expect(ddb.calls()).toHaveLength(0);
+  });
+
+  it.each([
+    ["null", null],
+    ["a string", "getReturnPolicy"],
+    ["an array", [bedrockEvent("getReturnPolicy")]],
+    ["without function", (() => { const e = bedrockEvent("x"); delete e.function; return e; })()],
+    ["without actionGroup", (() => { const e = bedrockEvent("getReturnPolicy"); delete e.actionGroup; return e; })()],
+    ["with malformed parameters", { ...bedrockEvent("getOrder"), parameters: "orderId=1" }],
+  ])("answers an event that is %s with a bad_event failure", async (_label, event) => {
+    const response = await handler(event);
+    expect(response.response.functionResponse.responseState).toBe("FAILURE");
+    expect(body(response)).toMatchObject({ error: "bad_event" });
+    expect(ddb.calls()).toHaveLength(0);
+  });
+
+  it("accepts an event with only the fields that matter", async () => {
+    const { tenantId, userId, answerId, connectionId } = sessionAttributes();
+    const response = await handler({
+      actionGroup: "tenant-orders",
+      function: "getReturnPolicy",
+      sessionAttributes: sessionAttributes({ tenantId, userId, answerId, connectionId }),
+    });
+    expect(body(response)).toMatchObject({ returnPolicyDays: 10 });
+  });
+
+  it("reuses one scoped client per access key and builds another for other credentials", async () => {
+    await handler(bedrockEvent("getReturnPolicy"));
+    await handler(bedrockEvent("getReturnPolicy"));
+    await handler(
+      bedrockEvent("getReturnPolicy", { sessionAttributes: sessionAttributes({ accessKeyId: "ASIASCOPEDKEY0000002" }) }),
+    );
+    const clients = ddb.commandCalls(GetCommand, { TableName: ENV.TENANTS_TABLE_NAME }).map((c) => c.thisValue);
+    expect(clients[0]).toBe(clients[1]);
+    expect(clients[2]).not.toBe(clients[0]);
+  });
+});
+
+describe("logs (invariant 8)", () => {
+  it("carry tenantId, userId, answerId and tool, never credentials or the event", async () => {
+    const lines: string[] = [];
+    const capture = (chunk: string | Uint8Array) => {
+      lines.push(chunk.toString());
+      return true;
+    };
+    const out = jest.spyOn(process.stdout, "write").mockImplementation(capture);
+    const err = jest.spyOn(process.stderr, "write").mockImplementation(capture);
+    try {
+      ddb.on(GetCommand, { TableName: ENV.TENANTS_TABLE_NAME }).rejects(deny("AccessDeniedException"));
+      await handler(bedrockEvent("getReturnPolicy"));
+      ddb.on(GetCommand, { TableName: ENV.TENANTS_TABLE_NAME }).resolves({ Item: TENANT_ITEM });
+      await handler(bedrockEvent("getReturnPolicy"));
+    } finally {
+      out.mockRestore();
+      err.mockRestore();
+    }
+    const output = lines.join("");
+    expect(output).toContain('"tenantId":"tenant1"');
+    expect(output).toContain(`"userId":"${USER}"`);
+    expect(output).toContain(`"answerId":"${ANSWER_ID}"`);
+    expect(output).toContain('"tool":"getReturnPolicy"');
+    expect(output).toContain('"errorCode":"access_denied"');
+    for (const secret of [SCOPED_KEY, SCOPED_SECRET, SCOPED_TOKEN, "inputText", "what is my return policy"]) {
+      expect(output).not.toContain(secret);
+    }
+  });
+});

@@ -1,0 +1,60 @@
+import { loadAuthorizerConfig } from "../../../../lambdas/authorizer/config";
+import { AuthorizerConfigError } from "../../../../lambdas/authorizer/errors";
+import { authorizerEnvironment } from "../../../../infra/function-environment";
+
+const AWS_ENV = authorizerEnvironment({
+  userPoolId: "eu-west-1_AbCdEf123",
+  userPoolClientId: "client123",
+  tenantIds: ["tenant1", "tenant2"],
+  appProtocol: "mta.v1",
+});
+
+describe("loadAuthorizerConfig", () => {
+  it("parses the environment the Pulumi program builds", () => {
+    expect(loadAuthorizerConfig({ ...AWS_ENV })).toEqual({
+      userPoolId: "eu-west-1_AbCdEf123",
+      clientId: "client123",
+      tenantIds: new Set(["tenant1", "tenant2"]),
+      appProtocol: "mta.v1",
+    });
+  });
+
+  it("takes the issuer override of the local stack", () => {
+    const env = authorizerEnvironment({
+      userPoolId: "local_abc",
+      userPoolClientId: "client123",
+      tenantIds: ["tenant1"],
+      appProtocol: "mta.v1",
+      issuer: "http://127.0.0.1:9230/local_abc",
+      jwksUri: "http://127.0.0.1:9230/local_abc/.well-known/jwks.json",
+    });
+    expect(loadAuthorizerConfig({ ...env }).issuerOverride).toEqual({
+      issuer: "http://127.0.0.1:9230/local_abc",
+      jwksUri: "http://127.0.0.1:9230/local_abc/.well-known/jwks.json",
+    });
+  });
+
+  it.each(["USER_POOL_ID", "USER_POOL_CLIENT_ID", "TENANT_IDS", "APP_PROTOCOL"] as const)("names a missing %s", (key) => {
+    const env: Record<string, string | undefined> = { ...AWS_ENV };
+    delete env[key];
+    expect(() => loadAuthorizerConfig(env)).toThrow(AuthorizerConfigError);
+    expect(() => loadAuthorizerConfig(env)).toThrow(key);
+  });
+
+  it.each([
+    ["a malformed tenant id", { TENANT_IDS: "tenant1,../x" }],
+    ["an empty tenant list", { TENANT_IDS: " , " }],
+    ["an app protocol with a comma", { APP_PROTOCOL: "a,b" }],
+    ["JWT_ISSUER without JWKS_URI", { JWT_ISSUER: "http://127.0.0.1:1/p" }],
+    ["a JWKS over plain http to another host", { JWT_ISSUER: "http://idp.example/p", JWKS_URI: "http://idp.example/p/jwks.json" }],
+    ["a JWKS URI that is not http(s)", { JWT_ISSUER: "http://127.0.0.1:1/p", JWKS_URI: "file:///etc/passwd" }],
+  ])("rejects %s", (_label, patch) => {
+    expect(() => loadAuthorizerConfig({ ...AWS_ENV, ...patch })).toThrow(AuthorizerConfigError);
+  });
+
+  it("does not echo values in its errors", () => {
+    expect(() => loadAuthorizerConfig({ ...AWS_ENV, TENANT_IDS: "tenant1,SECRETISH" })).toThrow(
+      expect.objectContaining({ message: expect.not.stringContaining("SECRETISH") }),
+    );
+  });
+});

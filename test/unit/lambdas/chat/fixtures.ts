@@ -1,0 +1,180 @@
+/**
+ * Shared fixtures for the chat function's unit tests: realistic-looking (fake) identities,
+ * tokens and credentials, WebSocket event builders, and dependencies wired to mocked
+ * AWS clients. Not a test file (no `.test.ts`), imported by the tests.
+ */
+import { ApiGatewayManagementApiClient, PostToConnectionCommand } from "@aws-sdk/client-apigatewaymanagementapi";
+import { BedrockAgentRuntimeClient, type ResponseStream } from "@aws-sdk/client-bedrock-agent-runtime";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { LambdaClient } from "@aws-sdk/client-lambda";
+import { STSClient } from "@aws-sdk/client-sts";
+import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import type { AwsStub } from "aws-sdk-client-mock";
+import { ConnectionStore, connectionRecord, type ConnectionRecord } from "../../../../lambdas/shared/connections";
+import { createLogger } from "../../../../lambdas/shared/logger";
+import type { ServerEvent } from "../../../../lambdas/shared/protocol";
+import { ScopedCredentialsProvider } from "../../../../lambdas/shared/scoped-credentials";
+import type { ChatConfig } from "../../../../lambdas/chat/config";
+import type { ChatDependencies } from "../../../../lambdas/chat/dependencies";
+import type { WebSocketEvent } from "../../../../lambdas/chat/websocket-event";
+
+export const USER_A = "11111111-1111-4111-8111-111111111111";
+export const USER_B = "22222222-2222-4222-8222-222222222222";
+export const TENANT_A = "tenant1";
+export const TENANT_B = "tenant2";
+export const CONNECTION_A = "Ab1CdEfGhIJKLmn=";
+export const CONNECTION_B = "Zz9YxWvUtSRQPon=";
+export const APP_PROTOCOL = "mta.v1";
+export const NOW = new Date("2026-11-02T10:00:00.000Z");
+export const NOW_SECONDS = Math.floor(NOW.getTime() / 1000);
+export const TOKEN_EXPIRES_AT = NOW_SECONDS + 3600;
+
+/** Looks like a Cognito ID token (header.payload.signature), so a leak would be recognisable. */
+export const FAKE_JWT =
+  "eyJraWQiOiJsb2NhbC1rZXkiLCJhbGciOiJSUzI1NiJ9." +
+  "eyJzdWIiOiIxMTExMTExMS0xMTExLTQxMTEtODExMS0xMTExMTExMTExMTEiLCJjdXN0b206dGVuYW50SWQiOiJ0ZW5hbnQxIn0." +
+  "c2lnbmF0dXJlLXRoYXQtbG9va3MtcmVhbC1lbm91Z2gtdG8tbWF0dGVy";
+export const FAKE_ACCESS_KEY_ID = "ASIAQXAMPLEFAKEKEY42";
+export const FAKE_SECRET_ACCESS_KEY = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYFAKESECRET";
+export const FAKE_SESSION_TOKEN =
+  "IQoJb3JpZ2luX2VjEFAKEaCXVzLWVhc3QtMSJHMEUCIQDfakeSessionTokenValueThatIsLongEnoughToLookReal//////////";
+export const CREDENTIALS_EXPIRATION = new Date(NOW.getTime() + 15 * 60 * 1000);
+
+export const ROLE_ARN = "arn:aws:iam::123456789012:role/multi-tenant-assistant-test-tenant-access";
+
+export const CHAT_ENV: Record<string, string> = {
+  CONNECTIONS_TABLE_NAME: "multi-tenant-assistant-test-connections",
+  CONNECTIONS_USER_INDEX: "byUserId",
+  TENANT_ACCESS_ROLE_ARN: ROLE_ARN,
+  AGENT_ID: "AGENT12345",
+  AGENT_ALIAS_ID: "ALIAS12345",
+  WEBSOCKET_MANAGEMENT_ENDPOINT: "https://abc123.execute-api.us-east-1.amazonaws.com/test",
+  APP_PROTOCOL,
+  POWERTOOLS_SERVICE_NAME: "chat",
+  POWERTOOLS_LOG_LEVEL: "INFO",
+  AWS_LAMBDA_FUNCTION_NAME: "multi-tenant-assistant-test-chat",
+  AWS_REGION: "us-east-1",
+};
+
+export const CONFIG: ChatConfig = {
+  connectionsTableName: CHAT_ENV.CONNECTIONS_TABLE_NAME,
+  connectionsUserIndex: "byUserId",
+  tenantAccessRoleArn: ROLE_ARN,
+  agentId: "AGENT12345",
+  agentAliasId: "ALIAS12345",
+  managementEndpoint: CHAT_ENV.WEBSOCKET_MANAGEMENT_ENDPOINT,
+  appProtocol: APP_PROTOCOL,
+  functionName: CHAT_ENV.AWS_LAMBDA_FUNCTION_NAME,
+  region: "us-east-1",
+};
+
+export const authorizerContext = (userId = USER_A, tenantId = TENANT_A, tokenExpiresAt = TOKEN_EXPIRES_AT) => ({
+  principalId: userId,
+  integrationLatency: 12,
+  userId,
+  tenantId,
+  tokenExpiresAt,
+});
+
+export function wsEvent(
+  routeKey: string,
+  options: {
+    body?: string | null;
+    authorizer?: unknown;
+    connectionId?: string;
+    headers?: Record<string, string>;
+  } = {},
+): WebSocketEvent {
+  return {
+    requestContext: {
+      routeKey,
+      connectionId: options.connectionId ?? CONNECTION_A,
+      eventType: routeKey === "$connect" ? "CONNECT" : routeKey === "$disconnect" ? "DISCONNECT" : "MESSAGE",
+      authorizer: "authorizer" in options ? options.authorizer : authorizerContext(),
+    },
+    headers: options.headers ?? {},
+    body: options.body ?? null,
+    isBase64Encoded: false,
+  };
+}
+
+export const answerIdOf = (userId = USER_A, id = "q-1") => `${userId}.${id}`;
+
+export function askBody(fields: Partial<{ answerId: string; conversationId: string; prompt: string }> = {}): string {
+  return JSON.stringify({
+    action: "ask",
+    answerId: fields.answerId ?? answerIdOf(),
+    conversationId: fields.conversationId ?? "conv-1",
+    prompt: fields.prompt ?? "Where is my last order?",
+  });
+}
+
+export function recordFor(userId = USER_A, tenantId = TENANT_A, connectionId = CONNECTION_A): ConnectionRecord {
+  return connectionRecord({ connectionId, userId, tenantId, tokenExpiresAt: TOKEN_EXPIRES_AT, now: NOW });
+}
+
+/** An InvokeAgent completion stream of the given text chunks, optionally failing after them. */
+export async function* agentStream(chunks: readonly (string | Uint8Array)[], failWith?: Error): AsyncGenerator<ResponseStream> {
+  for (const piece of chunks) {
+    const bytes = typeof piece === "string" ? new TextEncoder().encode(piece) : piece;
+    yield { chunk: { bytes } } as ResponseStream;
+  }
+  if (failWith) throw failWith;
+}
+
+export function stsCredentials(overrides: Partial<{ AccessKeyId: string; Expiration: Date }> = {}) {
+  return {
+    Credentials: {
+      AccessKeyId: overrides.AccessKeyId ?? FAKE_ACCESS_KEY_ID,
+      SecretAccessKey: FAKE_SECRET_ACCESS_KEY,
+      SessionToken: FAKE_SESSION_TOKEN,
+      Expiration: overrides.Expiration ?? CREDENTIALS_EXPIRATION,
+    },
+  };
+}
+
+/** Every event posted to connections, decoded, with the connection it went to. */
+export function postedEvents(
+  apiMock: AwsStub<any, any, any>,
+): Array<{ connectionId: string; event: ServerEvent }> {
+  return apiMock.commandCalls(PostToConnectionCommand).map((call) => ({
+    connectionId: call.args[0].input.ConnectionId as string,
+    event: JSON.parse(Buffer.from(call.args[0].input.Data as Uint8Array).toString("utf8")) as ServerEvent,
+  }));
+}
+
+/** The real logger (same replacer and format), quiet so test output stays readable. */
+export function silentLogger() {
+  const logger = createLogger("chat-test");
+  logger.setLogLevel("SILENT");
+  return logger;
+}
+
+export interface TestDependencies extends ChatDependencies {
+  sleeps: number[];
+}
+
+/** Dependencies over real SDK client instances; the tests mock them with aws-sdk-client-mock. */
+export function testDependencies(overrides: Partial<ChatDependencies> = {}): TestDependencies {
+  const documents = DynamoDBDocumentClient.from(new DynamoDBClient({ region: "us-east-1" }));
+  const sleeps: number[] = [];
+  return {
+    config: CONFIG,
+    connections: new ConnectionStore(documents, CONFIG.connectionsTableName),
+    api: new ApiGatewayManagementApiClient({ region: "us-east-1", endpoint: CONFIG.managementEndpoint }),
+    lambda: new LambdaClient({ region: "us-east-1" }),
+    agent: new BedrockAgentRuntimeClient({ region: "us-east-1", maxAttempts: 1 }),
+    credentials: new ScopedCredentialsProvider(new STSClient({ region: "us-east-1" }), {
+      roleArn: ROLE_ARN,
+      now: () => NOW,
+    }),
+    logger: silentLogger(),
+    now: () => NOW,
+    sleep: async (ms) => {
+      sleeps.push(ms);
+    },
+    random: () => 0.5,
+    sleeps,
+    ...overrides,
+  };
+}

@@ -1,0 +1,246 @@
+/**
+ * The message routes (`ask`, `ping`, `$default`): every rejection path gets its specific
+ * error event with the answerId, returns 200, and hands nothing to the answer step; the
+ * allowed path acknowledges and hands off exactly once to this function, asynchronously.
+ */
+import { ApiGatewayManagementApiClient, GoneException, PostToConnectionCommand } from "@aws-sdk/client-apigatewaymanagementapi";
+import { InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
+import { DeleteCommand, DynamoDBDocumentClient, GetCommand } from "@aws-sdk/lib-dynamodb";
+import { mockClient } from "aws-sdk-client-mock";
+import "aws-sdk-client-mock-jest";
+import { handleMessage } from "../../../../lambdas/chat/message";
+import { PROMPT_MAX_CHARS } from "../../../../lambdas/shared/protocol";
+import {
+  CONNECTION_A,
+  NOW_SECONDS,
+  TENANT_A,
+  TENANT_B,
+  USER_A,
+  USER_B,
+  answerIdOf,
+  askBody,
+  authorizerContext,
+  postedEvents,
+  recordFor,
+  testDependencies,
+  wsEvent,
+} from "./fixtures";
+
+const ddb = mockClient(DynamoDBDocumentClient);
+const api = mockClient(ApiGatewayManagementApiClient);
+const lambda = mockClient(LambdaClient);
+
+beforeEach(() => {
+  ddb.reset();
+  api.reset();
+  lambda.reset();
+  ddb.on(GetCommand).resolves({ Item: recordFor() });
+  api.on(PostToConnectionCommand).resolves({});
+  lambda.on(InvokeCommand).resolves({ StatusCode: 202 });
+});
+
+async function send(body: string | null, options: Parameters<typeof wsEvent>[1] = {}, route = "ask") {
+  const result = await handleMessage(wsEvent(route, { ...options, body }), testDependencies());
+  return { result, events: postedEvents(api) };
+}
+
+describe("ask: the allowed path", () => {
+  it("acknowledges, then hands the question to its own function asynchronously", async () => {
+    const { result, events } = await send(askBody({ prompt: "Where is my order?" }));
+
+    expect(result).toEqual({ statusCode: 200 });
+    expect(events).toEqual([{ connectionId: CONNECTION_A, event: { type: "accepted", answerId: answerIdOf() } }]);
+    expect(lambda).toHaveReceivedCommandTimes(InvokeCommand, 1);
+    const input = lambda.commandCalls(InvokeCommand)[0].args[0].input;
+    expect(input.FunctionName).toBe("multi-tenant-assistant-test-chat");
+    expect(input.InvocationType).toBe("Event");
+    expect(JSON.parse(Buffer.from(input.Payload as Uint8Array).toString("utf8"))).toEqual({
+      kind: "answer",
+      answerId: answerIdOf(),
+      conversationId: "conv-1",
+      prompt: "Where is my order?",
+      connectionId: CONNECTION_A,
+      userId: USER_A,
+      tenantId: TENANT_A,
+    });
+    expect(ddb).toHaveReceivedCommandWith(GetCommand, { Key: { connectionId: CONNECTION_A }, ConsistentRead: true });
+  });
+
+  it("takes identity from the authorizer context, not from anything the client sends", async () => {
+    const body = JSON.stringify({ ...JSON.parse(askBody()), tenantId: TENANT_B });
+    const { events } = await send(body);
+    // Unknown fields are refused outright (strict schema), so a client cannot even try.
+    expect(events[0].event).toMatchObject({ type: "error", code: "bad_request", answerId: answerIdOf() });
+    expect(lambda).not.toHaveReceivedCommand(InvokeCommand);
+  });
+
+  it("accepts a prompt of exactly the maximum length", async () => {
+    const { events } = await send(askBody({ prompt: "x".repeat(PROMPT_MAX_CHARS) }));
+    expect(events.map((e) => e.event.type)).toEqual(["accepted"]);
+    expect(lambda).toHaveReceivedCommandTimes(InvokeCommand, 1);
+  });
+
+  it("reports a failed hand-off as an internal error with the answerId", async () => {
+    lambda.on(InvokeCommand).rejects(Object.assign(new Error("Rate exceeded"), { name: "TooManyRequestsException" }));
+    const { result, events } = await send(askBody());
+    expect(result).toEqual({ statusCode: 200 });
+    expect(events.map((e) => e.event)).toEqual([
+      { type: "accepted", answerId: answerIdOf() },
+      { type: "error", answerId: answerIdOf(), code: "internal", message: expect.any(String) },
+    ]);
+  });
+
+  it("treats a non-2xx invoke status as a failed hand-off", async () => {
+    lambda.on(InvokeCommand).resolves({ StatusCode: 500 });
+    const { events } = await send(askBody());
+    expect(events[1].event).toMatchObject({ type: "error", code: "internal", answerId: answerIdOf() });
+  });
+
+  it("does not hand off when the connection vanished before the acknowledgement", async () => {
+    api.on(PostToConnectionCommand).rejects(new GoneException({ message: "gone", $metadata: {} }));
+    ddb.on(DeleteCommand).resolves({});
+    const { result } = await send(askBody());
+    expect(result).toEqual({ statusCode: 200 });
+    expect(lambda).not.toHaveReceivedCommand(InvokeCommand);
+    expect(ddb).toHaveReceivedCommandWith(DeleteCommand, { Key: { connectionId: CONNECTION_A } });
+  });
+
+  it("reports an unexpected failure (connections table down) as internal with the answerId", async () => {
+    ddb.on(GetCommand).rejects(new Error("ProvisionedThroughputExceededException"));
+    const { result, events } = await send(askBody());
+    expect(result).toEqual({ statusCode: 200 });
+    expect(events.map((e) => e.event)).toEqual([
+      { type: "error", answerId: answerIdOf(), code: "internal", message: expect.any(String) },
+    ]);
+    expect(lambda).not.toHaveReceivedCommand(InvokeCommand);
+  });
+});
+
+describe("ask: rejections", () => {
+  const rejected = async (body: string | null, options: Parameters<typeof wsEvent>[1] = {}, route = "ask") => {
+    const { result, events } = await send(body, options, route);
+    expect(result).toEqual({ statusCode: 200 });
+    expect(events).toHaveLength(1);
+    expect(events[0].connectionId).toBe(CONNECTION_A);
+    expect(lambda).not.toHaveReceivedCommand(InvokeCommand);
+    return events[0].event;
+  };
+
+  it.each([
+    ["garbled JSON", '{"action":"ask",', "message is not valid JSON"],
+    ["an empty frame", "", "empty message"],
+    ["a JSON array", "[1,2]", "message must be a JSON object"],
+    ["a prompt of the wrong type", JSON.stringify({ action: "ask", answerId: answerIdOf(), conversationId: "c", prompt: 42 }), "prompt:"],
+    ["a missing conversationId", JSON.stringify({ action: "ask", answerId: answerIdOf(), prompt: "hi" }), "conversationId:"],
+    ["a conversationId with bad characters", askBody({ conversationId: "../other" }), "conversationId:"],
+    ["an empty prompt", askBody({ prompt: "" }), "prompt must not be empty"],
+    ["an oversize prompt", askBody({ prompt: "x".repeat(PROMPT_MAX_CHARS + 1) }), `at most ${PROMPT_MAX_CHARS} characters`],
+    ["an oversize frame", askBody({ prompt: "é".repeat(17_000) }), "exceeds 32768 bytes"],
+    ["a malformed answerId", askBody({ answerId: "not-an-answer-id" }), "answerId:"],
+  ])("refuses %s with bad_request", async (_label, body, expected) => {
+    const event = await rejected(body);
+    expect(event).toMatchObject({ type: "error", code: "bad_request" });
+    expect((event as { message: string }).message).toContain(expected);
+  });
+
+  it("pairs a bad_request with the answerId when one can be read", async () => {
+    const event = await rejected(askBody({ prompt: "" }));
+    expect(event).toMatchObject({ code: "bad_request", answerId: answerIdOf() });
+  });
+
+  it("refuses an unknown action with bad_request naming it (on $default)", async () => {
+    const event = await rejected(JSON.stringify({ action: "deleteEverything" }), {}, "$default");
+    expect(event).toMatchObject({ type: "error", code: "bad_request", message: 'unknown action "deleteEverything"' });
+  });
+
+  it("refuses garbled JSON on $default with bad_request", async () => {
+    const event = await rejected("not json at all", {}, "$default");
+    expect(event).toMatchObject({ code: "bad_request", message: "message is not valid JSON" });
+  });
+
+  it("refuses an answerId of another user's sub with forbidden", async () => {
+    const event = await rejected(askBody({ answerId: answerIdOf(USER_B) }));
+    expect(event).toMatchObject({ type: "error", code: "forbidden", answerId: answerIdOf(USER_B) });
+  });
+
+  it("refuses when the token has expired with token_expired", async () => {
+    const event = await rejected(askBody(), { authorizer: authorizerContext(USER_A, TENANT_A, NOW_SECONDS - 1) });
+    expect(event).toMatchObject({ type: "error", code: "token_expired", answerId: answerIdOf() });
+  });
+
+  it("refuses when the token expires exactly now", async () => {
+    const event = await rejected(askBody(), { authorizer: authorizerContext(USER_A, TENANT_A, NOW_SECONDS) });
+    expect(event).toMatchObject({ code: "token_expired" });
+  });
+
+  it("refuses when the connection record belongs to another user with forbidden", async () => {
+    ddb.on(GetCommand).resolves({ Item: recordFor(USER_B, TENANT_A) });
+    const event = await rejected(askBody());
+    expect(event).toMatchObject({ type: "error", code: "forbidden", answerId: answerIdOf() });
+  });
+
+  it("refuses when the connection record names another tenant with forbidden", async () => {
+    ddb.on(GetCommand).resolves({ Item: recordFor(USER_A, TENANT_B) });
+    expect(await rejected(askBody())).toMatchObject({ code: "forbidden" });
+  });
+
+  it("refuses when the connection has no record with forbidden", async () => {
+    ddb.on(GetCommand).resolves({});
+    expect(await rejected(askBody())).toMatchObject({ code: "forbidden", answerId: answerIdOf() });
+  });
+
+  it.each([
+    ["missing", undefined],
+    ["without a tenant", { userId: USER_A, tokenExpiresAt: NOW_SECONDS + 60 }],
+    ["with a malformed sub", { userId: "admin", tenantId: TENANT_A, tokenExpiresAt: NOW_SECONDS + 60 }],
+    ["with a malformed expiry", { userId: USER_A, tenantId: TENANT_A, tokenExpiresAt: "soon" }],
+  ])("refuses when the authorizer context is %s with forbidden", async (_label, authorizer) => {
+    const event = await rejected(askBody(), { authorizer });
+    expect(event).toMatchObject({ type: "error", code: "forbidden", answerId: answerIdOf() });
+    expect(ddb).not.toHaveReceivedCommand(GetCommand);
+  });
+
+  it("accepts an expiry that API Gateway delivered as a numeric string", async () => {
+    const authorizer = { ...authorizerContext(), tokenExpiresAt: String(NOW_SECONDS + 60) };
+    const { events } = await send(askBody(), { authorizer });
+    expect(events.map((e) => e.event.type)).toEqual(["accepted"]);
+  });
+
+  it("keeps the connection usable: a bad frame then a good one", async () => {
+    const deps = testDependencies();
+    await handleMessage(wsEvent("ask", { body: "{oops" }), deps);
+    await handleMessage(wsEvent("ask", { body: askBody() }), deps);
+    expect(postedEvents(api).map((e) => e.event.type)).toEqual(["error", "accepted"]);
+    expect(lambda).toHaveReceivedCommandTimes(InvokeCommand, 1);
+  });
+
+  it("decodes base64-encoded frames", async () => {
+    const event = wsEvent("ask", { body: Buffer.from(askBody()).toString("base64") });
+    event.isBase64Encoded = true;
+    await handleMessage(event, testDependencies());
+    expect(postedEvents(api).map((e) => e.event.type)).toEqual(["accepted"]);
+  });
+});
+
+describe("ping", () => {
+  it.each(["ping", "$default"])("answers pong on the %s route without touching the table", async (route) => {
+    const { result, events } = await send(JSON.stringify({ action: "ping" }), {}, route);
+    expect(result).toEqual({ statusCode: 200 });
+    expect(events).toEqual([{ connectionId: CONNECTION_A, event: { type: "pong" } }]);
+    expect(ddb).not.toHaveReceivedCommand(GetCommand);
+    expect(lambda).not.toHaveReceivedCommand(InvokeCommand);
+  });
+
+  it("refuses a ping with extra fields", async () => {
+    const { events } = await send(JSON.stringify({ action: "ping", x: 1 }), {}, "$default");
+    expect(events[0].event).toMatchObject({ type: "error", code: "bad_request" });
+  });
+});
+
+describe("when even the error cannot be delivered", () => {
+  it("returns 500 rather than pretend the client was told", async () => {
+    api.on(PostToConnectionCommand).rejects(new Error("InternalServerError"));
+    const { result } = await send("{oops");
+    expect(result).toEqual({ statusCode: 500 });
+  });
+});

@@ -1,0 +1,275 @@
+import {
+  createConnection,
+  MAX_CONNECTION_MS,
+  PING_INTERVAL_MS,
+  RENEW_BEFORE_LIMIT_MS,
+  RENEW_RECHECK_MS,
+  type ConnectionState,
+  type SocketLike,
+} from "../../../../web/js/connection.js";
+
+class FakeSocket implements SocketLike {
+  static all: FakeSocket[] = [];
+  readyState = 0;
+  sent: string[] = [];
+  closedWith?: [number | undefined, string | undefined];
+  onopen: SocketLike["onopen"] = null;
+  onmessage: SocketLike["onmessage"] = null;
+  onerror: SocketLike["onerror"] = null;
+  onclose: SocketLike["onclose"] = null;
+  constructor(readonly url: string, readonly protocols: string[]) {
+    FakeSocket.all.push(this);
+  }
+  send(data: string) {
+    this.sent.push(data);
+  }
+  close(code?: number, reason?: string) {
+    this.closedWith = [code, reason];
+    this.drop();
+  }
+  // Server side of the fake
+  accept() {
+    this.readyState = 1;
+    this.onopen?.();
+  }
+  refuse() {
+    this.readyState = 3;
+    this.onerror?.();
+    this.onclose?.({ code: 1006 });
+  }
+  drop() {
+    this.readyState = 3;
+    this.onclose?.({ code: 1006 });
+  }
+  receive(data: string) {
+    this.onmessage?.({ data });
+  }
+}
+
+class FakeTimers {
+  private nextId = 1;
+  now = 0;
+  readonly pending = new Map<number, { fn: () => void; at: number; every?: number }>();
+  setTimeout = (fn: () => void, ms: number) => this.add(fn, ms);
+  setInterval = (fn: () => void, ms: number) => this.add(fn, ms, ms);
+  clearTimeout = (id: unknown) => void this.pending.delete(id as number);
+  clearInterval = (id: unknown) => void this.pending.delete(id as number);
+  private add(fn: () => void, ms: number, every?: number) {
+    const id = this.nextId++;
+    this.pending.set(id, { fn, at: this.now + ms, every });
+    return id;
+  }
+  nextDelay(): number | undefined {
+    const ats = [...this.pending.values()].map((t) => t.at - this.now);
+    return ats.length ? Math.min(...ats) : undefined;
+  }
+  async advance(ms: number) {
+    const end = this.now + ms;
+    for (;;) {
+      const due = [...this.pending.entries()].filter(([, t]) => t.at <= end).sort((a, b) => a[1].at - b[1].at)[0];
+      if (!due) break;
+      const [id, t] = due;
+      this.now = t.at;
+      if (t.every) t.at += t.every;
+      else this.pending.delete(id);
+      t.fn();
+      await flush();
+    }
+    this.now = end;
+    await flush();
+  }
+}
+
+const flush = () => new Promise((r) => setImmediate(r));
+const URL = "wss://api.example.com/dev";
+
+function setup(options: { getToken?: jest.Mock; canRenew?: () => boolean } = {}) {
+  FakeSocket.all = [];
+  const timers = new FakeTimers();
+  const states: ConnectionState[] = [];
+  const messages: unknown[] = [];
+  let tokenNumber = 0;
+  const getToken = options.getToken ?? jest.fn(async () => `header.token-${++tokenNumber}.sig`);
+  const onDrop = jest.fn();
+  const onAuthLost = jest.fn();
+  const connection = createConnection({
+    url: URL,
+    protocol: "mta.v1",
+    getToken,
+    WebSocketImpl: FakeSocket,
+    timers,
+    random: () => 0,
+    onState: (s) => states.push(s),
+    onMessage: (d) => messages.push(d),
+    onDrop,
+    onAuthLost,
+    canRenew: options.canRenew,
+  });
+  const latest = () => FakeSocket.all[FakeSocket.all.length - 1];
+  return { connection, timers, states, messages, getToken, onDrop, onAuthLost, latest };
+}
+
+describe("createConnection", () => {
+  it("offers [protocol, idToken] as subprotocols and never puts the token in the URL", async () => {
+    const { connection, latest, states } = setup();
+    connection.start();
+    await flush();
+    const socket = latest();
+    expect(socket.url).toBe(URL);
+    expect(socket.url).not.toContain("token");
+    expect(socket.protocols).toEqual(["mta.v1", "header.token-1.sig"]);
+    expect(states).toEqual(["connecting"]);
+    socket.accept();
+    expect(connection.state).toBe("connected");
+    expect(states).toEqual(["connecting", "connected"]);
+  });
+
+  it("sends JSON only while open and hands frames to onMessage", async () => {
+    const { connection, latest, messages } = setup();
+    expect(connection.send({ action: "ping" })).toBe(false);
+    connection.start();
+    await flush();
+    expect(connection.send({ action: "ping" })).toBe(false);
+    latest().accept();
+    expect(connection.send({ action: "ask", prompt: "hi" })).toBe(true);
+    expect(latest().sent).toEqual(['{"action":"ask","prompt":"hi"}']);
+    latest().receive('{"type":"pong"}');
+    expect(messages).toEqual(['{"type":"pong"}']);
+  });
+
+  it("pings every 5 minutes so the 10-minute idle timeout never closes the socket", async () => {
+    const { connection, latest, timers } = setup();
+    connection.start();
+    await flush();
+    latest().accept();
+    await timers.advance(PING_INTERVAL_MS - 1);
+    expect(latest().sent).toEqual([]);
+    await timers.advance(1);
+    expect(latest().sent).toEqual(['{"action":"ping"}']);
+    await timers.advance(PING_INTERVAL_MS);
+    expect(latest().sent).toHaveLength(2);
+  });
+
+  it("reconnects after a drop with growing, jittered delays and a fresh token each time", async () => {
+    const { connection, latest, timers, states, onDrop, getToken } = setup();
+    connection.start();
+    await flush();
+    latest().accept();
+    latest().drop();
+    expect(onDrop).toHaveBeenCalledTimes(1);
+    expect(connection.state).toBe("reconnecting");
+    const delays: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      const delay = timers.nextDelay()!;
+      delays.push(delay);
+      await timers.advance(delay);
+      latest().refuse();
+    }
+    expect(delays).toEqual([250, 500, 1000, 2000]);
+    expect(getToken).toHaveBeenCalledTimes(5);
+    // After two refused handshakes the token may be the problem: ask for a refreshed one.
+    expect(getToken.mock.calls.map((c) => c[0].forceRefresh)).toEqual([false, false, false, true, true]);
+    await timers.advance(timers.nextDelay()!);
+    latest().accept();
+    expect(connection.state).toBe("connected");
+    latest().drop();
+    expect(timers.nextDelay()).toBe(250);
+    expect(states.filter((s) => s === "connected")).toHaveLength(2);
+    expect(onDrop).toHaveBeenCalledTimes(2);
+  });
+
+  it("renews with a refreshed token before API Gateway's 2-hour limit, waiting while answers stream", async () => {
+    let busy = true;
+    const { connection, latest, timers, getToken, onDrop } = setup({ canRenew: () => !busy });
+    connection.start();
+    await flush();
+    const first = latest();
+    first.accept();
+    await timers.advance(MAX_CONNECTION_MS - RENEW_BEFORE_LIMIT_MS);
+    expect(first.closedWith).toBeUndefined();
+    busy = false;
+    await timers.advance(RENEW_RECHECK_MS);
+    expect(first.closedWith).toEqual([1000, "renew"]);
+    expect(onDrop).toHaveBeenCalledTimes(1);
+    expect(FakeSocket.all).toHaveLength(2);
+    expect(getToken).toHaveBeenLastCalledWith({ forceRefresh: true });
+    latest().accept();
+    expect(connection.state).toBe("connected");
+  });
+
+  it("renew() reconnects at once with a refreshed token (token_expired from the server)", async () => {
+    const { connection, latest, getToken } = setup();
+    connection.start();
+    await flush();
+    latest().accept();
+    connection.renew();
+    await flush();
+    expect(FakeSocket.all).toHaveLength(2);
+    expect(getToken).toHaveBeenLastCalledWith({ forceRefresh: true });
+    expect(latest().protocols[1]).toBe("header.token-2.sig");
+  });
+
+  it("stops for good when the session is gone", async () => {
+    const getToken = jest.fn(async () => {
+      throw Object.assign(new Error("expired"), { code: "expired" });
+    });
+    const { connection, onAuthLost, timers } = setup({ getToken });
+    connection.start();
+    await flush();
+    expect(connection.state).toBe("disconnected");
+    expect(onAuthLost).toHaveBeenCalledTimes(1);
+    expect(FakeSocket.all).toHaveLength(0);
+    expect(timers.pending.size).toBe(0);
+  });
+
+  it("retries when the token cannot be fetched for a passing reason (offline)", async () => {
+    let calls = 0;
+    const getToken = jest.fn(async () => {
+      if (++calls === 1) throw Object.assign(new Error("offline"), { code: "NetworkError" });
+      return "h.t.s";
+    });
+    const { connection, timers, latest } = setup({ getToken });
+    connection.start();
+    await flush();
+    expect(connection.state).toBe("reconnecting");
+    await timers.advance(timers.nextDelay()!);
+    expect(latest().protocols).toEqual(["mta.v1", "h.t.s"]);
+  });
+
+  it("stop() closes the socket, cancels every timer and does not reconnect", async () => {
+    const { connection, latest, timers, states } = setup();
+    connection.start();
+    await flush();
+    latest().accept();
+    connection.stop();
+    expect(latest().closedWith?.[0]).toBe(1000);
+    expect(connection.state).toBe("disconnected");
+    expect(timers.pending.size).toBe(0);
+    await timers.advance(MAX_CONNECTION_MS);
+    expect(FakeSocket.all).toHaveLength(1);
+    expect(states[states.length - 1]).toBe("disconnected");
+  });
+
+  it("stop() during the token fetch opens nothing", async () => {
+    let release: (t: string) => void = () => {};
+    const getToken = jest.fn(() => new Promise<string>((r) => (release = r)));
+    const { connection } = setup({ getToken });
+    connection.start();
+    connection.stop();
+    release("h.t.s");
+    await flush();
+    expect(FakeSocket.all).toHaveLength(0);
+  });
+
+  it("retryNow() skips the backoff wait", async () => {
+    const { connection, latest, timers } = setup();
+    connection.start();
+    await flush();
+    latest().refuse();
+    expect(timers.nextDelay()).toBe(250);
+    connection.retryNow();
+    await flush();
+    expect(FakeSocket.all).toHaveLength(2);
+    expect(timers.pending.size).toBe(0);
+  });
+});

@@ -1,0 +1,14 @@
+/** Reconnect schedule: exponential backoff with jitter so many clients do not retry in step. */
+
+export const RECONNECT_BACKOFF = Object.freeze({ baseMs: 500, maxMs: 30_000 });
+
+/**
+ * Delay before reconnect attempt `attempt` (0 = first retry): the cap doubles from
+ * `baseMs` up to `maxMs`, and the delay is drawn from [cap/2, cap) ("equal jitter"),
+ * so there is always some pause but never a thundering herd.
+ */
+export function backoffDelay(attempt, { baseMs = RECONNECT_BACKOFF.baseMs, maxMs = RECONNECT_BACKOFF.maxMs, random = Math.random } = {}) {
+  const n = Number.isFinite(attempt) && attempt > 0 ? Math.floor(attempt) : 0;
+  const cap = Math.min(maxMs, baseMs * 2 ** Math.min(n, 30));
+  return Math.floor(cap / 2 + random() * (cap / 2));
+}

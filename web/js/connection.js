@@ -1,0 +1,209 @@
+/**
+ * One WebSocket to the chat API, kept alive for as long as the user is signed in.
+ *
+ * The ID token travels as the second offered subprotocol (`[protocol, idToken]`), never
+ * in the URL, so it stays out of access logs and history. API Gateway only checks the
+ * token at `$connect` and drops every connection after 2 hours (10 minutes if idle), so
+ * this module pings every 5 minutes, renews the connection with a fresh token before
+ * the 2-hour limit when no answer is streaming, and after any drop reconnects with
+ * exponential backoff and jitter, presenting a freshly refreshed token.
+ */
+import { backoffDelay } from "./backoff.js";
+
+export const CONNECTION_STATES = Object.freeze(["connecting", "connected", "reconnecting", "disconnected"]);
+export const PING_INTERVAL_MS = 5 * 60_000;
+export const MAX_CONNECTION_MS = 2 * 60 * 60_000;
+export const RENEW_BEFORE_LIMIT_MS = 5 * 60_000;
+/** While answers stream, wait this long before asking again whether the renewal can happen. */
+export const RENEW_RECHECK_MS = 15_000;
+/** After this many handshakes fail in a row, ask for a refreshed token: the old one may be refused. */
+export const FORCE_REFRESH_AFTER_FAILURES = 2;
+
+const OPEN = 1;
+const defaultTimers = {
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  clearTimeout: (id) => clearTimeout(id),
+  setInterval: (fn, ms) => setInterval(fn, ms),
+  clearInterval: (id) => clearInterval(id),
+};
+
+export function createConnection({
+  url,
+  protocol,
+  getToken,
+  WebSocketImpl = globalThis.WebSocket,
+  timers = defaultTimers,
+  random = Math.random,
+  onState = () => {},
+  onMessage = () => {},
+  onDrop = () => {},
+  onAuthLost = () => {},
+  canRenew = () => true,
+  pingIntervalMs = PING_INTERVAL_MS,
+  maxConnectionMs = MAX_CONNECTION_MS,
+  renewBeforeLimitMs = RENEW_BEFORE_LIMIT_MS,
+}) {
+  let state = "disconnected";
+  let socket = null;
+  let stopped = true;
+  let attempt = 0;
+  let failedHandshakes = 0;
+  let forceRefresh = false;
+  let retryTimer = null;
+  let pingTimer = null;
+  let renewTimer = null;
+  let generation = 0;
+
+  const setState = (next) => {
+    if (next === state) return;
+    state = next;
+    onState(next);
+  };
+
+  function clearConnectionTimers() {
+    if (pingTimer !== null) timers.clearInterval(pingTimer);
+    if (renewTimer !== null) timers.clearTimeout(renewTimer);
+    pingTimer = null;
+    renewTimer = null;
+  }
+
+  function clearRetry() {
+    if (retryTimer !== null) timers.clearTimeout(retryTimer);
+    retryTimer = null;
+  }
+
+  function scheduleRetry() {
+    setState("reconnecting");
+    clearRetry();
+    const delay = backoffDelay(attempt++, { random });
+    retryTimer = timers.setTimeout(() => {
+      retryTimer = null;
+      open("reconnecting");
+    }, delay);
+  }
+
+  function scheduleRenew(delay) {
+    renewTimer = timers.setTimeout(() => {
+      renewTimer = null;
+      if (canRenew()) renew();
+      else scheduleRenew(RENEW_RECHECK_MS);
+    }, delay);
+  }
+
+  async function open(shownState) {
+    const mine = ++generation;
+    setState(shownState);
+    let token;
+    try {
+      token = await getToken({ forceRefresh: forceRefresh || failedHandshakes >= FORCE_REFRESH_AFTER_FAILURES });
+    } catch (error) {
+      if (stopped || mine !== generation) return;
+      if (error && (error.code === "signed_out" || error.code === "expired")) {
+        stopped = true;
+        setState("disconnected");
+        onAuthLost(error);
+      } else {
+        scheduleRetry();
+      }
+      return;
+    }
+    if (stopped || mine !== generation) return;
+    forceRefresh = false;
+    let ws;
+    try {
+      ws = new WebSocketImpl(url, [protocol, token]);
+    } catch {
+      // A malformed URL cannot get better by retrying.
+      stopped = true;
+      setState("disconnected");
+      return;
+    }
+    socket = ws;
+    let opened = false;
+    ws.onopen = () => {
+      if (ws !== socket) return;
+      opened = true;
+      attempt = 0;
+      failedHandshakes = 0;
+      setState("connected");
+      pingTimer = timers.setInterval(() => send({ action: "ping" }), pingIntervalMs);
+      scheduleRenew(Math.max(0, maxConnectionMs - renewBeforeLimitMs));
+    };
+    ws.onmessage = (event) => {
+      if (ws === socket) onMessage(event.data);
+    };
+    ws.onerror = () => {
+      // A close event always follows; it decides what happens next.
+    };
+    ws.onclose = () => {
+      if (ws !== socket) return;
+      socket = null;
+      clearConnectionTimers();
+      if (opened) onDrop();
+      if (stopped) {
+        setState("disconnected");
+        return;
+      }
+      if (!opened) failedHandshakes++;
+      if (renewing) {
+        renewing = false;
+        open("reconnecting");
+        return;
+      }
+      scheduleRetry();
+    };
+  }
+
+  let renewing = false;
+
+  function send(message) {
+    if (!socket || socket.readyState !== OPEN) return false;
+    socket.send(JSON.stringify(message));
+    return true;
+  }
+
+  /** Reconnect now with a refreshed token (the 2-hour limit, or the server said the token expired). */
+  function renew() {
+    if (stopped) return;
+    forceRefresh = true;
+    if (socket) {
+      renewing = true;
+      socket.close(1000, "renew");
+    } else {
+      clearRetry();
+      open("reconnecting");
+    }
+  }
+
+  return {
+    get state() {
+      return state;
+    },
+    start() {
+      if (!stopped) return;
+      stopped = false;
+      attempt = 0;
+      failedHandshakes = 0;
+      open("connecting");
+    },
+    /** Close for good (sign-out). */
+    stop() {
+      stopped = true;
+      generation++;
+      clearRetry();
+      clearConnectionTimers();
+      const ws = socket;
+      socket = null;
+      if (ws) ws.close(1000, "signed out");
+      setState("disconnected");
+    },
+    /** Skip the backoff wait (the browser came back online, or the user asked). */
+    retryNow() {
+      if (stopped || socket || retryTimer === null) return;
+      clearRetry();
+      open("reconnecting");
+    },
+    renew,
+    send,
+  };
+}

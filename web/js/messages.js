@@ -1,0 +1,60 @@
+/**
+ * Human wording for every error the page can show. Server messages for `bad_request`
+ * are written for clients (lambdas/shared/protocol.ts) and are shown as a detail;
+ * other server text is not needed to understand what to do next.
+ */
+
+const ANSWER_ERRORS = Object.freeze({
+  bad_request: "The assistant could not accept this question.",
+  forbidden: "This question was refused because it does not belong to your session. Please sign in again.",
+  token_expired: "Your session expired. Reconnecting with a fresh sign-in; please ask again.",
+  throttled: "The assistant is busy right now. Please wait a moment and ask again.",
+  agent_error: "The assistant could not answer this question. Please try again.",
+  internal: "Something went wrong on our side. Please try again.",
+  connection_lost: "The connection dropped before the answer finished. Please ask again.",
+});
+
+/** The sentence to show for an error event's code (and, for bad input, what was wrong). */
+export function answerErrorMessage(code, serverMessage = "") {
+  const known = Object.prototype.hasOwnProperty.call(ANSWER_ERRORS, code) ? ANSWER_ERRORS[code] : undefined;
+  if (known === undefined) return "Something went wrong. Please try again.";
+  if (code === "bad_request" && serverMessage) return `${known} ${capitalise(serverMessage)}.`.replace(/\.\.$/, ".");
+  return known;
+}
+
+const SIGN_IN_ERRORS = Object.freeze({
+  // Same words for both, so the form does not reveal which usernames exist.
+  NotAuthorizedException: "Incorrect username or password.",
+  UserNotFoundException: "Incorrect username or password.",
+  PasswordResetRequiredException: "Your password must be reset. Please contact your administrator.",
+  UserNotConfirmedException: "Your account is not confirmed yet. Please contact your administrator.",
+  TooManyRequestsException: "Too many attempts. Please wait a minute and try again.",
+  LimitExceededException: "Too many attempts. Please wait a minute and try again.",
+  TooManyFailedAttemptsException: "Too many attempts. Please wait a minute and try again.",
+  NetworkError: "Cannot reach the sign-in service. Check your connection and try again.",
+  UnsupportedChallenge: "This account needs a sign-in step this page does not support.",
+  MissingFields: "Please enter your username and password.",
+});
+
+/**
+ * The sentence for a failed sign-in step. `step` is "password" or "new_password":
+ * during the new-password step NotAuthorized means the step timed out, and a password
+ * the pool refuses is explained with Cognito's own rule text.
+ */
+export function signInErrorMessage(type, serverMessage = "", step = "password") {
+  if (step === "new_password") {
+    if (type === "InvalidPasswordException") {
+      return serverMessage ? `That password is not allowed: ${serverMessage.replace(/^Password does not conform to policy: /, "")}.`.replace(/\.\.$/, ".") : "That password is not allowed. Choose a longer or more varied one.";
+    }
+    if (type === "NotAuthorizedException" || type === "CodeMismatchException" || type === "ExpiredCodeException") {
+      return "The sign-in step timed out. Please sign in again with your temporary password.";
+    }
+    if (type === "MissingFields") return "Please choose a new password.";
+  }
+  if (type === "InvalidParameterException") return "The sign-in request was not accepted. Check what you entered and try again.";
+  return Object.prototype.hasOwnProperty.call(SIGN_IN_ERRORS, type) ? SIGN_IN_ERRORS[type] : "Sign-in failed. Please try again.";
+}
+
+function capitalise(text) {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}

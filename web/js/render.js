@@ -1,0 +1,106 @@
+/**
+ * All DOM writes for the conversation. Server data is only ever put on the page with
+ * textContent / dataset, never innerHTML, so a model answer cannot inject markup.
+ */
+
+const PROGRESS_TEXT = Object.freeze({
+  sending: "Sending…",
+  working: "Thinking…",
+  streaming: "Writing…",
+});
+
+function el(doc, tag, className, text) {
+  const node = doc.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+/** The chat view over `#messages` and `#notice`; the controller in chat.js drives it. */
+export function createChatView({ messages, notice, doc = document }) {
+  const bubbles = new Map();
+
+  // Follow the stream only if the reader is already at the bottom; never yank them back.
+  const nearBottom = () => messages.scrollHeight - messages.scrollTop - messages.clientHeight < 80;
+  const append = (node) => {
+    const follow = nearBottom();
+    messages.append(node);
+    if (follow) messages.scrollTop = messages.scrollHeight;
+  };
+
+  return {
+    addQuestion(text) {
+      const bubble = el(doc, "article", "message user");
+      bubble.setAttribute("aria-label", "You");
+      bubble.append(el(doc, "p", "text", text));
+      append(bubble);
+    },
+
+    addAnswer(answer) {
+      const bubble = el(doc, "article", "message assistant");
+      bubble.dataset.answerId = answer.answerId;
+      bubble.dataset.phase = answer.phase;
+      bubble.setAttribute("aria-label", "Assistant");
+      bubble.setAttribute("aria-busy", "true");
+      bubble.append(el(doc, "ul", "status"), el(doc, "p", "text"), el(doc, "p", "progress", PROGRESS_TEXT[answer.phase]));
+      bubbles.set(answer.answerId, bubble);
+      append(bubble);
+    },
+
+    updateAnswer(answer, errorMessage) {
+      const bubble = bubbles.get(answer.answerId);
+      if (!bubble) return;
+      const follow = nearBottom();
+      bubble.dataset.phase = answer.phase;
+      const statusList = bubble.querySelector(".status");
+      while (statusList.childElementCount < answer.statuses.length) {
+        statusList.append(el(doc, "li", undefined, answer.statuses[statusList.childElementCount]));
+      }
+      const text = bubble.querySelector(".text");
+      if (text.textContent !== answer.text) text.textContent = answer.text;
+      const progress = bubble.querySelector(".progress");
+      if (answer.phase === "done" || answer.phase === "error") {
+        progress.remove();
+        bubble.setAttribute("aria-busy", "false");
+      } else if (progress) {
+        progress.textContent = PROGRESS_TEXT[answer.phase];
+      }
+      if (answer.phase === "error") {
+        bubble.classList.add("error");
+        if (!bubble.querySelector(".error-text")) {
+          const problem = el(doc, "p", "error-text", errorMessage);
+          problem.setAttribute("role", "alert");
+          bubble.append(problem);
+        }
+      }
+      if (follow) messages.scrollTop = messages.scrollHeight;
+    },
+
+    /** A problem not tied to one question (e.g. an error for a frame the server could not read). */
+    notice(text) {
+      notice.textContent = text;
+    },
+
+    clear() {
+      bubbles.clear();
+      for (const node of [...messages.querySelectorAll(".message")]) node.remove();
+      notice.textContent = "";
+    },
+  };
+}
+
+/** `#connection-state`: the text is exactly the state word (the browser tests read it). */
+export function renderConnectionState(node, state) {
+  node.textContent = state;
+  node.dataset.state = state;
+}
+
+/** `#who`: username and tenant, from the ID token. */
+export function renderWho(node, user, doc = document) {
+  node.replaceChildren();
+  if (!user) return;
+  node.append(el(doc, "span", "who-user", user.username));
+  node.append(doc.createTextNode(" · "));
+  node.append(el(doc, "span", "who-tenant", user.tenantId ?? "no tenant"));
+  node.title = `Signed in as ${user.username}, tenant ${user.tenantId ?? "none"}`;
+}
