@@ -5,7 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import { parse as parseYaml } from "yaml";
-import { z } from "zod";
+import * as z from "zod";
 import { TENANT_ID_PATTERN } from "../lambdas/shared/identifiers";
 
 export const PROJECT = "multi-tenant-assistant";

@@ -216,7 +216,8 @@ function compromisedCalls(prompt: string, functions: readonly ToolFunction[]): T
   for (const call of honestCalls(prompt, functions)) {
     const fn = functions.find((f) => f.name === call.function)!;
     const args = Object.fromEntries(call.parameters.map((p) => [p.name, p.value]));
-    const duplicate = planned.some((p) => p.fn.name === fn.name && JSON.stringify(p.args) === JSON.stringify(args));
+    // The honest reading of the prompt is already covered by an injected call to the same function.
+    const duplicate = planned.some((p) => p.fn.name === fn.name && Object.entries(args).every(([k, v]) => p.args[k] === v));
     if (!duplicate) planned.push({ fn, args });
   }
   if (planned.length === 0 && (identity.tenantId || identity.userId)) {

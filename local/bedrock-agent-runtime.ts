@@ -12,7 +12,7 @@
 import * as http2 from "node:http2";
 import { randomUUID } from "node:crypto";
 import type { AddressInfo } from "node:net";
-import { z } from "zod";
+import * as z from "zod";
 import type { ToolFunction } from "../lambdas/action-group/function-schema";
 import { LocalAwsError, readBody, readRawRequest, type RawAwsRequest } from "./aws-request";
 import { ConversationMemory } from "./agent-memory";

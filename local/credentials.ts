@@ -90,11 +90,14 @@ export class CredentialRegistry {
     return record;
   }
 
-  /** Drop expired session keys so the registry does not grow without bound. */
+  /**
+   * Drop long-expired session keys so the registry does not grow without bound; recently
+   * expired ones stay an hour so callers get ExpiredTokenException, not "unknown key".
+   */
   sweep(): void {
-    const now = this.now();
+    const cutoff = this.now() - 3600_000;
     for (const [key, record] of this.byKey) {
-      if (record.expiresAt !== undefined && record.expiresAt <= now) this.byKey.delete(key);
+      if (record.expiresAt !== undefined && record.expiresAt <= cutoff) this.byKey.delete(key);
     }
   }
 }

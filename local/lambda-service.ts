@@ -189,8 +189,6 @@ class FunctionRuntime {
 
 export interface LambdaServiceOptions {
   ctx: AwsContext;
-  /** Host environment every function gets (endpoints, region, PATH). */
-  baseEnvironment: Record<string, string>;
   /** Function logs go to <logDir>/<name>.log; none when undefined. */
   logDir?: string;
 }
@@ -199,7 +197,14 @@ export class LambdaService {
   private readonly functions = new Map<string, FunctionRuntime>();
   private readonly logs: WriteStream[] = [];
 
+  /** Host environment every function gets (endpoints, region, PATH); known once the stand-ins run. */
+  private readonly baseEnvironment: Record<string, string> = {};
+
   constructor(private readonly o: LambdaServiceOptions) {}
+
+  setBaseEnvironment(environment: Record<string, string>): void {
+    Object.assign(this.baseEnvironment, environment);
+  }
 
   functionArn(name: string): string {
     return `arn:${this.o.ctx.partition}:lambda:${this.o.ctx.region}:${this.o.ctx.accountId}:function:${name}`;
@@ -213,7 +218,7 @@ export class LambdaService {
       log = createWriteStream(join(this.o.logDir, `${definition.name}.log`), { flags: "a" });
       this.logs.push(log);
     }
-    this.functions.set(definition.name, new FunctionRuntime(definition, this.o.baseEnvironment, log));
+    this.functions.set(definition.name, new FunctionRuntime(definition, this.baseEnvironment, log));
   }
 
   async startAll(): Promise<void> {

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { z } from "zod";
+import * as z from "zod";
 
 export const DEFAULT_OUTPUTS_FILE = ".local/stack-outputs.json";
 

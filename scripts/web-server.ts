@@ -7,7 +7,7 @@
 import { createReadStream, realpathSync, statSync } from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { extname, isAbsolute, join, relative, resolve, sep } from "node:path";
+import { extname, isAbsolute, relative, resolve, sep } from "node:path";
 import { loadStackOutputs, resolveOutputsPath, StackOutputsError, type StackOutputs } from "./stack-outputs";
 
 export const WEB_DIR = resolve(__dirname, "..", "web");
@@ -269,7 +269,7 @@ export async function runWebServerCli(
   }
   try {
     const { server, url } = await startWebServer({ config, port: args.port });
-    io.out(`web: serving ${join(relative(process.cwd(), WEB_DIR) || ".")} at ${url}`);
+    io.out(`web: serving ${relative(process.cwd(), WEB_DIR) || "."} at ${url}`);
     io.out(`web: WebSocket ${config.webSocketUrl}, Cognito ${config.cognitoEndpoint}`);
     return server;
   } catch (error) {

@@ -28,7 +28,9 @@ export interface AssistantAgentArgs {
 /**
  * An alias points at an immutable agent version made when the alias is created or
  * updated. Hashing what defines the agent into the alias description updates the alias
- * (and so cuts a new version) whenever the instruction, model or tools change.
+ * (and so cuts a new version) whenever the instruction, model or tools change: with no
+ * routingConfiguration the provider sends none, and Bedrock versions the prepared DRAFT
+ * (hashicorp/terraform-provider-aws#42603).
  */
 export function agentDefinitionHash(modelId: string): string {
   return createHash("sha256")

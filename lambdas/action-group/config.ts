@@ -3,7 +3,7 @@
  * `actionGroupEnvironment()` (infra/function-environment.ts) builds, plus the Lambda
  * runtime's AWS_REGION. Errors name the offending variables and never echo their values.
  */
-import { z } from "zod";
+import * as z from "zod";
 import type { ActionGroupEnvironment } from "../../infra/function-environment";
 import { ActionGroupConfigError } from "./errors";
 

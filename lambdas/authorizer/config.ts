@@ -3,7 +3,7 @@
  * `authorizerEnvironment()` (infra/function-environment.ts) builds. Errors name the
  * offending variables and never echo their values.
  */
-import { z } from "zod";
+import * as z from "zod";
 import type { AuthorizerEnvironment } from "../../infra/function-environment";
 import { TENANT_ID_PATTERN } from "../shared/identifiers";
 import { AuthorizerConfigError } from "./errors";

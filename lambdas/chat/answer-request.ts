@@ -3,7 +3,7 @@
  * Invoke of this same function). Built only from the parsed message and the verified
  * caller; validated again on arrival because the answer step trusts nothing it did not check.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { ANSWER_ID_PATTERN, ID_PIECE_PATTERN, SUB_PATTERN, TENANT_ID_PATTERN, answerIdOwner } from "../shared/identifiers";
 import { PROMPT_MAX_CHARS, type AskMessage } from "../shared/protocol";
 import type { Caller } from "./caller";

@@ -3,7 +3,7 @@
  * `chatEnvironment()` (infra/function-environment.ts) builds, plus the two variables the
  * Lambda runtime sets itself. Errors name the offending variables, never their values.
  */
-import { z } from "zod";
+import * as z from "zod";
 import type { ChatEnvironment } from "../../infra/function-environment";
 import { ChatConfigError } from "./errors";
 

@@ -2,7 +2,7 @@
  * The WebSocket protocol (design brief section 4): client messages are parsed with zod,
  * server events are built by the functions below so their shape has one definition.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { ANSWER_ID_PATTERN, ID_PIECE_PATTERN } from "./identifiers";
 
 export const PROMPT_MAX_CHARS = 4000;

@@ -3,7 +3,7 @@
  * and the only place the action-group function takes identity from. Bedrock passes
  * sessionAttributes to the action group untouched and never shows them to the model.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { ANSWER_ID_PATTERN, SUB_PATTERN, TENANT_ID_PATTERN } from "./identifiers";
 
 export const SessionAttributes = z.object({

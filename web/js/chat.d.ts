@@ -1,7 +1,6 @@
 // Types for chat.js.
 import type { Answer } from "./answers.js";
 export declare const PROMPT_MAX_CHARS: number;
-export declare const CONNECTION_LOST: "connection_lost";
 export type NotSentReason = "empty" | "too_long" | "signed_out" | "bad_identity" | "not_connected";
 export declare function checkPrompt(raw: unknown): { ok: true; prompt: string } | { ok: false; reason: "empty" | "too_long" };
 export interface ChatView {

@@ -3,7 +3,7 @@
  * answerId, to the answer it belongs to. DOM-free: the page passes a `view` (render.js)
  * and a `send` function (connection.js), so this logic runs under unit tests as is.
  */
-import { CONNECTION_LOST, createAnswer, failUnfinished, routeEvent, unfinishedCount } from "./answers.js";
+import { createAnswer, failUnfinished, routeEvent, unfinishedCount } from "./answers.js";
 import { parseServerEvent } from "./events.js";
 import { buildAnswerId, newConversationId, randomId } from "./ids.js";
 import { answerErrorMessage } from "./messages.js";
@@ -88,4 +88,3 @@ export function createChat({ send, getUser, view, onTokenExpired = () => {}, new
   };
 }
 
-export { CONNECTION_LOST };

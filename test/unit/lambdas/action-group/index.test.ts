@@ -67,9 +67,9 @@ function body(response: BedrockAgentFunctionResponse): unknown {
 
 type Call = ReturnType<typeof ddb.calls>[number];
 
-async function accessKeyOf(call: Call): Promise<string> {
-  const client = call.thisValue as DynamoDBDocumentClient;
-  const credentials = await (client.config.credentials as () => Promise<{ accessKeyId: string }>)();
+/** The access key of the client that actually sent a request. */
+async function accessKeyOf(call: { thisValue: unknown }): Promise<string> {
+  const credentials = await (call.thisValue as DynamoDBDocumentClient).config.credentials();
   return credentials.accessKeyId;
 }
 
@@ -102,7 +102,7 @@ describe("getReturnPolicy", () => {
     const [get] = ddb.commandCalls(GetCommand, { TableName: ENV.TENANTS_TABLE_NAME });
     expect(get.args[0].input.Key).toEqual({ tenantId: TENANT });
     const client = get.thisValue as DynamoDBDocumentClient;
-    expect(await (client.config.credentials as () => Promise<unknown>)()).toMatchObject({
+    expect(await client.config.credentials()).toMatchObject({
       accessKeyId: SCOPED_KEY,
       secretAccessKey: SCOPED_SECRET,
       sessionToken: SCOPED_TOKEN,

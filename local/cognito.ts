@@ -1,0 +1,157 @@
+/**
+ * Cognito stand-in: cognito-local in a child process (it keeps its data under its cwd,
+ * so it runs inside the stack's state directory), with the pool, app client and one
+ * operator-created user per configured user, each with a random temporary password
+ * (FORCE_CHANGE_PASSWORD, so the first sign-in gets NEW_PASSWORD_REQUIRED).
+ */
+import {
+  AdminCreateUserCommand,
+  CognitoIdentityProviderClient,
+  CreateUserPoolClientCommand,
+  CreateUserPoolCommand,
+} from "@aws-sdk/client-cognito-identity-provider";
+import { fork, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import * as net from "node:net";
+import { join } from "node:path";
+import type { StackConfig } from "../infra/config";
+import { assertPortFree, freePort, LOCAL_HOST } from "./listen";
+
+export interface LocalCognito {
+  url: string;
+  userPoolId: string;
+  userPoolClientId: string;
+  issuer: string;
+  jwksUri: string;
+  /** username → tenantId */
+  users: Record<string, string>;
+  /** username → temporary password */
+  initialPasswords: Record<string, string>;
+  close(): Promise<void>;
+}
+
+export interface LocalCognitoOptions {
+  port: number;
+  stateDir: string;
+  region: string;
+  poolName: string;
+  config: StackConfig;
+}
+
+/** A temporary password that satisfies Cognito's default policy (upper, lower, digit, symbol, ≥ 8). */
+export function temporaryPassword(): string {
+  return `Tmp-${randomBytes(9).toString("base64url")}-7aZ`;
+}
+
+function waitForPort(port: number, child: ChildProcess, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  return new Promise((resolve, reject) => {
+    const onExit = (code: number | null) => reject(new Error(`cognito-local exited during start (code ${code})`));
+    child.once("exit", onExit);
+    const attempt = () => {
+      const socket = net.connect(port, LOCAL_HOST);
+      socket.once("connect", () => {
+        socket.destroy();
+        child.off("exit", onExit);
+        resolve();
+      });
+      socket.once("error", () => {
+        socket.destroy();
+        if (Date.now() > deadline) {
+          child.off("exit", onExit);
+          reject(new Error(`cognito-local did not start within ${timeoutMs} ms`));
+        } else setTimeout(attempt, 40);
+      });
+    };
+    attempt();
+  });
+}
+
+export async function startCognito(o: LocalCognitoOptions): Promise<LocalCognito> {
+  const port = o.port === 0 ? await freePort() : o.port;
+  if (o.port !== 0) await assertPortFree(port, "cognito");
+  const dataDir = join(o.stateDir, "cognito");
+  // Fresh pool per start: the printed passwords are the ones that work.
+  rmSync(dataDir, { recursive: true, force: true });
+  mkdirSync(join(dataDir, ".cognito"), { recursive: true });
+  // cognito-local defaults new pools to email usernames (AWS does not): plain usernames, as the Pulumi pool.
+  writeFileSync(join(dataDir, ".cognito", "config.json"), JSON.stringify({ UserPoolDefaults: { UsernameAttributes: [] } }));
+  const child = fork(require.resolve("cognito-local/lib/bin/start.js"), [], {
+    cwd: dataDir,
+    env: { PATH: process.env.PATH ?? "", PORT: String(port), HOST: LOCAL_HOST, NO_COLOR: "1" },
+    execArgv: [],
+    stdio: ["ignore", "ignore", "ignore", "ipc"],
+  });
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      child.once("exit", () => resolve());
+      child.kill("SIGTERM");
+      setTimeout(() => child.kill("SIGKILL"), 2000).unref();
+    });
+  try {
+    await waitForPort(port, child, 20_000);
+    const url = `http://${LOCAL_HOST}:${port}`;
+    const client = new CognitoIdentityProviderClient({
+      region: o.region,
+      endpoint: url,
+      credentials: { accessKeyId: "local", secretAccessKey: "local" },
+    });
+    const { UserPool } = await client.send(
+      new CreateUserPoolCommand({
+        PoolName: o.poolName,
+        UsernameAttributes: [],
+        AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
+        Schema: [{ Name: "tenantId", AttributeDataType: "String", Mutable: false, StringAttributeConstraints: { MinLength: "1", MaxLength: "32" } }],
+        Policies: { PasswordPolicy: { MinimumLength: 8, RequireLowercase: true, RequireUppercase: true, RequireNumbers: true, RequireSymbols: true } },
+      }),
+    );
+    const userPoolId = UserPool?.Id;
+    if (!userPoolId) throw new Error("cognito-local returned no user pool id");
+    const { UserPoolClient } = await client.send(
+      new CreateUserPoolClientCommand({
+        UserPoolId: userPoolId,
+        ClientName: `${o.poolName}-web`,
+        GenerateSecret: false,
+        ExplicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+        ReadAttributes: ["custom:tenantId", "email"],
+        WriteAttributes: ["email"],
+      }),
+    );
+    const userPoolClientId = UserPoolClient?.ClientId;
+    if (!userPoolClientId) throw new Error("cognito-local returned no app client id");
+    const users: Record<string, string> = {};
+    const initialPasswords: Record<string, string> = {};
+    for (const tenant of o.config.tenants) {
+      for (const username of tenant.users) {
+        const password = temporaryPassword();
+        await client.send(
+          new AdminCreateUserCommand({
+            UserPoolId: userPoolId,
+            Username: username,
+            TemporaryPassword: password,
+            MessageAction: "SUPPRESS",
+            UserAttributes: [{ Name: "custom:tenantId", Value: tenant.id }],
+          }),
+        );
+        users[username] = tenant.id;
+        initialPasswords[username] = password;
+      }
+    }
+    client.destroy();
+    return {
+      url,
+      userPoolId,
+      userPoolClientId,
+      issuer: `${url}/${userPoolId}`,
+      jwksUri: `${url}/${userPoolId}/.well-known/jwks.json`,
+      users,
+      initialPasswords,
+      close: stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

@@ -1,0 +1,57 @@
+/**
+ * `npm start`: the whole system on this machine. Prints a short ready banner (URLs,
+ * users and their initial passwords, the outputs file); Ctrl-C stops everything.
+ * A busy port, a missing bundle or a bad config is one clear line and exit code 1.
+ */
+import { relative } from "node:path";
+import { ConfigError } from "../infra/config";
+import { MissingBundleError } from "./lambda-service";
+import { PortInUseError } from "./listen";
+import { startLocalStack, ROOT_DIR, type LocalStack } from "./stack";
+
+async function main(): Promise<void> {
+  let stack: LocalStack;
+  try {
+    stack = await startLocalStack({ ports: "default" });
+  } catch (error) {
+    const known = error instanceof PortInUseError || error instanceof MissingBundleError || error instanceof ConfigError;
+    console.error(`npm start: ${known ? (error as Error).message : `could not start the local stack: ${(error as Error).message}`}`);
+    process.exit(1);
+  }
+  const o = stack.outputs;
+  const users = Object.entries(o.users)
+    .map(([user, tenant]) => `    ${user.padEnd(16)} ${tenant.padEnd(10)} ${o.initialPasswords[user]}`)
+    .join("\n");
+  console.log(
+    [
+      "",
+      `  multi-tenant-assistant (local) ready in ${(stack.startupMs / 1000).toFixed(1)} s`,
+      "",
+      `  Web page      ${o.webUrl}`,
+      `  WebSocket     ${o.webSocketUrl}   (subprotocol ${o.webSocketProtocol})`,
+      `  Outputs       ${relative(process.cwd(), stack.outputsFile) || stack.outputsFile}`,
+      `  Function logs ${relative(process.cwd(), ROOT_DIR) || "."}/.local/logs/`,
+      "",
+      "  Users (username, tenant, initial password: a new one is asked at first sign-in)",
+      users,
+      "",
+      "  Add orders:   npm run orders -- tenant1-user add --total 42.50",
+      "  Ctrl-C to stop.",
+      "",
+    ].join("\n"),
+  );
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n  ${signal}: stopping…`);
+    stack.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on("SIGINT", () => shutdown("SIGINT"));
+  process.on("SIGTERM", () => shutdown("SIGTERM"));
+}
+
+void main();

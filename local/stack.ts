@@ -1,0 +1,292 @@
+/**
+ * `startLocalStack`: the whole system on 127.0.0.1. Stand-ins that speak the real AWS
+ * wire protocols (Cognito, DynamoDB behind a SigV4 + IAM gate, STS, Lambda, Bedrock
+ * agent runtime, API Gateway WebSocket + @connections) run the UNCHANGED Lambda bundles
+ * with the policies, environment and names the Pulumi program uses.
+ */
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import type * as http from "node:http";
+import { join, resolve } from "node:path";
+import { PROJECT, readStackConfigFile } from "../infra/config";
+import { actionGroupEnvironment, authorizerEnvironment, chatEnvironment } from "../infra/function-environment";
+import { APP_PROTOCOL, FUNCTION_NAMES, stackNames, type FunctionName } from "../infra/naming";
+import type { AwsContext } from "../infra/policies";
+import { ACTION_GROUP_NAME, TOOL_FUNCTIONS } from "../lambdas/action-group/function-schema";
+import { bundlePath } from "../scripts/build";
+import type { StackOutputs } from "../scripts/stack-outputs";
+import { createWebServer, webConfigFromOutputs } from "../scripts/web-server";
+import { startApiGateway, type ApiGatewayOptions } from "./api-gateway";
+import type { RawAwsRequest } from "./aws-request";
+import { startBedrockAgentRuntime, type AgentMode } from "./bedrock-agent-runtime";
+import { startCognito } from "./cognito";
+import { startControlServer } from "./control";
+import { CredentialRegistry } from "./credentials";
+import { startDynamoDbGate } from "./dynamodb-gate";
+import { authorizeIam, LOCAL_ACCOUNT_ID } from "./iam-evaluate";
+import { LambdaService, MissingBundleError, type InvokeResult, type FunctionErrorPayload } from "./lambda-service";
+import { assertPortFree, close, listen } from "./listen";
+import { createLocalIdentities } from "./roles";
+import { verifySigV4 } from "./sigv4-verify";
+import { startSts } from "./sts";
+import { createTablesAndSeed } from "./tables";
+
+export const ROOT_DIR = resolve(__dirname, "..");
+export const LOCAL_STAGE = "dev";
+export const LOCAL_API_ID = "local";
+/** Bedrock agent and alias ids are 10 upper-case alphanumerics. */
+export const LOCAL_AGENT_ID = "LOCALAGENT";
+export const LOCAL_AGENT_ALIAS_ID = "LOCALALIAS";
+
+/** Fixed ports of `npm start` (the page and the WebSocket API are the ones people type). */
+export const DEFAULT_PORTS = {
+  web: 4500,
+  apiGateway: 4510,
+  cognito: 4520,
+  dynamodb: 4530,
+  sts: 4540,
+  lambda: 4550,
+  bedrockAgentRuntime: 4560,
+  control: 4570,
+} as const;
+type PortName = keyof typeof DEFAULT_PORTS;
+
+const FUNCTION_TIMEOUT_MS: Record<FunctionName, number> = { authorizer: 10_000, chat: 300_000, "action-group": 30_000 };
+const FUNCTION_MEMORY_MB: Record<FunctionName, number> = { authorizer: 256, chat: 512, "action-group": 512 };
+
+export interface StartLocalStackOptions {
+  configFile?: string;
+  ports?: "free" | "default";
+  stateDir?: string;
+  limits?: ApiGatewayOptions["limits"];
+  quiet?: boolean;
+  /** Directory of the Lambda bundles (default dist/lambdas). */
+  distDir?: string;
+}
+
+export interface LocalStack {
+  outputs: StackOutputs;
+  outputsFile: string;
+  /** Milliseconds from the call to ready. */
+  startupMs: number;
+  setAgentMode(mode: AgentMode): void;
+  setActionGroupBundle(path: string | null): Promise<void>;
+  stop(): Promise<void>;
+}
+
+class FunctionInvocationError extends Error {
+  constructor(readonly fn: string, readonly payload: FunctionErrorPayload | undefined) {
+    super(payload?.errorMessage ?? `${fn} failed`);
+    this.name = "FunctionInvocationError";
+  }
+}
+
+function unwrap(fn: string, result: InvokeResult): unknown {
+  if (result.functionError) throw new FunctionInvocationError(fn, result.payload as FunctionErrorPayload | undefined);
+  return result.payload;
+}
+
+export async function startLocalStack(options: StartLocalStackOptions = {}): Promise<LocalStack> {
+  const started = Date.now();
+  const stateDir = resolve(options.stateDir ?? join(ROOT_DIR, ".local"));
+  const distDir = options.distDir ?? join(ROOT_DIR, "dist", "lambdas");
+  const port = (name: PortName) => (options.ports === "free" ? 0 : DEFAULT_PORTS[name]);
+
+  // Fail fast, before anything starts: one clear line for each mistake.
+  const bundles = Object.fromEntries(FUNCTION_NAMES.map((fn) => [fn, bundlePath(fn, distDir)])) as Record<FunctionName, string>;
+  for (const bundle of Object.values(bundles)) if (!existsSync(bundle)) throw new MissingBundleError(bundle);
+  const { config, region: configRegion } = readStackConfigFile(options.configFile ?? join(ROOT_DIR, "Pulumi.dev.yaml"));
+  if (options.ports !== "free") {
+    for (const name of Object.keys(DEFAULT_PORTS) as PortName[]) await assertPortFree(DEFAULT_PORTS[name], name);
+  }
+  mkdirSync(stateDir, { recursive: true });
+
+  const region = configRegion ?? "us-east-1";
+  const ctx: AwsContext = { partition: "aws", region, accountId: LOCAL_ACCOUNT_ID };
+  const names = stackNames(PROJECT, LOCAL_STAGE);
+  const registry = new CredentialRegistry();
+  const identities = createLocalIdentities(registry, {
+    ctx,
+    names,
+    apiId: LOCAL_API_ID,
+    stage: LOCAL_STAGE,
+    agentId: LOCAL_AGENT_ID,
+    agentAliasId: LOCAL_AGENT_ALIAS_ID,
+  });
+  const sweeper = setInterval(() => registry.sweep(), 60_000);
+  sweeper.unref();
+
+  const stops: (() => Promise<void>)[] = [];
+  let stopped = false;
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    clearInterval(sweeper);
+    for (const s of stops.reverse()) await s().catch(() => undefined);
+  };
+
+  try {
+    const [cognito, dynamodb, sts] = await Promise.all([
+      startCognito({ port: port("cognito"), stateDir, region, poolName: `${names.prefix}-users`, config }),
+      startDynamoDbGate({ port: port("dynamodb"), ctx, registry }),
+      startSts({ port: port("sts"), ctx, registry, roles: identities.roles }),
+    ]);
+    stops.push(cognito.close, dynamodb.close, sts.close);
+
+    const adminDynamo = new DynamoDBClient({
+      region,
+      endpoint: dynamodb.url,
+      credentials: { accessKeyId: identities.admin.accessKeyId, secretAccessKey: identities.admin.secretAccessKey },
+    });
+    await createTablesAndSeed(adminDynamo, names, config);
+    adminDynamo.destroy();
+
+    const lambda = new LambdaService({
+      ctx,
+      logDir: join(stateDir, "logs"),
+    });
+    const lambdaApi = await lambda.startHttp(port("lambda"), registry);
+    stops.push(lambdaApi.close, () => lambda.close());
+
+    const authorizeWith =
+      (service: string, action: string, denial: { status: number; code: string }) =>
+      async (request: RawAwsRequest, resourceArn: string): Promise<void> => {
+        const caller = await verifySigV4(request, registry, { service });
+        await authorizeIam(caller, { action, resourceArn }, denial);
+      };
+
+    let agentMode: AgentMode = "honest";
+    const fnName = (fn: FunctionName) => names.functionName(fn);
+    const bedrock = await startBedrockAgentRuntime({
+      port: port("bedrockAgentRuntime"),
+      region,
+      accountId: LOCAL_ACCOUNT_ID,
+      agent: {
+        agentId: LOCAL_AGENT_ID,
+        agentAliasId: LOCAL_AGENT_ALIAS_ID,
+        agentName: `${names.prefix}-agent`,
+        actionGroupName: ACTION_GROUP_NAME,
+        functions: TOOL_FUNCTIONS,
+      },
+      authorize: authorizeWith("bedrock", "bedrock:InvokeAgent", { status: 403, code: "AccessDeniedException" }),
+      invokeActionGroup: async (event) => unwrap("action-group", await lambda.invoke(fnName("action-group"), event)),
+      mode: () => agentMode,
+    });
+    stops.push(bedrock.close);
+
+    const apiGateway = await startApiGateway({
+      port: port("apiGateway"),
+      stage: LOCAL_STAGE,
+      apiId: LOCAL_API_ID,
+      region,
+      accountId: LOCAL_ACCOUNT_ID,
+      invokeAuthorizer: async (event) => unwrap("authorizer", await lambda.invoke(fnName("authorizer"), event)),
+      invokeIntegration: async (event) => unwrap("chat", await lambda.invoke(fnName("chat"), event)),
+      authorize: authorizeWith("execute-api", "execute-api:ManageConnections", { status: 403, code: "ForbiddenException" }),
+      limits: options.limits,
+    });
+    stops.push(apiGateway.close);
+
+    const baseEnvironment: Record<string, string> = {
+      PATH: process.env.PATH ?? "/usr/bin:/bin",
+      TZ: "UTC",
+      LANG: "en_US.UTF-8",
+      AWS_REGION: region,
+      AWS_DEFAULT_REGION: region,
+      AWS_EXECUTION_ENV: "AWS_Lambda_nodejs22.x",
+      // No profile, no ~/.aws: the function sees only its role's keys and the stand-ins.
+      AWS_CONFIG_FILE: join(stateDir, "no-aws-config"),
+      AWS_SHARED_CREDENTIALS_FILE: join(stateDir, "no-aws-credentials"),
+      AWS_ENDPOINT_URL_DYNAMODB: dynamodb.url,
+      AWS_ENDPOINT_URL_STS: sts.url,
+      AWS_ENDPOINT_URL_LAMBDA: lambdaApi.url,
+      AWS_ENDPOINT_URL_BEDROCK_AGENT_RUNTIME: bedrock.url,
+    };
+    lambda.setBaseEnvironment(baseEnvironment);
+    const environments: Record<FunctionName, Record<string, string>> = {
+      authorizer: { ...authorizerEnvironment({
+        userPoolId: cognito.userPoolId,
+        userPoolClientId: cognito.userPoolClientId,
+        tenantIds: config.tenants.map((t) => t.id),
+        appProtocol: APP_PROTOCOL,
+        issuer: cognito.issuer,
+        jwksUri: cognito.jwksUri,
+        logLevel: config.logLevel,
+      }) },
+      chat: { ...chatEnvironment({
+        connectionsTableName: names.connectionsTable,
+        connectionsUserIndex: names.connectionsUserIndex,
+        tenantAccessRoleArn: identities.tenantAccessRole.arn,
+        agentId: LOCAL_AGENT_ID,
+        agentAliasId: LOCAL_AGENT_ALIAS_ID,
+        managementEndpoint: apiGateway.managementUrl,
+        appProtocol: APP_PROTOCOL,
+        logLevel: config.logLevel,
+      }) },
+      "action-group": { ...actionGroupEnvironment({
+        tenantsTableName: names.tenantsTable,
+        ordersTablePrefix: names.ordersTablePrefix,
+        connectionsTableName: names.connectionsTable,
+        managementEndpoint: apiGateway.managementUrl,
+        logLevel: config.logLevel,
+      }) },
+    };
+    for (const fn of FUNCTION_NAMES) {
+      lambda.define({
+        name: fnName(fn),
+        bundle: bundles[fn],
+        environment: environments[fn],
+        credentials: identities.functionCredentials[fn],
+        timeoutMs: FUNCTION_TIMEOUT_MS[fn],
+        memoryMb: FUNCTION_MEMORY_MB[fn],
+      });
+    }
+    await lambda.startAll();
+
+    const setAgentMode = (mode: AgentMode) => {
+      agentMode = mode;
+    };
+    const setActionGroupBundle = (bundle: string | null) => lambda.setBundle(fnName("action-group"), bundle && resolve(bundle));
+    const control = await startControlServer(port("control"), { setAgentMode, setActionGroupBundle });
+    stops.push(control.close);
+
+    const outputs: StackOutputs = {
+      region,
+      webSocketUrl: apiGateway.webSocketUrl,
+      webSocketProtocol: APP_PROTOCOL,
+      userPoolId: cognito.userPoolId,
+      userPoolClientId: cognito.userPoolClientId,
+      tenantsTableName: names.tenantsTable,
+      ordersTableNames: Object.fromEntries(config.tenants.map((t) => [t.id, names.ordersTable(t.id)])),
+      connectionsTableName: names.connectionsTable,
+      agentId: LOCAL_AGENT_ID,
+      agentAliasId: LOCAL_AGENT_ALIAS_ID,
+      users: cognito.users,
+      initialPasswords: cognito.initialPasswords,
+      endpoints: {
+        cognito: cognito.url,
+        dynamodb: dynamodb.url,
+        sts: sts.url,
+        lambda: lambdaApi.url,
+        bedrockAgentRuntime: bedrock.url,
+        apiGatewayManagement: apiGateway.managementUrl,
+        control: control.url,
+      },
+      adminCredentials: { accessKeyId: identities.admin.accessKeyId, secretAccessKey: identities.admin.secretAccessKey },
+    };
+
+    const web: http.Server = createWebServer({ config: webConfigFromOutputs(outputs) });
+    const webPort = await listen(web, port("web"), "web");
+    stops.push(() => close(web));
+    outputs.webUrl = `http://127.0.0.1:${webPort}/`;
+
+    const outputsFile = join(stateDir, "stack-outputs.json");
+    // The file holds local-only admin keys and temporary passwords: owner-only.
+    writeFileSync(outputsFile, `${JSON.stringify(outputs, null, 2)}\n`, { mode: 0o600 });
+
+    return { outputs, outputsFile, startupMs: Date.now() - started, setAgentMode, setActionGroupBundle, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

@@ -1,0 +1,8 @@
+/** Stops the local stack the global setup booted (if any). */
+export default async function globalTeardown(): Promise<void> {
+  const stack = globalThis.__LOCAL_STACK__;
+  if (!stack) return;
+  globalThis.__LOCAL_STACK__ = undefined;
+  await stack.stop();
+  delete process.env.STACK_OUTPUTS;
+}

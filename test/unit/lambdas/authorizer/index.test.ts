@@ -1,0 +1,105 @@
+/**
+ * The deployed entry point, configured through its environment exactly as the local stack
+ * configures it (issuer override, JWKS on 127.0.0.1): the verifier lives at module scope,
+ * so a warm container downloads the JWKS once; a bad configuration fails the cold start.
+ */
+import { authorizerEnvironment } from "../../../../infra/function-environment";
+import type { WebSocketAuthorizerEvent } from "../../../../lambdas/authorizer/authorize";
+import type { AuthorizerPolicy } from "../../../../lambdas/authorizer/policy";
+import { createSigningKey, jwksOf, startJwksServer, TestIdentityProvider, type JwksServer } from "../../../support/jwt-signer";
+import { APP_PROTOCOL, captureOutput, CLIENT_ID, TENANTS, withToken } from "./fixtures";
+
+type Handler = (event: WebSocketAuthorizerEvent) => Promise<AuthorizerPolicy>;
+
+const savedEnv = { ...process.env };
+let server: JwksServer;
+let idp: TestIdentityProvider;
+
+function loadHandler(env: Record<string, string | undefined>): Handler {
+  process.env = { ...savedEnv, ...env };
+  let handler: Handler | undefined;
+  jest.isolateModules(() => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    handler = (require("../../../../lambdas/authorizer/index") as { handler: Handler }).handler;
+  });
+  return handler as Handler;
+}
+
+function localEnvironment(): Record<string, string> {
+  return {
+    ...authorizerEnvironment({
+      userPoolId: "local_testpool",
+      userPoolClientId: CLIENT_ID,
+      tenantIds: [...TENANTS],
+      appProtocol: APP_PROTOCOL,
+      issuer: server.issuer,
+      jwksUri: server.jwksUri,
+    }),
+  };
+}
+
+beforeAll(async () => {
+  const key = createSigningKey();
+  server = await startJwksServer(jwksOf(key));
+  idp = new TestIdentityProvider({ issuer: server.issuer, clientId: CLIENT_ID, key });
+});
+
+afterAll(async () => {
+  process.env = savedEnv;
+  await server.close();
+});
+
+it("downloads the JWKS once across many invocations of a warm container", async () => {
+  const handler = loadHandler(localEnvironment());
+  const output = captureOutput();
+  const before = server.requestCount();
+  try {
+    for (let i = 0; i < 100; i++) {
+      const tenantId = TENANTS[i % TENANTS.length];
+      const policy = await handler(withToken(idp.idToken({ "custom:tenantId": tenantId })));
+      expect(policy.policyDocument.Statement[0].Effect).toBe("Allow");
+      expect(policy.context?.tenantId).toBe(tenantId);
+    }
+    // Rejected tokens in between must not cause downloads either.
+    await handler(withToken(idp.idToken({ iss: "http://127.0.0.1:1/elsewhere" })));
+    await handler(withToken(idp.idToken({ aud: "other" })));
+  } finally {
+    output.restore();
+  }
+  expect(server.requestCount() - before).toBe(1);
+});
+
+it("no log line of the deployed handler contains a token", async () => {
+  const handler = loadHandler(localEnvironment());
+  const output = captureOutput();
+  const tokens = [idp.idToken(), idp.idToken({ "custom:tenantId": "nope" }), idp.accessToken()];
+  try {
+    for (const token of tokens) await handler(withToken(token));
+  } finally {
+    output.restore();
+  }
+  expect(output.lines().length).toBeGreaterThanOrEqual(tokens.length);
+  for (const token of tokens) {
+    for (const part of token.split(".")) expect(output.text()).not.toContain(part);
+  }
+});
+
+/** The module is loaded in isolation, so its error class is not this file's: compare by name. */
+function coldStartError(env: Record<string, string | undefined>): { name: string; message: string } | undefined {
+  try {
+    loadHandler(env);
+  } catch (error) {
+    return { name: (error as Error).name, message: (error as Error).message };
+  }
+  return undefined;
+}
+
+it.each(["USER_POOL_CLIENT_ID", "TENANT_IDS", "APP_PROTOCOL"])("fails the cold start with a clear error when %s is missing", (name) => {
+  const error = coldStartError({ ...localEnvironment(), [name]: undefined });
+  expect(error).toEqual({ name: "AuthorizerConfigError", message: expect.stringContaining(name) });
+});
+
+it("fails the cold start for a pool id CognitoJwtVerifier cannot use without an issuer override", () => {
+  const error = coldStartError({ ...localEnvironment(), JWT_ISSUER: undefined, JWKS_URI: undefined });
+  expect(error).toEqual({ name: "AuthorizerConfigError", message: expect.stringContaining("USER_POOL_ID") });
+});

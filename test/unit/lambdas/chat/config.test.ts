@@ -1,0 +1,53 @@
+/** The chat configuration: every required variable checked, errors name variables, never values. */
+import { loadChatConfig } from "../../../../lambdas/chat/config";
+import { ChatConfigError } from "../../../../lambdas/chat/errors";
+import { chatEnvironment } from "../../../../infra/function-environment";
+import { CHAT_ENV, CONFIG } from "./fixtures";
+
+describe("loadChatConfig", () => {
+  it("parses the environment the infra builder produces plus the runtime's variables", () => {
+    const env = {
+      ...chatEnvironment({
+        connectionsTableName: CONFIG.connectionsTableName,
+        connectionsUserIndex: "byUserId",
+        tenantAccessRoleArn: CONFIG.tenantAccessRoleArn,
+        agentId: CONFIG.agentId,
+        agentAliasId: CONFIG.agentAliasId,
+        managementEndpoint: CONFIG.managementEndpoint,
+        appProtocol: CONFIG.appProtocol,
+      }),
+      AWS_LAMBDA_FUNCTION_NAME: CONFIG.functionName,
+      AWS_REGION: "us-east-1",
+    };
+    expect(loadChatConfig(env)).toEqual(CONFIG);
+  });
+
+  it("accepts a local http endpoint", () => {
+    expect(loadChatConfig({ ...CHAT_ENV, WEBSOCKET_MANAGEMENT_ENDPOINT: "http://127.0.0.1:4510/local" }).managementEndpoint).toBe(
+      "http://127.0.0.1:4510/local",
+    );
+  });
+
+  it.each(Object.keys(CHAT_ENV).filter((key) => !key.startsWith("POWERTOOLS_")))("requires %s", (key) => {
+    const env: Record<string, string | undefined> = { ...CHAT_ENV, [key]: undefined };
+    expect(() => loadChatConfig(env)).toThrow(ChatConfigError);
+    expect(() => loadChatConfig(env)).toThrow(key);
+  });
+
+  it.each([
+    ["TENANT_ACCESS_ROLE_ARN", "arn:aws:iam::123:user/secret-name"],
+    ["WEBSOCKET_MANAGEMENT_ENDPOINT", "ftp://secret-host/x"],
+    ["APP_PROTOCOL", "mta v1, secret"],
+  ])("rejects a malformed %s without echoing it", (key, value) => {
+    let error: unknown;
+    try {
+      loadChatConfig({ ...CHAT_ENV, [key]: value });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ChatConfigError);
+    expect((error as ChatConfigError).code).toBe("bad_config");
+    expect((error as Error).message).toContain(key);
+    expect((error as Error).message).not.toContain("secret");
+  });
+});
