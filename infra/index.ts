@@ -121,6 +121,7 @@ const chatFunction = new BundledFunction("chat", {
   // The async answer step streams a whole agent answer; the API's 29 s limit applies only to the ack.
   timeoutSeconds: 300,
   memoryMb: 512,
+  asyncRetryAttempts: 0,
 });
 
 const authorizerName = names.functionName("authorizer");

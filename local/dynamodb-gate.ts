@@ -111,7 +111,10 @@ export async function startDynamoDbGate(o: DynamoDbGateOptions): Promise<DynamoD
     }
   }
 
+  let inFlight = 0;
   function forward(req: http.IncomingMessage, body: Buffer, res: http.ServerResponse): void {
+    inFlight++;
+    res.once("close", () => inFlight--);
     const upstream = http.request(
       { host: "127.0.0.1", port: backendPort, method: req.method, path: req.url, headers: { ...req.headers, "content-length": String(body.length) } },
       (answer) => {
@@ -153,7 +156,10 @@ export async function startDynamoDbGate(o: DynamoDbGateOptions): Promise<DynamoD
     async close() {
       schemaClient.destroy();
       await close(server);
-      await close(backend);
+      // dynalite throws from its callbacks when its store closes under a running write: drain first.
+      for (let waited = 0; inFlight > 0 && waited < 3000; waited += 20) await new Promise((r) => setTimeout(r, 20));
+      await new Promise((r) => setTimeout(r, 50));
+      await new Promise<void>((resolve) => backend.close(() => resolve()));
     },
   };
 }

@@ -22,7 +22,7 @@ export interface ParsedAuthorization {
 }
 
 const AUTH_PATTERN =
-  /^AWS4-HMAC-SHA256 Credential=([^/,\s]+)\/(\d{8})\/([^/,\s]+)\/([^/,\s]+)\/aws4_request,\s*SignedHeaders=([a-z0-9;._-]+),\s*Signature=([0-9a-f]{64})$/;
+  /^AWS4-HMAC-SHA256 Credential=([^/,\s]+)\/(\d{8})\/([^/,\s]+)\/([^/,\s]+)\/aws4_request,\s*SignedHeaders=([a-z0-9;:._-]+),\s*Signature=([0-9a-f]{64})$/;
 
 /** 15 minutes, as AWS allows. */
 export const MAX_CLOCK_SKEW_MS = 15 * 60 * 1000;
@@ -113,9 +113,9 @@ export async function verifySigV4(
   if (Math.abs(now - signingDate.getTime()) > MAX_CLOCK_SKEW_MS) {
     throw badSignature("Signature expired: the request time is more than 15 minutes from the server time.");
   }
-  for (const required of ["host", "x-amz-date"]) {
-    if (!auth.signedHeaders.includes(required)) throw badSignature(`'${required}' must be a signed header`);
-  }
+  // HTTP/2 clients sign the :authority pseudo-header in place of Host.
+  if (!auth.signedHeaders.includes("host") && !auth.signedHeaders.includes(":authority")) throw badSignature("'Host' must be a 'SignedHeader' in the AWS Authorization.");
+  if (!auth.signedHeaders.includes("x-amz-date")) throw badSignature("'X-Amz-Date' must be a 'SignedHeader' in the AWS Authorization.");
 
   const declaredHash = request.headers["x-amz-content-sha256"];
   if (declaredHash !== undefined) {
@@ -127,11 +127,11 @@ export async function verifySigV4(
 
   const headers: Record<string, string> = {};
   for (const name of auth.signedHeaders) {
-    const value = request.headers[name];
+    const value = name === ":authority" ? (request.headers[":authority"] ?? request.headers.host) : request.headers[name];
     if (value === undefined) throw badSignature(`signed header '${name}' is missing`);
     headers[name] = value;
   }
-  const host = headers.host;
+  const host = headers.host ?? headers[":authority"];
   const [hostname, port] = host.includes(":") ? [host.slice(0, host.lastIndexOf(":")), host.slice(host.lastIndexOf(":") + 1)] : [host, undefined];
   const rebuilt = new HttpRequest({
     method: request.method,

@@ -26,6 +26,11 @@ export interface BundledFunctionArgs {
   memoryMb: number;
   /** Where bundles live; the default is scripts/build.ts's DIST_DIR. */
   distDir?: string;
+  /**
+   * Retries of asynchronous (`Event`) invocations. The chat function's answer step streams
+   * to a user: a retry after a timeout would send the same answer twice, so it sets 0.
+   */
+  asyncRetryAttempts?: number;
 }
 
 export class BundledFunction extends pulumi.ComponentResource {
@@ -66,6 +71,13 @@ export class BundledFunction extends pulumi.ComponentResource {
       // The log group and grants exist before the first invocation can log or call AWS.
       { parent: this, dependsOn: [this.logGroup, rolePolicy] },
     );
+    if (args.asyncRetryAttempts !== undefined) {
+      new aws.lambda.FunctionEventInvokeConfig(
+        `${name}-async`,
+        { functionName: this.function.name, maximumRetryAttempts: args.asyncRetryAttempts },
+        { parent: this },
+      );
+    }
     this.registerOutputs({ functionName: this.function.name, functionArn: this.function.arn });
   }
 }

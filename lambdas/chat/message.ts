@@ -10,7 +10,7 @@ import { answerRequest } from "./answer-request";
 import { decideAsk } from "./ask-policy";
 import { callerFromAuthorizer, type Caller } from "./caller";
 import type { ChatDependencies } from "./dependencies";
-import { replyToSender } from "./reply";
+import { replyToSender, type ReplyOutcome } from "./reply";
 import { frameText, type WebSocketEvent, type WebSocketResult } from "./websocket-event";
 
 const OK: WebSocketResult = { statusCode: 200 };
@@ -60,7 +60,7 @@ async function handleAsk(
   connectionId: string,
   deps: ChatDependencies,
   log: ChatDependencies["logger"],
-  reply: (event: ServerEvent) => Promise<unknown>,
+  reply: (event: ServerEvent) => Promise<ReplyOutcome>,
 ): Promise<void> {
   const record = await deps.connections.get(connectionId);
   const decision = decideAsk({ message, caller, connectionId, record, now: deps.now() });
@@ -71,7 +71,7 @@ async function handleAsk(
   }
   // Prompt text is user content: its length is enough to debug with.
   log.info("ask accepted", { promptLength: message.prompt.length, conversationId: message.conversationId });
-  if ((await replyToSender(deps, connectionId, accepted(message.answerId))) === "gone") {
+  if ((await reply(accepted(message.answerId))) === "gone") {
     log.info("connection gone before the hand-off");
     return;
   }

@@ -287,6 +287,12 @@ describe("functions", () => {
     expect(lambda.inputs.loggingConfig.logGroup).toBe(`/aws/lambda/${names.functionName(fn)}`);
   });
 
+  it("never retries the chat function's async answer step (a retry would answer twice)", () => {
+    const asyncConfigs = resources.filter((r) => r.type === "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig");
+    expect(asyncConfigs).toHaveLength(1);
+    expect(asyncConfigs[0].inputs).toMatchObject({ functionName: names.functionName("chat"), maximumRetryAttempts: 0 });
+  });
+
   it("gives each function the environment of the pure builders", () => {
     const env = (fn: string) => one("aws:lambda/function:Function", fn).inputs.environment.variables;
     const endpoint = `https://${MOCK_API_ID}.execute-api.${MOCK_REGION}.amazonaws.com/${STAGE}`;

@@ -79,3 +79,24 @@ export function controlEndpoint(stack: StackUnderTest): string | undefined {
 }
 
 export const LOCAL_ONLY = "SKIPPED: needs the local stack's test controls (outputs.endpoints.control); not available on this stack";
+
+/**
+ * Whether the stack under test has the local test controls, read when a test file loads
+ * (the global setup has set STACK_OUTPUTS by then), so local-only tests can be skipped
+ * by name with a clear reason.
+ */
+export function stackHasControls(): boolean {
+  try {
+    return loadStackOutputs(resolveOutputsPath()).endpoints?.control !== undefined;
+  } catch {
+    return false;
+  }
+}
+
+export function stackIsLocal(): boolean {
+  try {
+    return loadStackOutputs(resolveOutputsPath()).endpoints !== undefined;
+  } catch {
+    return false;
+  }
+}

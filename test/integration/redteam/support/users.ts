@@ -80,6 +80,7 @@ export class TestUserFactory {
   /** One user of `tenantId` (which need not be a configured tenant: for refusal tests). */
   async create(tenantId: string, label: string, orders = 1, index = 0): Promise<TestUser> {
     const { cognito, outputs } = this.stack;
+    if (orders > 0 && !outputs.ordersTableNames[tenantId]) throw new Error(`tenant ${tenantId} has no orders table`);
     const username = `rt-${RUN_ID}-${label}`.toLowerCase().slice(0, 63);
     const pass = password();
     await cognito.send(
@@ -100,29 +101,34 @@ export class TestUserFactory {
     if (!sub) throw new Error(`user ${username} has no sub`);
     const tokens = await signIn(this.stack, username, pass);
     const user: TestUser = { username, tenantId, sub, password: pass, orders: [], canaries: [], ...tokens };
-    const table = outputs.ordersTableNames[tenantId];
-    for (let o = 0; o < orders && table; o++) {
-      const order = canaryOrder(tenantId, index, o);
-      await this.stack.dynamo.send(
-        new PutCommand({
-          TableName: table,
-          Item: {
-            userId: sub,
-            orderId: order.orderId,
-            orderDate: new Date(Date.now() - (o + 1) * 86_400_000).toISOString(),
-            total: order.total,
-            currency: "EUR",
-            status: "shipped",
-            items: [{ name: order.canary, quantity: 1 }],
-          },
-        }),
-      );
-      this.writtenOrders.push({ table, userId: sub, orderId: order.orderId });
-      user.orders.push(order);
-      user.canaries.push(order.canary);
-    }
     this.users.push(user);
+    for (let o = 0; o < orders; o++) await this.addOrder(user, index);
     return user;
+  }
+
+  /** Writes one more canary order for `user` (operator credentials), as the orders CLI would. */
+  async addOrder(user: TestUser, userIndex = 0): Promise<CanaryOrder> {
+    const table = this.stack.outputs.ordersTableNames[user.tenantId];
+    if (!table) throw new Error(`tenant ${user.tenantId} has no orders table`);
+    const order = canaryOrder(user.tenantId, userIndex, user.orders.length);
+    this.writtenOrders.push({ table, userId: user.sub, orderId: order.orderId });
+    await this.stack.dynamo.send(
+      new PutCommand({
+        TableName: table,
+        Item: {
+          userId: user.sub,
+          orderId: order.orderId,
+          orderDate: new Date(Date.now() - (user.orders.length + 1) * 86_400_000).toISOString(),
+          total: order.total,
+          currency: "EUR",
+          status: "shipped",
+          items: [{ name: order.canary, quantity: 1 }],
+        },
+      }),
+    );
+    user.orders.push(order);
+    user.canaries.push(order.canary);
+    return order;
   }
 
   /** Removes every order and user made, continuing past individual failures. */

@@ -1,0 +1,59 @@
+/**
+ * `npx tsx scripts/bench/ask-latency.ts [--outputs FILE] [--asks N]`: median and p99 of
+ * ask → done over real WebSocket connections with real sign-ins. Without --outputs (and
+ * STACK_OUTPUTS) it boots a local stack on free ports and stops it afterwards.
+ */
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { startLocalStack, type LocalStack } from "../../local/stack";
+import { loadStackOutputs, resolveOutputsPath } from "../stack-outputs";
+import { signIn } from "../../test/integration/support/sign-in";
+import { ask, closeSocket, openSession } from "../../test/integration/support/ws-client";
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  const flag = (name: string) => {
+    const i = argv.indexOf(name);
+    return i === -1 ? undefined : argv[i + 1];
+  };
+  const asks = Number(flag("--asks") ?? 200);
+  let stack: LocalStack | undefined;
+  let outputsFile = flag("--outputs") ?? process.env.STACK_OUTPUTS;
+  if (!outputsFile) {
+    stack = await startLocalStack({ ports: "free", stateDir: mkdtempSync(join(tmpdir(), "mta-bench-")), quiet: true });
+    outputsFile = stack.outputsFile;
+    console.log(`local stack ready in ${stack.startupMs} ms`);
+  }
+  try {
+    const outputs = loadStackOutputs(resolveOutputsPath(outputsFile));
+    const username = Object.keys(outputs.users)[0];
+    const user = await signIn(outputs, username);
+    const log = await openSession(outputs, user.idToken);
+    for (let i = 0; i < 5; i++) await ask(log, user.sub, "What is the return policy?"); // warm-up
+    const samples: number[] = [];
+    let failures = 0;
+    for (let i = 0; i < asks; i++) {
+      const t0 = performance.now();
+      const answer = await ask(log, user.sub, i % 2 === 0 ? "What is the return policy?" : "Which orders did I place?");
+      samples.push(performance.now() - t0);
+      if (answer.final.type !== "done") failures++;
+    }
+    await closeSocket(log.socket);
+    samples.sort((a, b) => a - b);
+    console.log(
+      `ask→done over ${asks} asks: median ${percentile(samples, 50).toFixed(1)} ms, p99 ${percentile(samples, 99).toFixed(1)} ms, max ${samples[samples.length - 1].toFixed(1)} ms, failures ${failures}`,
+    );
+  } finally {
+    await stack?.stop();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(`bench failed: ${(error as Error).message}`);
+  process.exit(1);
+});

@@ -1,0 +1,196 @@
+/**
+ * `npm run orders -- <username> add|list|clear [--outputs F] [--total N --currency EUR
+ * --status shipped --items "a,b" --date ISO]`: the operator's tool for a user's orders in
+ * their tenant's table, for any stack. Locally it uses the stack's operator keys and
+ * endpoints; on AWS the default credential chain.
+ */
+import { AdminGetUserCommand, CognitoIdentityProviderClient, UserNotFoundException } from "@aws-sdk/client-cognito-identity-provider";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { BatchWriteCommand, DynamoDBDocumentClient, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { randomUUID } from "node:crypto";
+import { loadStackOutputs, resolveOutputsPath, StackOutputsError, type StackOutputs } from "./stack-outputs";
+
+export const USAGE =
+  'usage: npm run orders -- <username> add|list|clear [--outputs FILE] [--total N] [--currency EUR] [--status placed] [--items "a,b"] [--date ISO-8601]';
+
+export class OrdersUsageError extends Error {
+  readonly code = "bad_arguments";
+  constructor(message: string) {
+    super(message);
+    this.name = "OrdersUsageError";
+  }
+}
+
+export type OrdersCommand = "add" | "list" | "clear";
+
+export interface OrdersArgs {
+  username: string;
+  command: OrdersCommand;
+  outputs?: string;
+  order: NewOrder;
+}
+
+export interface NewOrder {
+  total: number;
+  currency: string;
+  status: string;
+  items: string[];
+  orderDate: string;
+}
+
+export interface Order extends NewOrder {
+  orderId: string;
+}
+
+const FLAGS = new Set(["--outputs", "--total", "--currency", "--status", "--items", "--date"]);
+
+/** Pure: argv (after `--`) → arguments, or an OrdersUsageError naming the mistake. */
+export function parseOrdersArgs(argv: readonly string[], now: () => Date = () => new Date()): OrdersArgs {
+  const positional: string[] = [];
+  const flags: Record<string, string> = {};
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg.startsWith("--")) {
+      if (!FLAGS.has(arg)) throw new OrdersUsageError(`unknown option ${arg}`);
+      const value = argv[i + 1];
+      if (value === undefined || value.startsWith("--")) throw new OrdersUsageError(`${arg} needs a value`);
+      flags[arg.slice(2)] = value;
+      i++;
+    } else positional.push(arg);
+  }
+  if (positional.length !== 2) throw new OrdersUsageError("expected <username> and a command (add, list or clear)");
+  const [username, command] = positional;
+  if (command !== "add" && command !== "list" && command !== "clear") throw new OrdersUsageError(`unknown command "${command}" (add, list or clear)`);
+  const total = flags.total === undefined ? 42.5 : Number(flags.total);
+  if (!Number.isFinite(total) || total < 0) throw new OrdersUsageError("--total must be a non-negative number");
+  const currency = flags.currency ?? "EUR";
+  if (!/^[A-Z]{3}$/.test(currency)) throw new OrdersUsageError("--currency must be a three-letter code such as EUR");
+  const status = flags.status ?? "placed";
+  if (!/^[a-z][a-z_-]{0,31}$/.test(status)) throw new OrdersUsageError("--status must be a lower-case word such as placed or shipped");
+  const items = (flags.items ?? "Sample item").split(",").map((s) => s.trim()).filter(Boolean);
+  if (items.length === 0 || items.some((s) => s.length > 200)) throw new OrdersUsageError("--items must list 1+ item names, comma-separated");
+  let orderDate = now().toISOString();
+  if (flags.date !== undefined) {
+    const parsed = new Date(flags.date);
+    if (!/^\d{4}-\d{2}-\d{2}/.test(flags.date) || Number.isNaN(parsed.getTime())) throw new OrdersUsageError("--date must be an ISO 8601 date");
+    orderDate = parsed.toISOString();
+  }
+  return { username, command, outputs: flags.outputs, order: { total, currency, status, items, orderDate } };
+}
+
+export interface OrdersContext {
+  outputs: StackOutputs;
+  cognito: CognitoIdentityProviderClient;
+  dynamo: DynamoDBDocumentClient;
+}
+
+export function ordersContext(outputs: StackOutputs): OrdersContext {
+  const local = outputs.endpoints && outputs.adminCredentials;
+  const credentials = local ? { accessKeyId: outputs.adminCredentials!.accessKeyId, secretAccessKey: outputs.adminCredentials!.secretAccessKey } : undefined;
+  const cognito = new CognitoIdentityProviderClient({
+    region: outputs.region,
+    ...(local ? { endpoint: outputs.endpoints!.cognito, credentials } : {}),
+  });
+  const dynamo = DynamoDBDocumentClient.from(
+    new DynamoDBClient({ region: outputs.region, ...(local ? { endpoint: outputs.endpoints!.dynamodb, credentials } : {}) }),
+  );
+  return { outputs, cognito, dynamo };
+}
+
+export class UnknownUserError extends Error {
+  readonly code = "unknown_user";
+  constructor(username: string, known: string[]) {
+    super(`unknown user "${username}"${known.length ? ` (users of this stack: ${known.join(", ")})` : ""}`);
+    this.name = "UnknownUserError";
+  }
+}
+
+/** The user's sub (Cognito) and tenant (stack outputs). */
+export async function resolveUser(c: OrdersContext, username: string): Promise<{ sub: string; tenantId: string; tableName: string }> {
+  const tenantId = c.outputs.users[username];
+  if (tenantId === undefined) throw new UnknownUserError(username, Object.keys(c.outputs.users));
+  const tableName = c.outputs.ordersTableNames[tenantId];
+  if (!tableName) throw new StackOutputsError(`no orders table for tenant ${tenantId} in the stack outputs`);
+  try {
+    const user = await c.cognito.send(new AdminGetUserCommand({ UserPoolId: c.outputs.userPoolId, Username: username }));
+    const sub = user.UserAttributes?.find((a) => a.Name === "sub")?.Value;
+    if (!sub) throw new Error(`user ${username} has no sub`);
+    return { sub, tenantId, tableName };
+  } catch (error) {
+    if (error instanceof UserNotFoundException) throw new UnknownUserError(username, Object.keys(c.outputs.users));
+    throw error;
+  }
+}
+
+export async function listOrders(c: OrdersContext, username: string): Promise<Order[]> {
+  const { sub, tableName } = await resolveUser(c, username);
+  const orders: Order[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await c.dynamo.send(
+      new QueryCommand({ TableName: tableName, KeyConditionExpression: "userId = :u", ExpressionAttributeValues: { ":u": sub }, ExclusiveStartKey: startKey }),
+    );
+    for (const item of page.Items ?? []) {
+      orders.push({
+        orderId: String(item.orderId),
+        orderDate: String(item.orderDate),
+        total: Number(item.total),
+        currency: String(item.currency),
+        status: String(item.status),
+        items: Array.isArray(item.items) ? item.items.map(String) : [],
+      });
+    }
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return orders.sort((a, b) => b.orderDate.localeCompare(a.orderDate));
+}
+
+export async function addOrder(c: OrdersContext, username: string, order: NewOrder): Promise<Order> {
+  const { sub, tableName } = await resolveUser(c, username);
+  const created: Order = { orderId: `ord-${randomUUID().slice(0, 8)}`, ...order };
+  await c.dynamo.send(new PutCommand({ TableName: tableName, Item: { userId: sub, ...created }, ConditionExpression: "attribute_not_exists(orderId)" }));
+  return created;
+}
+
+export async function clearOrders(c: OrdersContext, username: string): Promise<number> {
+  const { sub, tableName } = await resolveUser(c, username);
+  const orders = await listOrders(c, username);
+  for (let i = 0; i < orders.length; i += 25) {
+    await c.dynamo.send(
+      new BatchWriteCommand({
+        RequestItems: { [tableName]: orders.slice(i, i + 25).map((o) => ({ DeleteRequest: { Key: { userId: sub, orderId: o.orderId } } })) },
+      }),
+    );
+  }
+  return orders.length;
+}
+
+export function formatOrder(o: Order): string {
+  return `${o.orderId}  ${o.orderDate.slice(0, 10)}  ${o.total.toFixed(2)} ${o.currency}  ${o.status}  ${o.items.join(", ")}`;
+}
+
+export async function runOrdersCli(argv: readonly string[], io = { out: console.log, err: console.error }): Promise<number> {
+  try {
+    const args = parseOrdersArgs(argv);
+    const c = ordersContext(loadStackOutputs(resolveOutputsPath(args.outputs)));
+    if (args.command === "add") {
+      const order = await addOrder(c, args.username, args.order);
+      io.out(`added for ${args.username}: ${formatOrder(order)}`);
+    } else if (args.command === "list") {
+      const orders = await listOrders(c, args.username);
+      io.out(orders.length === 0 ? `${args.username} has no orders` : orders.map(formatOrder).join("\n"));
+    } else {
+      io.out(`removed ${await clearOrders(c, args.username)} order(s) of ${args.username}`);
+    }
+    return 0;
+  } catch (error) {
+    if (error instanceof OrdersUsageError) io.err(`${error.message}\n${USAGE}`);
+    else if (error instanceof UnknownUserError || error instanceof StackOutputsError) io.err(error.message);
+    else io.err(`orders: ${(error as Error).name}: ${(error as Error).message}`);
+    return error instanceof OrdersUsageError ? 2 : 1;
+  }
+}
+
+if (require.main === module) {
+  runOrdersCli(process.argv.slice(2)).then((code) => process.exit(code));
+}

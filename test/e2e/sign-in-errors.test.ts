@@ -1,0 +1,58 @@
+/** A wrong password or an unknown user shows the same clear error and never signs in. */
+import type { Browser, Page } from "playwright-core";
+import { launchBrowser } from "./support/browser";
+import { submitPassword } from "./support/chat-page";
+import { e2eStack, type E2eStack } from "./support/stack";
+
+jest.setTimeout(30_000);
+
+let stack: E2eStack;
+let browser: Browser;
+
+beforeAll(async () => {
+  stack = e2eStack();
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+async function signInPage(): Promise<Page> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(stack.webUrl);
+  return page;
+}
+
+test("a wrong password shows an error in #signin-error and stays on the sign-in form", async () => {
+  const page = await signInPage();
+  const sockets: string[] = [];
+  page.on("websocket", (ws) => sockets.push(ws.url()));
+
+  await expect(submitPassword(page, "tenant1-user", "Wrong-password-1")).resolves.toBe("error");
+  await expect(page.textContent("#signin-error")).resolves.toBe("Incorrect username or password.");
+  await expect(page.textContent("#who")).resolves.toBe("");
+  await expect(page.isVisible("#chat-view")).resolves.toBe(false);
+  await expect(page.isVisible("#new-password")).resolves.toBe(false);
+  await expect(page.evaluate(() => window.sessionStorage.getItem("mta.session"))).resolves.toBeNull();
+  expect(sockets).toEqual([]);
+  await page.context().close();
+});
+
+test("an unknown user gets the same words (the form does not reveal which usernames exist)", async () => {
+  const page = await signInPage();
+  await expect(submitPassword(page, "nobody-here", "Whatever-password-1")).resolves.toBe("error");
+  await expect(page.textContent("#signin-error")).resolves.toBe("Incorrect username or password.");
+  await page.context().close();
+});
+
+test("empty fields are refused before anything is sent", async () => {
+  const page = await signInPage();
+  const requests: string[] = [];
+  page.on("request", (r) => { if (r.method() === "POST") requests.push(r.url()); });
+  await page.click("#sign-in");
+  await expect(page.textContent("#signin-error")).resolves.toBe("Please enter your username and password.");
+  expect(requests).toEqual([]);
+  await page.context().close();
+});

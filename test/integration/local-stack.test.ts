@@ -1,0 +1,106 @@
+/**
+ * The issue "npm start runs the whole system on one machine", end to end over REAL
+ * WebSocket connections with tokens from REAL sign-ins: each tenant hears its own
+ * return policy, a user's orders appear after the operator adds them, and events
+ * arrive in protocol order.
+ */
+import { addOrder, clearOrders, ordersContext, listOrders } from "../../scripts/orders";
+import { signIn, type SignedInUser } from "./support/sign-in";
+import { stackOutputs } from "./support/stack";
+import { ask, closeSocket, connect, ConnectRefusedError, openSession, type EventLog } from "./support/ws-client";
+
+jest.setTimeout(60_000);
+
+const outputs = stackOutputs();
+const EXPECTED_DAYS: Record<string, number> = { tenant1: 10, tenant2: 20, tenant3: 30 };
+const userOf = (tenant: string) => Object.entries(outputs.users).find(([, t]) => t === tenant)![0];
+
+describe("local stack: the whole system on one machine", () => {
+  const sessions: EventLog[] = [];
+  afterAll(async () => {
+    await Promise.all(sessions.map((s) => closeSocket(s.socket)));
+  });
+
+  async function session(user: SignedInUser): Promise<EventLog> {
+    const log = await openSession(outputs, user.idToken);
+    sessions.push(log);
+    return log;
+  }
+
+  it.each(Object.keys(EXPECTED_DAYS))("%s's user hears their own tenant's return policy", async (tenant) => {
+    const user = await signIn(outputs, userOf(tenant));
+    expect(user.tenantId).toBe(tenant);
+    const log = await session(user);
+    const answer = await ask(log, user.sub, "What is the return policy?");
+    expect(answer.final.type).toBe("done");
+    expect(answer.text).toContain(`${EXPECTED_DAYS[tenant]} days`);
+    for (const other of Object.values(EXPECTED_DAYS).filter((d) => d !== EXPECTED_DAYS[tenant])) {
+      expect(answer.text).not.toContain(`${other} days`);
+    }
+  });
+
+  it("echoes the app protocol, never the token, and refuses a connection without a token", async () => {
+    const user = await signIn(outputs, userOf("tenant1"));
+    const { socket, protocol } = await connect(outputs, user.idToken);
+    expect(protocol).toBe(outputs.webSocketProtocol);
+    await closeSocket(socket);
+    await expect(connect(outputs, undefined)).rejects.toBeInstanceOf(ConnectRefusedError);
+  });
+
+  it("lists no orders, then the order the operator adds (and only that user's)", async () => {
+    const username = userOf("tenant1");
+    const operator = ordersContext(outputs);
+    await clearOrders(operator, username);
+    const user = await signIn(outputs, username);
+    const log = await session(user);
+
+    const none = await ask(log, user.sub, "Which orders did I place?");
+    expect(none.final.type).toBe("done");
+    expect(none.text.toLowerCase()).toMatch(/no orders|not placed any|haven't placed|have no/);
+
+    const added = await addOrder(operator, username, {
+      total: 99.5,
+      currency: "EUR",
+      status: "shipped",
+      items: ["Blue kettle"],
+      orderDate: new Date().toISOString(),
+    });
+    expect((await listOrders(operator, username)).map((o) => o.orderId)).toEqual([added.orderId]);
+
+    const listed = await ask(log, user.sub, "Which orders did I place?");
+    expect(listed.final.type).toBe("done");
+    expect(listed.text).toContain(added.orderId);
+
+    // Another tenant's user does not see it.
+    const other = await signIn(outputs, userOf("tenant2"));
+    const otherLog = await session(other);
+    const theirs = await ask(otherLog, other.sub, "Which orders did I place?");
+    expect(theirs.text).not.toContain(added.orderId);
+    await clearOrders(operator, username);
+  });
+
+  it("sends accepted, then status, then chunks, then done, all with the answerId", async () => {
+    const user = await signIn(outputs, userOf("tenant2"));
+    const log = await session(user);
+    const answer = await ask(log, user.sub, "What is the return policy?");
+    const types = answer.events.map((e) => e.type);
+    expect(types[0]).toBe("accepted");
+    expect(types[types.length - 1]).toBe("done");
+    const firstStatus = types.indexOf("status");
+    const firstChunk = types.indexOf("chunk");
+    expect(firstStatus).toBeGreaterThan(0);
+    expect(firstChunk).toBeGreaterThan(firstStatus);
+    expect(types.slice(firstChunk, -1).every((t) => t === "chunk")).toBe(true);
+    expect(answer.events.every((e) => "answerId" in e && e.answerId === answer.answerId)).toBe(true);
+  });
+
+  it("answers a bad message with a bad_request error and keeps the connection usable", async () => {
+    const user = await signIn(outputs, userOf("tenant3"));
+    const log = await session(user);
+    log.socket.send("not json");
+    const error = await log.waitFor((e) => e.type === "error");
+    expect(error).toMatchObject({ type: "error", code: "bad_request" });
+    const answer = await ask(log, user.sub, "What is the return policy?");
+    expect(answer.text).toContain("30 days");
+  });
+});

@@ -1,0 +1,74 @@
+/**
+ * One test file's setup and teardown against the stack under test: operator clients,
+ * its own users (removed afterwards, also after a failure), every connection watched
+ * for leaks, and its part of the red-team figures.
+ */
+import { postControl } from "../../../../local/control";
+import { canaryMap, findLeaks, type Leak } from "./leak-watch";
+import { connectStack, type StackUnderTest } from "./stack";
+import { RedTeamTally, reportTally } from "./tally";
+import { TestUserFactory, type TestUser } from "./users";
+import { closeAll, openedConnections, StackConnection } from "./ws-client";
+
+export interface Harness {
+  stack: StackUnderTest;
+  users: TestUserFactory;
+  tally: RedTeamTally;
+  /** Opens a connection the way the page does, as `user`. */
+  connect(user: TestUser, options?: { query?: string }): Promise<StackConnection>;
+  /** Leaks over every connection of this file so far. */
+  leaks(): Leak[];
+  /** Local test controls; undefined on stacks without them. */
+  control: { setAgentMode(mode: "honest" | "compromised"): Promise<void>; setActionGroupBundle(bundle: string | null): Promise<void> } | undefined;
+}
+
+export function useHarness(tag: string, setup?: (h: Harness) => Promise<void>): () => Harness {
+  let harness: Harness | undefined;
+
+  beforeAll(async () => {
+    const stack = connectStack();
+    const users = new TestUserFactory(stack);
+    const controlUrl = stack.outputs.endpoints?.control;
+    harness = {
+      stack,
+      users,
+      tally: new RedTeamTally(),
+      connect: (user, options) =>
+        StackConnection.open(stack.outputs.webSocketUrl, [stack.outputs.webSocketProtocol, user.idToken], user, options),
+      leaks: () => findLeaks(openedConnections, canaryMap(users.users)),
+      control: controlUrl
+        ? {
+            setAgentMode: (mode) => postControl(controlUrl, "/agent-mode", { mode }),
+            setActionGroupBundle: (bundle) => postControl(controlUrl, "/action-group", { bundle }),
+          }
+        : undefined,
+    };
+    if (setup) await setup(harness);
+  }, 120_000);
+
+  afterAll(async () => {
+    if (!harness) return;
+    const h = harness;
+    try {
+      // Whatever a test left behind, the stack goes back to its honest configuration.
+      if (h.control) {
+        await h.control.setAgentMode("honest").catch(() => undefined);
+        await h.control.setActionGroupBundle(null).catch(() => undefined);
+      }
+      await closeAll();
+      const leaks = h.leaks();
+      h.tally.leaks(leaks.length);
+      for (const leak of leaks) process.stdout.write(`LEAK ${leak.kind} to ${leak.receiver}: ${leak.detail}\n`);
+    } finally {
+      const problems = await h.users.cleanup();
+      if (problems.length) process.stdout.write(`cleanup problems: ${problems.join("; ")}\n`);
+      reportTally(tag, h.tally);
+      h.stack.destroy();
+    }
+  }, 120_000);
+
+  return () => {
+    if (!harness) throw new Error("harness used before beforeAll");
+    return harness;
+  };
+}
