@@ -79,4 +79,7 @@ process.on("unhandledRejection", (reason) => {
   process.exit(1);
 });
 
+// The stack process is gone (killed hard): do not linger as an orphan.
+process.on("disconnect", () => process.exit(0));
+
 process.send({ type: "ready" });

@@ -26,6 +26,9 @@ const SIGN_IN_ERRORS = Object.freeze({
   // Same words for both, so the form does not reveal which usernames exist.
   NotAuthorizedException: "Incorrect username or password.",
   UserNotFoundException: "Incorrect username or password.",
+  // At the password step this can only mean a wrong password: cognito-local answers a
+  // wrong password of a confirmed user with InvalidPasswordException, AWS with NotAuthorized.
+  InvalidPasswordException: "Incorrect username or password.",
   PasswordResetRequiredException: "Your password must be reset. Please contact your administrator.",
   UserNotConfirmedException: "Your account is not confirmed yet. Please contact your administrator.",
   TooManyRequestsException: "Too many attempts. Please wait a minute and try again.",

@@ -102,7 +102,7 @@ export async function finishedAnswer(page: Page, answerId: string, timeout = UI_
   return page.$eval(selector, (bubble) => ({
     phase: bubble.getAttribute("data-phase") ?? "",
     text: bubble.querySelector(".text")?.textContent ?? "",
-    statuses: [...bubble.querySelectorAll(".status li")].map((li) => li.textContent ?? ""),
+    statuses: Array.from(bubble.querySelectorAll(".status li")).map((li) => li.textContent ?? ""),
     errorText: bubble.querySelector(".error-text")?.textContent ?? "",
     html: bubble.innerHTML,
   }));
@@ -141,7 +141,7 @@ export async function recordAnswerTimeline(page: Page): Promise<void> {
     const messages = document.querySelector("#messages");
     if (!messages) throw new Error("#messages is missing");
     new MutationObserver(() => {
-      for (const bubble of messages.querySelectorAll<HTMLElement>(".message.assistant[data-answer-id]")) {
+      for (const bubble of Array.from(messages.querySelectorAll<HTMLElement>(".message.assistant[data-answer-id]"))) {
         const id = bubble.dataset.answerId ?? "";
         const snapshot = {
           at: performance.now(),

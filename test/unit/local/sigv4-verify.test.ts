@@ -110,6 +110,24 @@ describe("verifySigV4", () => {
     expect((await rejection(verifySigV4(ok, registry, { now: () => NOW + 16 * 60_000 }))).code).toBe("InvalidSignatureException");
   });
 
+  it("accepts HTTP/2 requests that sign :authority instead of Host", async () => {
+    const { registry, record } = setup();
+    const request = new HttpRequest({
+      method: "POST", protocol: "http:", hostname: "127.0.0.1", port: 4560, path: "/agents/A/agentAliases/B/sessions/s/text",
+      headers: { ":authority": "127.0.0.1:4560", "content-type": "application/json" }, body: "{}",
+    });
+    const signer = new SignatureV4({ service: "bedrock", region: "us-east-1", sha256: Sha256, credentials: record });
+    const signed = await signer.sign(request, { signingDate: new Date(NOW) });
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries(signed.headers)) if (k !== ":authority") headers[k.toLowerCase()] = String(v);
+    headers.host = "127.0.0.1:4560";
+    const raw: RawAwsRequest = { method: "POST", rawPath: signed.path, query: "", headers, body: Buffer.from("{}") };
+    expect(headers.authorization).toContain("SignedHeaders=:authority;");
+    await expect(verifySigV4(raw, registry, { now: () => NOW })).resolves.toBe(record);
+    const tampered = { ...raw, headers: { ...headers, host: "127.0.0.1:9999" } };
+    expect((await rejection(verifySigV4(tampered, registry, { now: () => NOW }))).code).toBe("InvalidSignatureException");
+  });
+
   it("parses the Authorization header", () => {
     expect(
       parseAuthorization(`AWS4-HMAC-SHA256 Credential=AKIAX/20261128/us-east-1/sts/aws4_request, SignedHeaders=host;x-amz-date, Signature=${"a".repeat(64)}`),

@@ -220,7 +220,7 @@ export class StackConnection {
     if (this.socket.readyState === WebSocket.CLOSED) return;
     this.socket.close(1000);
     await Promise.race([this.closedPromise, new Promise((r) => setTimeout(r, 2000).unref())]);
-    if (this.socket.readyState !== WebSocket.CLOSED) this.socket.terminate();
+    if ((this.socket.readyState as number) !== WebSocket.CLOSED) this.socket.terminate();
   }
 }
 
