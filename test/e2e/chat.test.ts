@@ -45,15 +45,19 @@ const TENANT2_ORDER: TestOrder = {
 interface WatchedSocket {
   url: string;
   framesSent: string[];
+  closed: boolean;
 }
 
 /** Every WebSocket the page opens, with the frames it sends. */
 function watchWebSockets(page: Page): WatchedSocket[] {
   const sockets: WatchedSocket[] = [];
   page.on("websocket", (ws) => {
-    const watched: WatchedSocket = { url: ws.url(), framesSent: [] };
+    const watched: WatchedSocket = { url: ws.url(), framesSent: [], closed: false };
     sockets.push(watched);
     ws.on("framesent", (frame) => watched.framesSent.push(String(frame.payload)));
+    ws.on("close", () => {
+      watched.closed = true;
+    });
   });
   return sockets;
 }
@@ -206,11 +210,17 @@ test("on a phone-sized window the signed-in chat fits the width", async () => {
 
 test("sign-out returns to the sign-in form and closes the connection", async () => {
   const page = tenant1Page();
+  const sockets = tenant1!.sockets;
+  expect(sockets.map((s) => s.closed)).toEqual([false]);
   await page.click("#sign-out");
   await page.waitForSelector("#signin-view:not([hidden])", { timeout: 5_000 });
   await expect(page.textContent("#who")).resolves.toBe("");
   await expect(page.evaluate(() => window.sessionStorage.getItem("mta.session"))).resolves.toBeNull();
   await expect(page.isVisible("#chat-view")).resolves.toBe(false);
+  await page.waitForFunction(() => document.querySelector("#connection-state")?.textContent === "disconnected", undefined, { timeout: 5_000 });
+  const deadline = Date.now() + 5_000;
+  while (!sockets[0].closed && Date.now() < deadline) await page.waitForTimeout(50);
+  expect(sockets.map((s) => s.closed)).toEqual([true]);
 });
 
 afterAll(async () => {

@@ -12,13 +12,13 @@ import { E2E_OUTPUTS_ENV } from "./support/stack";
 
 declare global {
   // eslint-disable-next-line no-var
-  var __E2E_LOCAL_STACK__: LocalStack | undefined;
+  var __E2E_LOCAL_STACK__: { stack: LocalStack; stateDir: string } | undefined;
 }
 
 export default async function globalSetup(): Promise<void> {
   const stateDir = mkdtempSync(join(tmpdir(), "mta-e2e-stack-"));
   const stack = await startLocalStack({ ports: "free", stateDir, quiet: true });
-  globalThis.__E2E_LOCAL_STACK__ = stack;
+  globalThis.__E2E_LOCAL_STACK__ = { stack, stateDir };
   process.env[E2E_OUTPUTS_ENV] = stack.outputsFile;
   process.env.E2E_STACK_STARTUP_MS = String(stack.startupMs);
 }

@@ -1,10 +1,15 @@
-/** Stops the local stack the e2e global setup booted. */
+/** Stops the local stack the e2e global setup booted and removes its temp state. */
+import { rmSync } from "node:fs";
 import { E2E_OUTPUTS_ENV } from "./support/stack";
 
 export default async function globalTeardown(): Promise<void> {
-  const stack = globalThis.__E2E_LOCAL_STACK__;
-  if (!stack) return;
+  const booted = globalThis.__E2E_LOCAL_STACK__;
+  if (!booted) return;
   globalThis.__E2E_LOCAL_STACK__ = undefined;
-  await stack.stop();
-  delete process.env[E2E_OUTPUTS_ENV];
+  try {
+    await booted.stack.stop();
+  } finally {
+    rmSync(booted.stateDir, { recursive: true, force: true });
+    delete process.env[E2E_OUTPUTS_ENV];
+  }
 }

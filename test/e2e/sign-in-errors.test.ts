@@ -1,8 +1,15 @@
-/** A wrong password or an unknown user shows the same clear error and never signs in. */
+/**
+ * A wrong password or an unknown user shows the same clear error and never signs in.
+ * Uses its own confirmed user, so it does not depend on which file signed the demo users in.
+ */
 import type { Browser, Page } from "playwright-core";
 import { launchBrowser } from "./support/browser";
 import { submitPassword } from "./support/chat-page";
 import { e2eStack, type E2eStack } from "./support/stack";
+import { createConfirmedUser } from "./support/users";
+
+const USERNAME = "e2e-signin-errors-user";
+const PASSWORD = "Right-password-42x";
 
 jest.setTimeout(30_000);
 
@@ -11,7 +18,7 @@ let browser: Browser;
 
 beforeAll(async () => {
   stack = e2eStack();
-  browser = await launchBrowser();
+  [browser] = await Promise.all([launchBrowser(), createConfirmedUser(stack, USERNAME, "tenant1", PASSWORD)]);
 });
 
 afterAll(async () => {
@@ -30,13 +37,18 @@ test("a wrong password shows an error in #signin-error and stays on the sign-in 
   const sockets: string[] = [];
   page.on("websocket", (ws) => sockets.push(ws.url()));
 
-  await expect(submitPassword(page, "tenant1-user", "Wrong-password-1")).resolves.toBe("error");
+  await expect(submitPassword(page, USERNAME, "Wrong-password-1")).resolves.toBe("error");
   await expect(page.textContent("#signin-error")).resolves.toBe("Incorrect username or password.");
   await expect(page.textContent("#who")).resolves.toBe("");
   await expect(page.isVisible("#chat-view")).resolves.toBe(false);
   await expect(page.isVisible("#new-password")).resolves.toBe(false);
   await expect(page.evaluate(() => window.sessionStorage.getItem("mta.session"))).resolves.toBeNull();
   expect(sockets).toEqual([]);
+
+  // The allowed path: the right password on the same form signs in.
+  await expect(submitPassword(page, USERNAME, PASSWORD)).resolves.toBe("signed_in");
+  await expect(page.textContent("#who")).resolves.toBe(`${USERNAME} · tenant1`);
+  await expect(page.textContent("#signin-error")).resolves.toBe("");
   await page.context().close();
 });
 

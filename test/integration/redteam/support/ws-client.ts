@@ -146,7 +146,7 @@ export class StackConnection {
       const timer = setTimeout(() => {
         this.listeners.delete(listener);
         reject(new Error(`timed out after ${timeoutMs} ms waiting for ${label}`));
-      }, timeoutMs);
+      }, timeoutMs).unref();
       const listener: Listener = (frame) => {
         if (!predicate(frame)) return;
         clearTimeout(timer);
@@ -169,7 +169,7 @@ export class StackConnection {
       const timer = setTimeout(() => {
         this.listeners.delete(listener);
         reject(new NoTerminalEventError(answerId, timeoutMs));
-      }, timeoutMs);
+      }, timeoutMs).unref();
       const listener: Listener = ({ event }) => {
         if (!event || !("answerId" in event) || event.answerId !== answerId) return;
         events.push(event);
