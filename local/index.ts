@@ -10,6 +10,8 @@ import { PortInUseError } from "./listen";
 import { startLocalStack, ROOT_DIR, type LocalStack } from "./stack";
 
 async function main(): Promise<void> {
+  // The SDK's multi-line Node 20 deprecation notice would bury the banner; it is said once below instead.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
   let stack: LocalStack;
   try {
     stack = await startLocalStack({ ports: "default" });
@@ -37,6 +39,9 @@ async function main(): Promise<void> {
       "",
       "  Add orders:   npm run orders -- tenant1-user add --total 42.50",
       "  Ctrl-C to stop.",
+      ...(Number(process.versions.node.split(".")[0]) < 22
+        ? ["", `  Note: Node ${process.versions.node} works; AWS SDK releases after January 2027 need Node 22 (Lambda runs nodejs22.x).`]
+        : []),
       "",
     ].join("\n"),
   );

@@ -1,0 +1,19 @@
+/**
+ * `npm run bench`: every benchmark in turn (authorizer verify time, STS calls per user,
+ * ask→done latency over the local stack). Numbers, not pass/fail: tests don't time things.
+ */
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
+
+const BENCHMARKS = ["authorizer-verify.ts", "sts-calls.ts", "ask-latency.ts"];
+
+let failed = 0;
+for (const file of BENCHMARKS) {
+  console.log(`\n== ${file}`);
+  const result = spawnSync("npx", ["--no-install", "tsx", join(__dirname, file)], {
+    stdio: "inherit",
+    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" },
+  });
+  if (result.status !== 0) failed += 1;
+}
+process.exit(failed === 0 ? 0 : 1);
