@@ -29,6 +29,23 @@ const TenantConfigSchema = z
   .strict();
 export type TenantConfig = z.infer<typeof TenantConfigSchema>;
 
+/** Per user, per fixed one-minute window: well above a person typing, far below a script. */
+export const DEFAULT_ASKS_PER_USER_PER_MINUTE = 30;
+
+const ThrottleSchema = z
+  .object({
+    burstLimit: z.number().int().min(1).max(10000),
+    rateLimit: z.number().min(1).max(10000),
+  })
+  .strict();
+export type ThrottleConfig = z.infer<typeof ThrottleSchema>;
+
+const ReservedConcurrencySchema = z
+  .number({ error: "reserved concurrency must be a number" })
+  .int("reserved concurrency must be a whole number")
+  .min(1, "reserved concurrency must be between 1 and 10000 (0 would stop the function)")
+  .max(10000, "reserved concurrency must be between 1 and 10000 (0 would stop the function)");
+
 const StackConfigSchema = z
   .object({
     tenants: z.array(TenantConfigSchema).min(1, "at least one tenant is required"),
@@ -42,17 +59,35 @@ const StackConfigSchema = z
       .default(14),
     pointInTimeRecovery: z.boolean().default(false),
     deletionProtection: z.boolean().default(false),
-    throttle: z
+    throttle: ThrottleSchema.default({ burstLimit: 100, rateLimit: 50 }),
+    /** The `ask` route's own throttle; default: half the stage's (filled in by parseStackConfig). */
+    askThrottle: ThrottleSchema.optional(),
+    askRateLimit: z
       .object({
-        burstLimit: z.number().int().min(1).max(10000),
-        rateLimit: z.number().min(1).max(10000),
+        perUserPerMinute: z
+          .number({ error: "must be a number" })
+          .int("must be a whole number")
+          .min(1, "must be between 1 and 1000")
+          .max(1000, "must be between 1 and 1000"),
       })
       .strict()
-      .default({ burstLimit: 100, rateLimit: 50 }),
+      .default({ perUserPerMinute: DEFAULT_ASKS_PER_USER_PER_MINUTE }),
+    /**
+     * Unset by default: a new AWS account's concurrency quota is 10, and Lambda keeps 10
+     * unreserved, so any reservation fails to deploy there (docs/deploy.md).
+     */
+    reservedConcurrency: z
+      .object({ chat: ReservedConcurrencySchema.optional(), authorizer: ReservedConcurrencySchema.optional() })
+      .strict()
+      .default({}),
     logLevel: z.enum(["DEBUG", "INFO", "WARN", "ERROR"]).default("INFO"),
   })
   .strict()
   .superRefine((config, ctx) => {
+    const ask = config.askThrottle;
+    if (ask && (ask.burstLimit > config.throttle.burstLimit || ask.rateLimit > config.throttle.rateLimit)) {
+      ctx.addIssue({ code: "custom", path: ["askThrottle"], message: "askThrottle must not exceed the stage's throttle" });
+    }
     const seenTenants = new Set<string>();
     const seenUsers = new Set<string>();
     config.tenants.forEach((tenant, i) => {
@@ -68,7 +103,13 @@ const StackConfigSchema = z
       });
     });
   });
-export type StackConfig = z.infer<typeof StackConfigSchema>;
+/** The validated configuration, with the defaults that depend on other keys filled in. */
+export type StackConfig = Omit<z.infer<typeof StackConfigSchema>, "askThrottle"> & { askThrottle: ThrottleConfig };
+
+/** Half the stage's throttle (at least 1): one route cannot use the whole stage's budget. */
+export function defaultAskThrottle(stage: ThrottleConfig): ThrottleConfig {
+  return { burstLimit: Math.max(1, Math.floor(stage.burstLimit / 2)), rateLimit: Math.max(1, stage.rateLimit / 2) };
+}
 
 export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
 
@@ -87,7 +128,7 @@ export class ConfigError extends Error {
  */
 export function parseStackConfig(values: Record<string, unknown>): StackConfig {
   const parsed = StackConfigSchema.safeParse(values);
-  if (parsed.success) return parsed.data;
+  if (parsed.success) return { ...parsed.data, askThrottle: parsed.data.askThrottle ?? defaultAskThrottle(parsed.data.throttle) };
   throw new ConfigError(
     parsed.error.issues.map((issue) => {
       const path = issue.path.length > 0 ? issue.path.join(".") : "(root)";

@@ -29,6 +29,10 @@ export interface ChatEnvironment {
   /** https://{apiId}.execute-api.{region}.amazonaws.com/{stage} */
   WEBSOCKET_MANAGEMENT_ENDPOINT: string;
   APP_PROTOCOL: string;
+  /** Per-user ask counters (one conditional UpdateItem per ask). */
+  LIMITS_TABLE_NAME: string;
+  /** Whole number, 1–1000: asks one user may make per fixed one-minute window. */
+  ASKS_PER_USER_PER_MINUTE: string;
   POWERTOOLS_SERVICE_NAME: string;
   POWERTOOLS_LOG_LEVEL: string;
 }
@@ -73,6 +77,8 @@ export interface ChatEnvironmentArgs {
   agentAliasId: string;
   managementEndpoint: string;
   appProtocol: string;
+  limitsTableName: string;
+  asksPerUserPerMinute: number;
   logLevel?: string;
 }
 
@@ -85,6 +91,8 @@ export function chatEnvironment(args: ChatEnvironmentArgs): ChatEnvironment {
     AGENT_ALIAS_ID: args.agentAliasId,
     WEBSOCKET_MANAGEMENT_ENDPOINT: args.managementEndpoint,
     APP_PROTOCOL: args.appProtocol,
+    LIMITS_TABLE_NAME: args.limitsTableName,
+    ASKS_PER_USER_PER_MINUTE: String(args.asksPerUserPerMinute),
     POWERTOOLS_SERVICE_NAME: "chat",
     POWERTOOLS_LOG_LEVEL: args.logLevel ?? "INFO",
   };

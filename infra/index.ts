@@ -52,7 +52,7 @@ const managementEndpoint = pulumi
   .apply(([id, c]) => stageManagementEndpoint(id, c.region, stage));
 
 const { roles } = new FunctionRoles("function-roles", { names });
-const isolation = new TenantIsolation("isolation", { ctx, names, chatRoleArn: roles.chat.arn });
+const isolation = new TenantIsolation("isolation", { ctx, names, chatRoleArn: roles.chat.arn, tenantIds });
 
 const actionGroupName = names.functionName("action-group");
 const actionGroupFunction = new BundledFunction("action-group", {
@@ -96,6 +96,7 @@ const chatFunction = new BundledFunction("chat", {
       chatRolePolicy(c, {
         functionName: chatName,
         connectionsTableName: names.connectionsTable,
+        limitsTableName: names.limitsTable,
         tenantAccessRoleArn,
         agentId,
         agentAliasId,
@@ -104,8 +105,8 @@ const chatFunction = new BundledFunction("chat", {
       }),
   ),
   environment: pulumi
-    .all([data.connectionsTable.name, isolation.role.arn, agent.agent.agentId, agent.alias.agentAliasId, managementEndpoint])
-    .apply(([connectionsTableName, tenantAccessRoleArn, agentId, agentAliasId, endpoint]) => ({
+    .all([data.connectionsTable.name, data.limitsTable.name, isolation.role.arn, agent.agent.agentId, agent.alias.agentAliasId, managementEndpoint])
+    .apply(([connectionsTableName, limitsTableName, tenantAccessRoleArn, agentId, agentAliasId, endpoint]) => ({
       ...chatEnvironment({
         connectionsTableName,
         connectionsUserIndex: names.connectionsUserIndex,
@@ -114,6 +115,8 @@ const chatFunction = new BundledFunction("chat", {
         agentAliasId,
         managementEndpoint: endpoint,
         appProtocol: APP_PROTOCOL,
+        limitsTableName,
+        asksPerUserPerMinute: config.askRateLimit.perUserPerMinute,
         logLevel: config.logLevel,
       }),
     })),
@@ -122,6 +125,7 @@ const chatFunction = new BundledFunction("chat", {
   timeoutSeconds: 300,
   memoryMb: 512,
   asyncRetryAttempts: 0,
+  reservedConcurrency: config.reservedConcurrency.chat,
 });
 
 const authorizerName = names.functionName("authorizer");
@@ -136,6 +140,7 @@ const authorizerFunction = new BundledFunction("authorizer", {
   logRetentionDays: config.logRetentionDays,
   timeoutSeconds: 10,
   memoryMb: 256,
+  reservedConcurrency: config.reservedConcurrency.authorizer,
 });
 
 new WebSocketRoutes("websocket-routes", {
@@ -144,6 +149,7 @@ new WebSocketRoutes("websocket-routes", {
   authorizerFunction: authorizerFunction.function,
   chatFunction: chatFunction.function,
   throttle: config.throttle,
+  askThrottle: config.askThrottle,
   logRetentionDays: config.logRetentionDays,
 });
 

@@ -6,6 +6,8 @@ export interface StackNames {
   prefix: string;
   tenantsTable: string;
   connectionsTable: string;
+  /** Per-user ask counters (fixed one-minute windows, expired by TTL). */
+  limitsTable: string;
   /** `…-orders-` : the per-tenant orders table is this prefix + tenantId. */
   ordersTablePrefix: string;
   ordersTable(tenantId: string): string;
@@ -27,6 +29,7 @@ export function stackNames(project: string, stage: string): StackNames {
     prefix,
     tenantsTable: `${prefix}-tenants`,
     connectionsTable: `${prefix}-connections`,
+    limitsTable: `${prefix}-limits`,
     ordersTablePrefix,
     ordersTable: (tenantId) => `${ordersTablePrefix}${tenantId}`,
     functionName: (fn) => `${prefix}-${fn}`,

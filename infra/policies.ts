@@ -6,6 +6,7 @@
  * Policy variables (`${aws:PrincipalTag/...}`) are LITERAL strings here: IAM resolves
  * them per request from the session tags the chat function sets on AssumeRole.
  */
+import { TENANT_ID_PATTERN } from "../lambdas/shared/identifiers";
 
 export interface PolicyStatement {
   Sid?: string;
@@ -63,9 +64,13 @@ function logsStatement(ctx: AwsContext, functionName: string): PolicyStatement {
   };
 }
 
-/** `@connections` of ONE API stage: post/get/delete on this API's connections only. */
+/**
+ * `@connections` of ONE API stage, PostToConnection only: the functions push events and
+ * never need GetConnection (GET) or DeleteConnection (DELETE), so a bug or a rogue tool
+ * cannot read another connection's identity or hang up on anyone.
+ */
 export function connectionsManagementArn(ctx: AwsContext, apiId: string, stage: string): string {
-  return `arn:${ctx.partition}:execute-api:${ctx.region}:${ctx.accountId}:${apiId}/${stage}/*/@connections/*`;
+  return `arn:${ctx.partition}:execute-api:${ctx.region}:${ctx.accountId}:${apiId}/${stage}/POST/@connections/*`;
 }
 
 function manageConnectionsStatement(ctx: AwsContext, apiId: string, stage: string): PolicyStatement {
@@ -114,8 +119,28 @@ export function tenantAccessPolicy(
   );
 }
 
-/** Only the chat function's role may assume it, and only with exactly the two tags. */
-export function tenantAccessTrustPolicy(chatRoleArn: string): PolicyDocument {
+/** The shape of a Cognito `sub` (a UUID): the only userId tag value the trust policy admits. */
+export const COGNITO_SUB_PATTERN = "????????-????-????-????-????????????";
+
+export class TrustPolicyInputError extends Error {
+  readonly code = "invalid_trust_policy_input";
+  constructor(message: string) {
+    super(message);
+    this.name = "TrustPolicyInputError";
+  }
+}
+
+/**
+ * Only the chat function's role may assume it, only with exactly the two tags, and only
+ * with tag VALUES a real user can have: a configured tenant and a sub-shaped userId. So
+ * even a compromised chat role cannot mint `tenantId="*"` or an unknown tenant's session.
+ */
+export function tenantAccessTrustPolicy(chatRoleArn: string, tenantIds: readonly string[]): PolicyDocument {
+  if (tenantIds.length === 0) throw new TrustPolicyInputError("tenantAccessTrustPolicy needs at least one configured tenant id");
+  for (const id of tenantIds) {
+    // Plain names only: a `*` or `?` would widen the pin in any *Like operator.
+    if (!TENANT_ID_PATTERN.test(id)) throw new TrustPolicyInputError(`tenant id ${JSON.stringify(id)} is not a plain name`);
+  }
   return doc({
     Sid: "ChatFunctionWithSessionTags",
     Effect: "Allow",
@@ -123,6 +148,8 @@ export function tenantAccessTrustPolicy(chatRoleArn: string): PolicyDocument {
     Action: ["sts:AssumeRole", "sts:TagSession"],
     Condition: {
       "ForAllValues:StringEquals": { "aws:TagKeys": [...SESSION_TAG_KEYS] },
+      StringEquals: { "aws:RequestTag/tenantId": [...tenantIds] },
+      StringLike: { "aws:RequestTag/userId": COGNITO_SUB_PATTERN },
       Null: { "aws:RequestTag/tenantId": "false", "aws:RequestTag/userId": "false" },
     },
   });
@@ -142,6 +169,8 @@ export function chatRolePolicy(
   f: {
     functionName: string;
     connectionsTableName: string;
+    /** Per-user ask counters: one conditional UpdateItem per ask, nothing else. */
+    limitsTableName: string;
     tenantAccessRoleArn: string;
     agentId: string;
     agentAliasId: string;
@@ -153,10 +182,17 @@ export function chatRolePolicy(
   return doc(
     logsStatement(ctx, f.functionName),
     {
+      // No Query and no index: the chat function reads connections by key only.
       Sid: "Connections",
       Effect: "Allow",
-      Action: ["dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:DeleteItem", "dynamodb:Query"],
-      Resource: [connections, `${connections}/index/*`],
+      Action: ["dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:DeleteItem"],
+      Resource: connections,
+    },
+    {
+      Sid: "CountAsksPerUser",
+      Effect: "Allow",
+      Action: "dynamodb:UpdateItem",
+      Resource: tableArn(ctx, f.limitsTableName),
     },
     {
       Sid: "MintTenantScopedCredentials",
@@ -200,13 +236,16 @@ export function actionGroupRolePolicy(
   );
 }
 
-/** Confused-deputy guard: only Bedrock acting for this account. */
+/** Confused-deputy guard: only Bedrock acting for an agent of this account and region. */
 export function agentTrustPolicy(ctx: AwsContext): PolicyDocument {
   return doc({
     Effect: "Allow",
     Principal: { Service: "bedrock.amazonaws.com" },
     Action: "sts:AssumeRole",
-    Condition: { StringEquals: { "aws:SourceAccount": ctx.accountId } },
+    Condition: {
+      StringEquals: { "aws:SourceAccount": ctx.accountId },
+      ArnLike: { "aws:SourceArn": `arn:${ctx.partition}:bedrock:${ctx.region}:${ctx.accountId}:agent/*` },
+    },
   });
 }
 

@@ -15,6 +15,9 @@ export const STACK_CONFIG_KEYS = [
   "pointInTimeRecovery",
   "deletionProtection",
   "throttle",
+  "askThrottle",
+  "askRateLimit",
+  "reservedConcurrency",
   "logLevel",
 ] as const;
 

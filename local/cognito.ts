@@ -1,8 +1,12 @@
 /**
  * Cognito stand-in: cognito-local in a child process (it keeps its data under its cwd,
- * so it runs inside the stack's state directory), with the pool, app client and one
- * operator-created user per configured user, each with a random temporary password
- * (FORCE_CHANGE_PASSWORD, so the first sign-in gets NEW_PASSWORD_REQUIRED).
+ * so it runs inside the stack's state directory) behind the Cognito gate
+ * (cognito-gate.ts), which applies what cognito-local leaves out and AWS enforces:
+ * temporary-password check, no self sign-up, immutable / non-writable attributes,
+ * genuine access tokens, AWS error types. Clients only ever see the gate: its URL is the
+ * endpoint and the token issuer. Seeding goes through it too (pool, app client and one
+ * operator-created user per configured user, each with a random temporary password, in
+ * FORCE_CHANGE_PASSWORD, so the first sign-in gets NEW_PASSWORD_REQUIRED).
  */
 import {
   AdminCreateUserCommand,
@@ -16,7 +20,9 @@ import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import * as net from "node:net";
 import { join } from "node:path";
 import type { StackConfig } from "../infra/config";
-import { assertPortFree, freePort, LOCAL_HOST } from "./listen";
+import { startCognitoGate } from "./cognito-gate";
+import { CognitoGatePolicy } from "./cognito-gate-policy";
+import { freePort, LOCAL_HOST } from "./listen";
 
 export interface LocalCognito {
   url: string;
@@ -68,15 +74,23 @@ function waitForPort(port: number, child: ChildProcess, timeoutMs: number): Prom
   });
 }
 
-export async function startCognito(o: LocalCognitoOptions): Promise<LocalCognito> {
-  const port = o.port === 0 ? await freePort() : o.port;
-  if (o.port !== 0) await assertPortFree(port, "cognito");
-  const dataDir = join(o.stateDir, "cognito");
+/** cognito-local's fixed signing key (public half), shipped in its package: local only. */
+function cognitoLocalSigningJwk(): { kid: string } & Record<string, unknown> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const file = require("cognito-local/lib/keys/cognitoLocal.public.json") as { jwk: { kid: string } & Record<string, unknown> };
+  return file.jwk;
+}
+
+/** cognito-local as a child on an internal port, signing tokens with `issuerDomain` as issuer base. */
+async function startCognitoLocal(stateDir: string, issuerDomain: string): Promise<{ url: string; stop(): Promise<void> }> {
+  const port = await freePort();
+  const dataDir = join(stateDir, "cognito");
   // Fresh pool per start: the printed passwords are the ones that work.
   rmSync(dataDir, { recursive: true, force: true });
   mkdirSync(join(dataDir, ".cognito"), { recursive: true });
   // cognito-local defaults new pools to email usernames (AWS does not): plain usernames, as the Pulumi pool.
-  writeFileSync(join(dataDir, ".cognito", "config.json"), JSON.stringify({ UserPoolDefaults: { UsernameAttributes: [] } }));
+  const config = { UserPoolDefaults: { UsernameAttributes: [] }, TokenConfig: { IssuerDomain: issuerDomain } };
+  writeFileSync(join(dataDir, ".cognito", "config.json"), JSON.stringify(config));
   const child = fork(require.resolve("cognito-local/lib/bin/start.js"), [], {
     cwd: dataDir,
     env: { PATH: process.env.PATH ?? "", PORT: String(port), HOST: LOCAL_HOST, NO_COLOR: "1" },
@@ -92,7 +106,29 @@ export async function startCognito(o: LocalCognitoOptions): Promise<LocalCognito
     });
   try {
     await waitForPort(port, child, 20_000);
-    const url = `http://${LOCAL_HOST}:${port}`;
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { url: `http://${LOCAL_HOST}:${port}`, stop };
+}
+
+export async function startCognito(o: LocalCognitoOptions): Promise<LocalCognito> {
+  // The gate binds the public port first: its URL is the issuer cognito-local must put in tokens.
+  let gateUrl = "";
+  const policy = new CognitoGatePolicy({ issuerDomain: () => gateUrl, signingJwk: cognitoLocalSigningJwk() });
+  const gate = await startCognitoGate({ port: o.port, policy });
+  gateUrl = gate.url;
+  let stopUpstream: () => Promise<void> = async () => undefined;
+  const stop = async () => {
+    await gate.close();
+    await stopUpstream();
+  };
+  try {
+    const upstream = await startCognitoLocal(o.stateDir, gate.url);
+    stopUpstream = upstream.stop;
+    gate.setUpstream(upstream.url);
+    const url = gate.url;
     const client = new CognitoIdentityProviderClient({
       region: o.region,
       endpoint: url,
@@ -115,8 +151,9 @@ export async function startCognito(o: LocalCognitoOptions): Promise<LocalCognito
         ClientName: `${o.poolName}-web`,
         GenerateSecret: false,
         ExplicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
-        ReadAttributes: ["custom:tenantId", "email"],
-        WriteAttributes: ["email"],
+        // As the Pulumi app client (infra/components/identity.ts): custom:tenantId is read-only.
+        ReadAttributes: ["custom:tenantId"],
+        WriteAttributes: ["name"],
       }),
     );
     const userPoolClientId = UserPoolClient?.ClientId;

@@ -38,6 +38,8 @@ export interface LocalIdentityArgs {
   stage: string;
   agentId: string;
   agentAliasId: string;
+  /** Configured tenant ids, pinned in the tenant-access trust policy. */
+  tenantIds: readonly string[];
 }
 
 export function roleArn(ctx: AwsContext, name: string): string {
@@ -57,13 +59,14 @@ export function localRoles(args: LocalIdentityArgs): { functionRoles: Record<Fun
     name: names.tenantAccessRole,
     arn: roleArn(ctx, names.tenantAccessRole),
     policies: [tenantAccessPolicy(ctx, { tenantsTableName: names.tenantsTable, ordersTablePrefix: names.ordersTablePrefix })],
-    trustPolicy: tenantAccessTrustPolicy(chatRoleArn),
+    trustPolicy: tenantAccessTrustPolicy(chatRoleArn, args.tenantIds),
   };
   const policiesFor: Record<FunctionName, PolicyDocument> = {
     authorizer: authorizerRolePolicy(ctx, { functionName: names.functionName("authorizer") }),
     chat: chatRolePolicy(ctx, {
       functionName: names.functionName("chat"),
       connectionsTableName: names.connectionsTable,
+      limitsTableName: names.limitsTable,
       tenantAccessRoleArn: tenantAccessRole.arn,
       agentId: args.agentId,
       agentAliasId: args.agentAliasId,

@@ -3,7 +3,7 @@
  * (SignedHeaders, raw path, query, body), re-sign it with the registry's secret at the
  * request's own x-amz-date and compare in constant time. The signer trusts
  * x-amz-content-sha256, so the body hash is checked separately: otherwise a tampered
- * body would verify.
+ * body would verify. Every header that selects what the request does must be signed.
  */
 import { Sha256 } from "@aws-crypto/sha256-js";
 import { HttpRequest } from "@smithy/protocol-http";
@@ -78,6 +78,21 @@ function constantTimeEqual(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
+/**
+ * Pure: headers present on the request that change its meaning but are not signed.
+ * Every `x-amz-*` header (x-amz-target picks the operation, x-amz-security-token the
+ * session, x-amz-content-sha256 the body) and content-type must be covered by the
+ * signature, or a captured request could be replayed as another operation (GetItem
+ * swapped for DeleteItem). The AWS SDK v3 signs all of them.
+ */
+export function unsignedSensitiveHeaders(headers: Readonly<Record<string, string>>, signedHeaders: readonly string[]): string[] {
+  const signed = new Set(signedHeaders);
+  return Object.keys(headers)
+    .map((name) => name.toLowerCase())
+    .filter((name) => (name.startsWith("x-amz-") || name === "content-type") && !signed.has(name))
+    .sort();
+}
+
 export interface VerifyOptions {
   /** When set, the credential scope must name this signing service. */
   service?: string;
@@ -116,6 +131,10 @@ export async function verifySigV4(
   // HTTP/2 clients sign the :authority pseudo-header in place of Host.
   if (!auth.signedHeaders.includes("host") && !auth.signedHeaders.includes(":authority")) throw badSignature("'Host' must be a 'SignedHeader' in the AWS Authorization.");
   if (!auth.signedHeaders.includes("x-amz-date")) throw badSignature("'X-Amz-Date' must be a 'SignedHeader' in the AWS Authorization.");
+  const unsigned = unsignedSensitiveHeaders(request.headers, auth.signedHeaders);
+  if (unsigned.length > 0) {
+    throw badSignature(`${unsigned.map((h) => `'${h}'`).join(", ")} must be a 'SignedHeader' in the AWS Authorization.`);
+  }
 
   const declaredHash = request.headers["x-amz-content-sha256"];
   if (declaredHash !== undefined) {

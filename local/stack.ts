@@ -5,22 +5,24 @@
  * with the policies, environment and names the Pulumi program uses.
  */
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import type * as http from "node:http";
 import { join, resolve } from "node:path";
-import { PROJECT, readStackConfigFile } from "../infra/config";
+import { PROJECT, readStackConfigFile, type StackConfig } from "../infra/config";
 import { actionGroupEnvironment, authorizerEnvironment, chatEnvironment } from "../infra/function-environment";
 import { APP_PROTOCOL, FUNCTION_NAMES, stackNames, type FunctionName } from "../infra/naming";
 import type { AwsContext } from "../infra/policies";
 import { ACTION_GROUP_NAME, TOOL_FUNCTIONS } from "../lambdas/action-group/function-schema";
-import { bundlePath } from "../scripts/build";
+import { buildFunction, bundlePath } from "../scripts/build";
 import type { StackOutputs } from "../scripts/stack-outputs";
 import { createWebServer, webConfigFromOutputs } from "../scripts/web-server";
 import { startApiGateway, type ApiGatewayOptions } from "./api-gateway";
 import type { RawAwsRequest } from "./aws-request";
 import { startBedrockAgentRuntime, type AgentMode } from "./bedrock-agent-runtime";
 import { startCognito } from "./cognito";
-import { startControlServer } from "./control";
+import { actionGroupVariants } from "./action-group-variants";
+import { startControlServer, type ActionGroupVariant } from "./control";
+import { writeOwnerOnlyFile } from "./owner-only-file";
 import { CredentialRegistry } from "./credentials";
 import { startDynamoDbGate } from "./dynamodb-gate";
 import { authorizeIam, LOCAL_ACCOUNT_ID } from "./iam-evaluate";
@@ -59,6 +61,11 @@ export interface StartLocalStackOptions {
   ports?: "free" | "default";
   stateDir?: string;
   limits?: ApiGatewayOptions["limits"];
+  /**
+   * Overrides the config file's `askRateLimit` (e.g. a benchmark that sends hundreds of
+   * asks as one user measures latency, not the limit).
+   */
+  askRateLimit?: StackConfig["askRateLimit"];
   quiet?: boolean;
   /** Directory of the Lambda bundles (default dist/lambdas). */
   distDir?: string;
@@ -70,7 +77,10 @@ export interface LocalStack {
   /** Milliseconds from the call to ready. */
   startupMs: number;
   setAgentMode(mode: AgentMode): void;
+  /** In-process callers only: any bundle path. Over HTTP only the closed variant set is offered. */
   setActionGroupBundle(path: string | null): Promise<void>;
+  /** The real action group, or the red-team fixture the stack builds itself. */
+  setActionGroupVariant(variant: ActionGroupVariant): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -112,6 +122,7 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
     stage: LOCAL_STAGE,
     agentId: LOCAL_AGENT_ID,
     agentAliasId: LOCAL_AGENT_ALIAS_ID,
+    tenantIds: config.tenants.map((t) => t.id),
   });
   const sweeper = setInterval(() => registry.sweep(), 60_000);
   sweeper.unref();
@@ -221,6 +232,8 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
         agentAliasId: LOCAL_AGENT_ALIAS_ID,
         managementEndpoint: apiGateway.managementUrl,
         appProtocol: APP_PROTOCOL,
+        limitsTableName: names.limitsTable,
+        asksPerUserPerMinute: (options.askRateLimit ?? config.askRateLimit).perUserPerMinute,
         logLevel: config.logLevel,
       }) },
       "action-group": { ...actionGroupEnvironment({
@@ -247,7 +260,13 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
       agentMode = mode;
     };
     const setActionGroupBundle = (bundle: string | null) => lambda.setBundle(fnName("action-group"), bundle && resolve(bundle));
-    const control = await startControlServer(port("control"), { setAgentMode, setActionGroupBundle });
+    const { setVariant: setActionGroupVariant } = actionGroupVariants({
+      rootDir: ROOT_DIR,
+      stateDir,
+      build: (entry, outfile) => buildFunction("action-group", entry, outfile),
+      setBundle: setActionGroupBundle,
+    });
+    const control = await startControlServer(port("control"), { setAgentMode, setActionGroupVariant });
     stops.push(control.close);
 
     const outputs: StackOutputs = {
@@ -273,6 +292,7 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
         control: control.url,
       },
       adminCredentials: { accessKeyId: identities.admin.accessKeyId, secretAccessKey: identities.admin.secretAccessKey },
+      controlToken: control.token,
     };
 
     const web: http.Server = createWebServer({ config: webConfigFromOutputs(outputs) });
@@ -281,10 +301,12 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
     outputs.webUrl = `http://127.0.0.1:${webPort}/`;
 
     const outputsFile = join(stateDir, "stack-outputs.json");
-    // The file holds local-only admin keys and temporary passwords: owner-only.
-    writeFileSync(outputsFile, `${JSON.stringify(outputs, null, 2)}\n`, { mode: 0o600 });
+    // The file holds local-only admin keys, temporary passwords and the control token:
+    // owner-only. `mode` applies only when the file is created, so an existing file
+    // (from an earlier run, perhaps world-readable) is narrowed as well.
+    writeOwnerOnlyFile(outputsFile, `${JSON.stringify(outputs, null, 2)}\n`);
 
-    return { outputs, outputsFile, startupMs: Date.now() - started, setAgentMode, setActionGroupBundle, stop };
+    return { outputs, outputsFile, startupMs: Date.now() - started, setAgentMode, setActionGroupBundle, setActionGroupVariant, stop };
   } catch (error) {
     await stop();
     throw error;

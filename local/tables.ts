@@ -1,7 +1,11 @@
 /**
  * The stack's DynamoDB tables, created in the local store exactly as the Pulumi program
  * declares them (tenants pooled, orders siloed per tenant, connections with the byUserId
- * GSI), and the tenant rows seeded from the stack configuration.
+ * GSI, the per-user ask counters), and the tenant rows seeded from the stack configuration.
+ *
+ * No TTL locally: dynalite does not implement UpdateTimeToLive. Nothing depends on it:
+ * ask counters are keyed by their minute, so an unexpired counter is simply never read
+ * again; the local store is in memory and goes with the stack.
  */
 import {
   CreateTableCommand,
@@ -36,6 +40,12 @@ export function tableDefinitions(names: StackNames, config: StackConfig): Create
           Projection: { ProjectionType: "ALL" },
         },
       ],
+    },
+    {
+      TableName: names.limitsTable,
+      BillingMode: "PAY_PER_REQUEST",
+      AttributeDefinitions: [{ AttributeName: "limitKey", AttributeType: "S" }],
+      KeySchema: [{ AttributeName: "limitKey", KeyType: "HASH" }],
     },
     ...config.tenants.map(
       (tenant): CreateTableCommandInput => ({

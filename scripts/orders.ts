@@ -1,13 +1,15 @@
 /**
  * `npm run orders -- <username> add|list|clear [--outputs F] [--total N --currency EUR
  * --status shipped --items "a,b" --date ISO]`: the operator's tool for a user's orders in
- * their tenant's table, for any stack. Locally it uses the stack's operator keys and
- * endpoints; on AWS the default credential chain.
+ * their tenant's table, for any stack. The tenant is the user's Cognito custom:tenantId
+ * (so users created outside the stack configuration work too). Locally it uses the
+ * stack's operator keys and endpoints; on AWS the default credential chain.
  */
 import { AdminGetUserCommand, CognitoIdentityProviderClient, UserNotFoundException } from "@aws-sdk/client-cognito-identity-provider";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { BatchWriteCommand, DynamoDBDocumentClient, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { randomUUID } from "node:crypto";
+import { isTenantId } from "../lambdas/shared/identifiers";
 import { loadStackOutputs, resolveOutputsPath, StackOutputsError, type StackOutputs } from "./stack-outputs";
 
 export const USAGE =
@@ -41,6 +43,9 @@ export interface NewOrder {
 export interface Order extends NewOrder {
   orderId: string;
 }
+
+/** The immutable Cognito attribute the authorizer reads the tenant from. */
+export const TENANT_ATTRIBUTE = "custom:tenantId";
 
 const FLAGS = new Set(["--outputs", "--total", "--currency", "--status", "--items", "--date"]);
 
@@ -105,21 +110,61 @@ export class UnknownUserError extends Error {
   }
 }
 
-/** The user's sub (Cognito) and tenant (stack outputs). */
+export class TenantMismatchError extends Error {
+  readonly code = "tenant_mismatch";
+  constructor(username: string, cognitoTenantId: string, outputsTenantId: string) {
+    super(
+      `user "${username}" is in tenant "${cognitoTenantId}" in Cognito (custom:tenantId) but "${outputsTenantId}" in the stack outputs; ` +
+        "refusing to guess which orders table to use: fix the user or the stack configuration",
+    );
+    this.name = "TenantMismatchError";
+  }
+}
+
+export class UserTenantError extends Error {
+  readonly code = "user_tenant";
+  constructor(message: string) {
+    super(message);
+    this.name = "UserTenantError";
+  }
+}
+
+/**
+ * Pure: the user's tenant. Cognito's immutable `custom:tenantId` is the identity the
+ * authorizer trusts, so it decides (users created outside the stack configuration work);
+ * the outputs' `users` map is only a fallback, and a disagreement is refused.
+ */
+export function userTenant(username: string, cognitoTenantId: string | undefined, outputsTenantId: string | undefined): string {
+  if (cognitoTenantId !== undefined && !isTenantId(cognitoTenantId)) {
+    throw new UserTenantError(`user "${username}" has a malformed custom:tenantId in Cognito`);
+  }
+  if (cognitoTenantId !== undefined && outputsTenantId !== undefined && cognitoTenantId !== outputsTenantId) {
+    throw new TenantMismatchError(username, cognitoTenantId, outputsTenantId);
+  }
+  const tenantId = cognitoTenantId ?? outputsTenantId;
+  if (tenantId === undefined) throw new UserTenantError(`user "${username}" has no custom:tenantId in Cognito and is not in the stack outputs' users`);
+  return tenantId;
+}
+
+/** The user's sub and tenant (both from Cognito; see userTenant) and their tenant's orders table. */
 export async function resolveUser(c: OrdersContext, username: string): Promise<{ sub: string; tenantId: string; tableName: string }> {
-  const tenantId = c.outputs.users[username];
-  if (tenantId === undefined) throw new UnknownUserError(username, Object.keys(c.outputs.users));
-  const tableName = c.outputs.ordersTableNames[tenantId];
-  if (!tableName) throw new StackOutputsError(`no orders table for tenant ${tenantId} in the stack outputs`);
+  let attributes: { Name?: string; Value?: string }[];
   try {
     const user = await c.cognito.send(new AdminGetUserCommand({ UserPoolId: c.outputs.userPoolId, Username: username }));
-    const sub = user.UserAttributes?.find((a) => a.Name === "sub")?.Value;
-    if (!sub) throw new Error(`user ${username} has no sub`);
-    return { sub, tenantId, tableName };
+    attributes = user.UserAttributes ?? [];
   } catch (error) {
-    if (error instanceof UserNotFoundException) throw new UnknownUserError(username, Object.keys(c.outputs.users));
+    if (error instanceof UserNotFoundException || (error as { name?: string }).name === "UserNotFoundException") {
+      throw new UnknownUserError(username, Object.keys(c.outputs.users));
+    }
     throw error;
   }
+  const attribute = (name: string) => attributes.find((a) => a.Name === name)?.Value;
+  const sub = attribute("sub");
+  if (!sub) throw new UserTenantError(`user "${username}" has no sub in Cognito`);
+  const tenantId = userTenant(username, attribute(TENANT_ATTRIBUTE), c.outputs.users[username]);
+  const tableName = c.outputs.ordersTableNames[tenantId];
+  if (!tableName) throw new StackOutputsError(`no orders table for tenant ${tenantId} in the stack outputs`);
+  return { sub, tenantId, tableName };
 }
 
 export async function listOrders(c: OrdersContext, username: string): Promise<Order[]> {
@@ -185,7 +230,13 @@ export async function runOrdersCli(argv: readonly string[], io = { out: console.
     return 0;
   } catch (error) {
     if (error instanceof OrdersUsageError) io.err(`${error.message}\n${USAGE}`);
-    else if (error instanceof UnknownUserError || error instanceof StackOutputsError) io.err(error.message);
+    else if (
+      error instanceof UnknownUserError ||
+      error instanceof StackOutputsError ||
+      error instanceof TenantMismatchError ||
+      error instanceof UserTenantError
+    )
+      io.err(error.message);
     else io.err(`orders: ${(error as Error).name}: ${(error as Error).message}`);
     return error instanceof OrdersUsageError ? 2 : 1;
   }

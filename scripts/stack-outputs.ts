@@ -38,6 +38,11 @@ export const StackOutputs = z.object({
     .optional(),
   /** Local stack only: operator credentials accepted by the local IAM gate. */
   adminCredentials: z.object({ accessKeyId: z.string(), secretAccessKey: z.string() }).optional(),
+  /**
+   * Local stack only: the bearer token the test controls (endpoints.control) require,
+   * random per start. Never present on an AWS stack.
+   */
+  controlToken: z.string().min(32).optional(),
 });
 export type StackOutputs = z.infer<typeof StackOutputs>;
 

@@ -31,6 +31,11 @@ export interface BundledFunctionArgs {
    * to a user: a retry after a timeout would send the same answer twice, so it sets 0.
    */
   asyncRetryAttempts?: number;
+  /**
+   * Reserved concurrency: both a floor (no other function can starve this one) and a
+   * ceiling (this one cannot starve the others). Unset: the account's unreserved pool.
+   */
+  reservedConcurrency?: number;
 }
 
 export class BundledFunction extends pulumi.ComponentResource {
@@ -67,6 +72,7 @@ export class BundledFunction extends pulumi.ComponentResource {
         environment: { variables: args.environment },
         // Powertools already writes JSON lines; "Text" keeps Lambda from wrapping them again.
         loggingConfig: { logFormat: "Text", logGroup: this.logGroup.name },
+        ...(args.reservedConcurrency !== undefined ? { reservedConcurrentExecutions: args.reservedConcurrency } : {}),
       },
       // The log group and grants exist before the first invocation can log or call AWS.
       { parent: this, dependsOn: [this.logGroup, rolePolicy] },

@@ -1,7 +1,7 @@
 /**
  * DynamoDB: the pooled tenants table (seeded from stack config), one silo orders table
- * per tenant and the connections table. Names come from naming.ts so the IAM policies,
- * the functions and the local stack agree on them.
+ * per tenant, the connections table and the limits table (per-user ask counters). Names
+ * come from naming.ts so the IAM policies, the functions and the local stack agree on them.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
@@ -21,6 +21,7 @@ export class DataTables extends pulumi.ComponentResource {
   /** tenantId → its orders table. */
   readonly ordersTables: Record<string, aws.dynamodb.Table>;
   readonly connectionsTable: aws.dynamodb.Table;
+  readonly limitsTable: aws.dynamodb.Table;
 
   constructor(name: string, args: DataTablesArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mta:infra:DataTables", name, {}, opts);
@@ -92,9 +93,26 @@ export class DataTables extends pulumi.ComponentResource {
       { parent: this },
     );
 
+    // One item per user and minute (lambdas/chat/ask-rate-limit.ts); TTL removes old windows.
+    this.limitsTable = new aws.dynamodb.Table(
+      "limits",
+      {
+        ...common,
+        // Counters of past minutes: nothing to back up or protect.
+        pointInTimeRecovery: { enabled: false },
+        deletionProtectionEnabled: false,
+        name: names.limitsTable,
+        hashKey: "limitKey",
+        attributes: [{ name: "limitKey", type: "S" }],
+        ttl: { attributeName: "ttl", enabled: true },
+      },
+      { parent: this },
+    );
+
     this.registerOutputs({
       tenantsTableName: this.tenantsTable.name,
       connectionsTableName: this.connectionsTable.name,
+      limitsTableName: this.limitsTable.name,
     });
   }
 }

@@ -16,6 +16,8 @@ export interface TenantIsolationArgs {
   ctx: pulumi.Input<AwsContext>;
   names: StackNames;
   chatRoleArn: pulumi.Input<string>;
+  /** Configured tenant ids: the only tenantId tag values the trust policy admits. */
+  tenantIds: readonly string[];
 }
 
 export class TenantIsolation extends pulumi.ComponentResource {
@@ -30,7 +32,7 @@ export class TenantIsolation extends pulumi.ComponentResource {
         name: names.tenantAccessRole,
         description: "Tenant-scoped read access, bound to tenantId/userId session tags",
         maxSessionDuration: TENANT_ACCESS_MAX_SESSION_SECONDS,
-        assumeRolePolicy: policyJson(args.chatRoleArn, (arn) => tenantAccessTrustPolicy(arn)),
+        assumeRolePolicy: policyJson(args.chatRoleArn, (arn) => tenantAccessTrustPolicy(arn, args.tenantIds)),
       },
       { parent: this },
     );

@@ -2,12 +2,12 @@
  * Routes of the WebSocket API: the Lambda REQUEST authorizer on `$connect` only (API
  * Gateway runs authorizers only there; later frames are bound to the authorized
  * connection), every route proxied to the chat function, and the stage with throttling
- * and token-free access logs.
+ * (a stricter one on `ask`, the route that starts costly answers) and token-free access logs.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { accessLogFormat } from "../access-log-format";
-import type { StackConfig } from "../config";
+import type { ThrottleConfig } from "../config";
 import type { WebSocketApi } from "./websocket-api";
 
 /** The browser offers [APP_PROTOCOL, <ID token>] as subprotocols: the only place a browser can put it. */
@@ -20,7 +20,12 @@ export interface WebSocketRoutesArgs {
   namePrefix: string;
   authorizerFunction: aws.lambda.Function;
   chatFunction: aws.lambda.Function;
-  throttle: StackConfig["throttle"];
+  throttle: ThrottleConfig;
+  /**
+   * The `ask` route's own limits: every accepted ask starts an answer step of up to 300 s,
+   * so asks may not use the stage's whole budget (pings and connects keep working).
+   */
+  askThrottle: ThrottleConfig;
   logRetentionDays: number;
 }
 
@@ -112,6 +117,15 @@ export class WebSocketRoutes extends pulumi.ComponentResource {
           dataTraceEnabled: false,
           detailedMetricsEnabled: true,
         },
+        routeSettings: [
+          {
+            routeKey: "ask",
+            throttlingBurstLimit: args.askThrottle.burstLimit,
+            throttlingRateLimit: args.askThrottle.rateLimit,
+            dataTraceEnabled: false,
+            detailedMetricsEnabled: true,
+          },
+        ],
         accessLogSettings: { destinationArn: this.accessLogGroup.arn, format: accessLogFormat() },
       },
       // The first automatic deployment must already contain every route.

@@ -13,6 +13,7 @@ import { STSClient } from "@aws-sdk/client-sts";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { ConnectionStore } from "../shared/connections";
 import { ScopedCredentialsProvider } from "../shared/scoped-credentials";
+import { AskRateLimiter } from "./ask-rate-limit";
 import type { ChatConfig } from "./config";
 import type { ChatDependencies } from "./dependencies";
 
@@ -24,6 +25,7 @@ export function createDependencies(config: ChatConfig, logger: Logger): ChatDepe
   return {
     config,
     connections: new ConnectionStore(documents, config.connectionsTableName),
+    askLimiter: new AskRateLimiter(documents, config.limitsTableName, config.asksPerUserPerMinute),
     api: new ApiGatewayManagementApiClient({ region, endpoint: config.managementEndpoint }),
     lambda: new LambdaClient({ region }),
     // One retry policy, ours (answer.ts), which knows whether text was already streamed;

@@ -15,6 +15,9 @@ export interface ChatConfig {
   agentAliasId: string;
   managementEndpoint: string;
   appProtocol: string;
+  limitsTableName: string;
+  /** Asks one user may make per fixed one-minute window (ask-rate-limit.ts). */
+  asksPerUserPerMinute: number;
   /** This function's own name: the answer step is an asynchronous Invoke of it. */
   functionName: string;
   region: string;
@@ -34,6 +37,11 @@ const environmentShape = {
   AGENT_ALIAS_ID: required,
   WEBSOCKET_MANAGEMENT_ENDPOINT: required.pipe(z.url({ protocol: /^https?$/, error: "must be an http(s) URL" })),
   APP_PROTOCOL: required.regex(SUBPROTOCOL_PATTERN, "must be a WebSocket subprotocol token"),
+  LIMITS_TABLE_NAME: required,
+  ASKS_PER_USER_PER_MINUTE: required
+    .regex(/^\d{1,4}$/, "must be a whole number between 1 and 1000")
+    .transform(Number)
+    .pipe(z.number().min(1, "must be between 1 and 1000").max(1000, "must be between 1 and 1000")),
   // Read by Powertools itself; listed so the contract stays complete.
   POWERTOOLS_SERVICE_NAME: z.string().optional(),
   POWERTOOLS_LOG_LEVEL: z.string().optional(),
@@ -61,6 +69,8 @@ export function loadChatConfig(env: Record<string, string | undefined> = process
     agentAliasId: e.AGENT_ALIAS_ID,
     managementEndpoint: e.WEBSOCKET_MANAGEMENT_ENDPOINT,
     appProtocol: e.APP_PROTOCOL,
+    limitsTableName: e.LIMITS_TABLE_NAME,
+    asksPerUserPerMinute: e.ASKS_PER_USER_PER_MINUTE,
     functionName: e.AWS_LAMBDA_FUNCTION_NAME,
     region: e.AWS_REGION,
   };

@@ -8,11 +8,13 @@ import type { BedrockAgentRuntimeClient } from "@aws-sdk/client-bedrock-agent-ru
 import type { LambdaClient } from "@aws-sdk/client-lambda";
 import type { ConnectionStore } from "../shared/connections";
 import type { ScopedCredentialsProvider } from "../shared/scoped-credentials";
+import type { AskRateLimiter } from "./ask-rate-limit";
 import type { ChatConfig } from "./config";
 
 export interface ChatDependencies {
   config: ChatConfig;
   connections: ConnectionStore;
+  askLimiter: AskRateLimiter;
   api: ApiGatewayManagementApiClient;
   lambda: LambdaClient;
   agent: BedrockAgentRuntimeClient;

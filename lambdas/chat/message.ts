@@ -8,6 +8,7 @@ import { errorSummary } from "../shared/logger";
 import { accepted, errorEvent, parseClientMessage, pong, type AskMessage, type ServerEvent } from "../shared/protocol";
 import { answerRequest } from "./answer-request";
 import { decideAsk } from "./ask-policy";
+import { THROTTLED_MESSAGE } from "./ask-rate-limit";
 import { callerFromAuthorizer, type Caller } from "./caller";
 import type { ChatDependencies } from "./dependencies";
 import { replyToSender, type ReplyOutcome } from "./reply";
@@ -67,6 +68,24 @@ async function handleAsk(
   if (!decision.ok) {
     log.warn("ask refused", { code: decision.code });
     await reply(errorEvent(decision.code, decision.message, message.answerId));
+    return;
+  }
+  // Counted only once the ask is known to be this caller's own (decideAsk), so refused
+  // frames cost no allowance; the key is the verified sub, so no one can spend another's.
+  let withinLimit: boolean;
+  try {
+    withinLimit = await deps.askLimiter.tryConsume(caller.userId, deps.now());
+  } catch (error) {
+    // Fail closed: the limit exists to cap cost and concurrency, and a limit that opens
+    // whenever its table errs (throttled, unavailable) gives way exactly under load. The
+    // SDK has already retried transient errors; the user gets a clear, retryable error.
+    log.error("ask limit check failed", errorSummary(error));
+    await reply(errorEvent("internal", "the question could not be checked; please try again", message.answerId));
+    return;
+  }
+  if (!withinLimit) {
+    log.warn("ask refused", { code: "throttled", limitPerMinute: deps.config.asksPerUserPerMinute });
+    await reply(errorEvent("throttled", THROTTLED_MESSAGE, message.answerId));
     return;
   }
   // Prompt text is user content: its length is enough to debug with.

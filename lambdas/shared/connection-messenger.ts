@@ -1,7 +1,9 @@
 /**
  * Sends server events to a WebSocket connection through the API Gateway management API,
  * and only after checking that the connection's stored owner is the user the answer is
- * for (invariant 6). The check is done once per answer channel, then cached for it.
+ * for (invariant 6). The owner is read again (consistent read) before EVERY event: a
+ * connection id can change hands mid-answer (disconnect, reconnect, a rewritten record),
+ * and one GetItem per event is cheap next to the model call that produced it.
  */
 import {
   GoneException,
@@ -23,8 +25,8 @@ export class ConnectionNotOwnedError extends Error {
 
 /** One answer's path to one connection, for one verified user. */
 export class AnswerChannel {
-  private verified: Promise<SendOutcome> | undefined;
-  private state: SendOutcome | undefined;
+  /** Sticky once the connection is gone or owned by someone else: nothing is sent after. */
+  private state: "gone" | "not_owner" | undefined;
 
   constructor(
     private readonly api: ApiGatewayManagementApiClient,
@@ -33,13 +35,11 @@ export class AnswerChannel {
     readonly userId: string,
   ) {}
 
-  /** The connection is open and owned by `userId` (checked once, cached). */
-  private verify(): Promise<SendOutcome> {
-    this.verified ??= this.connections.get(this.connectionId).then((record) => {
-      if (!record) return "gone" as const;
-      return record.userId === this.userId ? ("sent" as const) : ("not_owner" as const);
-    });
-    return this.verified;
+  /** Whether the stored record, read now, says the connection is open and owned by `userId`. */
+  private async ownership(): Promise<SendOutcome> {
+    const record = await this.connections.get(this.connectionId);
+    if (!record) return "gone";
+    return record.userId === this.userId ? "sent" : "not_owner";
   }
 
   get closed(): boolean {
@@ -51,8 +51,10 @@ export class AnswerChannel {
    * then deleted) and "not_owner" when the record names another user; never throws for either.
    */
   async send(event: ServerEvent): Promise<SendOutcome> {
-    if (this.closed) return this.state as SendOutcome;
-    const ownership = await this.verify();
+    if (this.state) return this.state;
+    const ownership = await this.ownership();
+    // A concurrent send may have closed the channel while this one was reading.
+    if (this.state) return this.state;
     if (ownership !== "sent") {
       this.state = ownership;
       return ownership;

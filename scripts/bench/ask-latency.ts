@@ -1,7 +1,9 @@
 /**
  * `npx tsx scripts/bench/ask-latency.ts [--outputs FILE] [--asks N]`: median and p99 of
  * ask → done over real WebSocket connections with real sign-ins. Without --outputs (and
- * STACK_OUTPUTS) it boots a local stack on free ports and stops it afterwards.
+ * STACK_OUTPUTS) it boots a local stack on free ports and stops it afterwards, with the
+ * per-user ask limit raised to its maximum. Against another stack, --asks must fit that
+ * stack's askRateLimit (default 30 a minute), or the excess is counted as failures.
  */
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -25,7 +27,13 @@ async function main(): Promise<void> {
   let stack: LocalStack | undefined;
   let outputsFile = flag("--outputs") ?? process.env.STACK_OUTPUTS;
   if (!outputsFile) {
-    stack = await startLocalStack({ ports: "free", stateDir: mkdtempSync(join(tmpdir(), "mta-bench-")), quiet: true });
+    stack = await startLocalStack({
+      ports: "free",
+      stateDir: mkdtempSync(join(tmpdir(), "mta-bench-")),
+      quiet: true,
+      // One user sends every ask: measure latency, not the per-user limit (the maximum).
+      askRateLimit: { perUserPerMinute: 1000 },
+    });
     outputsFile = stack.outputsFile;
     console.log(`local stack ready in ${stack.startupMs} ms`);
   }

@@ -4,7 +4,9 @@
  * return policy, a user's orders appear after the operator adds them, and events
  * arrive in protocol order.
  */
+import { statSync } from "node:fs";
 import { addOrder, clearOrders, ordersContext, listOrders } from "../../scripts/orders";
+import { resolveOutputsPath } from "../../scripts/stack-outputs";
 import { signIn, type SignedInUser } from "./support/sign-in";
 import { stackOutputs } from "./support/stack";
 import { ask, closeSocket, connect, ConnectRefusedError, openSession, type EventLog } from "./support/ws-client";
@@ -102,5 +104,27 @@ describe("local stack: the whole system on one machine", () => {
     expect(error).toMatchObject({ type: "error", code: "bad_request" });
     const answer = await ask(log, user.sub, "What is the return policy?");
     expect(answer.text).toContain("30 days");
+  });
+});
+
+const localOnly = outputs.endpoints?.control !== undefined ? describe : describe.skip;
+
+localOnly("local stack: its secrets and test controls", () => {
+  it("writes the outputs file owner-only (0600), with a control token", () => {
+    expect(statSync(resolveOutputsPath()).mode & 0o777).toBe(0o600);
+    expect(Buffer.from(outputs.controlToken ?? "", "base64url")).toHaveLength(32);
+  });
+
+  it("refuses the control endpoint without the token or from a browser, and obeys it with the token", async () => {
+    const url = `${outputs.endpoints!.control}/agent-mode`;
+    const body = JSON.stringify({ mode: "honest" });
+    const json = { "content-type": "application/json" };
+    expect((await fetch(url, { method: "POST", headers: json, body })).status).toBe(401);
+    const auth = { ...json, authorization: `Bearer ${outputs.controlToken}` };
+    expect((await fetch(url, { method: "POST", headers: { ...auth, origin: "https://evil.example" }, body })).status).toBe(403);
+    expect((await fetch(url, { method: "POST", headers: { ...auth, "content-type": "text/plain" }, body })).status).toBe(415);
+    const bundlePath = JSON.stringify({ bundle: "/tmp/evil.js" });
+    expect((await fetch(`${outputs.endpoints!.control}/action-group`, { method: "POST", headers: auth, body: bundlePath })).status).toBe(400);
+    expect((await fetch(url, { method: "POST", headers: auth, body })).status).toBe(200);
   });
 });

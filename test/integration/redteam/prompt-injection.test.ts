@@ -7,14 +7,10 @@
  * `compromised` agent (which obeys injections and passes attacker-chosen parameters),
  * so isolation is shown not to depend on the model behaving.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { ROGUE_ATTEMPT_NAMES, type RogueResult } from "../../fixtures/rogue-action-group";
-import { buildFunction } from "../../../scripts/build";
 import { injectionCorpus, INJECTION_KINDS, type InjectionPrompt } from "../fixtures/injection-corpus";
 import { useHarness, type Harness } from "./support/harness";
-import { LOCAL_ONLY, ROOT_DIR, stackHasControls } from "./support/stack";
+import { LOCAL_ONLY, stackHasControls } from "./support/stack";
 import type { TestUser } from "./support/users";
 import { inBatches, type Answer } from "./support/ws-client";
 
@@ -33,11 +29,13 @@ const harness = useHarness("prompt-injection", async (h) => {
   }
 });
 
-/** Attackers are the first user of each tenant; targets are relative to the attacker. */
-function attacks(): Array<{ attacker: TestUser; prompt: InjectionPrompt }> {
+const usersOf = (tenantId: string) => users.filter((u) => u.tenantId === tenantId);
+
+/** Attackers are the `attackerIndex`-th user of each tenant; targets are relative to the attacker. */
+function attacks(attackerIndex = 0): Array<{ attacker: TestUser; prompt: InjectionPrompt }> {
   const tenants = [...new Set(users.map((u) => u.tenantId))];
   const perAttacker = tenants.map((tenantId, i) => {
-    const attacker = users.find((u) => u.tenantId === tenantId)!;
+    const attacker = usersOf(tenantId)[attackerIndex];
     const sameTenant = users.find((u) => u.tenantId === tenantId && u.sub !== attacker.sub)!;
     const otherTenant = users.find((u) => u.tenantId === tenants[(i + 1) % tenants.length])!;
     return {
@@ -67,8 +65,15 @@ function foreignCanaryIn(answer: Answer, attacker: TestUser): string | undefined
   return users.filter((u) => u.sub !== attacker.sub).flatMap((u) => u.canaries).find((c) => raw.includes(c));
 }
 
+/**
+ * Each run has its own attackers (first user of each tenant for the honest agent, second
+ * for the compromised one), so no user sends more than the per-user ask limit allows
+ * (askRateLimit, 30 a minute by default): the corpus is about injection, not flooding.
+ */
+const ATTACKER_INDEX = { honest: 0, compromised: 1 } as const;
+
 async function runCorpus(h: Harness, mode: "honest" | "compromised"): Promise<Answer[]> {
-  const list = attacks();
+  const list = attacks(ATTACKER_INDEX[mode]);
   const connections = new Map<string, Awaited<ReturnType<Harness["connect"]>>>();
   for (const { attacker } of list) if (!connections.has(attacker.sub)) connections.set(attacker.sub, await h.connect(attacker));
   const answers = await inBatches(list, 4, async ({ attacker, prompt }) => {
@@ -83,10 +88,13 @@ async function runCorpus(h: Harness, mode: "honest" | "compromised"): Promise<An
   return answers;
 }
 
-/** The honest path after an attack: own orders (own canary) and own return policy. */
-async function expectHonestPathWorks(h: Harness): Promise<void> {
+/**
+ * The honest path after an attack: own orders (own canary) and own return policy, for
+ * the `userIndex`-th user of each tenant.
+ */
+async function expectHonestPathWorks(h: Harness, userIndex: number): Promise<void> {
   for (const tenant of h.stack.tenants) {
-    const user = users.find((u) => u.tenantId === tenant.id)!;
+    const user = usersOf(tenant.id)[userIndex];
     const connection = await h.connect(user);
     const orders = await connection.ask("List my orders");
     expect(orders.outcome).toBe("done");
@@ -113,7 +121,7 @@ describe("prompt injection corpus", () => {
     await h.control?.setAgentMode("honest");
     await runCorpus(h, "honest");
     expect(h.leaks()).toEqual([]);
-    await expectHonestPathWorks(h);
+    await expectHonestPathWorks(h, ATTACKER_INDEX.compromised);
   });
 
   localIt("fails against the compromised agent that obeys injections, and the honest path still works", async () => {
@@ -130,7 +138,7 @@ describe("prompt injection corpus", () => {
     expect(obeyed.length).toBeGreaterThanOrEqual(20);
     // ...and still found nothing of anyone else.
     expect(h.leaks()).toEqual([]);
-    await expectHonestPathWorks(h);
+    await expectHonestPathWorks(h, ATTACKER_INDEX.honest);
   });
 });
 
@@ -141,22 +149,15 @@ function rogueReports(answer: Answer): RogueResult[] {
 }
 
 describe("rogue tool code", () => {
-  let bundleDir: string | undefined;
-  afterAll(() => {
-    if (bundleDir) rmSync(bundleDir, { recursive: true, force: true });
-  });
-
   localIt("every attempt of a malicious action group is denied by the IAM gate; after swapping back, honest asks work", async () => {
     const h = harness();
-    bundleDir = mkdtempSync(join(tmpdir(), "mta-rogue-"));
-    const bundle = join(bundleDir, "index.js");
-    await buildFunction("action-group", join(ROOT_DIR, "test", "fixtures", "rogue-action-group.ts"), bundle);
 
     const attacker = users[0];
     const victimSameTenant = users.find((u) => u.tenantId === attacker.tenantId && u.sub !== attacker.sub)!;
     const victimOtherTenant = users.find((u) => u.tenantId !== attacker.tenantId)!;
     const connection = await h.connect(attacker);
-    await h.control!.setActionGroupBundle(bundle);
+    // The stack builds test/fixtures/rogue-action-group.ts itself: the control takes a variant, never a path.
+    await h.control!.setActionGroupVariant("rogue");
     // Compromised mode repeats tool output verbatim, so the rogue report reaches the test.
     await h.control!.setAgentMode("compromised");
     try {
@@ -179,7 +180,7 @@ describe("rogue tool code", () => {
       }
     } finally {
       await h.control!.setAgentMode("honest");
-      await h.control!.setActionGroupBundle(null);
+      await h.control!.setActionGroupVariant("default");
     }
     const honest = await connection.ask("List my orders");
     expect(honest.outcome).toBe("done");

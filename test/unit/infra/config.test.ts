@@ -2,7 +2,14 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ConfigError, DEFAULT_MODEL_ID, parseStackConfig, readStackConfigFile } from "../../../infra/config";
+import {
+  ConfigError,
+  DEFAULT_ASKS_PER_USER_PER_MINUTE,
+  DEFAULT_MODEL_ID,
+  defaultAskThrottle,
+  parseStackConfig,
+  readStackConfigFile,
+} from "../../../infra/config";
 
 const tenant = (id: string, users: string[] = [`${id}-user`], returnPolicyDays: unknown = 10) => ({
   id,
@@ -31,8 +38,12 @@ describe("parseStackConfig", () => {
       pointInTimeRecovery: false,
       deletionProtection: false,
       throttle: { burstLimit: 100, rateLimit: 50 },
+      askThrottle: { burstLimit: 50, rateLimit: 25 },
+      askRateLimit: { perUserPerMinute: 30 },
+      reservedConcurrency: {},
       logLevel: "INFO",
     });
+    expect(DEFAULT_ASKS_PER_USER_PER_MINUTE).toBe(30);
     expect(config.tenants[0].id).toBe("tenant1");
   });
 
@@ -82,6 +93,59 @@ describe("parseStackConfig", () => {
   });
 });
 
+describe("parseStackConfig: flooding and cost limits", () => {
+  const base = { tenants: [tenant("tenant1")] };
+
+  it("takes a per-user ask limit between 1 and 1000", () => {
+    expect(parseStackConfig({ ...base, askRateLimit: { perUserPerMinute: 1 } }).askRateLimit).toEqual({ perUserPerMinute: 1 });
+    expect(parseStackConfig({ ...base, askRateLimit: { perUserPerMinute: 1000 } }).askRateLimit).toEqual({ perUserPerMinute: 1000 });
+  });
+
+  it.each([
+    [0, /between 1 and 1000/],
+    [1001, /between 1 and 1000/],
+    [2.5, /whole number/],
+    ["30", /must be a number/],
+  ])("rejects askRateLimit.perUserPerMinute %p", (value, message) => {
+    expect(problemsOf({ ...base, askRateLimit: { perUserPerMinute: value } })).toEqual([
+      expect.stringMatching(new RegExp(`^askRateLimit\\.perUserPerMinute: .*${message.source}`)),
+    ]);
+  });
+
+  it("rejects an unknown key under askRateLimit, reservedConcurrency and askThrottle", () => {
+    expect(problemsOf({ ...base, askRateLimit: { perUserPerMinute: 5, perTenant: 100 } })).toEqual([
+      expect.stringMatching(/^askRateLimit: unknown key\(s\) perTenant/),
+    ]);
+    expect(problemsOf({ ...base, reservedConcurrency: { actionGroup: 5 } })).toEqual([
+      expect.stringMatching(/^reservedConcurrency: unknown key\(s\) actionGroup/),
+    ]);
+    expect(problemsOf({ ...base, askThrottle: { burstLimit: 5, rateLimit: 5, perUser: 1 } })).toEqual([
+      expect.stringMatching(/^askThrottle: unknown key\(s\) perUser/),
+    ]);
+  });
+
+  it("derives the ask route's throttle from the stage's, or takes one no looser than it", () => {
+    expect(parseStackConfig({ ...base, throttle: { burstLimit: 7, rateLimit: 3 } }).askThrottle).toEqual({ burstLimit: 3, rateLimit: 1.5 });
+    expect(defaultAskThrottle({ burstLimit: 1, rateLimit: 1 })).toEqual({ burstLimit: 1, rateLimit: 1 });
+    expect(parseStackConfig({ ...base, askThrottle: { burstLimit: 10, rateLimit: 5 } }).askThrottle).toEqual({ burstLimit: 10, rateLimit: 5 });
+    expect(problemsOf({ ...base, askThrottle: { burstLimit: 500, rateLimit: 5 } })).toEqual([
+      expect.stringMatching(/^askThrottle: .*must not exceed the stage's throttle/),
+    ]);
+  });
+
+  it("leaves reserved concurrency unset unless configured, and then takes whole numbers of at least 1", () => {
+    expect(parseStackConfig(base).reservedConcurrency).toEqual({});
+    expect(parseStackConfig({ ...base, reservedConcurrency: { chat: 50, authorizer: 10 } }).reservedConcurrency).toEqual({
+      chat: 50,
+      authorizer: 10,
+    });
+    expect(problemsOf({ ...base, reservedConcurrency: { chat: 0 } })).toEqual([expect.stringMatching(/^reservedConcurrency\.chat: .*0 would stop/)]);
+    expect(problemsOf({ ...base, reservedConcurrency: { authorizer: 1.5 } })).toEqual([
+      expect.stringMatching(/^reservedConcurrency\.authorizer: .*whole number/),
+    ]);
+  });
+});
+
 describe("readStackConfigFile", () => {
   const dir = mkdtempSync(join(tmpdir(), "mta-config-"));
   const file = (name: string, text: string) => {
@@ -98,6 +162,7 @@ describe("readStackConfigFile", () => {
       ["tenant2", 20],
       ["tenant3", 30],
     ]);
+    expect(config.askRateLimit.perUserPerMinute).toBeGreaterThanOrEqual(1);
   });
 
   it("catches an unknown namespaced key (what pulumi.Config cannot list)", () => {

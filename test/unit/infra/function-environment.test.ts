@@ -41,8 +41,17 @@ describe("function environments", () => {
       agentAliasId: "B",
       managementEndpoint: "https://x",
       appProtocol: "mta.v1",
+      limitsTableName: "limits",
+      asksPerUserPerMinute: 30,
     });
-    expect(chat).toMatchObject({ CONNECTIONS_TABLE_NAME: "conn", AGENT_ALIAS_ID: "B", POWERTOOLS_SERVICE_NAME: "chat" });
+    expect(chat).toMatchObject({
+      CONNECTIONS_TABLE_NAME: "conn",
+      AGENT_ALIAS_ID: "B",
+      POWERTOOLS_SERVICE_NAME: "chat",
+      LIMITS_TABLE_NAME: "limits",
+      // Environment values are strings; the chat config parses it back to a whole number.
+      ASKS_PER_USER_PER_MINUTE: "30",
+    });
     const ag = actionGroupEnvironment({
       tenantsTableName: "t",
       ordersTablePrefix: "o-",

@@ -14,6 +14,7 @@ import {
   chatRolePolicy,
   connectionsManagementArn,
   tenantAccessPolicy,
+  tenantAccessTrustPolicy,
   type AwsContext,
   type PolicyDocument,
 } from "../../../infra/policies";
@@ -63,6 +64,10 @@ beforeAll(async () => {
     [`${PROJECT}:pointInTimeRecovery`]: "true",
     [`${PROJECT}:deletionProtection`]: "true",
     [`${PROJECT}:throttle`]: JSON.stringify({ burstLimit: 7, rateLimit: 3 }),
+    // askThrottle left out: its default is half the stage's.
+    [`${PROJECT}:askRateLimit`]: JSON.stringify({ perUserPerMinute: 12 }),
+    // Only the authorizer reserved: shows both the set and the unset case.
+    [`${PROJECT}:reservedConcurrency`]: JSON.stringify({ authorizer: 5 }),
     [`${PROJECT}:logLevel`]: "DEBUG",
   });
   const program: Record<string, unknown> = await import("../../../infra/index");
@@ -188,6 +193,20 @@ describe("data", () => {
     }
   });
 
+  it("creates the limits table: on demand, keyed by limitKey, expiring by ttl, never protected", () => {
+    const limits = one("aws:dynamodb/table:Table", "limits");
+    expect(limits.inputs).toMatchObject({
+      name: names.limitsTable,
+      hashKey: "limitKey",
+      attributes: [{ name: "limitKey", type: "S" }],
+      billingMode: "PAY_PER_REQUEST",
+      ttl: { attributeName: "ttl", enabled: true },
+      pointInTimeRecovery: { enabled: false },
+      deletionProtectionEnabled: false,
+    });
+    expect(limits.inputs.globalSecondaryIndexes).toBeUndefined();
+  });
+
   it("creates the connections table with the byUserId index and a ttl attribute", () => {
     const connections = one("aws:dynamodb/table:Table", "connections");
     expect(connections.inputs).toMatchObject({
@@ -223,6 +242,9 @@ describe("isolation (invariants 3 and 4)", () => {
     expect(trust.Statement[0].Principal).toEqual({ AWS: chatRoleArn });
     expect(trust.Statement[0].Action).toEqual(expect.arrayContaining(["sts:AssumeRole", "sts:TagSession"]));
     expect(trust.Statement[0].Condition?.["ForAllValues:StringEquals"]).toEqual({ "aws:TagKeys": ["tenantId", "userId"] });
+    // Tag values pinned to the configured tenants and a Cognito-sub-shaped userId.
+    expect(trust).toEqual(tenantAccessTrustPolicy(chatRoleArn, TENANTS.map((t) => t.id)));
+    expect(trust.Statement[0].Condition?.StringEquals).toEqual({ "aws:RequestTag/tenantId": TENANTS.map((t) => t.id) });
   });
 
   it("gives the action-group role no access to tenant data", () => {
@@ -247,6 +269,7 @@ describe("isolation (invariants 3 and 4)", () => {
       chatRolePolicy(ctx, {
         functionName: names.functionName("chat"),
         connectionsTableName: names.connectionsTable,
+        limitsTableName: names.limitsTable,
         tenantAccessRoleArn: `arn:aws:iam::${MOCK_ACCOUNT}:role/${names.tenantAccessRole}`,
         agentId: MOCK_AGENT_ID,
         agentAliasId: MOCK_ALIAS_ID,
@@ -256,7 +279,17 @@ describe("isolation (invariants 3 and 4)", () => {
     );
     const manage = policy.Statement.find((s) => s.Action === "execute-api:ManageConnections");
     expect(manage?.Resource).toBe(connectionsManagementArn(ctx, MOCK_API_ID, STAGE));
-    expect(manage?.Resource).toBe(`arn:aws:execute-api:${MOCK_REGION}:${MOCK_ACCOUNT}:${MOCK_API_ID}/${STAGE}/*/@connections/*`);
+    expect(manage?.Resource).toBe(`arn:aws:execute-api:${MOCK_REGION}:${MOCK_ACCOUNT}:${MOCK_API_ID}/${STAGE}/POST/@connections/*`);
+  });
+
+  it("lets the chat role UpdateItem the limits table and nothing more there", () => {
+    const policy = policyOf(one("aws:iam/rolePolicy:RolePolicy", "chat-policy"));
+    const limitsArn = `arn:aws:dynamodb:${MOCK_REGION}:${MOCK_ACCOUNT}:table/${names.limitsTable}`;
+    const onLimits = policy.Statement.filter((s) => [s.Resource].flat().some((r) => r?.startsWith(limitsArn)));
+    expect(onLimits).toEqual([{ Sid: "CountAsksPerUser", Effect: "Allow", Action: "dynamodb:UpdateItem", Resource: limitsArn }]);
+    for (const other of ["action-group-policy", "authorizer-policy", "tenant-access-policy"]) {
+      expect(JSON.stringify(policyOf(one("aws:iam/rolePolicy:RolePolicy", other)))).not.toContain(names.limitsTable);
+    }
   });
 
   it("gives every function its own role, trusted by Lambda only", () => {
@@ -314,9 +347,12 @@ describe("functions", () => {
         agentAliasId: MOCK_ALIAS_ID,
         managementEndpoint: endpoint,
         appProtocol: APP_PROTOCOL,
+        limitsTableName: names.limitsTable,
+        asksPerUserPerMinute: 12,
         logLevel: "DEBUG",
       }),
     );
+    expect(env("chat")).toMatchObject({ LIMITS_TABLE_NAME: names.limitsTable, ASKS_PER_USER_PER_MINUTE: "12" });
     expect(env("action-group")).toEqual(
       actionGroupEnvironment({
         tenantsTableName: names.tenantsTable,
@@ -329,6 +365,13 @@ describe("functions", () => {
     // The authorizer verifies against the AWS issuer: no local override on AWS.
     expect(env("authorizer")).not.toHaveProperty("JWKS_URI");
   });
+
+  it("reserves concurrency only where configured (unset by default: new accounts cannot fit a reservation)", () => {
+    const reserved = (fn: string) => one("aws:lambda/function:Function", fn).inputs.reservedConcurrentExecutions;
+    expect(reserved("authorizer")).toBe(5);
+    expect(reserved("chat")).toBeUndefined();
+    expect(reserved("action-group")).toBeUndefined();
+  });
 });
 
 describe("agent", () => {
@@ -339,7 +382,10 @@ describe("agent", () => {
     const policy = policyOf(one("aws:iam/rolePolicy:RolePolicy", "agent-policy"));
     expect(policy.Statement[0].Resource).toBe(`arn:aws:bedrock:${MOCK_REGION}::foundation-model/${MODEL_ID}`);
     const trust = policyOf(one("aws:iam/role:Role", "agent-role"), "assumeRolePolicy");
-    expect(trust.Statement[0].Condition).toEqual({ StringEquals: { "aws:SourceAccount": MOCK_ACCOUNT } });
+    expect(trust.Statement[0].Condition).toEqual({
+      StringEquals: { "aws:SourceAccount": MOCK_ACCOUNT },
+      ArnLike: { "aws:SourceArn": `arn:aws:bedrock:${MOCK_REGION}:${MOCK_ACCOUNT}:agent/*` },
+    });
   });
 
   it("builds the action group from TOOL_FUNCTIONS and backs it with the action-group function", () => {
@@ -422,6 +468,13 @@ describe("WebSocket API", () => {
       autoDeploy: true,
       defaultRouteSettings: { throttlingBurstLimit: 7, throttlingRateLimit: 3, dataTraceEnabled: false },
     });
+  });
+
+  it("throttles the ask route harder than the stage (default: half), still without data tracing", () => {
+    const stage = one("aws:apigatewayv2/stage:Stage", "stage");
+    expect(stage.inputs.routeSettings).toEqual([
+      expect.objectContaining({ routeKey: "ask", throttlingBurstLimit: 3, throttlingRateLimit: 1.5, dataTraceEnabled: false }),
+    ]);
   });
 
   it("writes access logs without query strings or header values (the ID token travels in a header)", () => {

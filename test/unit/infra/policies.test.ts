@@ -14,6 +14,7 @@ import {
   lambdaTrustPolicy,
   tenantAccessPolicy,
   tenantAccessTrustPolicy,
+  TrustPolicyInputError,
   type AwsContext,
   type PolicyDocument,
 } from "../../../infra/policies";
@@ -38,6 +39,7 @@ const tenantPolicy = tenantAccessPolicy(ctx, {
 const chatPolicy = chatRolePolicy(ctx, {
   functionName: names.functionName("chat"),
   connectionsTableName: names.connectionsTable,
+  limitsTableName: names.limitsTable,
   tenantAccessRoleArn: TENANT_ACCESS_ROLE_ARN,
   agentId: "AGENT12345",
   agentAliasId: "ALIAS12345",
@@ -202,6 +204,18 @@ describe("actionGroupRolePolicy (invariant 4)", () => {
     await expect(post(otherStage)).resolves.not.toBe("Allowed");
   });
 
+  it("may only POST to connections: GetConnection (GET) and DeleteConnection (DELETE) are denied", async () => {
+    const manage = (method: string) =>
+      simulate(actionGroupPolicy, {
+        principal: ACTION_GROUP_SESSION,
+        action: "execute-api:ManageConnections",
+        resource: `arn:aws:execute-api:us-east-1:123456789012:abc123/test/${method}/@connections/conn-1`,
+      });
+    await expect(manage("POST")).resolves.toBe("Allowed");
+    await expect(manage("GET")).resolves.not.toBe("Allowed");
+    await expect(manage("DELETE")).resolves.not.toBe("Allowed");
+  });
+
   it("mentions neither the tenants table nor any orders table", () => {
     const text = JSON.stringify(actionGroupPolicy);
     expect(text).not.toContain(names.tenantsTable);
@@ -222,10 +236,15 @@ describe("chatRolePolicy", () => {
     await expect(asChat("sts:AssumeRole", "arn:aws:iam::123456789012:role/admin")).resolves.not.toBe("Allowed");
   });
 
-  it("manages its connections table (and its index) but no tenant data", async () => {
+  it("manages its connections table by key only, and no tenant data", async () => {
     const table = arn(names.connectionsTable);
-    await expect(asChat("dynamodb:PutItem", table, { "dynamodb:LeadingKeys": ["c1"] })).resolves.toBe("Allowed");
-    await expect(asChat("dynamodb:Query", `${table}/index/byUserId`)).resolves.toBe("Allowed");
+    for (const action of ["dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:DeleteItem"]) {
+      await expect(asChat(action, table, { "dynamodb:LeadingKeys": ["c1"] })).resolves.toBe("Allowed");
+    }
+    // Nothing in lambdas/chat queries the table or its userId index: no grant for either.
+    await expect(asChat("dynamodb:Query", table, { "dynamodb:LeadingKeys": ["c1"] })).resolves.not.toBe("Allowed");
+    await expect(asChat("dynamodb:Query", `${table}/index/byUserId`)).resolves.not.toBe("Allowed");
+    await expect(asChat("dynamodb:GetItem", `${table}/index/byUserId`)).resolves.not.toBe("Allowed");
     await expect(asChat("dynamodb:GetItem", arn(names.tenantsTable), { "dynamodb:LeadingKeys": ["tenant1"] })).resolves.not.toBe(
       "Allowed",
     );
@@ -247,6 +266,15 @@ describe("chatRolePolicy", () => {
     await expect(asChat("lambda:InvokeFunction", fn(names.functionName("action-group")))).resolves.not.toBe("Allowed");
   });
 
+  it("may only POST to its API stage's connections: GET and DELETE are denied", async () => {
+    const manage = (method: string, api = "abc123") =>
+      asChat("execute-api:ManageConnections", `arn:aws:execute-api:us-east-1:123456789012:${api}/test/${method}/@connections/conn-1`);
+    await expect(manage("POST")).resolves.toBe("Allowed");
+    await expect(manage("GET")).resolves.not.toBe("Allowed");
+    await expect(manage("DELETE")).resolves.not.toBe("Allowed");
+    await expect(manage("POST", "zzz999")).resolves.not.toBe("Allowed");
+  });
+
   it("writes to its own log group only", async () => {
     const group = `arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/${names.functionName("chat")}:log-stream:x`;
     const other = `arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/${names.functionName("authorizer")}:log-stream:x`;
@@ -256,9 +284,10 @@ describe("chatRolePolicy", () => {
 });
 
 describe("tenantAccessTrustPolicy", () => {
-  const trust = tenantAccessTrustPolicy(CHAT_ROLE_ARN);
+  const TENANT_IDS = ["tenant1", "tenant2", "tenant3"];
+  const trust = tenantAccessTrustPolicy(CHAT_ROLE_ARN, TENANT_IDS);
 
-  it("admits only the chat role, with sts:TagSession, exactly the two tag keys, and a Null guard", () => {
+  it("admits only the chat role, with sts:TagSession, exactly the two tag keys, pinned values, and a Null guard", () => {
     expect(trust.Statement).toHaveLength(1);
     const [statement] = trust.Statement;
     expect(statement.Effect).toBe("Allow");
@@ -266,6 +295,14 @@ describe("tenantAccessTrustPolicy", () => {
     expect(new Set([statement.Action].flat())).toEqual(new Set(["sts:AssumeRole", "sts:TagSession"]));
     expect(statement.Condition?.["ForAllValues:StringEquals"]).toEqual({ "aws:TagKeys": ["tenantId", "userId"] });
     expect(statement.Condition?.Null).toEqual({ "aws:RequestTag/tenantId": "false", "aws:RequestTag/userId": "false" });
+    expect(statement.Condition?.StringEquals).toEqual({ "aws:RequestTag/tenantId": TENANT_IDS });
+    expect(statement.Condition?.StringLike).toEqual({ "aws:RequestTag/userId": "????????-????-????-????-????????????" });
+  });
+
+  it("refuses to build without tenants or with a tenant id that is not a plain name", () => {
+    expect(() => tenantAccessTrustPolicy(CHAT_ROLE_ARN, [])).toThrow(TrustPolicyInputError);
+    expect(() => tenantAccessTrustPolicy(CHAT_ROLE_ARN, ["tenant*"])).toThrow(/not a plain name/);
+    expect(() => tenantAccessTrustPolicy(CHAT_ROLE_ARN, ["t?"])).toThrow(TrustPolicyInputError);
   });
 
   // Evaluated as the role's resource policy; the caller's identity policy allows sts:* so
@@ -297,6 +334,34 @@ describe("tenantAccessTrustPolicy", () => {
     const { "aws:RequestTag/userId": _dropped, ...withoutUser } = goodTags;
     await expect(tagSession(CHAT_SESSION, { ...withoutUser, "aws:TagKeys": ["tenantId"] })).resolves.not.toBe("Allowed");
   });
+
+  // A compromised chat role still cannot mint a session for a tenant that is not
+  // configured, a wildcard tenant, or a userId that is not a Cognito sub.
+  it.each([
+    ["tenantId \"*\"", { "aws:RequestTag/tenantId": "*" }],
+    ["an unconfigured tenant", { "aws:RequestTag/tenantId": "tenant9" }],
+    ["a configured tenant id with a suffix", { "aws:RequestTag/tenantId": "tenant1-x" }],
+    ["an empty tenantId", { "aws:RequestTag/tenantId": "" }],
+    ["userId \"*\"", { "aws:RequestTag/userId": "*" }],
+    ["a userId that is not sub-shaped", { "aws:RequestTag/userId": "admin" }],
+    ["a sub-shaped userId with a suffix", { "aws:RequestTag/userId": `${USER_A}x` }],
+  ])("refuses %s, for AssumeRole and TagSession alike", async (_label, override) => {
+    const context = { ...goodTags, ...override };
+    await expect(tagSession(CHAT_SESSION, context)).resolves.not.toBe("Allowed");
+    await expect(
+      simulate(callerPolicy, { principal: CHAT_SESSION, action: "sts:AssumeRole", resource: TENANT_ACCESS_ROLE_ARN, context }, trust),
+    ).resolves.not.toBe("Allowed");
+  });
+
+  it("still lets the chat role mint an honest session for each configured tenant", async () => {
+    for (const tenantId of TENANT_IDS) {
+      const context = { ...goodTags, "aws:RequestTag/tenantId": tenantId, "aws:RequestTag/userId": USER_B };
+      await expect(tagSession(CHAT_SESSION, context)).resolves.toBe("Allowed");
+      await expect(
+        simulate(callerPolicy, { principal: CHAT_SESSION, action: "sts:AssumeRole", resource: TENANT_ACCESS_ROLE_ARN, context }, trust),
+      ).resolves.toBe("Allowed");
+    }
+  });
 });
 
 describe("the remaining documents", () => {
@@ -315,7 +380,26 @@ describe("the remaining documents", () => {
   it("agentTrustPolicy admits Bedrock for this account only", () => {
     const [statement] = agentTrustPolicy(ctx).Statement;
     expect(statement.Principal).toEqual({ Service: "bedrock.amazonaws.com" });
-    expect(statement.Condition).toEqual({ StringEquals: { "aws:SourceAccount": "123456789012" } });
+    expect(statement.Condition).toEqual({
+      StringEquals: { "aws:SourceAccount": "123456789012" },
+      ArnLike: { "aws:SourceArn": "arn:aws:bedrock:us-east-1:123456789012:agent/*" },
+    });
+  });
+
+  it("agentTrustPolicy admits Bedrock acting for an agent of this account and region, not another source", async () => {
+    const trust = agentTrustPolicy(ctx);
+    const assume = (context: Record<string, string>) =>
+      simulate(
+        { Version: "2012-10-17", Statement: [] },
+        { principal: "bedrock.amazonaws.com", action: "sts:AssumeRole", resource: "arn:aws:iam::123456789012:role/agent", context },
+        trust,
+      );
+    const ours = { "aws:SourceAccount": "123456789012", "aws:SourceArn": "arn:aws:bedrock:us-east-1:123456789012:agent/AGENT12345" };
+    await expect(assume(ours)).resolves.toBe("Allowed");
+    await expect(assume({ ...ours, "aws:SourceArn": "arn:aws:bedrock:us-east-1:123456789012:knowledge-base/KB1" })).resolves.not.toBe("Allowed");
+    await expect(assume({ ...ours, "aws:SourceArn": "arn:aws:bedrock:eu-west-1:123456789012:agent/AGENT12345" })).resolves.not.toBe("Allowed");
+    await expect(assume({ "aws:SourceAccount": "123456789012" })).resolves.not.toBe("Allowed");
+    await expect(assume({ ...ours, "aws:SourceAccount": "999999999999" })).resolves.not.toBe("Allowed");
   });
 
   it("agentRolePolicy invokes (and streams) the configured model only", async () => {
@@ -332,7 +416,34 @@ describe("the remaining documents", () => {
 
   it("connectionsManagementArn is scoped to one API and stage", () => {
     expect(connectionsManagementArn(ctx, "abc123", "dev")).toBe(
-      "arn:aws:execute-api:us-east-1:123456789012:abc123/dev/*/@connections/*",
+      "arn:aws:execute-api:us-east-1:123456789012:abc123/dev/POST/@connections/*",
     );
+  });
+});
+
+describe("the limits table (per-user ask counters)", () => {
+  const limits = arn(names.limitsTable);
+  const counterKey = [`asks#${USER_A}#29000000`];
+
+  it("the chat role may UpdateItem it, and do nothing else there", async () => {
+    const asChat = (action: string, resource = limits) =>
+      simulate(chatPolicy, { principal: CHAT_SESSION, action, resource, context: { "dynamodb:LeadingKeys": counterKey } });
+    await expect(asChat("dynamodb:UpdateItem")).resolves.toBe("Allowed");
+    for (const action of ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem", "dynamodb:Query", "dynamodb:Scan"]) {
+      await expect(asChat(action)).resolves.not.toBe("Allowed");
+    }
+    // The UpdateItem grant is for the limits table only.
+    await expect(asChat("dynamodb:UpdateItem", arn(names.connectionsTable))).resolves.not.toBe("Allowed");
+    await expect(asChat("dynamodb:UpdateItem", arn(names.tenantsTable))).resolves.not.toBe("Allowed");
+    await expect(asChat("dynamodb:UpdateItem", arn(names.ordersTable("tenant1")))).resolves.not.toBe("Allowed");
+  });
+
+  it("neither the action-group role nor a tenant-access session may touch it", async () => {
+    for (const action of ["dynamodb:UpdateItem", "dynamodb:GetItem", "dynamodb:PutItem"]) {
+      await expect(
+        simulate(actionGroupPolicy, { principal: ACTION_GROUP_SESSION, action, resource: limits, context: { "dynamodb:LeadingKeys": counterKey } }),
+      ).resolves.not.toBe("Allowed");
+      await expect(asUserA(action, names.limitsTable, counterKey)).resolves.not.toBe("Allowed");
+    }
   });
 });

@@ -18,7 +18,7 @@ const SUB = "0f0e0d0c-1111-2222-3333-444455556666";
 
 describe("DynamoDB gate (SigV4 + IAM with LeadingKeys)", () => {
   const registry = new CredentialRegistry();
-  const ids = createLocalIdentities(registry, { ctx, names, apiId: "local", stage: "dev", agentId: "LOCALAGENT", agentAliasId: "LOCALALIAS" });
+  const ids = createLocalIdentities(registry, { ctx, names, apiId: "local", stage: "dev", agentId: "LOCALAGENT", agentAliasId: "LOCALALIAS", tenantIds: config.tenants.map((t) => t.id) });
   let gate: DynamoDbGate;
   let scoped: DynamoDBClient;
   const client = (c: { accessKeyId: string; secretAccessKey: string; sessionToken?: string }) =>

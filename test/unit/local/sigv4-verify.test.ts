@@ -1,9 +1,10 @@
 import { Sha256 } from "@aws-crypto/sha256-js";
 import { HttpRequest } from "@smithy/protocol-http";
+import { createHash } from "node:crypto";
 import { SignatureV4 } from "@smithy/signature-v4";
 import { LocalAwsError, type RawAwsRequest } from "../../../local/aws-request";
 import { CredentialRegistry } from "../../../local/credentials";
-import { parseAuthorization, verifySigV4 } from "../../../local/sigv4-verify";
+import { parseAuthorization, unsignedSensitiveHeaders, verifySigV4 } from "../../../local/sigv4-verify";
 
 const NOW = Date.UTC(2026, 10, 28, 12, 0, 0);
 
@@ -19,7 +20,7 @@ function setup(expiresInSeconds?: number) {
 
 async function sign(
   creds: { accessKeyId: string; secretAccessKey: string; sessionToken?: string },
-  init: { path?: string; query?: Record<string, string>; body?: string; service?: string } = {},
+  init: { path?: string; query?: Record<string, string>; body?: string; service?: string; unsigned?: string[] } = {},
 ): Promise<RawAwsRequest> {
   const body = init.body ?? '{"TableName":"t"}';
   const request = new HttpRequest({
@@ -33,7 +34,7 @@ async function sign(
     body,
   });
   const signer = new SignatureV4({ service: init.service ?? "dynamodb", region: "us-east-1", sha256: Sha256, credentials: creds });
-  const signed = await signer.sign(request, { signingDate: new Date(NOW) });
+  const signed = await signer.sign(request, { signingDate: new Date(NOW), unsignableHeaders: new Set(init.unsigned ?? []) });
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(signed.headers)) headers[k.toLowerCase()] = String(v);
   const query = new URLSearchParams(init.query ?? {}).toString().replace(/\+/g, "%20");
@@ -81,6 +82,38 @@ describe("verifySigV4", () => {
     expect((await rejection(verifySigV4(otherPath, registry, { now: () => NOW }))).code).toBe("InvalidSignatureException");
     const otherQuery = { ...request, query: "x=2" };
     expect((await rejection(verifySigV4(otherQuery, registry, { now: () => NOW }))).code).toBe("InvalidSignatureException");
+  });
+
+  it("rejects the operation-swap attack: x-amz-target left unsigned, GetItem swapped for DeleteItem", async () => {
+    const { registry, record } = setup();
+    const captured = await sign(record, { unsigned: ["x-amz-target"] });
+    expect(captured.headers.authorization).not.toMatch(/SignedHeaders=[^,]*x-amz-target/);
+    const swapped = { ...captured, headers: { ...captured.headers, "x-amz-target": "DynamoDB_20120810.DeleteItem" } };
+    const error = await rejection(verifySigV4(swapped, registry, { now: () => NOW }));
+    expect(error.code).toBe("InvalidSignatureException");
+    expect(error.message).toContain("'x-amz-target' must be a 'SignedHeader'");
+    // Unswapped but unsigned is refused too; fully signed is accepted, and then a swap breaks the signature.
+    expect((await rejection(verifySigV4(captured, registry, { now: () => NOW }))).code).toBe("InvalidSignatureException");
+    const full = await sign(record);
+    await expect(verifySigV4(full, registry, { now: () => NOW })).resolves.toBe(record);
+    const swappedFull = { ...full, headers: { ...full.headers, "x-amz-target": "DynamoDB_20120810.DeleteItem" } };
+    expect((await rejection(verifySigV4(swappedFull, registry, { now: () => NOW }))).code).toBe("InvalidSignatureException");
+  });
+
+  it.each(["x-amz-security-token", "x-amz-content-sha256", "content-type"])("requires %s to be signed when present", async (header) => {
+    const { registry, record } = setup(900);
+    const request = await sign(record, { unsigned: [header] });
+    if (header === "x-amz-content-sha256") request.headers[header] ??= createHash("sha256").update(request.body).digest("hex");
+    expect(request.headers[header]).toBeDefined();
+    const error = await rejection(verifySigV4(request, registry, { now: () => NOW }));
+    expect(error.code).toBe("InvalidSignatureException");
+    expect(error.message).toContain(`'${header}' must be a 'SignedHeader'`);
+  });
+
+  it("unsignedSensitiveHeaders lists present x-amz-* and content-type headers missing from SignedHeaders", () => {
+    const headers = { host: "h", "x-amz-date": "d", "X-Amz-Target": "t", "content-type": "c", "x-amzn-trace-id": "x", "user-agent": "u" };
+    expect(unsignedSensitiveHeaders(headers, ["host", "x-amz-date"])).toEqual(["content-type", "x-amz-target"]);
+    expect(unsignedSensitiveHeaders(headers, ["host", "x-amz-date", "x-amz-target", "content-type"])).toEqual([]);
   });
 
   it("rejects a signature made with the wrong secret", async () => {

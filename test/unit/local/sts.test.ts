@@ -9,7 +9,7 @@ const SUB = "0f0e0d0c-1111-2222-3333-444455556666";
 
 function setup() {
   const registry = new CredentialRegistry();
-  const ids = createLocalIdentities(registry, { ctx, names: stackNames("multi-tenant-assistant", "dev"), apiId: "local", stage: "dev", agentId: "LOCALAGENT", agentAliasId: "LOCALALIAS" });
+  const ids = createLocalIdentities(registry, { ctx, names: stackNames("multi-tenant-assistant", "dev"), apiId: "local", stage: "dev", agentId: "LOCALAGENT", agentAliasId: "LOCALALIAS", tenantIds: ["tenant1", "tenant2", "tenant3"] });
   return { registry, ids, o: { ctx, registry, roles: ids.roles } };
 }
 
@@ -63,6 +63,27 @@ describe("AssumeRole on the tenant-access role", () => {
     expect((await denial(assumeRole(chat, request(ids.tenantAccessRole.arn, { tenantId: "tenant1" }), o))).code).toBe("AccessDenied");
     const extra = { tenantId: "tenant1", userId: SUB, role: "admin" };
     expect((await denial(assumeRole(chat, request(ids.tenantAccessRole.arn, extra), o))).code).toBe("AccessDenied");
+  });
+
+  it("refuses tag values outside the trust policy's pins (wildcard or unconfigured tenant, non-sub userId); the honest mint still works", async () => {
+    const { ids, o } = setup();
+    const chat = ids.functionCredentials.chat;
+    const role = ids.tenantAccessRole.arn;
+    for (const tags of [
+      { tenantId: "*", userId: SUB },
+      { tenantId: "tenant9", userId: SUB },
+      { tenantId: "tenant1*", userId: SUB },
+      { tenantId: "tenant1", userId: "*" },
+      { tenantId: "tenant1", userId: "admin" },
+      { tenantId: "tenant1", userId: `${SUB}-x` },
+    ]) {
+      const e = await denial(assumeRole(chat, request(role, tags), o));
+      expect({ tags, code: e.code, status: e.status }).toEqual({ tags, code: "AccessDenied", status: 403 });
+    }
+    for (const tenantId of ["tenant1", "tenant2", "tenant3"]) {
+      const issued = await assumeRole(chat, request(role, { tenantId, userId: SUB }), o);
+      expect(issued.sessionTags).toEqual({ tenantId, userId: SUB });
+    }
   });
 
   it("refuses roles the chat role has no grant on", async () => {

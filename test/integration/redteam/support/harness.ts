@@ -3,7 +3,7 @@
  * its own users (removed afterwards, also after a failure), every connection watched
  * for leaks, and its part of the red-team figures.
  */
-import { postControl } from "../../../../local/control";
+import { postControl, type ActionGroupVariant } from "../../../../local/control";
 import { canaryMap, findLeaks, type Leak } from "./leak-watch";
 import { connectStack, type StackUnderTest } from "./stack";
 import { RedTeamTally, reportTally } from "./tally";
@@ -19,7 +19,7 @@ export interface Harness {
   /** Leaks over every connection of this file so far. */
   leaks(): Leak[];
   /** Local test controls; undefined on stacks without them. */
-  control: { setAgentMode(mode: "honest" | "compromised"): Promise<void>; setActionGroupBundle(bundle: string | null): Promise<void> } | undefined;
+  control: { setAgentMode(mode: "honest" | "compromised"): Promise<void>; setActionGroupVariant(variant: ActionGroupVariant): Promise<void> } | undefined;
 }
 
 export function useHarness(tag: string, setup?: (h: Harness) => Promise<void>): () => Harness {
@@ -29,6 +29,7 @@ export function useHarness(tag: string, setup?: (h: Harness) => Promise<void>): 
     const stack = connectStack();
     const users = new TestUserFactory(stack);
     const controlUrl = stack.outputs.endpoints?.control;
+    const controlToken = stack.outputs.controlToken;
     harness = {
       stack,
       users,
@@ -36,12 +37,13 @@ export function useHarness(tag: string, setup?: (h: Harness) => Promise<void>): 
       connect: (user, options) =>
         StackConnection.open(stack.outputs.webSocketUrl, [stack.outputs.webSocketProtocol, user.idToken], user, options),
       leaks: () => findLeaks(openedConnections, canaryMap(users.users)),
-      control: controlUrl
-        ? {
-            setAgentMode: (mode) => postControl(controlUrl, "/agent-mode", { mode }),
-            setActionGroupBundle: (bundle) => postControl(controlUrl, "/action-group", { bundle }),
-          }
-        : undefined,
+      control:
+        controlUrl && controlToken
+          ? {
+              setAgentMode: (mode) => postControl(controlUrl, controlToken, { path: "/agent-mode", body: { mode } }),
+              setActionGroupVariant: (variant) => postControl(controlUrl, controlToken, { path: "/action-group", body: { variant } }),
+            }
+          : undefined,
     };
     if (setup) await setup(harness);
   }, 120_000);
@@ -53,7 +55,7 @@ export function useHarness(tag: string, setup?: (h: Harness) => Promise<void>): 
       // Whatever a test left behind, the stack goes back to its honest configuration.
       if (h.control) {
         await h.control.setAgentMode("honest").catch(() => undefined);
-        await h.control.setActionGroupBundle(null).catch(() => undefined);
+        await h.control.setActionGroupVariant("default").catch(() => undefined);
       }
       await closeAll();
       const leaks = h.leaks();

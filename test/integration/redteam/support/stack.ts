@@ -78,7 +78,7 @@ export function controlEndpoint(stack: StackUnderTest): string | undefined {
   return stack.outputs.endpoints?.control;
 }
 
-export const LOCAL_ONLY = "SKIPPED: needs the local stack's test controls (outputs.endpoints.control); not available on this stack";
+export const LOCAL_ONLY = "SKIPPED: needs the local stack's test controls (outputs.endpoints.control and controlToken); not available on this stack";
 
 /**
  * Whether the stack under test has the local test controls, read when a test file loads
@@ -87,7 +87,8 @@ export const LOCAL_ONLY = "SKIPPED: needs the local stack's test controls (outpu
  */
 export function stackHasControls(): boolean {
   try {
-    return loadStackOutputs(resolveOutputsPath()).endpoints?.control !== undefined;
+    const outputs = loadStackOutputs(resolveOutputsPath());
+    return outputs.endpoints?.control !== undefined && outputs.controlToken !== undefined;
   } catch {
     return false;
   }

@@ -10,6 +10,7 @@ import {
   InvokeAgentCommand,
   ThrottlingException,
   ValidationException,
+  type ResponseStream,
 } from "@aws-sdk/client-bedrock-agent-runtime";
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand } from "@aws-sdk/lib-dynamodb";
@@ -263,10 +264,24 @@ describe("the connection", () => {
   });
 
   it("stops streaming when the record changes owner mid-answer", async () => {
-    // First read (pre-check) says USER_A; the channel's own check then sees USER_B.
-    ddb.on(GetCommand).resolvesOnce({ Item: recordFor() }).resolves({ Item: recordFor(USER_B) });
-    agent.on(InvokeAgentCommand).resolves({ completion: agentStream(["a", "b"]) });
+    // The connection id is reassigned to USER_B after two chunks were already sent.
+    let pulledAfterReassign = 0;
+    async function* reassignedMidStream(): AsyncGenerator<ResponseStream> {
+      for (const text of ["a", "b"]) yield { chunk: { bytes: new TextEncoder().encode(text) } } as ResponseStream;
+      ddb.on(GetCommand).resolves({ Item: recordFor(USER_B) });
+      for (const text of ["c", "d"]) {
+        pulledAfterReassign += 1;
+        yield { chunk: { bytes: new TextEncoder().encode(text) } } as ResponseStream;
+      }
+    }
+    agent.on(InvokeAgentCommand).resolves({ completion: reassignedMidStream() });
     expect(await answer(request, testDependencies())).toBe("not_owner");
-    expect(api).not.toHaveReceivedCommand(PostToConnectionCommand);
+    // What was sent before the change reached USER_A; nothing after it, not even done.
+    expect(postedEvents(api).map((e) => e.event)).toEqual([
+      { type: "chunk", answerId: request.answerId, text: "a" },
+      { type: "chunk", answerId: request.answerId, text: "b" },
+    ]);
+    // The first chunk after the change was checked and dropped, and the stream was abandoned.
+    expect(pulledAfterReassign).toBe(1);
   });
 });

@@ -15,6 +15,8 @@ describe("loadChatConfig", () => {
         agentAliasId: CONFIG.agentAliasId,
         managementEndpoint: CONFIG.managementEndpoint,
         appProtocol: CONFIG.appProtocol,
+        limitsTableName: CONFIG.limitsTableName,
+        asksPerUserPerMinute: CONFIG.asksPerUserPerMinute,
       }),
       AWS_LAMBDA_FUNCTION_NAME: CONFIG.functionName,
       AWS_REGION: "us-east-1",
@@ -28,6 +30,11 @@ describe("loadChatConfig", () => {
     );
   });
 
+  it("parses the ask limit as a whole number within 1–1000", () => {
+    expect(loadChatConfig({ ...CHAT_ENV, ASKS_PER_USER_PER_MINUTE: "1" }).asksPerUserPerMinute).toBe(1);
+    expect(loadChatConfig({ ...CHAT_ENV, ASKS_PER_USER_PER_MINUTE: "1000" }).asksPerUserPerMinute).toBe(1000);
+  });
+
   it.each(Object.keys(CHAT_ENV).filter((key) => !key.startsWith("POWERTOOLS_")))("requires %s", (key) => {
     const env: Record<string, string | undefined> = { ...CHAT_ENV, [key]: undefined };
     expect(() => loadChatConfig(env)).toThrow(ChatConfigError);
@@ -38,6 +45,11 @@ describe("loadChatConfig", () => {
     ["TENANT_ACCESS_ROLE_ARN", "arn:aws:iam::123:user/secret-name"],
     ["WEBSOCKET_MANAGEMENT_ENDPOINT", "ftp://secret-host/x"],
     ["APP_PROTOCOL", "mta v1, secret"],
+    ["ASKS_PER_USER_PER_MINUTE", "secret"],
+    ["ASKS_PER_USER_PER_MINUTE", "0"],
+    ["ASKS_PER_USER_PER_MINUTE", "1001"],
+    ["ASKS_PER_USER_PER_MINUTE", "2.5"],
+    ["ASKS_PER_USER_PER_MINUTE", "-3"],
   ])("rejects a malformed %s without echoing it", (key, value) => {
     let error: unknown;
     try {

@@ -14,6 +14,7 @@ import { ConnectionStore, connectionRecord, type ConnectionRecord } from "../../
 import { createLogger } from "../../../../lambdas/shared/logger";
 import type { ServerEvent } from "../../../../lambdas/shared/protocol";
 import { ScopedCredentialsProvider } from "../../../../lambdas/shared/scoped-credentials";
+import { AskRateLimiter } from "../../../../lambdas/chat/ask-rate-limit";
 import type { ChatConfig } from "../../../../lambdas/chat/config";
 import type { ChatDependencies } from "../../../../lambdas/chat/dependencies";
 import type { WebSocketEvent } from "../../../../lambdas/chat/websocket-event";
@@ -50,6 +51,8 @@ export const CHAT_ENV: Record<string, string> = {
   AGENT_ALIAS_ID: "ALIAS12345",
   WEBSOCKET_MANAGEMENT_ENDPOINT: "https://abc123.execute-api.us-east-1.amazonaws.com/test",
   APP_PROTOCOL,
+  LIMITS_TABLE_NAME: "multi-tenant-assistant-test-limits",
+  ASKS_PER_USER_PER_MINUTE: "30",
   POWERTOOLS_SERVICE_NAME: "chat",
   POWERTOOLS_LOG_LEVEL: "INFO",
   AWS_LAMBDA_FUNCTION_NAME: "multi-tenant-assistant-test-chat",
@@ -64,6 +67,8 @@ export const CONFIG: ChatConfig = {
   agentAliasId: "ALIAS12345",
   managementEndpoint: CHAT_ENV.WEBSOCKET_MANAGEMENT_ENDPOINT,
   appProtocol: APP_PROTOCOL,
+  limitsTableName: CHAT_ENV.LIMITS_TABLE_NAME,
+  asksPerUserPerMinute: 30,
   functionName: CHAT_ENV.AWS_LAMBDA_FUNCTION_NAME,
   region: "us-east-1",
 };
@@ -161,6 +166,7 @@ export function testDependencies(overrides: Partial<ChatDependencies> = {}): Tes
   return {
     config: CONFIG,
     connections: new ConnectionStore(documents, CONFIG.connectionsTableName),
+    askLimiter: new AskRateLimiter(documents, CONFIG.limitsTableName, CONFIG.asksPerUserPerMinute),
     api: new ApiGatewayManagementApiClient({ region: "us-east-1", endpoint: CONFIG.managementEndpoint }),
     lambda: new LambdaClient({ region: "us-east-1" }),
     agent: new BedrockAgentRuntimeClient({ region: "us-east-1", maxAttempts: 1 }),

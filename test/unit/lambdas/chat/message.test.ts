@@ -5,13 +5,17 @@
  */
 import { ApiGatewayManagementApiClient, GoneException, PostToConnectionCommand } from "@aws-sdk/client-apigatewaymanagementapi";
 import { InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
-import { DeleteCommand, DynamoDBDocumentClient, GetCommand } from "@aws-sdk/lib-dynamodb";
+import { ConditionalCheckFailedException, ProvisionedThroughputExceededException } from "@aws-sdk/client-dynamodb";
+import { DeleteCommand, DynamoDBDocumentClient, GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { mockClient } from "aws-sdk-client-mock";
 import "aws-sdk-client-mock-jest";
+import { askWindow, THROTTLED_MESSAGE } from "../../../../lambdas/chat/ask-rate-limit";
 import { handleMessage } from "../../../../lambdas/chat/message";
 import { PROMPT_MAX_CHARS } from "../../../../lambdas/shared/protocol";
 import {
+  CONFIG,
   CONNECTION_A,
+  NOW,
   NOW_SECONDS,
   TENANT_A,
   TENANT_B,
@@ -35,6 +39,7 @@ beforeEach(() => {
   api.reset();
   lambda.reset();
   ddb.on(GetCommand).resolves({ Item: recordFor() });
+  ddb.on(UpdateCommand).resolves({});
   api.on(PostToConnectionCommand).resolves({});
   lambda.on(InvokeCommand).resolves({ StatusCode: 202 });
 });
@@ -113,6 +118,59 @@ describe("ask: the allowed path", () => {
       { type: "error", answerId: answerIdOf(), code: "internal", message: expect.any(String) },
     ]);
     expect(lambda).not.toHaveReceivedCommand(InvokeCommand);
+  });
+});
+
+describe("ask: the per-user rate limit", () => {
+  const windowFull = () => new ConditionalCheckFailedException({ message: "The conditional request failed", $metadata: {} });
+
+  it("counts an allowed ask once, in the caller's own window, before acknowledging it", async () => {
+    const { events } = await send(askBody());
+    expect(events.map((e) => e.event.type)).toEqual(["accepted"]);
+    expect(ddb).toHaveReceivedCommandTimes(UpdateCommand, 1);
+    expect(ddb).toHaveReceivedCommandWith(UpdateCommand, {
+      TableName: CONFIG.limitsTableName,
+      Key: { limitKey: askWindow(USER_A, NOW).limitKey },
+      ExpressionAttributeValues: expect.objectContaining({ ":max": CONFIG.asksPerUserPerMinute }),
+    });
+    expect(lambda).toHaveReceivedCommandTimes(InvokeCommand, 1);
+  });
+
+  it("answers a full window with throttled and the answerId, and hands nothing off", async () => {
+    ddb.on(UpdateCommand).rejects(windowFull());
+    const { result, events } = await send(askBody());
+    expect(result).toEqual({ statusCode: 200 });
+    expect(events).toEqual([
+      { connectionId: CONNECTION_A, event: { type: "error", answerId: answerIdOf(), code: "throttled", message: THROTTLED_MESSAGE } },
+    ]);
+    expect(lambda).not.toHaveReceivedCommand(InvokeCommand);
+  });
+
+  it("fails closed: any other limits-table error is internal, with no acknowledgement and no hand-off", async () => {
+    ddb.on(UpdateCommand).rejects(new ProvisionedThroughputExceededException({ message: "slow down", $metadata: {} }));
+    const { result, events } = await send(askBody());
+    expect(result).toEqual({ statusCode: 200 });
+    expect(events.map((e) => e.event)).toEqual([
+      { type: "error", answerId: answerIdOf(), code: "internal", message: expect.any(String) },
+    ]);
+    expect(lambda).not.toHaveReceivedCommand(InvokeCommand);
+  });
+
+  it("spends no allowance on an ask that is refused anyway (another user's answerId)", async () => {
+    const { events } = await send(askBody({ answerId: answerIdOf(USER_B) }));
+    expect(events[0].event).toMatchObject({ type: "error", code: "forbidden" });
+    expect(ddb).not.toHaveReceivedCommand(UpdateCommand);
+  });
+
+  it("keys the counter by the verified caller, whatever the frame says", async () => {
+    ddb.on(GetCommand).resolves({ Item: recordFor(USER_B, TENANT_A) });
+    await send(askBody({ answerId: answerIdOf(USER_B) }), { authorizer: authorizerContext(USER_B, TENANT_A) });
+    expect(ddb).toHaveReceivedCommandWith(UpdateCommand, { Key: { limitKey: askWindow(USER_B, NOW).limitKey } });
+  });
+
+  it("does not count pings", async () => {
+    await send(JSON.stringify({ action: "ping" }), {}, "ping");
+    expect(ddb).not.toHaveReceivedCommand(UpdateCommand);
   });
 });
 

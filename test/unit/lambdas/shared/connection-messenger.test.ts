@@ -1,6 +1,6 @@
 /**
  * AnswerChannel (invariant 6): posts only to a connection whose stored owner is the user
- * being answered; a vanished connection is forgotten; ownership is read once per channel.
+ * being answered; a vanished connection is forgotten; ownership is read before every event.
  */
 import {
   ApiGatewayManagementApiClient,
@@ -39,11 +39,12 @@ beforeEach(() => {
   api.on(PostToConnectionCommand).resolves({});
 });
 
-it("posts JSON events to the owner's connection, checking ownership once", async () => {
+it("posts JSON events to the owner's connection, checking ownership (consistent read) before each one", async () => {
   const c = channel();
   expect(await c.send(chunk(ANSWER, "a"))).toBe("sent");
   expect(await c.send(done(ANSWER))).toBe("sent");
-  expect(ddb).toHaveReceivedCommandTimes(GetCommand, 1);
+  expect(ddb).toHaveReceivedCommandTimes(GetCommand, 2);
+  expect(ddb).toHaveReceivedCommandWith(GetCommand, { Key: { connectionId: "c1" }, ConsistentRead: true });
   const data = api.commandCalls(PostToConnectionCommand).map((call) => JSON.parse(Buffer.from(call.args[0].input.Data as Uint8Array).toString()));
   expect(data).toEqual([chunk(ANSWER, "a"), done(ANSWER)]);
   expect(api).toHaveReceivedCommandWith(PostToConnectionCommand, { ConnectionId: "c1" });
@@ -55,6 +56,35 @@ it("posts nothing to a connection owned by another user", async () => {
   expect(await c.send(done(ANSWER))).toBe("not_owner");
   expect(c.closed).toBe(true);
   expect(api).not.toHaveReceivedCommand(PostToConnectionCommand);
+});
+
+it("stops at the first event after the record changes owner mid-answer, and stays stopped", async () => {
+  ddb
+    .on(GetCommand)
+    .resolvesOnce({ Item: recordOf(USER_A) })
+    .resolvesOnce({ Item: recordOf(USER_A) })
+    .resolves({ Item: recordOf(USER_B) });
+  const c = channel();
+  expect(await c.send(chunk(ANSWER, "one"))).toBe("sent");
+  expect(await c.send(chunk(ANSWER, "two"))).toBe("sent");
+  expect(await c.send(chunk(ANSWER, "three"))).toBe("not_owner");
+  expect(c.closed).toBe(true);
+  // Sticky: even if the record flips back, nothing more goes out on this channel.
+  ddb.on(GetCommand).resolves({ Item: recordOf(USER_A) });
+  expect(await c.send(done(ANSWER))).toBe("not_owner");
+  const texts = api.commandCalls(PostToConnectionCommand).map((call) => JSON.parse(Buffer.from(call.args[0].input.Data as Uint8Array).toString()).text);
+  expect(texts).toEqual(["one", "two"]);
+  expect(ddb).toHaveReceivedCommandTimes(GetCommand, 3);
+});
+
+it("stops when the record disappears mid-answer (gone), and stays stopped", async () => {
+  ddb.on(GetCommand).resolvesOnce({ Item: recordOf(USER_A) }).resolves({});
+  const c = channel();
+  expect(await c.send(chunk(ANSWER, "one"))).toBe("sent");
+  expect(await c.send(chunk(ANSWER, "two"))).toBe("gone");
+  ddb.on(GetCommand).resolves({ Item: recordOf(USER_A) });
+  expect(await c.send(done(ANSWER))).toBe("gone");
+  expect(api).toHaveReceivedCommandTimes(PostToConnectionCommand, 1);
 });
 
 it("posts nothing to a connection without a record", async () => {

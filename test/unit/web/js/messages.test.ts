@@ -12,7 +12,7 @@ describe("answerErrorMessage", () => {
   });
 
   it("explains throttling, expiry and dropped connections", () => {
-    expect(answerErrorMessage("throttled")).toContain("busy");
+    expect(answerErrorMessage("throttled")).toMatch(/Too many questions.*wait a minute/);
     expect(answerErrorMessage("token_expired")).toContain("session expired");
     expect(answerErrorMessage("connection_lost")).toContain("connection dropped");
   });

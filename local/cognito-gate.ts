@@ -1,0 +1,191 @@
+/**
+ * The HTTP face of the local Cognito: a proxy in front of cognito-local that lets through
+ * only what the AWS user-pool endpoint serves (the JSON API at `/`, JWKS, OpenID
+ * configuration, CORS preflights), asks CognitoGatePolicy about every API call, and
+ * answers refusals in the AWS JSON error shape. cognito-local's OAuth2 routes stay
+ * unreachable: the pool has no hosted domain. Nothing here logs a body, a password or a token.
+ */
+import * as http from "node:http";
+import { awsErrorResponse, CognitoGateRefusal, errorTypeName } from "./cognito-errors";
+import type { CognitoGatePolicy, JsonObject } from "./cognito-gate-policy";
+import { close, listen, LOCAL_HOST } from "./listen";
+
+export const MAX_REQUEST_BYTES = 1024 * 1024;
+const JSON_CONTENT_TYPE = "application/x-amz-json-1.1";
+const WELL_KNOWN_PATH = /^\/[A-Za-z0-9_-]+\/\.well-known\/(jwks\.json|openid-configuration)$/;
+const HOP_BY_HOP = new Set(["connection", "keep-alive", "transfer-encoding", "content-length", "host", "upgrade", "proxy-connection"]);
+
+export interface CognitoGate {
+  url: string;
+  port: number;
+  /** Where cognito-local listens; requests before it is set get a 503. */
+  setUpstream(url: string): void;
+  close(): Promise<void>;
+}
+
+/** The raw path without query; not resolved as a URL, so `//host/…` stays a path and never names a host. */
+export function pathOf(rawUrl: string | undefined): string {
+  return (rawUrl ?? "/").split("?")[0] ?? "/";
+}
+
+export type RouteKind = "api" | "passthrough" | "not_found";
+
+/** Which of the user-pool endpoint's routes a request is; everything else is not served. */
+export function routeOf(method: string | undefined, rawUrl: string | undefined): RouteKind {
+  const path = pathOf(rawUrl);
+  if (method === "OPTIONS" && (path === "/" || WELL_KNOWN_PATH.test(path))) return "passthrough";
+  if (method === "POST" && path === "/") return "api";
+  if (method === "GET" && (WELL_KNOWN_PATH.test(path) || path === "/health")) return "passthrough";
+  return "not_found";
+}
+
+/**
+ * The operation cognito-local will run: it takes the text between the first and second
+ * dot of X-Amz-Target, so the gate reads it exactly the same way.
+ */
+export function operationOf(target: string | string[] | undefined): string | undefined {
+  if (typeof target !== "string") return undefined;
+  const op = target.split(".")[1];
+  return op ? op : undefined;
+}
+
+/**
+ * The JSON object a request carries, or a refusal. Only the plain JSON media type without
+ * content encoding: cognito-local would also parse form bodies (and inflate gzip), which
+ * would let a request mean one thing to the gate and another to cognito-local.
+ */
+export function parseApiBody(headers: http.IncomingHttpHeaders, raw: Buffer): JsonObject {
+  const type = (headers["content-type"] ?? "").split(";")[0]?.trim().toLowerCase();
+  const encoding = (headers["content-encoding"] ?? "identity").trim().toLowerCase();
+  const refuse = () => new CognitoGateRefusal("SerializationException", `Expected a ${JSON_CONTENT_TYPE} JSON object body`);
+  if (type !== JSON_CONTENT_TYPE || encoding !== "identity") throw refuse();
+  let value: unknown;
+  try {
+    value = JSON.parse(raw.toString("utf8"));
+  } catch {
+    throw refuse();
+  }
+  if (value === null || typeof value !== "object" || Array.isArray(value)) throw refuse();
+  return value as JsonObject;
+}
+
+function readBody(req: http.IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_REQUEST_BYTES) {
+        reject(new CognitoGateRefusal("SerializationException", "Request body too large", 413));
+        req.destroy();
+      } else chunks.push(chunk);
+    });
+    req.on("end", () => resolve(Buffer.concat(chunks)));
+    req.on("error", reject);
+  });
+}
+
+function forwardHeaders(headers: http.IncomingHttpHeaders, bodyLength?: number): http.OutgoingHttpHeaders {
+  const out: http.OutgoingHttpHeaders = {};
+  for (const [name, value] of Object.entries(headers)) if (!HOP_BY_HOP.has(name) && value !== undefined) out[name] = value;
+  if (bodyLength !== undefined) out["content-length"] = String(bodyLength);
+  return out;
+}
+
+interface UpstreamAnswer {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: Buffer;
+}
+
+function callUpstream(upstream: string, req: http.IncomingMessage, path: string, body?: Buffer): Promise<UpstreamAnswer> {
+  return new Promise((resolve, reject) => {
+    const outgoing = http.request(
+      new URL(path, upstream),
+      { method: req.method, headers: forwardHeaders(req.headers, body?.length) },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () => resolve({ status: res.statusCode ?? 502, headers: res.headers, body: Buffer.concat(chunks) }));
+        res.on("error", reject);
+      },
+    );
+    outgoing.on("error", reject);
+    outgoing.end(body);
+  });
+}
+
+function sendRefusal(res: http.ServerResponse, refusal: CognitoGateRefusal): void {
+  const { status, headers, body } = awsErrorResponse(refusal);
+  res.writeHead(status, { ...headers, "content-length": Buffer.byteLength(body) }).end(body);
+}
+
+function sendUpstream(res: http.ServerResponse, answer: UpstreamAnswer): void {
+  const headers = forwardHeaders(answer.headers, answer.body.length);
+  if (answer.status >= 400 && headers["x-amzn-errortype"] === undefined) {
+    // AWS names the error in a header as well as in the body; cognito-local only in the body.
+    try {
+      const type = errorTypeName((JSON.parse(answer.body.toString("utf8")) as { __type?: unknown }).__type);
+      if (type) headers["x-amzn-errortype"] = type;
+    } catch {
+      // not JSON: nothing to name
+    }
+  }
+  res.writeHead(answer.status, headers).end(answer.body);
+}
+
+function parseJson(body: Buffer): unknown {
+  try {
+    return JSON.parse(body.toString("utf8"));
+  } catch {
+    return undefined;
+  }
+}
+
+export async function startCognitoGate(o: { port: number; policy: CognitoGatePolicy; upstream?: string }): Promise<CognitoGate> {
+  let upstream = o.upstream;
+
+  const handle = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
+    const route = routeOf(req.method, req.url);
+    if (route === "not_found") {
+      req.resume();
+      return sendRefusal(res, new CognitoGateRefusal("UnknownOperationException", "Not found", 404));
+    }
+    const raw = await readBody(req);
+    if (!upstream) return sendRefusal(res, new CognitoGateRefusal("InternalErrorException", "Cognito is starting", 503));
+    if (route === "passthrough") return sendUpstream(res, await callUpstream(upstream, req, pathOf(req.url), raw));
+
+    const body = parseApiBody(req.headers, raw);
+    const operation = operationOf(req.headers["x-amz-target"]);
+    // No operation: cognito-local refuses it without running anything.
+    if (operation === undefined) return sendUpstream(res, await callUpstream(upstream, req, "/", raw));
+    const decision = o.policy.before(operation, body);
+    if (decision.kind === "refuse") return sendRefusal(res, decision.refusal);
+    let answer: UpstreamAnswer;
+    try {
+      answer = await callUpstream(upstream, req, "/", raw);
+    } catch (error) {
+      o.policy.after(decision.pending, 502, undefined);
+      throw error;
+    }
+    const replacement = o.policy.after(decision.pending, answer.status, parseJson(answer.body));
+    return replacement ? sendRefusal(res, replacement) : sendUpstream(res, answer);
+  };
+
+  const server = http.createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      if (res.headersSent) return void res.destroy();
+      const refusal = error instanceof CognitoGateRefusal ? error : new CognitoGateRefusal("InternalErrorException", "Cognito is unavailable", 500);
+      sendRefusal(res, refusal);
+    });
+  });
+  const port = await listen(server, o.port, "cognito");
+  return {
+    url: `http://${LOCAL_HOST}:${port}`,
+    port,
+    setUpstream: (url) => {
+      upstream = url;
+    },
+    close: () => close(server),
+  };
+}

@@ -1,0 +1,206 @@
+import { CognitoGatePolicy, type GateDecision, type PendingRequest } from "../../../local/cognito-gate-policy";
+import { createSigningKey, signJwt, type Claims } from "../../support/jwt-signer";
+
+const key = createSigningKey("CognitoLocal");
+const GATE = "http://127.0.0.1:4520";
+const POOL = "local_pool1";
+const CLIENT = "client-1";
+const TEMP = "Tmp-abc-7aZ";
+
+const now = 1_900_000_000_000;
+
+function forwarded(decision: GateDecision): PendingRequest {
+  if (decision.kind !== "forward") throw new Error(`refused: ${decision.refusal.code} ${decision.refusal.message}`);
+  return decision.pending;
+}
+
+function refused(decision: GateDecision) {
+  if (decision.kind !== "refuse") throw new Error("was let through");
+  return decision.refusal;
+}
+
+/** A policy that has seen the stack's seeding: pool, app client, one user with a temporary password. */
+function seeded(): CognitoGatePolicy {
+  const policy = new CognitoGatePolicy({ issuerDomain: GATE, signingJwk: key.publicJwk, clock: () => now });
+  const run = (operation: string, body: Record<string, unknown>, response: unknown) =>
+    expect(policy.after(forwarded(policy.before(operation, body)), 200, response)).toBeUndefined();
+  run(
+    "CreateUserPool",
+    { PoolName: "p", AdminCreateUserConfig: { AllowAdminCreateUserOnly: true }, Schema: [{ Name: "tenantId", AttributeDataType: "String", Mutable: false }] },
+    { UserPool: { Id: POOL } },
+  );
+  run("CreateUserPoolClient", { UserPoolId: POOL, WriteAttributes: ["name"] }, { UserPoolClient: { ClientId: CLIENT, UserPoolId: POOL, WriteAttributes: ["name"] } });
+  run(
+    "AdminCreateUser",
+    { UserPoolId: POOL, Username: "alice", TemporaryPassword: TEMP, UserAttributes: [{ Name: "custom:tenantId", Value: "t1" }] },
+    { User: { Username: "alice" } },
+  );
+  return policy;
+}
+
+const challenge = (session = "sess-1") => ({
+  ChallengeName: "NEW_PASSWORD_REQUIRED",
+  Session: session,
+  ChallengeParameters: { USER_ID_FOR_SRP: "alice", userAttributes: JSON.stringify({ sub: "sub-alice", "custom:tenantId": "t1" }) },
+});
+const passwordAuth = (password: string, username = "alice") => ({
+  ClientId: CLIENT,
+  AuthFlow: "USER_PASSWORD_AUTH",
+  AuthParameters: { USERNAME: username, PASSWORD: password },
+});
+const answer = (session = "sess-1", username = "alice") => ({
+  ClientId: CLIENT,
+  ChallengeName: "NEW_PASSWORD_REQUIRED",
+  Session: session,
+  ChallengeResponses: { USERNAME: username, NEW_PASSWORD: "Perm-xyz-9aZ" },
+});
+const tokens = { AuthenticationResult: { AccessToken: "a", IdToken: "i" } };
+
+/** cognito-local's NEW_PASSWORD_REQUIRED for `password`, through the policy. */
+function signInFirstTime(policy: CognitoGatePolicy, password: string, session = "sess-1") {
+  return policy.after(forwarded(policy.before("InitiateAuth", passwordAuth(password))), 200, challenge(session));
+}
+
+describe("CognitoGatePolicy: first sign-in of a user in FORCE_CHANGE_PASSWORD", () => {
+  it("replaces cognito-local's challenge with NotAuthorized when the temporary password is wrong", () => {
+    const policy = seeded();
+    for (const wrong of ["wrong", "", TEMP.toLowerCase(), `${TEMP} `]) {
+      const r = signInFirstTime(policy, wrong);
+      expect(r?.code).toBe("NotAuthorizedException");
+      expect(r?.message).toBe("Incorrect username or password.");
+    }
+    // and the session cognito-local handed out for the wrong password is not usable
+    expect(refused(policy.before("RespondToAuthChallenge", answer())).code).toBe("NotAuthorizedException");
+  });
+
+  it("passes the challenge for the right temporary password; its session completes once and the temporary password is then forgotten", () => {
+    const policy = seeded();
+    expect(signInFirstTime(policy, TEMP)).toBeUndefined();
+    const pending = forwarded(policy.before("RespondToAuthChallenge", answer()));
+    expect(policy.after(pending, 200, tokens)).toBeUndefined();
+    expect(policy.temporaryPasswords.has(POOL, "alice")).toBe(false);
+    expect(refused(policy.before("RespondToAuthChallenge", answer())).message).toBe("Invalid session for the user.");
+    // a later challenge (e.g. an operator reset that cognito-local reports) cannot be passed with the old temporary password
+    expect(signInFirstTime(policy, TEMP, "sess-2")?.code).toBe("NotAuthorizedException");
+  });
+
+  it("refuses NEW_PASSWORD_REQUIRED answers with a session it never saw (cognito-local accepts any)", () => {
+    const policy = seeded();
+    expect(refused(policy.before("RespondToAuthChallenge", answer("made-up"))).code).toBe("NotAuthorizedException");
+    expect(refused(policy.before("RespondToAuthChallenge", { ...answer(), Session: undefined })).code).toBe("NotAuthorizedException");
+  });
+
+  it("binds the session to the user it was issued for", () => {
+    const policy = seeded();
+    expect(signInFirstTime(policy, TEMP)).toBeUndefined();
+    expect(refused(policy.before("RespondToAuthChallenge", answer("sess-1", "bob"))).code).toBe("NotAuthorizedException");
+    expect(forwarded(policy.before("RespondToAuthChallenge", answer("sess-1", "sub-alice"))).claimed?.session.username).toBe("alice");
+  });
+
+  it("gives the session back when cognito-local refuses the answer, so the user can retry", () => {
+    const policy = seeded();
+    signInFirstTime(policy, TEMP);
+    const pending = forwarded(policy.before("RespondToAuthChallenge", answer()));
+    expect(policy.after(pending, 400, { __type: "InvalidPasswordException", message: "Password does not conform to policy" })).toBeUndefined();
+    expect(policy.temporaryPasswords.has(POOL, "alice")).toBe(true);
+    expect(forwarded(policy.before("RespondToAuthChallenge", answer())).claimed).toBeDefined();
+  });
+
+  it("fails closed for a user whose temporary password it never saw, and for an unknown client", () => {
+    const policy = seeded();
+    policy.after(forwarded(policy.before("AdminCreateUser", { UserPoolId: POOL, Username: "carol" })), 200, { User: { Username: "carol" } });
+    const carol = { ...challenge(), ChallengeParameters: { USER_ID_FOR_SRP: "carol" } };
+    expect(policy.after(forwarded(policy.before("InitiateAuth", passwordAuth("anything", "carol"))), 200, carol)?.code).toBe("NotAuthorizedException");
+    const foreignClient = { ...passwordAuth(TEMP), ClientId: "client-x" };
+    expect(policy.after(forwarded(policy.before("InitiateAuth", foreignClient)), 200, challenge())?.code).toBe("NotAuthorizedException");
+  });
+
+  it("AdminSetUserPassword: a temporary one is remembered, a permanent one forgets it", () => {
+    const policy = seeded();
+    const set = (body: Record<string, unknown>) => policy.after(forwarded(policy.before("AdminSetUserPassword", { UserPoolId: POOL, Username: "alice", ...body })), 200, {});
+    set({ Password: "Tmp-new-1aA", Permanent: false });
+    expect(signInFirstTime(policy, TEMP)?.code).toBe("NotAuthorizedException");
+    expect(signInFirstTime(policy, "Tmp-new-1aA")).toBeUndefined();
+    set({ Password: "Perm-1aA!", Permanent: true });
+    expect(policy.temporaryPasswords.has(POOL, "alice")).toBe(false);
+    policy.after(forwarded(policy.before("AdminSetUserPassword", { UserPoolId: POOL, Username: "alice", Password: "Tmp-x-1aA" })), 200, {});
+    policy.after(forwarded(policy.before("AdminDeleteUser", { UserPoolId: POOL, Username: "alice" })), 200, {});
+    expect(policy.temporaryPasswords.has(POOL, "alice")).toBe(false);
+  });
+
+  it("learns nothing from a failed AdminCreateUser", () => {
+    const policy = seeded();
+    const pending = forwarded(policy.before("AdminCreateUser", { UserPoolId: POOL, Username: "dave", TemporaryPassword: "Tmp-d-1aA" }));
+    policy.after(pending, 400, { __type: "UsernameExistsException" });
+    expect(policy.temporaryPasswords.has(POOL, "dave")).toBe(false);
+  });
+});
+
+describe("CognitoGatePolicy: errors as AWS words them", () => {
+  it("turns a wrong password and an unknown user into the same NotAuthorized", () => {
+    const policy = seeded();
+    for (const type of ["InvalidPasswordException", "NotAuthorizedException", "UserNotFoundException"]) {
+      const r = policy.after(forwarded(policy.before("InitiateAuth", passwordAuth("nope"))), 400, { __type: type, message: "x" });
+      expect(r?.code).toBe("NotAuthorizedException");
+      expect(r?.message).toBe("Incorrect username or password.");
+    }
+  });
+
+  it("passes a successful sign-in and unrelated errors through", () => {
+    const policy = seeded();
+    expect(policy.after(forwarded(policy.before("InitiateAuth", passwordAuth("Perm-1aA!"))), 200, tokens)).toBeUndefined();
+    expect(policy.after(forwarded(policy.before("AdminGetUser", { UserPoolId: POOL, Username: "x" })), 400, { __type: "UserNotFoundException" })).toBeUndefined();
+  });
+});
+
+describe("CognitoGatePolicy: invariant 7", () => {
+  const accessToken = (overrides: Claims = {}, options: Parameters<typeof signJwt>[2] = {}) =>
+    signJwt(
+      { iss: `${GATE}/${POOL}`, token_use: "access", client_id: CLIENT, username: "alice", sub: "sub-alice", exp: Math.floor(now / 1000) + 3600, ...overrides },
+      key,
+      options,
+    );
+
+  it("refuses SignUp", () => {
+    const r = refused(seeded().before("SignUp", { ClientId: CLIENT, Username: "eve", Password: "Eve-12345!" }));
+    expect(r.code).toBe("NotAuthorizedException");
+    expect(r.message).toBe("SignUp is not permitted for this user pool");
+  });
+
+  it("refuses a user's own write of custom:tenantId and lets an allowed attribute through", () => {
+    const policy = seeded();
+    const write = (name: string) => policy.before("UpdateUserAttributes", { AccessToken: accessToken(), UserAttributes: [{ Name: name, Value: "v" }] });
+    expect(refused(write("custom:tenantId")).message).toBe("A client attempted to write unauthorized attribute");
+    expect(refused(policy.before("DeleteUserAttributes", { AccessToken: accessToken(), UserAttributeNames: ["custom:tenantId"] })).code).toBe("NotAuthorizedException");
+    expect(refused(write("email")).code).toBe("NotAuthorizedException");
+    expect(write("name").kind).toBe("forward");
+  });
+
+  it("follows UpdateUserPoolClient and DeleteUserPoolClient", () => {
+    const policy = seeded();
+    const write = () => policy.before("UpdateUserAttributes", { AccessToken: accessToken(), UserAttributes: [{ Name: "email", Value: "a@x" }] });
+    const update = forwarded(policy.before("UpdateUserPoolClient", { UserPoolId: POOL, ClientId: CLIENT, WriteAttributes: ["name", "email"] }));
+    policy.after(update, 200, { UserPoolClient: { ClientId: CLIENT, UserPoolId: POOL, WriteAttributes: ["name", "email"] } });
+    expect(write().kind).toBe("forward");
+    policy.after(forwarded(policy.before("DeleteUserPoolClient", { UserPoolId: POOL, ClientId: CLIENT })), 200, {});
+    expect(refused(write()).message).toBe("Invalid Access Token");
+  });
+
+  it("refuses the operator's write of the immutable custom:tenantId", () => {
+    const policy = seeded();
+    const r = refused(policy.before("AdminUpdateUserAttributes", { UserPoolId: POOL, Username: "alice", UserAttributes: [{ Name: "custom:tenantId", Value: "t2" }] }));
+    expect(r.code).toBe("InvalidParameterException");
+    expect(policy.before("AdminUpdateUserAttributes", { UserPoolId: POOL, Username: "alice", UserAttributes: [{ Name: "email", Value: "a@x" }] }).kind).toBe("forward");
+  });
+
+  it("refuses token operations with a forged, foreign-issuer or expired token; lets a genuine one through", () => {
+    const policy = seeded();
+    const getUser = (token: string) => policy.before("GetUser", { AccessToken: token });
+    expect(refused(getUser(accessToken({}, { signature: "none" }))).message).toBe("Invalid Access Token");
+    expect(refused(getUser(accessToken({ iss: `http://127.0.0.1:1/${POOL}` }))).message).toBe("Invalid Access Token");
+    expect(refused(getUser(accessToken({ exp: Math.floor(now / 1000) - 1 }))).message).toBe("Access Token has expired");
+    expect(refused(policy.before("DeleteUser", {})).code).toBe("NotAuthorizedException");
+    expect(getUser(accessToken()).kind).toBe("forward");
+    expect(policy.before("AssociateSoftwareToken", { Session: "s" }).kind).toBe("forward");
+  });
+});
