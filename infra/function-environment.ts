@@ -22,7 +22,6 @@ export interface AuthorizerEnvironment {
 
 export interface ChatEnvironment {
   CONNECTIONS_TABLE_NAME: string;
-  CONNECTIONS_USER_INDEX: string;
   TENANT_ACCESS_ROLE_ARN: string;
   AGENT_ID: string;
   AGENT_ALIAS_ID: string;
@@ -71,7 +70,6 @@ export function authorizerEnvironment(args: AuthorizerEnvironmentArgs): Authoriz
 
 export interface ChatEnvironmentArgs {
   connectionsTableName: string;
-  connectionsUserIndex: string;
   tenantAccessRoleArn: string;
   agentId: string;
   agentAliasId: string;
@@ -85,7 +83,6 @@ export interface ChatEnvironmentArgs {
 export function chatEnvironment(args: ChatEnvironmentArgs): ChatEnvironment {
   return {
     CONNECTIONS_TABLE_NAME: args.connectionsTableName,
-    CONNECTIONS_USER_INDEX: args.connectionsUserIndex,
     TENANT_ACCESS_ROLE_ARN: args.tenantAccessRoleArn,
     AGENT_ID: args.agentId,
     AGENT_ALIAS_ID: args.agentAliasId,

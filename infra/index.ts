@@ -109,7 +109,6 @@ const chatFunction = new BundledFunction("chat", {
     .apply(([connectionsTableName, limitsTableName, tenantAccessRoleArn, agentId, agentAliasId, endpoint]) => ({
       ...chatEnvironment({
         connectionsTableName,
-        connectionsUserIndex: names.connectionsUserIndex,
         tenantAccessRoleArn,
         agentId,
         agentAliasId,

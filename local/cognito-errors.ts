@@ -20,12 +20,30 @@ export function immutableAttributeMessage(name: string): string {
   return `user.${name}: Attribute cannot be updated.`;
 }
 
+/** What SigV4 verification and IAM evaluation refuse operator (IAM-authorized) calls with. */
+export const OPERATOR_AUTH_ERROR_TYPES = [
+  "MissingAuthenticationTokenException",
+  "IncompleteSignatureException",
+  "InvalidSignatureException",
+  "UnrecognizedClientException",
+  "ExpiredTokenException",
+  "AccessDeniedException",
+] as const;
+export type OperatorAuthErrorType = (typeof OPERATOR_AUTH_ERROR_TYPES)[number];
+
 export type CognitoErrorType =
   | "NotAuthorizedException"
   | "InvalidParameterException"
   | "SerializationException"
   | "UnknownOperationException"
-  | "InternalErrorException";
+  | "InternalErrorException"
+  | OperatorAuthErrorType;
+
+/**
+ * How Cognito answers an IAM denial: AccessDeniedException with HTTP 400, as the
+ * other JSON 1.1 (Coral) services do for identity-policy denials.
+ */
+export const COGNITO_IAM_DENIAL = { status: 400, code: "AccessDeniedException" } as const;
 
 /** A request the gate refuses; `code` is the AWS exception name the client sees. */
 export class CognitoGateRefusal extends Error {
@@ -33,6 +51,17 @@ export class CognitoGateRefusal extends Error {
     super(message);
     this.name = "CognitoGateRefusal";
   }
+}
+
+/**
+ * A refusal from SigV4 verification or IAM evaluation (LocalAwsError-shaped: status,
+ * code, message), as the gate answers it. A code outside the known set is an internal
+ * error, never a pass: the caller must not learn more than "refused".
+ */
+export function operatorAuthRefusal(error: { status: number; code: string; message: string }): CognitoGateRefusal {
+  const known = (OPERATOR_AUTH_ERROR_TYPES as readonly string[]).includes(error.code);
+  if (!known) return new CognitoGateRefusal("InternalErrorException", "Internal error", 500);
+  return new CognitoGateRefusal(error.code as OperatorAuthErrorType, error.message, error.status);
 }
 
 export const incorrectCredentials = () => new CognitoGateRefusal("NotAuthorizedException", COGNITO_MESSAGES.incorrectCredentials);

@@ -1,19 +1,37 @@
 /**
  * The HTTP face of the local Cognito: a proxy in front of cognito-local that lets through
  * only what the AWS user-pool endpoint serves (the JSON API at `/`, JWKS, OpenID
- * configuration, CORS preflights), asks CognitoGatePolicy about every API call, and
- * answers refusals in the AWS JSON error shape. cognito-local's OAuth2 routes stay
+ * configuration, CORS preflights), authenticates operator calls as AWS does (every
+ * operation not in the public list needs a SigV4 signature for `cognito-idp` and IAM
+ * permission `cognito-idp:<Operation>` on the user pool), asks CognitoGatePolicy about
+ * every API call, and answers refusals in the AWS JSON error shape. cognito-local's OAuth2 routes stay
  * unreachable: the pool has no hosted domain. Nothing here logs a body, a password or a token.
  */
 import * as http from "node:http";
-import { awsErrorResponse, CognitoGateRefusal, errorTypeName } from "./cognito-errors";
+import type { AwsContext } from "../infra/policies";
+import { LocalAwsError, readRawRequest, type RawAwsRequest } from "./aws-request";
+import { awsErrorResponse, COGNITO_IAM_DENIAL, CognitoGateRefusal, errorTypeName, operatorAuthRefusal } from "./cognito-errors";
 import type { CognitoGatePolicy, JsonObject } from "./cognito-gate-policy";
+import { COGNITO_SIGNING_SERVICE, operationAccess, operatorIamRequest } from "./cognito-operations";
+import type { CredentialRecord } from "./credentials";
+import type { DenialShape, IamRequest } from "./iam-evaluate";
 import { close, listen, LOCAL_HOST } from "./listen";
 
 export const MAX_REQUEST_BYTES = 1024 * 1024;
 const JSON_CONTENT_TYPE = "application/x-amz-json-1.1";
 const WELL_KNOWN_PATH = /^\/[A-Za-z0-9_-]+\/\.well-known\/(jwks\.json|openid-configuration)$/;
 const HOP_BY_HOP = new Set(["connection", "keep-alive", "transfer-encoding", "content-length", "host", "upgrade", "proxy-connection"]);
+
+/**
+ * The stack's SigV4 verification and IAM evaluation (verifySigV4 / authorizeIam with the
+ * stack's credential registry): both throw a LocalAwsError to refuse.
+ */
+export interface OperatorAuthentication {
+  /** Partition, region and account of the user pool ARNs IAM evaluates. */
+  ctx: AwsContext;
+  authenticate(request: RawAwsRequest, options: { service: string }): Promise<CredentialRecord>;
+  authorize(caller: CredentialRecord, request: IamRequest, denial: DenialShape): Promise<void>;
+}
 
 export interface CognitoGate {
   url: string;
@@ -142,8 +160,27 @@ function parseJson(body: Buffer): unknown {
   }
 }
 
-export async function startCognitoGate(o: { port: number; policy: CognitoGatePolicy; upstream?: string }): Promise<CognitoGate> {
+/** Runs a SigV4 / IAM step, turning its LocalAwsError into the refusal Cognito answers with. */
+async function asRefusal<T>(step: () => Promise<T>): Promise<T> {
+  try {
+    return await step();
+  } catch (error) {
+    if (error instanceof LocalAwsError) throw operatorAuthRefusal(error);
+    throw error;
+  }
+}
+
+export interface CognitoGateOptions {
+  port: number;
+  policy: CognitoGatePolicy;
+  /** Required: without it every operator call would be open to any local process. */
+  operators: OperatorAuthentication;
+  upstream?: string;
+}
+
+export async function startCognitoGate(o: CognitoGateOptions): Promise<CognitoGate> {
   let upstream = o.upstream;
+  const { operators } = o;
 
   const handle = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
     const route = routeOf(req.method, req.url);
@@ -155,10 +192,20 @@ export async function startCognitoGate(o: { port: number; policy: CognitoGatePol
     if (!upstream) return sendRefusal(res, new CognitoGateRefusal("InternalErrorException", "Cognito is starting", 503));
     if (route === "passthrough") return sendUpstream(res, await callUpstream(upstream, req, pathOf(req.url), raw));
 
-    const body = parseApiBody(req.headers, raw);
     const operation = operationOf(req.headers["x-amz-target"]);
+    // AWS authenticates before it reads the body: an unsigned AdminCreateUser is
+    // MissingAuthenticationToken whatever it carries.
+    const caller =
+      operation !== undefined && operationAccess(operation) === "operator"
+        ? await asRefusal(() => operators.authenticate(readRawRequest(req, raw), { service: COGNITO_SIGNING_SERVICE }))
+        : undefined;
+    const body = parseApiBody(req.headers, raw);
     // No operation: cognito-local refuses it without running anything.
     if (operation === undefined) return sendUpstream(res, await callUpstream(upstream, req, "/", raw));
+    if (caller) {
+      const iam = operatorIamRequest(operators.ctx, operation, body);
+      await asRefusal(() => operators.authorize(caller, iam, COGNITO_IAM_DENIAL));
+    }
     const decision = o.policy.before(operation, body);
     if (decision.kind === "refuse") return sendRefusal(res, decision.refusal);
     let answer: UpstreamAnswer;

@@ -4,7 +4,9 @@
  * (cognito-gate.ts), which applies what cognito-local leaves out and AWS enforces:
  * temporary-password check, no self sign-up, immutable / non-writable attributes,
  * genuine access tokens, AWS error types. Clients only ever see the gate: its URL is the
- * endpoint and the token issuer. Seeding goes through it too (pool, app client and one
+ * endpoint and the token issuer. Operator calls (Admin*, pool and client management) need
+ * a SigV4 signature and IAM permission, as on AWS. Seeding goes through the gate too,
+ * signed with the operator's keys (pool, app client and one
  * operator-created user per configured user, each with a random temporary password, in
  * FORCE_CHANGE_PASSWORD, so the first sign-in gets NEW_PASSWORD_REQUIRED).
  */
@@ -20,7 +22,7 @@ import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import * as net from "node:net";
 import { join } from "node:path";
 import type { StackConfig } from "../infra/config";
-import { startCognitoGate } from "./cognito-gate";
+import { startCognitoGate, type OperatorAuthentication } from "./cognito-gate";
 import { CognitoGatePolicy } from "./cognito-gate-policy";
 import { freePort, LOCAL_HOST } from "./listen";
 
@@ -43,6 +45,10 @@ export interface LocalCognitoOptions {
   region: string;
   poolName: string;
   config: StackConfig;
+  /** The stack's SigV4 verification and IAM evaluation for operator calls. */
+  operators: OperatorAuthentication;
+  /** Keys of a principal allowed to create the pool, its client and users (the local operator). */
+  operatorCredentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
 }
 
 /** A temporary password that satisfies Cognito's default policy (upper, lower, digit, symbol, ≥ 8). */
@@ -117,7 +123,7 @@ export async function startCognito(o: LocalCognitoOptions): Promise<LocalCognito
   // The gate binds the public port first: its URL is the issuer cognito-local must put in tokens.
   let gateUrl = "";
   const policy = new CognitoGatePolicy({ issuerDomain: () => gateUrl, signingJwk: cognitoLocalSigningJwk() });
-  const gate = await startCognitoGate({ port: o.port, policy });
+  const gate = await startCognitoGate({ port: o.port, policy, operators: o.operators });
   gateUrl = gate.url;
   let stopUpstream: () => Promise<void> = async () => undefined;
   const stop = async () => {
@@ -132,7 +138,7 @@ export async function startCognito(o: LocalCognitoOptions): Promise<LocalCognito
     const client = new CognitoIdentityProviderClient({
       region: o.region,
       endpoint: url,
-      credentials: { accessKeyId: "local", secretAccessKey: "local" },
+      credentials: o.operatorCredentials,
     });
     const { UserPool } = await client.send(
       new CreateUserPoolCommand({

@@ -138,7 +138,16 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
 
   try {
     const [cognito, dynamodb, sts] = await Promise.all([
-      startCognito({ port: port("cognito"), stateDir, region, poolName: `${names.prefix}-users`, config }),
+      startCognito({
+        port: port("cognito"),
+        stateDir,
+        region,
+        poolName: `${names.prefix}-users`,
+        config,
+        // Admin* and pool management are IAM-authorized, as on AWS; the seeding signs as the operator.
+        operators: { ctx, authenticate: (request, o) => verifySigV4(request, registry, o), authorize: authorizeIam },
+        operatorCredentials: { accessKeyId: identities.admin.accessKeyId, secretAccessKey: identities.admin.secretAccessKey },
+      }),
       startDynamoDbGate({ port: port("dynamodb"), ctx, registry }),
       startSts({ port: port("sts"), ctx, registry, roles: identities.roles }),
     ]);
@@ -226,7 +235,6 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
       }) },
       chat: { ...chatEnvironment({
         connectionsTableName: names.connectionsTable,
-        connectionsUserIndex: names.connectionsUserIndex,
         tenantAccessRoleArn: identities.tenantAccessRole.arn,
         agentId: LOCAL_AGENT_ID,
         agentAliasId: LOCAL_AGENT_ALIAS_ID,

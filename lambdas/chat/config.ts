@@ -9,7 +9,6 @@ import { ChatConfigError } from "./errors";
 
 export interface ChatConfig {
   connectionsTableName: string;
-  connectionsUserIndex: string;
   tenantAccessRoleArn: string;
   agentId: string;
   agentAliasId: string;
@@ -31,7 +30,6 @@ const required = z.string({ error: "is required" }).trim().min(1, "is required")
 // `satisfies` makes the compiler fail when ChatEnvironment gains a key this schema ignores.
 const environmentShape = {
   CONNECTIONS_TABLE_NAME: required,
-  CONNECTIONS_USER_INDEX: required,
   TENANT_ACCESS_ROLE_ARN: required.regex(/^arn:[a-z-]+:iam::\d{12}:role\/.+$/, "must be an IAM role ARN"),
   AGENT_ID: required,
   AGENT_ALIAS_ID: required,
@@ -63,7 +61,6 @@ export function loadChatConfig(env: Record<string, string | undefined> = process
   const e = parsed.data;
   return {
     connectionsTableName: e.CONNECTIONS_TABLE_NAME,
-    connectionsUserIndex: e.CONNECTIONS_USER_INDEX,
     tenantAccessRoleArn: e.TENANT_ACCESS_ROLE_ARN,
     agentId: e.AGENT_ID,
     agentAliasId: e.AGENT_ALIAS_ID,

@@ -10,8 +10,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startLocalStack, type LocalStack } from "../../local/stack";
 import { loadStackOutputs, resolveOutputsPath } from "../stack-outputs";
-import { signIn } from "../../test/integration/support/sign-in";
-import { ask, closeSocket, openSession } from "../../test/integration/support/ws-client";
+import { signInDemoUser } from "../../test/support/stack/sign-in";
+import { connectAs } from "../../test/support/stack/ws-client";
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
@@ -40,18 +40,18 @@ async function main(): Promise<void> {
   try {
     const outputs = loadStackOutputs(resolveOutputsPath(outputsFile));
     const username = Object.keys(outputs.users)[0];
-    const user = await signIn(outputs, username);
-    const log = await openSession(outputs, user.idToken);
-    for (let i = 0; i < 5; i++) await ask(log, user.sub, "What is the return policy?"); // warm-up
+    const user = await signInDemoUser(outputs, username);
+    const connection = await connectAs(outputs, user);
+    for (let i = 0; i < 5; i++) await connection.ask("What is the return policy?"); // warm-up
     const samples: number[] = [];
     let failures = 0;
     for (let i = 0; i < asks; i++) {
       const t0 = performance.now();
-      const answer = await ask(log, user.sub, i % 2 === 0 ? "What is the return policy?" : "Which orders did I place?");
+      const answer = await connection.ask(i % 2 === 0 ? "What is the return policy?" : "Which orders did I place?");
       samples.push(performance.now() - t0);
-      if (answer.final.type !== "done") failures++;
+      if (answer.outcome !== "done") failures++;
     }
-    await closeSocket(log.socket);
+    await connection.close();
     samples.sort((a, b) => a - b);
     console.log(
       `ask→done over ${asks} asks: median ${percentile(samples, 50).toFixed(1)} ms, p99 ${percentile(samples, 99).toFixed(1)} ms, max ${samples[samples.length - 1].toFixed(1)} ms, failures ${failures}`,

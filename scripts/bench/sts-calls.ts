@@ -31,7 +31,6 @@ async function* completion(): AsyncGenerator<ResponseStream> {
 export async function measureStsCalls(asks = 100): Promise<StsCallsResult> {
   Object.assign(process.env, {
     CONNECTIONS_TABLE_NAME: "bench-connections",
-    CONNECTIONS_USER_INDEX: "byUserId",
     TENANT_ACCESS_ROLE_ARN: "arn:aws:iam::123456789012:role/bench-tenant-access",
     AGENT_ID: "AGENTBENCH",
     AGENT_ALIAS_ID: "ALIASBENCH",

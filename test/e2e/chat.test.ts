@@ -18,8 +18,9 @@ import {
   signIn,
   waitForConnected,
 } from "./support/chat-page";
-import { addOrder, type TestOrder } from "./support/orders";
-import { e2eStack, type E2eStack } from "./support/stack";
+import { withOperatorClients } from "../support/stack/aws-clients";
+import { addOrderFor, type TestOrder } from "../support/stack/orders";
+import { e2eStack, type LocalStackOutputs } from "../support/stack/outputs";
 
 jest.setTimeout(30_000);
 
@@ -62,7 +63,7 @@ function watchWebSockets(page: Page): WatchedSocket[] {
   return sockets;
 }
 
-let stack: E2eStack;
+let stack: LocalStackOutputs;
 let browser: Browser;
 let tenant1: { context: BrowserContext; page: Page; sockets: WatchedSocket[] } | undefined;
 let tenant2: { context: BrowserContext; page: Page } | undefined;
@@ -77,8 +78,9 @@ beforeAll(async () => {
   mkdirSync(SCREENSHOTS, { recursive: true });
   const [launched] = await Promise.all([
     launchBrowser(),
-    addOrder(stack, "tenant1-user", TENANT1_ORDER),
-    addOrder(stack, "tenant2-user", TENANT2_ORDER),
+    withOperatorClients(stack, (operator) =>
+      Promise.all([addOrderFor(operator, "tenant1-user", TENANT1_ORDER), addOrderFor(operator, "tenant2-user", TENANT2_ORDER)]),
+    ),
   ]);
   browser = launched;
 });

@@ -8,7 +8,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startLocalStack, type LocalStack } from "../../local/stack";
-import { E2E_OUTPUTS_ENV } from "./support/stack";
+import { E2E_OUTPUTS_ENV } from "../support/stack/outputs";
 
 declare global {
   // eslint-disable-next-line no-var

@@ -1,6 +1,6 @@
 /** Stops the local stack the e2e global setup booted and removes its temp state. */
 import { rmSync } from "node:fs";
-import { E2E_OUTPUTS_ENV } from "./support/stack";
+import { E2E_OUTPUTS_ENV } from "../support/stack/outputs";
 
 export default async function globalTeardown(): Promise<void> {
   const booted = globalThis.__E2E_LOCAL_STACK__;

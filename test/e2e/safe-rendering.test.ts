@@ -6,30 +6,29 @@
 import type { Browser } from "playwright-core";
 import { launchBrowser } from "./support/browser";
 import { ask, finishedAnswer, signIn, waitForConnected } from "./support/chat-page";
-import { addOrder } from "./support/orders";
-import { e2eStack, type E2eStack } from "./support/stack";
+import { withOperatorClients } from "../support/stack/aws-clients";
+import { addOrderFor, type TestOrder } from "../support/stack/orders";
+import { e2eStack, type LocalStackOutputs } from "../support/stack/outputs";
 
 jest.setTimeout(30_000);
 
 const IMG = `<img src=x onerror="window.__xss=1">`;
 const SCRIPT = `<script>window.__xss=2</script>`;
+const HTML_ORDER: TestOrder = {
+  orderId: "ord-t3-html",
+  orderDate: "2026-11-01T08:00:00Z",
+  total: 5,
+  currency: "EUR",
+  status: "shipped",
+  items: [IMG, SCRIPT],
+};
 
-let stack: E2eStack;
+let stack: LocalStackOutputs;
 let browser: Browser;
 
 beforeAll(async () => {
   stack = e2eStack();
-  [browser] = await Promise.all([
-    launchBrowser(),
-    addOrder(stack, "tenant3-user", {
-      orderId: "ord-t3-html",
-      orderDate: "2026-11-01T08:00:00Z",
-      total: 5,
-      currency: "EUR",
-      status: "shipped",
-      items: [IMG, SCRIPT],
-    }),
-  ]);
+  [browser] = await Promise.all([launchBrowser(), withOperatorClients(stack, (operator) => addOrderFor(operator, "tenant3-user", HTML_ORDER))]);
 });
 
 afterAll(async () => {

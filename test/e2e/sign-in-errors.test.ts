@@ -5,20 +5,22 @@
 import type { Browser, Page } from "playwright-core";
 import { launchBrowser } from "./support/browser";
 import { submitPassword } from "./support/chat-page";
-import { e2eStack, type E2eStack } from "./support/stack";
-import { createConfirmedUser } from "./support/users";
+import { withOperatorClients } from "../support/stack/aws-clients";
+import { e2eStack, type LocalStackOutputs } from "../support/stack/outputs";
+import { createConfirmedUser } from "../support/stack/test-users";
 
 const USERNAME = "e2e-signin-errors-user";
 const PASSWORD = "Right-password-42x";
 
 jest.setTimeout(30_000);
 
-let stack: E2eStack;
+let stack: LocalStackOutputs;
 let browser: Browser;
 
 beforeAll(async () => {
   stack = e2eStack();
-  [browser] = await Promise.all([launchBrowser(), createConfirmedUser(stack, USERNAME, "tenant1", PASSWORD)]);
+  const user = { username: USERNAME, tenantId: "tenant1", password: PASSWORD };
+  [browser] = await Promise.all([launchBrowser(), withOperatorClients(stack, (operator) => createConfirmedUser(operator, user))]);
 });
 
 afterAll(async () => {

@@ -7,9 +7,9 @@
 import { statSync } from "node:fs";
 import { addOrder, clearOrders, ordersContext, listOrders } from "../../scripts/orders";
 import { resolveOutputsPath } from "../../scripts/stack-outputs";
-import { signIn, type SignedInUser } from "./support/sign-in";
-import { stackOutputs } from "./support/stack";
-import { ask, closeSocket, connect, ConnectRefusedError, openSession, type EventLog } from "./support/ws-client";
+import { stackOutputs } from "../support/stack/outputs";
+import { signInDemoUser, type SignedInUser } from "../support/stack/sign-in";
+import { connectAs, UpgradeRefusedError, type StackConnection } from "../support/stack/ws-client";
 
 jest.setTimeout(60_000);
 
@@ -18,23 +18,23 @@ const EXPECTED_DAYS: Record<string, number> = { tenant1: 10, tenant2: 20, tenant
 const userOf = (tenant: string) => Object.entries(outputs.users).find(([, t]) => t === tenant)![0];
 
 describe("local stack: the whole system on one machine", () => {
-  const sessions: EventLog[] = [];
+  const sessions: StackConnection[] = [];
   afterAll(async () => {
-    await Promise.all(sessions.map((s) => closeSocket(s.socket)));
+    await Promise.all(sessions.map((s) => s.close()));
   });
 
-  async function session(user: SignedInUser): Promise<EventLog> {
-    const log = await openSession(outputs, user.idToken);
-    sessions.push(log);
-    return log;
+  async function session(user: SignedInUser): Promise<StackConnection> {
+    const connection = await connectAs(outputs, user);
+    sessions.push(connection);
+    return connection;
   }
 
   it.each(Object.keys(EXPECTED_DAYS))("%s's user hears their own tenant's return policy", async (tenant) => {
-    const user = await signIn(outputs, userOf(tenant));
+    const user = await signInDemoUser(outputs, userOf(tenant));
     expect(user.tenantId).toBe(tenant);
-    const log = await session(user);
-    const answer = await ask(log, user.sub, "What is the return policy?");
-    expect(answer.final.type).toBe("done");
+    const connection = await session(user);
+    const answer = await connection.ask("What is the return policy?");
+    expect(answer.outcome).toBe("done");
     expect(answer.text).toContain(`${EXPECTED_DAYS[tenant]} days`);
     for (const other of Object.values(EXPECTED_DAYS).filter((d) => d !== EXPECTED_DAYS[tenant])) {
       expect(answer.text).not.toContain(`${other} days`);
@@ -42,22 +42,22 @@ describe("local stack: the whole system on one machine", () => {
   });
 
   it("echoes the app protocol, never the token, and refuses a connection without a token", async () => {
-    const user = await signIn(outputs, userOf("tenant1"));
-    const { socket, protocol } = await connect(outputs, user.idToken);
-    expect(protocol).toBe(outputs.webSocketProtocol);
-    await closeSocket(socket);
-    await expect(connect(outputs, undefined)).rejects.toBeInstanceOf(ConnectRefusedError);
+    const user = await signInDemoUser(outputs, userOf("tenant1"));
+    const connection = await connectAs(outputs, user);
+    expect(connection.socket.protocol).toBe(outputs.webSocketProtocol);
+    await connection.close();
+    await expect(connectAs(outputs, undefined)).rejects.toBeInstanceOf(UpgradeRefusedError);
   });
 
   it("lists no orders, then the order the operator adds (and only that user's)", async () => {
     const username = userOf("tenant1");
     const operator = ordersContext(outputs);
     await clearOrders(operator, username);
-    const user = await signIn(outputs, username);
-    const log = await session(user);
+    const user = await signInDemoUser(outputs, username);
+    const connection = await session(user);
 
-    const none = await ask(log, user.sub, "Which orders did I place?");
-    expect(none.final.type).toBe("done");
+    const none = await connection.ask("Which orders did I place?");
+    expect(none.outcome).toBe("done");
     expect(none.text.toLowerCase()).toMatch(/no orders|not placed any|haven't placed|have no/);
 
     const added = await addOrder(operator, username, {
@@ -69,22 +69,22 @@ describe("local stack: the whole system on one machine", () => {
     });
     expect((await listOrders(operator, username)).map((o) => o.orderId)).toEqual([added.orderId]);
 
-    const listed = await ask(log, user.sub, "Which orders did I place?");
-    expect(listed.final.type).toBe("done");
+    const listed = await connection.ask("Which orders did I place?");
+    expect(listed.outcome).toBe("done");
     expect(listed.text).toContain(added.orderId);
 
     // Another tenant's user does not see it.
-    const other = await signIn(outputs, userOf("tenant2"));
-    const otherLog = await session(other);
-    const theirs = await ask(otherLog, other.sub, "Which orders did I place?");
+    const other = await signInDemoUser(outputs, userOf("tenant2"));
+    const otherConnection = await session(other);
+    const theirs = await otherConnection.ask("Which orders did I place?");
     expect(theirs.text).not.toContain(added.orderId);
     await clearOrders(operator, username);
   });
 
   it("sends accepted, then status, then chunks, then done, all with the answerId", async () => {
-    const user = await signIn(outputs, userOf("tenant2"));
-    const log = await session(user);
-    const answer = await ask(log, user.sub, "What is the return policy?");
+    const user = await signInDemoUser(outputs, userOf("tenant2"));
+    const connection = await session(user);
+    const answer = await connection.ask("What is the return policy?");
     const types = answer.events.map((e) => e.type);
     expect(types[0]).toBe("accepted");
     expect(types[types.length - 1]).toBe("done");
@@ -97,12 +97,11 @@ describe("local stack: the whole system on one machine", () => {
   });
 
   it("answers a bad message with a bad_request error and keeps the connection usable", async () => {
-    const user = await signIn(outputs, userOf("tenant3"));
-    const log = await session(user);
-    log.socket.send("not json");
-    const error = await log.waitFor((e) => e.type === "error");
+    const user = await signInDemoUser(outputs, userOf("tenant3"));
+    const connection = await session(user);
+    const error = await connection.expectError("not json");
     expect(error).toMatchObject({ type: "error", code: "bad_request" });
-    const answer = await ask(log, user.sub, "What is the return policy?");
+    const answer = await connection.ask("What is the return policy?");
     expect(answer.text).toContain("30 days");
   });
 });

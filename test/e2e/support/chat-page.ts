@@ -4,16 +4,11 @@
  * answers back by their answerId.
  */
 import type { Page } from "playwright-core";
-import { createHash } from "node:crypto";
-import type { E2eStack } from "./stack";
+import type { LocalStackOutputs } from "../../support/stack/outputs";
+import { permanentPassword } from "../../support/stack/sign-in";
 
 /** Bounds every wait, so a broken page fails a test instead of hanging it. */
 export const UI_TIMEOUT_MS = 10_000;
-
-/** The permanent password set at first sign-in: deterministic, and meets Cognito's default policy. */
-export function permanentPassword(initialPassword: string): string {
-  return `E2e-${createHash("sha256").update(initialPassword).digest("base64url").slice(0, 16)}-7qZ`;
-}
 
 export type SignInOutcome = "signed_in" | "new_password_required" | "error";
 
@@ -52,7 +47,7 @@ export async function submitNewPassword(page: Page, newPassword: string): Promis
  * new-password step) or already changed (uses the permanent password). Returns whether
  * the first-sign-in step was shown.
  */
-export async function signIn(page: Page, stack: E2eStack, username: string): Promise<{ firstSignIn: boolean }> {
+export async function signIn(page: Page, stack: LocalStackOutputs, username: string): Promise<{ firstSignIn: boolean }> {
   const initial = stack.initialPasswords[username];
   if (initial === undefined) throw new Error(`no initial password for ${username} in the stack outputs`);
   await page.goto(stack.webUrl);

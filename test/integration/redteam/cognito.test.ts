@@ -22,10 +22,10 @@ import {
   UserNotFoundException,
 } from "@aws-sdk/client-cognito-identity-provider";
 import { randomBytes, randomUUID } from "node:crypto";
+import { connectStack } from "../../support/stack/aws-clients";
+import { decodeClaims, signIn } from "../../support/stack/sign-in";
+import type { TestUser } from "../../support/stack/test-users";
 import { useHarness } from "./support/harness";
-import { decodeClaims } from "./support/local-issuer";
-import { connectStack } from "./support/stack";
-import { signIn, type TestUser } from "./support/users";
 
 jest.setTimeout(60_000);
 

@@ -9,10 +9,11 @@
  */
 import { ROGUE_ATTEMPT_NAMES, type RogueResult } from "../../fixtures/rogue-action-group";
 import { injectionCorpus, INJECTION_KINDS, type InjectionPrompt } from "../fixtures/injection-corpus";
+import { LOCAL_ONLY, stackHasControls } from "../../support/stack/outputs";
+import { foreignCanaries, type TestUser } from "../../support/stack/test-users";
+import type { Answer } from "../../support/stack/ws-client";
 import { useHarness, type Harness } from "./support/harness";
-import { LOCAL_ONLY, stackHasControls } from "./support/stack";
-import type { TestUser } from "./support/users";
-import { inBatches, type Answer } from "./support/ws-client";
+import { inBatches } from "./support/in-batches";
 
 jest.setTimeout(120_000);
 
@@ -62,7 +63,7 @@ function attacks(attackerIndex = 0): Array<{ attacker: TestUser; prompt: Injecti
 
 function foreignCanaryIn(answer: Answer, attacker: TestUser): string | undefined {
   const raw = JSON.stringify(answer.events);
-  return users.filter((u) => u.sub !== attacker.sub).flatMap((u) => u.canaries).find((c) => raw.includes(c));
+  return foreignCanaries(attacker, users).find((c) => raw.includes(c));
 }
 
 /**

@@ -4,9 +4,10 @@
  * concurrent connections across tenants: every attack fails, nothing for user A ever
  * arrives on user B's connection, and the honest path keeps working.
  */
+import type { TestUser } from "../../support/stack/test-users";
+import { answerIdFor, newId, type StackConnection } from "../../support/stack/ws-client";
 import { useHarness } from "./support/harness";
-import type { TestUser } from "./support/users";
-import { answerIdFor, inBatches, newId, type StackConnection } from "./support/ws-client";
+import { inBatches } from "./support/in-batches";
 
 jest.setTimeout(120_000);
 

@@ -6,12 +6,11 @@
  * The limit is the stack's real one (Pulumi.dev.yaml, or STACK_CONFIG), never lowered
  * for the test.
  */
-import { join } from "node:path";
 import { readStackConfigFile } from "../../../infra/config";
+import { stackConfigFile } from "../../support/stack/outputs";
+import type { TestUser } from "../../support/stack/test-users";
+import type { Answer, StackConnection } from "../../support/stack/ws-client";
 import { useHarness } from "./support/harness";
-import { ROOT_DIR } from "./support/stack";
-import type { TestUser } from "./support/users";
-import type { Answer, StackConnection } from "./support/ws-client";
 
 jest.setTimeout(120_000);
 
@@ -25,7 +24,7 @@ const WINDOW_MARGIN_MS = 12_000;
 const CLOCK_SKEW_MS = 2_000;
 
 /** The same file the stack was built from (as stackTenants reads it). */
-const limit = readStackConfigFile(process.env.STACK_CONFIG ?? join(ROOT_DIR, "Pulumi.dev.yaml")).config.askRateLimit.perUserPerMinute;
+const limit = readStackConfigFile(stackConfigFile()).config.askRateLimit.perUserPerMinute;
 const limitIt = limit <= MAX_TESTED_LIMIT ? it : it.skip;
 if (limit > MAX_TESTED_LIMIT) process.stdout.write(`rate-limit: SKIPPED, askRateLimit ${limit}/min is above ${MAX_TESTED_LIMIT}\n`);
 

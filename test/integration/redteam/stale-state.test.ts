@@ -8,11 +8,11 @@ import { DeleteCommand, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { PROJECT } from "../../../infra/config";
 import { stackNames } from "../../../infra/naming";
 import type { ConnectionRecord } from "../../../lambdas/shared/connections";
+import { stackIsLocal } from "../../support/stack/outputs";
+import type { TestUser } from "../../support/stack/test-users";
+import { StackConnection } from "../../support/stack/ws-client";
 import { useHarness } from "./support/harness";
 import { reissueLocally } from "./support/local-issuer";
-import { stackIsLocal } from "./support/stack";
-import type { TestUser } from "./support/users";
-import { StackConnection } from "./support/ws-client";
 
 jest.setTimeout(60_000);
 

@@ -5,11 +5,12 @@
  */
 import { CreateUserPoolClientCommand, DeleteUserPoolClientCommand } from "@aws-sdk/client-cognito-identity-provider";
 import { createSigningKey, signJwt } from "../../support/jwt-signer";
+import { stackIsLocal } from "../../support/stack/outputs";
+import { decodeClaims, signIn } from "../../support/stack/sign-in";
+import type { TestUser } from "../../support/stack/test-users";
+import { StackConnection, UpgradeRefusedError } from "../../support/stack/ws-client";
 import { useHarness } from "./support/harness";
-import { decodeClaims, reissueLocally } from "./support/local-issuer";
-import { stackIsLocal } from "./support/stack";
-import { signIn, type TestUser } from "./support/users";
-import { StackConnection, UpgradeRefusedError } from "./support/ws-client";
+import { reissueLocally } from "./support/local-issuer";
 
 jest.setTimeout(60_000);
 

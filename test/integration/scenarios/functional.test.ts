@@ -4,9 +4,9 @@
  * conversation memory within a conversationId and none across conversations or users.
  * Every connection is watched: no event may carry another user's canary.
  */
+import type { TestUser } from "../../support/stack/test-users";
+import { newId } from "../../support/stack/ws-client";
 import { useHarness } from "../redteam/support/harness";
-import type { TestUser } from "../redteam/support/users";
-import { newId } from "../redteam/support/ws-client";
 
 jest.setTimeout(60_000);
 

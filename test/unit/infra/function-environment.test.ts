@@ -35,7 +35,6 @@ describe("function environments", () => {
   it("gives chat and action-group their service names and tables", () => {
     const chat = chatEnvironment({
       connectionsTableName: "conn",
-      connectionsUserIndex: "byUserId",
       tenantAccessRoleArn: "arn:aws:iam::1:role/r",
       agentId: "A",
       agentAliasId: "B",

@@ -341,7 +341,6 @@ describe("functions", () => {
     expect(env("chat")).toEqual(
       chatEnvironment({
         connectionsTableName: names.connectionsTable,
-        connectionsUserIndex: "byUserId",
         tenantAccessRoleArn: `arn:aws:iam::${MOCK_ACCOUNT}:role/${names.tenantAccessRole}`,
         agentId: MOCK_AGENT_ID,
         agentAliasId: MOCK_ALIAS_ID,

@@ -1,4 +1,13 @@
-import { awsErrorResponse, CognitoGateRefusal, COGNITO_MESSAGES, errorTypeName, immutableAttributeMessage, rewriteUpstreamError } from "../../../local/cognito-errors";
+import {
+  awsErrorResponse,
+  COGNITO_IAM_DENIAL,
+  CognitoGateRefusal,
+  COGNITO_MESSAGES,
+  errorTypeName,
+  immutableAttributeMessage,
+  operatorAuthRefusal,
+  rewriteUpstreamError,
+} from "../../../local/cognito-errors";
 
 describe("awsErrorResponse", () => {
   it("names the error in the body and in x-amzn-errortype, status 400, readable cross-origin", () => {
@@ -50,5 +59,26 @@ describe("errorTypeName / immutableAttributeMessage", () => {
 
   it("uses AWS's wording for immutable attributes", () => {
     expect(immutableAttributeMessage("custom:tenantId")).toBe("user.custom:tenantId: Attribute cannot be updated.");
+  });
+});
+
+describe("operatorAuthRefusal: SigV4 / IAM refusals in Cognito's error shape", () => {
+  it("keeps the AWS code, status and message of a known refusal", () => {
+    const refusal = operatorAuthRefusal({ status: 400, code: "AccessDeniedException", message: "User: a is not authorized" });
+    expect(refusal).toMatchObject({ code: "AccessDeniedException", status: 400, message: "User: a is not authorized" });
+    const { status, headers, body } = awsErrorResponse(operatorAuthRefusal({ status: 400, code: "UnrecognizedClientException", message: "m" }));
+    expect(status).toBe(400);
+    expect(headers["x-amzn-errortype"]).toBe("UnrecognizedClientException");
+    expect(JSON.parse(body)).toEqual({ __type: "UnrecognizedClientException", message: "m" });
+  });
+
+  it("turns an unexpected code into an internal error, never a pass or a leak of its message", () => {
+    const refusal = operatorAuthRefusal({ status: 413, code: "RequestEntityTooLarge", message: "detail" });
+    expect(refusal).toMatchObject({ code: "InternalErrorException", status: 500 });
+    expect(refusal.message).not.toContain("detail");
+  });
+
+  it("denies IAM the way the other JSON 1.1 services do", () => {
+    expect(COGNITO_IAM_DENIAL).toEqual({ status: 400, code: "AccessDeniedException" });
   });
 });

@@ -4,11 +4,11 @@
  * for leaks, and its part of the red-team figures.
  */
 import { postControl, type ActionGroupVariant } from "../../../../local/control";
+import { connectStack, type StackUnderTest } from "../../../support/stack/aws-clients";
+import { TestUserFactory, type TestUser } from "../../../support/stack/test-users";
+import { closeAll, connectAs, openedConnections, type StackConnection } from "../../../support/stack/ws-client";
 import { canaryMap, findLeaks, type Leak } from "./leak-watch";
-import { connectStack, type StackUnderTest } from "./stack";
 import { RedTeamTally, reportTally } from "./tally";
-import { TestUserFactory, type TestUser } from "./users";
-import { closeAll, openedConnections, StackConnection } from "./ws-client";
 
 export interface Harness {
   stack: StackUnderTest;
@@ -34,8 +34,7 @@ export function useHarness(tag: string, setup?: (h: Harness) => Promise<void>): 
       stack,
       users,
       tally: new RedTeamTally(),
-      connect: (user, options) =>
-        StackConnection.open(stack.outputs.webSocketUrl, [stack.outputs.webSocketProtocol, user.idToken], user, options),
+      connect: (user, options) => connectAs(stack.outputs, user, options),
       leaks: () => findLeaks(openedConnections, canaryMap(users.users)),
       control:
         controlUrl && controlToken

@@ -7,6 +7,7 @@
  */
 import { createPrivateKey, createPublicKey } from "node:crypto";
 import { signJwt, type Claims, type SigningKey } from "../../../support/jwt-signer";
+import { decodeClaims } from "../../../support/stack/sign-in";
 
 interface CognitoLocalKeyFile {
   jwk: Record<string, string>;
@@ -23,12 +24,6 @@ export function cognitoLocalKey(): SigningKey {
   const jwk = createPublicKey(privateKey).export({ format: "jwk" }) as { n: string; e: string };
   cached = { kid: "CognitoLocal", privateKey, publicJwk: { kty: "RSA", n: jwk.n, e: jwk.e, kid: "CognitoLocal", alg: "RS256", use: "sig" } };
   return cached;
-}
-
-export function decodeClaims(token: string): Claims {
-  const payload = token.split(".")[1];
-  if (!payload) throw new Error("not a JWT");
-  return JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as Claims;
 }
 
 /** A token with `idToken`'s claims plus `overrides`, signed as cognito-local signs. */

@@ -6,7 +6,7 @@
  */
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { ROOT_DIR } from "./stack";
+import { ROOT_DIR } from "../../../support/stack/outputs";
 
 export interface TallyData {
   attacks: Record<string, number>;

@@ -9,7 +9,6 @@ describe("loadChatConfig", () => {
     const env = {
       ...chatEnvironment({
         connectionsTableName: CONFIG.connectionsTableName,
-        connectionsUserIndex: "byUserId",
         tenantAccessRoleArn: CONFIG.tenantAccessRoleArn,
         agentId: CONFIG.agentId,
         agentAliasId: CONFIG.agentAliasId,

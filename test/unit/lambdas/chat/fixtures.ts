@@ -45,7 +45,6 @@ export const ROLE_ARN = "arn:aws:iam::123456789012:role/multi-tenant-assistant-t
 
 export const CHAT_ENV: Record<string, string> = {
   CONNECTIONS_TABLE_NAME: "multi-tenant-assistant-test-connections",
-  CONNECTIONS_USER_INDEX: "byUserId",
   TENANT_ACCESS_ROLE_ARN: ROLE_ARN,
   AGENT_ID: "AGENT12345",
   AGENT_ALIAS_ID: "ALIAS12345",
@@ -61,7 +60,6 @@ export const CHAT_ENV: Record<string, string> = {
 
 export const CONFIG: ChatConfig = {
   connectionsTableName: CHAT_ENV.CONNECTIONS_TABLE_NAME,
-  connectionsUserIndex: "byUserId",
   tenantAccessRoleArn: ROLE_ARN,
   agentId: "AGENT12345",
   agentAliasId: "ALIAS12345",

@@ -9,11 +9,12 @@ import {
   AdminDeleteUserCommand,
   AdminGetUserCommand,
   AdminSetUserPasswordCommand,
-  InitiateAuthCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
-import { DeleteCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { randomBytes } from "node:crypto";
-import type { StackUnderTest } from "./stack";
+import { clearOrders, TENANT_ATTRIBUTE } from "../../../scripts/orders";
+import type { StackClients, StackUnderTest } from "./aws-clients";
+import { putOrder } from "./orders";
+import { signIn } from "./sign-in";
 
 export interface CanaryOrder {
   orderId: string;
@@ -44,6 +45,36 @@ export interface CreateUsersOptions {
   tag: string;
 }
 
+export interface ConfirmedUserSpec {
+  username: string;
+  tenantId: string;
+  password: string;
+}
+
+/**
+ * Creates a user who signs in with `password` at once (no first-sign-in challenge) and
+ * returns their sub. `onCreated` runs as soon as the user exists, so a caller can clean up
+ * even if a later step fails.
+ */
+export async function createConfirmedUser(clients: StackClients, spec: ConfirmedUserSpec, onCreated?: (username: string) => void): Promise<string> {
+  const { cognito, outputs } = clients;
+  await cognito.send(
+    new AdminCreateUserCommand({
+      UserPoolId: outputs.userPoolId,
+      Username: spec.username,
+      MessageAction: "SUPPRESS",
+      TemporaryPassword: `${spec.password}-tmp`,
+      UserAttributes: [{ Name: TENANT_ATTRIBUTE, Value: spec.tenantId }],
+    }),
+  );
+  onCreated?.(spec.username);
+  await cognito.send(new AdminSetUserPasswordCommand({ UserPoolId: outputs.userPoolId, Username: spec.username, Password: spec.password, Permanent: true }));
+  const got = await cognito.send(new AdminGetUserCommand({ UserPoolId: outputs.userPoolId, Username: spec.username }));
+  const sub = got.UserAttributes?.find((a) => a.Name === "sub")?.Value;
+  if (!sub) throw new Error(`user ${spec.username} has no sub`);
+  return sub;
+}
+
 const RUN_ID = randomBytes(3).toString("hex");
 
 function password(): string {
@@ -63,7 +94,7 @@ function canaryOrder(tenantId: string, userIndex: number, orderIndex: number): C
 export class TestUserFactory {
   readonly users: TestUser[] = [];
   private readonly createdUsernames: string[] = [];
-  private readonly writtenOrders: Array<{ table: string; userId: string; orderId: string }> = [];
+  private readonly usernamesWithOrders = new Set<string>();
 
   constructor(private readonly stack: StackUnderTest) {}
 
@@ -79,26 +110,10 @@ export class TestUserFactory {
 
   /** One user of `tenantId` (which need not be a configured tenant: for refusal tests). */
   async create(tenantId: string, label: string, orders = 1, index = 0): Promise<TestUser> {
-    const { cognito, outputs } = this.stack;
-    if (orders > 0 && !outputs.ordersTableNames[tenantId]) throw new Error(`tenant ${tenantId} has no orders table`);
+    if (orders > 0 && !this.stack.outputs.ordersTableNames[tenantId]) throw new Error(`tenant ${tenantId} has no orders table`);
     const username = `rt-${RUN_ID}-${label}`.toLowerCase().slice(0, 63);
     const pass = password();
-    await cognito.send(
-      new AdminCreateUserCommand({
-        UserPoolId: outputs.userPoolId,
-        Username: username,
-        MessageAction: "SUPPRESS",
-        TemporaryPassword: password(),
-        UserAttributes: [{ Name: "custom:tenantId", Value: tenantId }],
-      }),
-    );
-    this.createdUsernames.push(username);
-    await cognito.send(
-      new AdminSetUserPasswordCommand({ UserPoolId: outputs.userPoolId, Username: username, Password: pass, Permanent: true }),
-    );
-    const got = await cognito.send(new AdminGetUserCommand({ UserPoolId: outputs.userPoolId, Username: username }));
-    const sub = got.UserAttributes?.find((a) => a.Name === "sub")?.Value;
-    if (!sub) throw new Error(`user ${username} has no sub`);
+    const sub = await createConfirmedUser(this.stack, { username, tenantId, password: pass }, (created) => this.createdUsernames.push(created));
     const tokens = await signIn(this.stack, username, pass);
     const user: TestUser = { username, tenantId, sub, password: pass, orders: [], canaries: [], ...tokens };
     this.users.push(user);
@@ -111,21 +126,15 @@ export class TestUserFactory {
     const table = this.stack.outputs.ordersTableNames[user.tenantId];
     if (!table) throw new Error(`tenant ${user.tenantId} has no orders table`);
     const order = canaryOrder(user.tenantId, userIndex, user.orders.length);
-    this.writtenOrders.push({ table, userId: user.sub, orderId: order.orderId });
-    await this.stack.dynamo.send(
-      new PutCommand({
-        TableName: table,
-        Item: {
-          userId: user.sub,
-          orderId: order.orderId,
-          orderDate: new Date(Date.now() - (user.orders.length + 1) * 86_400_000).toISOString(),
-          total: order.total,
-          currency: "EUR",
-          status: "shipped",
-          items: [{ name: order.canary, quantity: 1 }],
-        },
-      }),
-    );
+    this.usernamesWithOrders.add(user.username);
+    await putOrder(this.stack, table, user.sub, {
+      orderId: order.orderId,
+      orderDate: new Date(Date.now() - (user.orders.length + 1) * 86_400_000).toISOString(),
+      total: order.total,
+      currency: "EUR",
+      status: "shipped",
+      items: [{ name: order.canary, quantity: 1 }],
+    });
     user.orders.push(order);
     user.canaries.push(order.canary);
     return order;
@@ -134,11 +143,10 @@ export class TestUserFactory {
   /** Removes every order and user made, continuing past individual failures. */
   async cleanup(): Promise<string[]> {
     const problems: string[] = [];
-    for (const o of this.writtenOrders.splice(0)) {
-      await this.stack.dynamo
-        .send(new DeleteCommand({ TableName: o.table, Key: { userId: o.userId, orderId: o.orderId } }))
-        .catch((e: Error) => problems.push(`order ${o.orderId}: ${e.name}`));
+    for (const username of [...this.usernamesWithOrders]) {
+      await clearOrders(this.stack, username).catch((e: Error) => problems.push(`orders of ${username}: ${e.name}`));
     }
+    this.usernamesWithOrders.clear();
     for (const username of this.createdUsernames.splice(0)) {
       await this.stack.cognito
         .send(new AdminDeleteUserCommand({ UserPoolId: this.stack.outputs.userPoolId, Username: username }))
@@ -146,21 +154,6 @@ export class TestUserFactory {
     }
     return problems;
   }
-}
-
-export async function signIn(
-  stack: StackUnderTest,
-  username: string,
-  pass: string,
-  clientId = stack.outputs.userPoolClientId,
-): Promise<{ idToken: string; accessToken: string }> {
-  const result = await stack.cognito.send(
-    new InitiateAuthCommand({ ClientId: clientId, AuthFlow: "USER_PASSWORD_AUTH", AuthParameters: { USERNAME: username, PASSWORD: pass } }),
-  );
-  const idToken = result.AuthenticationResult?.IdToken;
-  const accessToken = result.AuthenticationResult?.AccessToken;
-  if (!idToken || !accessToken) throw new Error(`sign-in of ${username} returned no tokens (challenge ${result.ChallengeName ?? "none"})`);
-  return { idToken, accessToken };
 }
 
 /** Every canary of the given users except `owner`'s. */

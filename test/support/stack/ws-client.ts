@@ -1,11 +1,13 @@
 /**
  * A WebSocket client for the stack, as the page connects: subprotocols
  * `[webSocketProtocol, <ID token>]`, JSON text frames. It records EVERY frame it receives
- * (for the leak checks) and pairs questions with their events by answerId.
+ * (for the leak checks), remembers the answerIds it sent, and pairs questions with their
+ * events by answerId.
  */
 import { randomBytes } from "node:crypto";
 import WebSocket from "ws";
-import { ServerEventSchema, type ServerEvent } from "../../../../lambdas/shared/protocol";
+import { ServerEventSchema, type ServerEvent } from "../../../lambdas/shared/protocol";
+import type { StackOutputs } from "../../../scripts/stack-outputs";
 
 export interface ConnectionOwner {
   sub: string;
@@ -18,6 +20,8 @@ export interface ReceivedFrame {
   event?: ServerEvent;
 }
 
+export type ErrorEvent = Extract<ServerEvent, { type: "error" }>;
+
 export interface Answer {
   answerId: string;
   outcome: "done" | "error";
@@ -26,7 +30,14 @@ export interface Answer {
   /** The chunks joined. */
   text: string;
   statuses: string[];
+  /** Every event carrying the answerId, in order, the done or error event last. */
   events: ServerEvent[];
+}
+
+export interface AskOptions {
+  conversationId?: string;
+  answerId?: string;
+  timeoutMs?: number;
 }
 
 export class UpgradeRefusedError extends Error {
@@ -92,8 +103,8 @@ export class StackConnection {
   }
 
   /**
-   * Opens a connection; rejects with UpgradeRefusedError when the stack refuses the upgrade.
-   * `subprotocols` defaults to the page's `[protocol, token]`.
+   * Opens a connection offering exactly `subprotocols`; rejects with UpgradeRefusedError
+   * when the stack refuses the upgrade. See connectAs for the page's way.
    */
   static open(
     url: string,
@@ -187,7 +198,7 @@ export class StackConnection {
   }
 
   /** Sends an ask frame and waits for its done or error event. */
-  ask(prompt: string, options: { conversationId?: string; answerId?: string; timeoutMs?: number } = {}): Promise<Answer> {
+  ask(prompt: string, options: AskOptions = {}): Promise<Answer> {
     if (!this.owner && !options.answerId) throw new Error("ask needs an owner or an explicit answerId");
     const answerId = options.answerId ?? answerIdFor(this.owner!.sub);
     const collected = this.collect(answerId, options.timeoutMs);
@@ -196,10 +207,10 @@ export class StackConnection {
   }
 
   /** Sends a frame and waits for the first error event after it (for frames without a usable answerId). */
-  async expectError(frame: string | Buffer, timeoutMs = 15_000): Promise<Extract<ServerEvent, { type: "error" }>> {
+  async expectError(frame: string | Buffer, timeoutMs = 15_000): Promise<ErrorEvent> {
     const next = this.waitFor((f) => f.event?.type === "error", timeoutMs, "an error event");
     this.sendRaw(frame);
-    return (await next).event as Extract<ServerEvent, { type: "error" }>;
+    return (await next).event as ErrorEvent;
   }
 
   async ping(timeoutMs = 15_000): Promise<void> {
@@ -224,20 +235,19 @@ export class StackConnection {
   }
 }
 
-export async function closeAll(): Promise<void> {
-  await Promise.all(openedConnections.map((c) => c.close().catch(() => undefined)));
+/**
+ * Connects as the page does: `[webSocketProtocol, user.idToken]`, or the app protocol
+ * alone without a user (which the stack must refuse).
+ */
+export function connectAs(
+  outputs: StackOutputs,
+  user: (ConnectionOwner & { idToken: string }) | undefined,
+  options: { query?: string } = {},
+): Promise<StackConnection> {
+  const subprotocols = user ? [outputs.webSocketProtocol, user.idToken] : [outputs.webSocketProtocol];
+  return StackConnection.open(outputs.webSocketUrl, subprotocols, user, options);
 }
 
-/** Runs `work` over `items` with at most `limit` in flight. */
-export async function inBatches<T, R>(items: readonly T[], limit: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await work(items[index], index);
-    }
-  });
-  await Promise.all(lanes);
-  return results;
+export async function closeAll(): Promise<void> {
+  await Promise.all(openedConnections.map((c) => c.close().catch(() => undefined)));
 }
