@@ -243,5 +243,7 @@ export async function runOrdersCli(argv: readonly string[], io = { out: console.
 }
 
 if (require.main === module) {
+  // An operator tool's output is read by people: keep the SDK's Node 20 notice out of it.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
   runOrdersCli(process.argv.slice(2)).then((code) => process.exit(code));
 }

@@ -5,7 +5,7 @@
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 
-const BENCHMARKS = ["authorizer-verify.ts", "sts-calls.ts", "ask-latency.ts"];
+const BENCHMARKS = ["cold-start.ts", "authorizer-verify.ts", "sts-calls.ts", "ask-latency.ts"];
 
 let failed = 0;
 for (const file of BENCHMARKS) {

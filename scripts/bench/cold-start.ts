@@ -1,0 +1,57 @@
+/**
+ * Cold-start cost of each bundle: a fresh Node process loads `dist/lambdas/<name>/index.js`
+ * (what Lambda's init phase does) and reports the time to `require` it. Median over a few
+ * runs; module evaluation only, no network. Run `npm run build` first.
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync, statSync } from "node:fs";
+import { FUNCTION_NAMES } from "../../infra/naming";
+import { bundlePath } from "../build";
+
+const RUNS = 7;
+const PROBE = `
+const started = process.hrtime.bigint();
+require(process.argv[1]);
+process.stdout.write(String(Number(process.hrtime.bigint() - started) / 1e6));
+`;
+
+// The handlers parse their configuration at load; give them a syntactically valid one.
+const ENV: NodeJS.ProcessEnv = {
+  ...process.env,
+  AWS_REGION: "us-east-1",
+  AWS_LAMBDA_FUNCTION_NAME: "bench",
+  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+  USER_POOL_ID: "us-east-1_AAAAAAAAA",
+  USER_POOL_CLIENT_ID: "client",
+  TENANT_IDS: "tenant1",
+  APP_PROTOCOL: "mta.v1",
+  CONNECTIONS_TABLE_NAME: "bench-connections",
+  LIMITS_TABLE_NAME: "bench-limits",
+  ASKS_PER_USER_PER_MINUTE: "30",
+  TENANT_ACCESS_ROLE_ARN: "arn:aws:iam::000000000000:role/bench",
+  AGENT_ID: "AGENT",
+  AGENT_ALIAS_ID: "ALIAS",
+  WEBSOCKET_MANAGEMENT_ENDPOINT: "https://example.execute-api.us-east-1.amazonaws.com/dev",
+  TENANTS_TABLE_NAME: "bench-tenants",
+  ORDERS_TABLE_PREFIX: "bench-orders-",
+};
+
+for (const name of FUNCTION_NAMES) {
+  const file = bundlePath(name);
+  if (!existsSync(file)) {
+    console.error(`missing ${file}: run npm run build first`);
+    process.exit(1);
+  }
+  const times: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const run = spawnSync(process.execPath, ["-e", PROBE, file], { env: ENV, encoding: "utf8" });
+    if (run.status !== 0) {
+      console.error(`${name}: load failed: ${run.stderr.split("\n")[0]}`);
+      process.exit(1);
+    }
+    times.push(Number(run.stdout));
+  }
+  times.sort((a, b) => a - b);
+  const kb = (statSync(file).size / 1024).toFixed(0);
+  console.log(`${name.padEnd(13)} ${kb.padStart(4)} KB  require median ${times[RUNS >> 1].toFixed(1)} ms (min ${times[0].toFixed(1)}, max ${times[RUNS - 1].toFixed(1)}, n=${RUNS})`);
+}
