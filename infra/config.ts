@@ -1,10 +1,9 @@
 /**
  * Stack configuration (`Pulumi.<stage>.yaml`), validated once at start with a clear
- * error per mistake. Pure: the Pulumi program feeds it `pulumi.Config` values and the
- * local stack feeds it the same YAML file, so both run the same tenants.
+ * error per mistake. Pure: the Pulumi program feeds it `pulumi.Config` values
+ * (stack-config.ts) and the local stack the same YAML file (config-file.ts), so both run
+ * the same tenants.
  */
-import { readFileSync } from "node:fs";
-import { parse as parseYaml } from "yaml";
 import * as z from "zod";
 import { TENANT_ID_PATTERN } from "../lambdas/shared/identifiers";
 
@@ -46,42 +45,46 @@ const ReservedConcurrencySchema = z
   .min(1, "reserved concurrency must be between 1 and 10000 (0 would stop the function)")
   .max(10000, "reserved concurrency must be between 1 and 10000 (0 would stop the function)");
 
+/** Every key a stack may set, with its schema; stack-config.ts reads exactly these from pulumi.Config. */
+export const STACK_CONFIG_SHAPE = {
+  tenants: z.array(TenantConfigSchema).min(1, "at least one tenant is required"),
+  modelId: z.string().min(1).default(DEFAULT_MODEL_ID),
+  logRetentionDays: z
+    .number()
+    .int()
+    .refine((d) => LOG_RETENTION_DAYS.includes(d), {
+      message: "logRetentionDays must be a CloudWatch retention value (1, 3, 5, 7, 14, 30, 60, 90, …)",
+    })
+    .default(14),
+  pointInTimeRecovery: z.boolean().default(false),
+  deletionProtection: z.boolean().default(false),
+  throttle: ThrottleSchema.default({ burstLimit: 100, rateLimit: 50 }),
+  /** The `ask` route's own throttle; default: half the stage's (filled in by parseStackConfig). */
+  askThrottle: ThrottleSchema.optional(),
+  askRateLimit: z
+    .object({
+      perUserPerMinute: z
+        .number({ error: "must be a number" })
+        .int("must be a whole number")
+        .min(1, "must be between 1 and 1000")
+        .max(1000, "must be between 1 and 1000"),
+    })
+    .strict()
+    .default({ perUserPerMinute: DEFAULT_ASKS_PER_USER_PER_MINUTE }),
+  /**
+   * Unset by default: a new AWS account's concurrency quota is 10, and Lambda keeps 10
+   * unreserved, so any reservation fails to deploy there (docs/deploy.md).
+   */
+  reservedConcurrency: z
+    .object({ chat: ReservedConcurrencySchema.optional(), authorizer: ReservedConcurrencySchema.optional() })
+    .strict()
+    .default({}),
+  logLevel: z.enum(["DEBUG", "INFO", "WARN", "ERROR"]).default("INFO"),
+};
+export type StackConfigKey = keyof typeof STACK_CONFIG_SHAPE;
+
 const StackConfigSchema = z
-  .object({
-    tenants: z.array(TenantConfigSchema).min(1, "at least one tenant is required"),
-    modelId: z.string().min(1).default(DEFAULT_MODEL_ID),
-    logRetentionDays: z
-      .number()
-      .int()
-      .refine((d) => LOG_RETENTION_DAYS.includes(d), {
-        message: "logRetentionDays must be a CloudWatch retention value (1, 3, 5, 7, 14, 30, 60, 90, …)",
-      })
-      .default(14),
-    pointInTimeRecovery: z.boolean().default(false),
-    deletionProtection: z.boolean().default(false),
-    throttle: ThrottleSchema.default({ burstLimit: 100, rateLimit: 50 }),
-    /** The `ask` route's own throttle; default: half the stage's (filled in by parseStackConfig). */
-    askThrottle: ThrottleSchema.optional(),
-    askRateLimit: z
-      .object({
-        perUserPerMinute: z
-          .number({ error: "must be a number" })
-          .int("must be a whole number")
-          .min(1, "must be between 1 and 1000")
-          .max(1000, "must be between 1 and 1000"),
-      })
-      .strict()
-      .default({ perUserPerMinute: DEFAULT_ASKS_PER_USER_PER_MINUTE }),
-    /**
-     * Unset by default: a new AWS account's concurrency quota is 10, and Lambda keeps 10
-     * unreserved, so any reservation fails to deploy there (docs/deploy.md).
-     */
-    reservedConcurrency: z
-      .object({ chat: ReservedConcurrencySchema.optional(), authorizer: ReservedConcurrencySchema.optional() })
-      .strict()
-      .default({}),
-    logLevel: z.enum(["DEBUG", "INFO", "WARN", "ERROR"]).default("INFO"),
-  })
+  .object(STACK_CONFIG_SHAPE)
   .strict()
   .superRefine((config, ctx) => {
     const ask = config.askThrottle;
@@ -136,35 +139,4 @@ export function parseStackConfig(values: Record<string, unknown>): StackConfig {
       return `${path}: ${issue.message}`;
     }),
   );
-}
-
-/**
- * Read `Pulumi.<stage>.yaml` the way Pulumi does: keys under `config:`; this project's
- * keys carry the `multi-tenant-assistant:` namespace, others (e.g. `aws:region`) are returned apart.
- */
-export function readStackConfigFile(path: string): { config: StackConfig; region?: string } {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (error) {
-    throw new ConfigError([`cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? "error"}`]);
-  }
-  let doc: unknown;
-  try {
-    doc = parseYaml(text);
-  } catch (error) {
-    throw new ConfigError([`${path} is not valid YAML: ${(error as Error).message.split("\n")[0]}`]);
-  }
-  const configBlock = (doc as { config?: unknown } | null)?.config;
-  if (typeof configBlock !== "object" || configBlock === null) {
-    throw new ConfigError([`${path} has no "config:" mapping`]);
-  }
-  const values: Record<string, unknown> = {};
-  let region: string | undefined;
-  for (const [key, value] of Object.entries(configBlock)) {
-    if (key === "aws:region") region = String(value);
-    else if (key.startsWith(`${PROJECT}:`)) values[key.slice(PROJECT.length + 1)] = value;
-    else if (!key.includes(":")) values[key] = value;
-  }
-  return { config: parseStackConfig(values), region };
 }

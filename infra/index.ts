@@ -74,8 +74,6 @@ const actionGroupFunction = new BundledFunction("action-group", {
     }),
   ),
   logRetentionDays: config.logRetentionDays,
-  timeoutSeconds: 30,
-  memoryMb: 512,
 });
 
 const agent = new AssistantAgent("agent", {
@@ -120,9 +118,6 @@ const chatFunction = new BundledFunction("chat", {
       }),
     })),
   logRetentionDays: config.logRetentionDays,
-  // The async answer step streams a whole agent answer; the API's 29 s limit applies only to the ack.
-  timeoutSeconds: 300,
-  memoryMb: 512,
   asyncRetryAttempts: 0,
   reservedConcurrency: config.reservedConcurrency.chat,
 });
@@ -137,8 +132,6 @@ const authorizerFunction = new BundledFunction("authorizer", {
     ...authorizerEnvironment({ userPoolId, userPoolClientId, tenantIds, appProtocol: APP_PROTOCOL, logLevel: config.logLevel }),
   })),
   logRetentionDays: config.logRetentionDays,
-  timeoutSeconds: 10,
-  memoryMb: 256,
   reservedConcurrency: config.reservedConcurrency.authorizer,
 });
 

@@ -12,6 +12,8 @@ export interface StackNames {
   ordersTablePrefix: string;
   ordersTable(tenantId: string): string;
   functionName(fn: FunctionName): string;
+  /** The function's execution role (IAM role names: at most 64 characters). */
+  functionRoleName(fn: FunctionName): string;
   tenantAccessRole: string;
   connectionsUserIndex: string;
 }
@@ -33,6 +35,7 @@ export function stackNames(project: string, stage: string): StackNames {
     ordersTablePrefix,
     ordersTable: (tenantId) => `${ordersTablePrefix}${tenantId}`,
     functionName: (fn) => `${prefix}-${fn}`,
+    functionRoleName: (fn) => `${prefix}-${fn}-role`,
     tenantAccessRole: `${prefix}-tenant-access`,
     connectionsUserIndex: "byUserId",
   };

@@ -1,28 +1,18 @@
 /**
  * Reads this project's `pulumi.Config` keys and validates them with parseStackConfig.
- * pulumi.Config cannot list keys, so unknown keys (typos) are not seen here; the same
- * `Pulumi.<stage>.yaml` goes through readStackConfigFile (local stack, tests), which
- * rejects them.
+ * The keys are those of the config schema (config.ts STACK_CONFIG_SHAPE), so a new key is
+ * read by `pulumi up` as soon as the schema has it. pulumi.Config cannot list keys, so
+ * unknown keys (typos) are not seen here; the same `Pulumi.<stage>.yaml` goes through
+ * readStackConfigFile (config-file.ts: local stack, tests), which rejects them.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { parseStackConfig, type StackConfig } from "./config";
+import * as z from "zod";
+import { parseStackConfig, STACK_CONFIG_SHAPE, type StackConfig, type StackConfigKey } from "./config";
 
-/** Every key parseStackConfig knows; the ones a stack may set. */
-export const STACK_CONFIG_KEYS = [
-  "tenants",
-  "modelId",
-  "logRetentionDays",
-  "pointInTimeRecovery",
-  "deletionProtection",
-  "throttle",
-  "askThrottle",
-  "askRateLimit",
-  "reservedConcurrency",
-  "logLevel",
-] as const;
+export const STACK_CONFIG_KEYS = Object.keys(STACK_CONFIG_SHAPE) as StackConfigKey[];
 
 /** Pure: the values present under `read(key)`, validated. */
-export function collectStackConfig(read: (key: string) => unknown): StackConfig {
+export function collectStackConfig(read: (key: StackConfigKey) => unknown): StackConfig {
   const values: Record<string, unknown> = {};
   for (const key of STACK_CONFIG_KEYS) {
     const value = read(key);
@@ -31,13 +21,23 @@ export function collectStackConfig(read: (key: string) => unknown): StackConfig 
   return parseStackConfig(values);
 }
 
-/** String-valued keys: Pulumi stores them raw, so they are not JSON. */
-const STRING_KEYS: ReadonlySet<string> = new Set(["modelId", "logLevel"]);
+/** The schema under its default/optional wrappers. */
+function innermost(schema: z.ZodType): z.ZodType {
+  let current = schema;
+  while (current instanceof z.ZodDefault || current instanceof z.ZodOptional) current = current.unwrap() as z.ZodType;
+  return current;
+}
+
+/** Keys whose value is a string: Pulumi stores those raw, not as JSON. */
+export function isStringValued(key: StackConfigKey): boolean {
+  const inner = innermost(STACK_CONFIG_SHAPE[key]);
+  return inner instanceof z.ZodString || inner instanceof z.ZodEnum;
+}
 
 /**
  * getObject parses the stored JSON of structured values, so numbers and booleans keep
  * their types and parseStackConfig sees what the YAML said.
  */
 export function loadStackConfig(config: pulumi.Config = new pulumi.Config()): StackConfig {
-  return collectStackConfig((key) => (STRING_KEYS.has(key) ? config.get(key) : config.getObject<unknown>(key)));
+  return collectStackConfig((key) => (isStringValued(key) ? config.get(key) : config.getObject<unknown>(key)));
 }

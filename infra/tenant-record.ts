@@ -1,6 +1,7 @@
 /**
- * The tenants-table item of one tenant, in DynamoDB JSON (what aws.dynamodb.TableItem
- * takes). Pure, so the item the stack seeds is tested without Pulumi.
+ * The tenants-table item of one tenant, in DynamoDB JSON: what aws.dynamodb.TableItem
+ * takes (as text) and what the local stack puts (as an object). Pure, so the item both
+ * stacks seed is tested without Pulumi.
  */
 import type { TenantConfig } from "./config";
 
@@ -20,11 +21,16 @@ export function tenantRecord(tenant: TenantConfig, ordersTableName: string): Ten
   };
 }
 
-export function tenantItemJson(record: TenantRecord): string {
-  return JSON.stringify({
+/** DynamoDB's attribute-value form of the record. */
+export function tenantItem(record: TenantRecord): Record<keyof TenantRecord, { S: string } | { N: string }> {
+  return {
     tenantId: { S: record.tenantId },
     displayName: { S: record.displayName },
     ordersTableName: { S: record.ordersTableName },
     returnPolicyDays: { N: String(record.returnPolicyDays) },
-  });
+  };
+}
+
+export function tenantItemJson(record: TenantRecord): string {
+  return JSON.stringify(tenantItem(record));
 }

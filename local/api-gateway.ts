@@ -4,7 +4,7 @@
  * - upgrade at `/<stage>`: REQUEST authorizer, then the `$connect` integration; refusals are
  *   plain HTTP responses (401/403/500) as API Gateway sends them; the subprotocol the
  *   integration returns is echoed (none returned → none sent, so clients that offered one drop);
- * - text frames: route selection on `$request.body.action`, MESSAGE events carrying the
+ * - text frames: route selection with the Pulumi program's expression, MESSAGE events carrying the
  *   authorizer context on every route; `$disconnect` on close;
  * - API Gateway's quotas: 32 KB frames and 128 KB messages (close 1009), binary frames
  *   (close 1003), idle 10 min and 2 h per connection (close 1001), 29 s integration timeout
@@ -16,6 +16,7 @@ import type { Duplex } from "node:stream";
 import type { AddressInfo } from "node:net";
 import { randomBytes, randomUUID } from "node:crypto";
 import { WebSocketServer, WebSocket, type RawData } from "ws";
+import { MESSAGE_ROUTE_KEYS } from "../infra/websocket-routing";
 import type { RawAwsRequest } from "./aws-request";
 import { handleManagementRequest, matchManagementPath, type ManagedConnection } from "./management-api";
 import { FrameSizeMeter } from "./websocket-frame-meter";
@@ -52,8 +53,6 @@ export interface ApiGatewayOptions {
   /** SigV4 + IAM for execute-api:ManageConnections; throws LocalAwsError to refuse. */
   authorize(request: RawAwsRequest, resourceArn: string): Promise<void>;
   limits?: ApiGatewayLimits;
-  /** Route keys besides $connect/$disconnect/$default (default: ["ask"]). */
-  routes?: readonly string[];
   /** Routes with a route response: the integration's `body` is sent back to the client (default: none). */
   routeResponses?: readonly string[];
 }
@@ -86,7 +85,6 @@ const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "obj
 
 export async function startApiGateway(o: ApiGatewayOptions): Promise<ApiGatewayServer> {
   const limits = { ...DEFAULT_LIMITS, ...o.limits };
-  const routes = o.routes ?? ["ask"];
   const routeResponses = o.routeResponses ?? [];
   const connections = new Map<string, Connection>();
   const sockets = new Set<Duplex>();
@@ -248,7 +246,8 @@ export async function startApiGateway(o: ApiGatewayOptions): Promise<ApiGatewayS
   }
 
   async function dispatch(conn: Connection, body: string): Promise<void> {
-    const routeKey = selectRoute(body, routes);
+    // The Pulumi program's routes and selection expression (infra/websocket-routing.ts).
+    const routeKey = selectRoute(body, MESSAGE_ROUTE_KEYS);
     const requestId = randomUUID();
     const event = buildMessageEvent(
       api(),

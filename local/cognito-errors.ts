@@ -34,6 +34,7 @@ export type OperatorAuthErrorType = (typeof OPERATOR_AUTH_ERROR_TYPES)[number];
 export type CognitoErrorType =
   | "NotAuthorizedException"
   | "InvalidParameterException"
+  | "InvalidPasswordException"
   | "SerializationException"
   | "UnknownOperationException"
   | "InternalErrorException"

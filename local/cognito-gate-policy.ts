@@ -89,6 +89,7 @@ export class CognitoGatePolicy {
   private check(operation: string, body: JsonObject): PendingRequest {
     const pending: PendingRequest = { operation, body };
     if (operation === "SignUp") this.pools.checkSignUp(body.ClientId);
+    this.checkPasswordSet(operation, body);
     if (ACCESS_TOKEN_OPERATIONS.has(operation) || (OPTIONAL_ACCESS_TOKEN_OPERATIONS.has(operation) && body.AccessToken !== undefined)) {
       const identity = verifyAccessToken(body.AccessToken, {
         publicKey: this.publicKey,
@@ -98,6 +99,7 @@ export class CognitoGatePolicy {
         nowSeconds: Math.floor(this.clock() / 1000),
       });
       if (USER_ATTRIBUTE_WRITES.has(operation)) this.pools.checkUserWrite(identity.clientId, attributeNamesOf(body));
+      if (operation === "ChangePassword") this.pools.checkPassword(this.pools.client(identity.clientId)?.userPoolId, body.ProposedPassword);
     }
     if (ADMIN_ATTRIBUTE_WRITES.has(operation)) this.pools.checkMutable(body.UserPoolId, attributeNamesOf(body));
     if (operation === "RespondToAuthChallenge") {
@@ -109,6 +111,26 @@ export class CognitoGatePolicy {
       pending.claimed = { id, session };
     }
     return pending;
+  }
+
+  /** Passwords a request sets, against the pool's policy (cognito-local checks none). */
+  private checkPasswordSet(operation: string, body: JsonObject): void {
+    const poolOfClient = () => this.pools.client(body.ClientId)?.userPoolId;
+    switch (operation) {
+      case "AdminCreateUser":
+        return this.pools.checkPassword(body.UserPoolId, body.TemporaryPassword);
+      case "AdminSetUserPassword":
+        return this.pools.checkPassword(body.UserPoolId, body.Password);
+      case "SignUp":
+      case "ConfirmForgotPassword":
+        return this.pools.checkPassword(poolOfClient(), body.Password);
+      case "RespondToAuthChallenge":
+        // Before the challenge session is taken: a refused new password may be tried again.
+        if (body.ChallengeName === "NEW_PASSWORD_REQUIRED") this.pools.checkPassword(poolOfClient(), asObject(body.ChallengeResponses)?.NEW_PASSWORD);
+        return;
+      default:
+        return;
+    }
   }
 
   private learn(pending: PendingRequest, response: JsonObject): CognitoGateRefusal | undefined {

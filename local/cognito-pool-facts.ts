@@ -2,8 +2,9 @@
  * What the gate learns about pools and app clients from the CreateUserPool,
  * AddCustomAttributes and CreateUserPoolClient calls that pass through it, and the rules
  * cognito-local does not apply: self sign-up (AllowAdminCreateUserOnly), attribute
- * mutability and the app client's write attributes.
+ * mutability, the app client's write attributes and the pool's password policy.
  */
+import { passwordPolicyViolation, type PasswordPolicy } from "../infra/user-pool-settings";
 import { COGNITO_MESSAGES, CognitoGateRefusal, immutableAttributeMessage } from "./cognito-errors";
 
 /** Cognito's standard attributes; any other schema name is a custom attribute (`custom:` prefix). */
@@ -23,6 +24,33 @@ export interface PoolFacts {
   userPoolId: string;
   adminCreateUserOnly: boolean;
   immutableAttributes: ReadonlySet<string>;
+  passwordPolicy: PasswordPolicy;
+}
+
+/** What a pool created without `Policies.PasswordPolicy` gets on AWS. */
+const DEFAULT_PASSWORD_POLICY: PasswordPolicy = {
+  minimumLength: 8,
+  requireLowercase: true,
+  requireUppercase: true,
+  requireNumbers: true,
+  requireSymbols: true,
+  temporaryPasswordValidityDays: 7,
+};
+
+/** The policy a CreateUserPool request declares, AWS's defaults for what it leaves out. */
+export function passwordPolicyOf(request: Record<string, unknown>): PasswordPolicy {
+  const declared = (request.Policies as { PasswordPolicy?: Record<string, unknown> } | undefined)?.PasswordPolicy ?? {};
+  const flag = (name: string, fallback: boolean) => (typeof declared[name] === "boolean" ? (declared[name] as boolean) : fallback);
+  const count = (name: string, fallback: number) => (typeof declared[name] === "number" ? (declared[name] as number) : fallback);
+  const d = DEFAULT_PASSWORD_POLICY;
+  return {
+    minimumLength: count("MinimumLength", d.minimumLength),
+    requireLowercase: flag("RequireLowercase", d.requireLowercase),
+    requireUppercase: flag("RequireUppercase", d.requireUppercase),
+    requireNumbers: flag("RequireNumbers", d.requireNumbers),
+    requireSymbols: flag("RequireSymbols", d.requireSymbols),
+    temporaryPasswordValidityDays: count("TemporaryPasswordValidityDays", d.temporaryPasswordValidityDays),
+  };
 }
 
 export interface ClientFacts {
@@ -71,6 +99,7 @@ export class PoolRegistry {
       userPoolId,
       adminCreateUserOnly: adminConfig?.AllowAdminCreateUserOnly === true,
       immutableAttributes: new Set([...ALWAYS_IMMUTABLE, ...immutableAttributesOf(request.Schema)]),
+      passwordPolicy: passwordPolicyOf(request),
     });
   }
 
@@ -124,6 +153,17 @@ export class PoolRegistry {
       throw new CognitoGateRefusal("NotAuthorizedException", COGNITO_MESSAGES.unauthorizedAttribute);
     }
     this.checkMutable(client.userPoolId, names);
+  }
+
+  /**
+   * A password being set (temporary, permanent or new) against its pool's policy, as
+   * Cognito checks it. A pool the gate has not seen created is cognito-local's business.
+   */
+  checkPassword(userPoolId: unknown, password: unknown): void {
+    const pool = typeof userPoolId === "string" ? this.pools.get(userPoolId) : undefined;
+    if (!pool || typeof password !== "string") return;
+    const violation = passwordPolicyViolation(password, pool.passwordPolicy);
+    if (violation !== undefined) throw new CognitoGateRefusal("InvalidPasswordException", `Password did not conform with policy: ${violation}`);
   }
 
   /** The operator (Admin*) writing attributes: immutable ones are still refused. */

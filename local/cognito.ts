@@ -22,6 +22,7 @@ import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import * as net from "node:net";
 import { join } from "node:path";
 import type { StackConfig } from "../infra/config";
+import { createUserPoolClientSettings, createUserPoolSettings, TENANT_ID_ATTRIBUTE } from "../infra/user-pool-settings";
 import { startCognitoGate, type OperatorAuthentication } from "./cognito-gate";
 import { CognitoGatePolicy } from "./cognito-gate-policy";
 import { freePort, LOCAL_HOST } from "./listen";
@@ -51,7 +52,10 @@ export interface LocalCognitoOptions {
   operatorCredentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
 }
 
-/** A temporary password that satisfies Cognito's default policy (upper, lower, digit, symbol, ≥ 8). */
+/**
+ * A temporary password that satisfies the pool's policy (infra/user-pool-settings.ts):
+ * 20 characters with upper, lower, digit and symbol whatever the random part holds.
+ */
 export function temporaryPassword(): string {
   return `Tmp-${randomBytes(9).toString("base64url")}-7aZ`;
 }
@@ -145,8 +149,8 @@ export async function startCognito(o: LocalCognitoOptions): Promise<LocalCognito
         PoolName: o.poolName,
         UsernameAttributes: [],
         AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
-        Schema: [{ Name: "tenantId", AttributeDataType: "String", Mutable: false, StringAttributeConstraints: { MinLength: "1", MaxLength: "32" } }],
-        Policies: { PasswordPolicy: { MinimumLength: 8, RequireLowercase: true, RequireUppercase: true, RequireNumbers: true, RequireSymbols: true } },
+        // The Pulumi pool's password policy and tenantId attribute (infra/components/identity.ts).
+        ...createUserPoolSettings(),
       }),
     );
     const userPoolId = UserPool?.Id;
@@ -156,10 +160,8 @@ export async function startCognito(o: LocalCognitoOptions): Promise<LocalCognito
         UserPoolId: userPoolId,
         ClientName: `${o.poolName}-web`,
         GenerateSecret: false,
-        ExplicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
         // As the Pulumi app client (infra/components/identity.ts): custom:tenantId is read-only.
-        ReadAttributes: ["custom:tenantId"],
-        WriteAttributes: ["name"],
+        ...createUserPoolClientSettings(),
       }),
     );
     const userPoolClientId = UserPoolClient?.ClientId;
@@ -175,7 +177,7 @@ export async function startCognito(o: LocalCognitoOptions): Promise<LocalCognito
             Username: username,
             TemporaryPassword: password,
             MessageAction: "SUPPRESS",
-            UserAttributes: [{ Name: "custom:tenantId", Value: tenant.id }],
+            UserAttributes: [{ Name: TENANT_ID_ATTRIBUTE.attributeName, Value: tenant.id }],
           }),
         );
         users[username] = tenant.id;

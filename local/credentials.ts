@@ -21,13 +21,6 @@ export interface CredentialRecord {
   expiresAt?: number;
 }
 
-export interface IssuedCredentials {
-  accessKeyId: string;
-  secretAccessKey: string;
-  sessionToken?: string;
-  expiration?: Date;
-}
-
 const KEY_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 
 /** AWS-shaped key id: 4-letter prefix (AKIA long-term, ASIA temporary) + 16 of [A-Z2-7]. */

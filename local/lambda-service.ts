@@ -9,6 +9,7 @@ import { randomUUID } from "node:crypto";
 import { createWriteStream, existsSync, mkdirSync, type WriteStream } from "node:fs";
 import * as http from "node:http";
 import { join } from "node:path";
+import { handlerExport } from "../infra/function-settings";
 import type { AwsContext } from "../infra/policies";
 import { LocalAwsError, readBody, readRawRequest } from "./aws-request";
 import type { CredentialRecord, CredentialRegistry } from "./credentials";
@@ -25,8 +26,11 @@ export interface LocalFunctionDefinition {
   /** Exactly the environment from infra/function-environment.ts. */
   environment: Record<string, string>;
   credentials: CredentialRecord;
+  /** An invocation still running after this fails with Lambda's "Task timed out" and the environment is replaced. */
   timeoutMs: number;
   memoryMb?: number;
+  /** Lambda's handler setting, `<file>.<export>` (default `index.handler`); the export is what runs. */
+  handler?: string;
 }
 
 export interface InvokeResult {
@@ -58,6 +62,8 @@ export class FunctionNotFoundError extends LocalAwsError {
 interface Pending {
   resolve(result: InvokeResult): void;
   timer: NodeJS.Timeout;
+  /** The environment running it: when that one goes, so does the invocation. */
+  child: ChildProcess;
 }
 
 /** One function's execution environment: a child process, restarted when it dies. */
@@ -90,6 +96,7 @@ class FunctionRuntime {
       AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${d.name}`,
       AWS_LAMBDA_LOG_STREAM_NAME: `local/[$LATEST]${randomUUID().replace(/-/g, "")}`,
       LOCAL_LAMBDA_BUNDLE: this.bundle,
+      LOCAL_LAMBDA_HANDLER: handlerExport(d.handler ?? "index.handler"),
     };
   }
 
@@ -131,20 +138,39 @@ class FunctionRuntime {
     return this.ready;
   }
 
-  private onExit(child: ChildProcess, code: number | null, signal: NodeJS.Signals | null): void {
-    if (this.child !== child) return;
-    this.child = undefined;
-    this.ready = undefined;
+  /** Fails every invocation still running in `child` (it is gone or going). */
+  private failPendingOf(child: ChildProcess, reason: string): void {
     for (const [id, pending] of this.pending) {
+      if (pending.child !== child) continue;
+      this.pending.delete(id);
       clearTimeout(pending.timer);
       pending.resolve({
-        payload: { errorType: "Runtime.ExitError", errorMessage: `RequestId: ${id} Error: Runtime exited with error: ${signal ?? `exit status ${code}`}` },
+        payload: { errorType: "Runtime.ExitError", errorMessage: `RequestId: ${id} Error: Runtime exited with error: ${reason}` },
         functionError: "Unhandled",
       });
     }
-    this.pending.clear();
+  }
+
+  private onExit(child: ChildProcess, code: number | null, signal: NodeJS.Signals | null): void {
+    this.failPendingOf(child, signal ?? `exit status ${code}`);
+    if (this.child !== child) return;
+    this.child = undefined;
+    this.ready = undefined;
     // A crashed environment is replaced, as Lambda does; the next invoke also restarts lazily.
     if (!this.closing) setTimeout(() => { if (!this.closing && !this.child) this.start().catch(() => undefined); }, 50).unref();
+  }
+
+  /**
+   * Lambda recycles a timed-out environment: it is taken out of service at once (the next
+   * invocation starts a fresh one instead of reaching the dying process) and killed.
+   */
+  private recycle(child: ChildProcess): void {
+    if (this.child === child) {
+      this.child = undefined;
+      this.ready = undefined;
+    }
+    this.failPendingOf(child, "signal: killed");
+    child.kill("SIGKILL");
   }
 
   async invoke(payload: unknown): Promise<InvokeResult> {
@@ -160,10 +186,9 @@ class FunctionRuntime {
           payload: { errorType: "Sandbox.Timedout", errorMessage: `RequestId: ${requestId} Error: Task timed out after ${(timeoutMs / 1000).toFixed(2)} seconds` },
           functionError: "Unhandled",
         });
-        // Lambda recycles a timed-out environment.
-        child.kill("SIGKILL");
+        this.recycle(child);
       }, timeoutMs);
-      this.pending.set(requestId, { resolve, timer });
+      this.pending.set(requestId, { resolve, timer, child });
       child.send({ type: "invoke", id: requestId, requestId, payload, deadline: Date.now() + timeoutMs });
     });
   }

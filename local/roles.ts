@@ -53,7 +53,7 @@ export function assumedRoleArn(ctx: AwsContext, roleName: string, sessionName: s
 /** Pure: every role's documents, exactly as the Pulumi program attaches them. */
 export function localRoles(args: LocalIdentityArgs): { functionRoles: Record<FunctionName, LocalRole>; tenantAccessRole: LocalRole } {
   const { ctx, names } = args;
-  const fnRoleName = (fn: FunctionName) => `${names.functionName(fn)}-role`;
+  const fnRoleName = names.functionRoleName;
   const chatRoleArn = roleArn(ctx, fnRoleName("chat"));
   const tenantAccessRole: LocalRole = {
     name: names.tenantAccessRole,

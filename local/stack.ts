@@ -8,12 +8,15 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { existsSync, mkdirSync } from "node:fs";
 import type * as http from "node:http";
 import { join, resolve } from "node:path";
-import { PROJECT, readStackConfigFile, type StackConfig } from "../infra/config";
+import { PROJECT, type StackConfig } from "../infra/config";
+import { readStackConfigFile } from "../infra/config-file";
+import { bundlePath } from "../infra/bundles";
+import { FUNCTION_SETTINGS } from "../infra/function-settings";
 import { actionGroupEnvironment, authorizerEnvironment, chatEnvironment } from "../infra/function-environment";
 import { APP_PROTOCOL, FUNCTION_NAMES, stackNames, type FunctionName } from "../infra/naming";
 import type { AwsContext } from "../infra/policies";
 import { ACTION_GROUP_NAME, TOOL_FUNCTIONS } from "../lambdas/action-group/function-schema";
-import { buildFunction, bundlePath } from "../scripts/build";
+import { buildFunction } from "../scripts/build";
 import type { StackOutputs } from "../scripts/stack-outputs";
 import { createWebServer, webConfigFromOutputs } from "../scripts/web-server";
 import { startApiGateway, type ApiGatewayOptions } from "./api-gateway";
@@ -53,9 +56,6 @@ export const DEFAULT_PORTS = {
 } as const;
 type PortName = keyof typeof DEFAULT_PORTS;
 
-const FUNCTION_TIMEOUT_MS: Record<FunctionName, number> = { authorizer: 10_000, chat: 300_000, "action-group": 30_000 };
-const FUNCTION_MEMORY_MB: Record<FunctionName, number> = { authorizer: 256, chat: 512, "action-group": 512 };
-
 export interface StartLocalStackOptions {
   configFile?: string;
   ports?: "free" | "default";
@@ -66,9 +66,6 @@ export interface StartLocalStackOptions {
    * asks as one user measures latency, not the limit).
    */
   askRateLimit?: StackConfig["askRateLimit"];
-  quiet?: boolean;
-  /** Directory of the Lambda bundles (default dist/lambdas). */
-  distDir?: string;
 }
 
 export interface LocalStack {
@@ -99,11 +96,10 @@ function unwrap(fn: string, result: InvokeResult): unknown {
 export async function startLocalStack(options: StartLocalStackOptions = {}): Promise<LocalStack> {
   const started = Date.now();
   const stateDir = resolve(options.stateDir ?? join(ROOT_DIR, ".local"));
-  const distDir = options.distDir ?? join(ROOT_DIR, "dist", "lambdas");
   const port = (name: PortName) => (options.ports === "free" ? 0 : DEFAULT_PORTS[name]);
 
   // Fail fast, before anything starts: one clear line for each mistake.
-  const bundles = Object.fromEntries(FUNCTION_NAMES.map((fn) => [fn, bundlePath(fn, distDir)])) as Record<FunctionName, string>;
+  const bundles = Object.fromEntries(FUNCTION_NAMES.map((fn) => [fn, bundlePath(fn)])) as Record<FunctionName, string>;
   for (const bundle of Object.values(bundles)) if (!existsSync(bundle)) throw new MissingBundleError(bundle);
   const { config, region: configRegion } = readStackConfigFile(options.configFile ?? join(ROOT_DIR, "Pulumi.dev.yaml"));
   if (options.ports !== "free") {
@@ -258,8 +254,10 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
         bundle: bundles[fn],
         environment: environments[fn],
         credentials: identities.functionCredentials[fn],
-        timeoutMs: FUNCTION_TIMEOUT_MS[fn],
-        memoryMb: FUNCTION_MEMORY_MB[fn],
+        // As the Pulumi program deploys it (infra/function-settings.ts).
+        timeoutMs: FUNCTION_SETTINGS[fn].timeoutSeconds * 1000,
+        memoryMb: FUNCTION_SETTINGS[fn].memoryMb,
+        handler: FUNCTION_SETTINGS[fn].handler,
       });
     }
     await lambda.startAll();

@@ -4,6 +4,7 @@
  * the AWS developer guide examples field by field, so handlers tested locally see what
  * they will see in AWS.
  */
+import { ROUTE_SELECTION_EXPRESSION, routeSelectionField } from "../infra/websocket-routing";
 
 export interface ApiIdentity {
   apiId: string;
@@ -81,13 +82,19 @@ export function manageConnectionsArn(api: ApiIdentity, method: string, connectio
   return `arn:aws:execute-api:${api.region}:${api.accountId}:${api.apiId}/${api.stage}/${method}/@connections/${connectionId}`;
 }
 
-/** Route selection on `$request.body.action`: a known route, else `$default`. */
-export function selectRoute(body: string, routes: readonly string[]): string {
+/**
+ * Route selection as API Gateway does it for a `$request.body.<field>` expression (the
+ * Pulumi program's, by default): a known route, else `$default`. An expression of any
+ * other form selects nothing here, so every message goes to `$default`.
+ */
+export function selectRoute(body: string, routes: readonly string[], expression = ROUTE_SELECTION_EXPRESSION): string {
+  const field = routeSelectionField(expression);
+  if (field === undefined) return "$default";
   try {
     const parsed: unknown = JSON.parse(body);
     if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) {
-      const action = (parsed as { action?: unknown }).action;
-      if (typeof action === "string" && routes.includes(action)) return action;
+      const selected = (parsed as Record<string, unknown>)[field];
+      if (typeof selected === "string" && routes.includes(selected)) return selected;
     }
   } catch {
     // not JSON: the selection expression yields nothing

@@ -5,12 +5,13 @@
  * (so users created outside the stack configuration work too). Locally it uses the
  * stack's operator keys and endpoints; on AWS the default credential chain.
  */
-import { AdminGetUserCommand, CognitoIdentityProviderClient, UserNotFoundException } from "@aws-sdk/client-cognito-identity-provider";
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { BatchWriteCommand, DynamoDBDocumentClient, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { AdminGetUserCommand, UserNotFoundException } from "@aws-sdk/client-cognito-identity-provider";
+import { BatchWriteCommand, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { randomUUID } from "node:crypto";
+import { TENANT_ID_ATTRIBUTE } from "../infra/user-pool-settings";
 import { isTenantId } from "../lambdas/shared/identifiers";
-import { loadStackOutputs, resolveOutputsPath, StackOutputsError, type StackOutputs } from "./stack-outputs";
+import { operatorClients, type OperatorClients } from "./operator-clients";
+import { loadStackOutputs, resolveOutputsPath, StackOutputsError } from "./stack-outputs";
 
 export const USAGE =
   'usage: npm run orders -- <username> add|list|clear [--outputs FILE] [--total N] [--currency EUR] [--status placed] [--items "a,b"] [--date ISO-8601]';
@@ -43,9 +44,6 @@ export interface NewOrder {
 export interface Order extends NewOrder {
   orderId: string;
 }
-
-/** The immutable Cognito attribute the authorizer reads the tenant from. */
-export const TENANT_ATTRIBUTE = "custom:tenantId";
 
 const FLAGS = new Set(["--outputs", "--total", "--currency", "--status", "--items", "--date"]);
 
@@ -83,24 +81,8 @@ export function parseOrdersArgs(argv: readonly string[], now: () => Date = () =>
   return { username, command, outputs: flags.outputs, order: { total, currency, status, items, orderDate } };
 }
 
-export interface OrdersContext {
-  outputs: StackOutputs;
-  cognito: CognitoIdentityProviderClient;
-  dynamo: DynamoDBDocumentClient;
-}
-
-export function ordersContext(outputs: StackOutputs): OrdersContext {
-  const local = outputs.endpoints && outputs.adminCredentials;
-  const credentials = local ? { accessKeyId: outputs.adminCredentials!.accessKeyId, secretAccessKey: outputs.adminCredentials!.secretAccessKey } : undefined;
-  const cognito = new CognitoIdentityProviderClient({
-    region: outputs.region,
-    ...(local ? { endpoint: outputs.endpoints!.cognito, credentials } : {}),
-  });
-  const dynamo = DynamoDBDocumentClient.from(
-    new DynamoDBClient({ region: outputs.region, ...(local ? { endpoint: outputs.endpoints!.dynamodb, credentials } : {}) }),
-  );
-  return { outputs, cognito, dynamo };
-}
+/** What the orders functions need: a stack's outputs and operator clients (scripts/operator-clients.ts). */
+export type OrdersContext = Pick<OperatorClients, "outputs" | "cognito" | "dynamo">;
 
 export class UnknownUserError extends Error {
   readonly code = "unknown_user";
@@ -161,7 +143,7 @@ export async function resolveUser(c: OrdersContext, username: string): Promise<{
   const attribute = (name: string) => attributes.find((a) => a.Name === name)?.Value;
   const sub = attribute("sub");
   if (!sub) throw new UserTenantError(`user "${username}" has no sub in Cognito`);
-  const tenantId = userTenant(username, attribute(TENANT_ATTRIBUTE), c.outputs.users[username]);
+  const tenantId = userTenant(username, attribute(TENANT_ID_ATTRIBUTE.attributeName), c.outputs.users[username]);
   const tableName = c.outputs.ordersTableNames[tenantId];
   if (!tableName) throw new StackOutputsError(`no orders table for tenant ${tenantId} in the stack outputs`);
   return { sub, tenantId, tableName };
@@ -215,9 +197,10 @@ export function formatOrder(o: Order): string {
 }
 
 export async function runOrdersCli(argv: readonly string[], io = { out: console.log, err: console.error }): Promise<number> {
+  let c: OperatorClients | undefined;
   try {
     const args = parseOrdersArgs(argv);
-    const c = ordersContext(loadStackOutputs(resolveOutputsPath(args.outputs)));
+    c = operatorClients(loadStackOutputs(resolveOutputsPath(args.outputs)));
     if (args.command === "add") {
       const order = await addOrder(c, args.username, args.order);
       io.out(`added for ${args.username}: ${formatOrder(order)}`);
@@ -239,6 +222,8 @@ export async function runOrdersCli(argv: readonly string[], io = { out: console.
       io.err(error.message);
     else io.err(`orders: ${(error as Error).name}: ${(error as Error).message}`);
     return error instanceof OrdersUsageError ? 2 : 1;
+  } finally {
+    c?.destroy();
   }
 }
 

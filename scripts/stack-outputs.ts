@@ -81,11 +81,3 @@ export function loadStackOutputs(path: string): StackOutputs {
   }
   return parsed.data;
 }
-
-/** Endpoint overrides for AWS SDK clients: the local stack's, or none for AWS. */
-export function clientEndpoint(
-  outputs: StackOutputs,
-  service: keyof NonNullable<StackOutputs["endpoints"]>,
-): string | undefined {
-  return outputs.endpoints?.[service];
-}

@@ -1,12 +1,13 @@
 /**
  * One Lambda function deployed from its esbuild bundle (`npm run build`): the same file
  * the local stack runs. Its own log group (retention from config), its role's inline
- * policy from policies.ts, arm64 on Node 22.
+ * policy from policies.ts, its settings from function-settings.ts, arm64 on Node 22.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { dirname } from "node:path";
-import { bundlePath } from "../../scripts/build";
+import { bundlePath } from "../bundles";
+import { FUNCTION_SETTINGS } from "../function-settings";
 import type { FunctionName } from "../naming";
 import { logGroupName } from "../policies";
 
@@ -14,7 +15,7 @@ export const LAMBDA_RUNTIME = "nodejs22.x";
 export const LAMBDA_ARCHITECTURE = "arm64";
 
 export interface BundledFunctionArgs {
-  /** Which bundle under dist/lambdas/. */
+  /** Which bundle under dist/lambdas/; also selects its timeout, memory and handler (function-settings.ts). */
   bundle: FunctionName;
   functionName: string;
   role: aws.iam.Role;
@@ -22,10 +23,6 @@ export interface BundledFunctionArgs {
   policy: pulumi.Input<string>;
   environment: pulumi.Input<Record<string, string>>;
   logRetentionDays: number;
-  timeoutSeconds: number;
-  memoryMb: number;
-  /** Where bundles live; the default is scripts/build.ts's DIST_DIR. */
-  distDir?: string;
   /**
    * Retries of asynchronous (`Event`) invocations. The chat function's answer step streams
    * to a user: a retry after a timeout would send the same answer twice, so it sets 0.
@@ -55,7 +52,8 @@ export class BundledFunction extends pulumi.ComponentResource {
       { role: args.role.id, name: "function", policy: args.policy },
       { parent: this },
     );
-    const bundleDir = dirname(args.distDir ? bundlePath(args.bundle, args.distDir) : bundlePath(args.bundle));
+    const bundleDir = dirname(bundlePath(args.bundle));
+    const settings = FUNCTION_SETTINGS[args.bundle];
 
     this.function = new aws.lambda.Function(
       name,
@@ -64,11 +62,11 @@ export class BundledFunction extends pulumi.ComponentResource {
         role: args.role.arn,
         runtime: LAMBDA_RUNTIME,
         architectures: [LAMBDA_ARCHITECTURE],
-        handler: "index.handler",
+        handler: settings.handler,
         // index.js and its source map, exactly as built.
         code: new pulumi.asset.FileArchive(bundleDir),
-        memorySize: args.memoryMb,
-        timeout: args.timeoutSeconds,
+        memorySize: settings.memoryMb,
+        timeout: settings.timeoutSeconds,
         environment: { variables: args.environment },
         // Powertools already writes JSON lines; "Text" keeps Lambda from wrapping them again.
         loggingConfig: { logFormat: "Text", logGroup: this.logGroup.name },

@@ -7,7 +7,27 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { TenantConfig } from "../config";
 import type { StackNames } from "../naming";
+import { keyAttributes, tableSchemas, type TableSchema } from "../table-schemas";
 import { tenantItemJson, tenantRecord } from "../tenant-record";
+
+/** A table schema as aws.dynamodb.Table arguments: keys, their attributes, indexes and TTL. */
+function keyArgs(schema: TableSchema) {
+  return {
+    hashKey: schema.hashKey.name,
+    ...(schema.rangeKey ? { rangeKey: schema.rangeKey.name } : {}),
+    attributes: keyAttributes(schema).map(({ name, type }) => ({ name, type })),
+    ...(schema.indexes.length > 0
+      ? {
+          globalSecondaryIndexes: schema.indexes.map((index) => ({
+            name: index.name,
+            keySchemas: [{ attributeName: index.hashKey.name, keyType: "HASH" }],
+            projectionType: "ALL",
+          })),
+        }
+      : {}),
+    ...(schema.ttlAttribute ? { ttl: { attributeName: schema.ttlAttribute, enabled: true } } : {}),
+  };
+}
 
 export interface DataTablesArgs {
   names: StackNames;
@@ -26,6 +46,7 @@ export class DataTables extends pulumi.ComponentResource {
   constructor(name: string, args: DataTablesArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mta:infra:DataTables", name, {}, opts);
     const { names } = args;
+    const schemas = tableSchemas(names);
     const common = {
       billingMode: "PAY_PER_REQUEST",
       pointInTimeRecovery: { enabled: args.pointInTimeRecovery },
@@ -36,7 +57,7 @@ export class DataTables extends pulumi.ComponentResource {
 
     this.tenantsTable = new aws.dynamodb.Table(
       "tenants",
-      { ...common, name: names.tenantsTable, hashKey: "tenantId", attributes: [{ name: "tenantId", type: "S" }] },
+      { ...common, name: names.tenantsTable, ...keyArgs(schemas.tenants) },
       child,
     );
 
@@ -45,69 +66,30 @@ export class DataTables extends pulumi.ComponentResource {
       const tableName = names.ordersTable(tenant.id);
       this.ordersTables[tenant.id] = new aws.dynamodb.Table(
         `orders-${tenant.id}`,
-        {
-          ...common,
-          name: tableName,
-          hashKey: "userId",
-          rangeKey: "orderId",
-          attributes: [
-            { name: "userId", type: "S" },
-            { name: "orderId", type: "S" },
-          ],
-        },
+        { ...common, name: tableName, ...keyArgs(schemas.orders) },
         child,
       );
       new aws.dynamodb.TableItem(
         `tenant-${tenant.id}`,
         {
           tableName: this.tenantsTable.name,
-          hashKey: "tenantId",
+          hashKey: schemas.tenants.hashKey.name,
           item: tenantItemJson(tenantRecord(tenant, tableName)),
         },
         { parent: this },
       );
     }
 
+    // Connections and per-minute ask counters are ephemeral (TTL removes them): nothing to
+    // back up, and never protected from teardown.
+    const ephemeral = { ...common, pointInTimeRecovery: { enabled: false }, deletionProtectionEnabled: false };
     this.connectionsTable = new aws.dynamodb.Table(
       "connections",
-      {
-        ...common,
-        // Connections are ephemeral: no backups needed, and never protected from teardown.
-        pointInTimeRecovery: { enabled: false },
-        deletionProtectionEnabled: false,
-        name: names.connectionsTable,
-        hashKey: "connectionId",
-        attributes: [
-          { name: "connectionId", type: "S" },
-          { name: "userId", type: "S" },
-        ],
-        globalSecondaryIndexes: [
-          {
-            name: names.connectionsUserIndex,
-            keySchemas: [{ attributeName: "userId", keyType: "HASH" }],
-            projectionType: "ALL",
-          },
-        ],
-        ttl: { attributeName: "ttl", enabled: true },
-      },
-      { parent: this },
+      { ...ephemeral, name: names.connectionsTable, ...keyArgs(schemas.connections) },
+      child,
     );
-
-    // One item per user and minute (lambdas/chat/ask-rate-limit.ts); TTL removes old windows.
-    this.limitsTable = new aws.dynamodb.Table(
-      "limits",
-      {
-        ...common,
-        // Counters of past minutes: nothing to back up or protect.
-        pointInTimeRecovery: { enabled: false },
-        deletionProtectionEnabled: false,
-        name: names.limitsTable,
-        hashKey: "limitKey",
-        attributes: [{ name: "limitKey", type: "S" }],
-        ttl: { attributeName: "ttl", enabled: true },
-      },
-      { parent: this },
-    );
+    // One item per user and minute (lambdas/chat/ask-rate-limit.ts).
+    this.limitsTable = new aws.dynamodb.Table("limits", { ...ephemeral, name: names.limitsTable, ...keyArgs(schemas.limits) }, child);
 
     this.registerOutputs({
       tenantsTableName: this.tenantsTable.name,

@@ -21,7 +21,7 @@ export class FunctionRoles extends pulumi.ComponentResource {
       new aws.iam.Role(
         `${fn}-role`,
         {
-          name: `${args.names.functionName(fn)}-role`,
+          name: args.names.functionRoleName(fn),
           description: `Execution role of the ${fn} function`,
           assumeRolePolicy: JSON.stringify(lambdaTrustPolicy()),
         },

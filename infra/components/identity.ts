@@ -7,18 +7,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import type { TenantConfig } from "../config";
-
-/** Cognito's password policy; the generated temporary passwords satisfy it. */
-export const PASSWORD_POLICY = {
-  minimumLength: 12,
-  requireLowercase: true,
-  requireUppercase: true,
-  requireNumbers: true,
-  requireSymbols: true,
-  temporaryPasswordValidityDays: 7,
-} as const;
-
-export const TENANT_ID_ATTRIBUTE = "custom:tenantId";
+import { APP_CLIENT_SETTINGS, PASSWORD_POLICY, TENANT_ID_ATTRIBUTE } from "../user-pool-settings";
 
 export interface IdentityArgs {
   namePrefix: string;
@@ -49,12 +38,15 @@ export class Identity extends pulumi.ComponentResource {
         deletionProtection: args.deletionProtection ? "ACTIVE" : "INACTIVE",
         schemas: [
           {
-            name: "tenantId",
-            attributeDataType: "String",
-            mutable: false,
+            name: TENANT_ID_ATTRIBUTE.name,
+            attributeDataType: TENANT_ID_ATTRIBUTE.dataType,
+            mutable: TENANT_ID_ATTRIBUTE.mutable,
             required: false,
             developerOnlyAttribute: false,
-            stringAttributeConstraints: { minLength: "1", maxLength: "32" },
+            stringAttributeConstraints: {
+              minLength: String(TENANT_ID_ATTRIBUTE.minLength),
+              maxLength: String(TENANT_ID_ATTRIBUTE.maxLength),
+            },
           },
         ],
       },
@@ -67,15 +59,14 @@ export class Identity extends pulumi.ComponentResource {
         name: `${args.namePrefix}-web`,
         userPoolId: this.userPool.id,
         generateSecret: false,
-        explicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+        explicitAuthFlows: [...APP_CLIENT_SETTINGS.explicitAuthFlows],
         preventUserExistenceErrors: "ENABLED",
         enableTokenRevocation: true,
-        readAttributes: [TENANT_ID_ATTRIBUTE],
-        // Explicit and without custom:tenantId: an empty list would mean "all writable".
-        writeAttributes: ["name"],
-        idTokenValidity: 60,
-        accessTokenValidity: 60,
-        refreshTokenValidity: 12,
+        readAttributes: [...APP_CLIENT_SETTINGS.readAttributes],
+        writeAttributes: [...APP_CLIENT_SETTINGS.writeAttributes],
+        idTokenValidity: APP_CLIENT_SETTINGS.idTokenValidityMinutes,
+        accessTokenValidity: APP_CLIENT_SETTINGS.accessTokenValidityMinutes,
+        refreshTokenValidity: APP_CLIENT_SETTINGS.refreshTokenValidityHours,
         tokenValidityUnits: { idToken: "minutes", accessToken: "minutes", refreshToken: "hours" },
       },
       { parent: this },
@@ -89,6 +80,7 @@ export class Identity extends pulumi.ComponentResource {
         const password = new random.RandomPassword(
           `password-${username}`,
           {
+            // Well above PASSWORD_POLICY.minimumLength, one of each required class.
             length: 20,
             minLower: 1,
             minUpper: 1,
@@ -104,7 +96,7 @@ export class Identity extends pulumi.ComponentResource {
             userPoolId: this.userPool.id,
             username,
             // The provider prefixes custom attributes with "custom:".
-            attributes: { tenantId: tenant.id },
+            attributes: { [TENANT_ID_ATTRIBUTE.name]: tenant.id },
             messageAction: "SUPPRESS",
             temporaryPassword: password.result,
           },

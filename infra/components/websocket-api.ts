@@ -5,8 +5,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-
-export const ROUTE_SELECTION_EXPRESSION = "$request.body.action";
+import { ROUTE_SELECTION_EXPRESSION } from "../websocket-routing";
 
 export interface WebSocketApiArgs {
   namePrefix: string;

@@ -8,12 +8,11 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { accessLogFormat } from "../access-log-format";
 import type { ThrottleConfig } from "../config";
+import { ROUTE_KEYS } from "../websocket-routing";
 import type { WebSocketApi } from "./websocket-api";
 
 /** The browser offers [APP_PROTOCOL, <ID token>] as subprotocols: the only place a browser can put it. */
 export const AUTHORIZER_IDENTITY_SOURCES = ["route.request.header.Sec-WebSocket-Protocol"];
-
-export const ROUTE_KEYS = ["$connect", "$disconnect", "ask", "$default"] as const;
 
 export interface WebSocketRoutesArgs {
   api: WebSocketApi;

@@ -2,6 +2,8 @@
  * Why a tool call was refused. The agent receives the code (and a fixed message per code);
  * nothing about a refusal echoes request data, credentials or an SDK error message.
  */
+import { ConfigError } from "../shared/environment";
+
 export const TOOL_ERROR_CODES = [
   /** sessionAttributes are absent or do not match the SessionAttributes contract. */
   "missing_identity",
@@ -42,10 +44,6 @@ export class ToolError extends Error {
   }
 }
 
-export function isToolError(error: unknown): error is ToolError {
-  return error instanceof ToolError;
-}
-
 /** DynamoDB/STS error names meaning "these credentials may not do this": never retried with others. */
 export const ACCESS_DENIED_ERROR_NAMES: ReadonlySet<string> = new Set([
   "AccessDeniedException",
@@ -64,15 +62,14 @@ export function errorName(error: unknown): string {
 
 /** Maps an error from a tenant-data call to the ToolError the agent gets. */
 export function toToolError(error: unknown): ToolError {
-  if (isToolError(error)) return error;
+  if (error instanceof ToolError) return error;
   const name = errorName(error);
   if (ACCESS_DENIED_ERROR_NAMES.has(name)) return new ToolError("access_denied");
   if (EXPIRED_CREDENTIALS_ERROR_NAMES.has(name)) return new ToolError("credentials_expired");
   return new ToolError("internal");
 }
 
-/** The function's environment is unusable: fail the cold start loudly. */
-export class ActionGroupConfigError extends Error {
+/** The function's environment is unusable: its invocations fail loudly. */
+export class ActionGroupConfigError extends ConfigError {
   override readonly name = "ActionGroupConfigError";
-  readonly code = "bad_config";
 }

@@ -1,6 +1,6 @@
 /**
  * The action group's function schema: the one definition that the Pulumi agent
- * (infra/agent.ts), the local Bedrock stand-in's planner and the resolver's tool
+ * (infra/components/agent.ts), the local Bedrock stand-in's planner and the resolver's tool
  * registrations all read. No tool takes a tenantId or userId parameter (invariant 1):
  * identity comes only from sessionAttributes.
  */

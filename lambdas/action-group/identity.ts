@@ -3,15 +3,9 @@
  * sessionAttributes (set by the chat function, never shown to the model). Tool
  * parameters are never consulted: invariant 1.
  */
+import type { ScopedCredentials } from "../shared/scoped-credentials";
 import { SessionAttributes } from "../shared/session-attributes";
 import { ToolError } from "./errors";
-
-export interface ScopedCredentials {
-  accessKeyId: string;
-  secretAccessKey: string;
-  sessionToken: string;
-  expiration: Date;
-}
 
 export interface SessionIdentity {
   tenantId: string;

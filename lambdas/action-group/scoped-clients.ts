@@ -6,7 +6,7 @@
  */
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import type { ScopedCredentials } from "./identity";
+import type { ScopedCredentials } from "../shared/scoped-credentials";
 
 export const DEFAULT_MAX_CACHED_CLIENTS = 16;
 

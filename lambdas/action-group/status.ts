@@ -6,7 +6,7 @@
  */
 import type { ApiGatewayManagementApiClient } from "@aws-sdk/client-apigatewaymanagementapi";
 import type { Logger } from "@aws-lambda-powertools/logger";
-import { answerChannel, type SendOutcome } from "../shared/connection-messenger";
+import { AnswerChannel, type SendOutcome } from "../shared/connection-messenger";
 import type { ConnectionStore } from "../shared/connections";
 import { errorSummary } from "../shared/logger";
 import { status } from "../shared/protocol";
@@ -24,7 +24,7 @@ export function createStatusPoster(
 ): StatusPoster {
   return async (identity, text) => {
     try {
-      const outcome = await answerChannel(api, connections, identity.connectionId, identity.userId).send(
+      const outcome = await new AnswerChannel(api, connections, identity.connectionId, identity.userId).send(
         status(identity.answerId, text),
       );
       if (outcome === "not_owner") logger.warn("status not posted: connection belongs to another user");

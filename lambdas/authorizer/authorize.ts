@@ -4,18 +4,13 @@
  * are passed in so tests drive the real logic with their own keys and logger.
  */
 import type { Logger } from "@aws-lambda-powertools/logger";
+import type { AuthorizerContext } from "../shared/authorizer-context";
 import { errorSummary } from "../shared/logger";
-import { identityFromClaims, type VerifiedIdentity } from "./claims";
+import type { HeaderMap, MultiValueHeaderMap } from "../shared/subprotocol-header";
+import { identityFromClaims } from "./claims";
 import type { AuthorizerConfig } from "./config";
 import { AuthorizationError } from "./errors";
-import {
-  extractToken,
-  rejectTokenInQuery,
-  type HeaderMap,
-  type MultiValueHeaderMap,
-  type MultiValueQueryMap,
-  type QueryMap,
-} from "./extract-token";
+import { extractToken, rejectTokenInQuery, type MultiValueQueryMap, type QueryMap } from "./extract-token";
 import { allowPolicy, denyPolicy, methodArnOf, type AuthorizerPolicy } from "./policy";
 import type { TokenVerifier } from "./verifier";
 
@@ -36,7 +31,7 @@ export interface AuthorizerDependencies {
   logger: Logger;
 }
 
-export async function authorize(event: WebSocketAuthorizerEvent, deps: AuthorizerDependencies): Promise<VerifiedIdentity> {
+export async function authorize(event: WebSocketAuthorizerEvent, deps: AuthorizerDependencies): Promise<AuthorizerContext> {
   rejectTokenInQuery(event.queryStringParameters, event.multiValueQueryStringParameters);
   const token = extractToken(event.headers, deps.config.appProtocol, event.multiValueHeaders);
   const claims = await deps.verifier.verify(token);

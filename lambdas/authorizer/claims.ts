@@ -3,17 +3,9 @@
  * user identity enter the system (invariant 1). Pure, so every malformed claim is
  * tested without keys or network.
  */
-import { TENANT_ID_PATTERN, SUB_PATTERN } from "../shared/identifiers";
+import type { AuthorizerContext } from "../shared/authorizer-context";
+import { SUB_PATTERN, TENANT_CLAIM, TENANT_ID_PATTERN } from "../shared/identifiers";
 import { AuthorizationError } from "./errors";
-
-export const TENANT_CLAIM = "custom:tenantId";
-
-export interface VerifiedIdentity {
-  userId: string;
-  tenantId: string;
-  /** The token's `exp`, epoch seconds. */
-  tokenExpiresAt: number;
-}
 
 type Claims = Readonly<Record<string, unknown>>;
 
@@ -38,7 +30,8 @@ export function expiryFromClaims(claims: Claims): number {
   return exp;
 }
 
-export function identityFromClaims(claims: Claims, allowedTenants: ReadonlySet<string>): VerifiedIdentity {
+/** The verified identity: what the authorizer's Allow passes on as its context. */
+export function identityFromClaims(claims: Claims, allowedTenants: ReadonlySet<string>): AuthorizerContext {
   return {
     userId: subFromClaims(claims),
     tenantId: tenantFromClaims(claims, allowedTenants),

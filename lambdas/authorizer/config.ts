@@ -3,8 +3,17 @@
  * `authorizerEnvironment()` (infra/function-environment.ts) builds. Errors name the
  * offending variables and never echo their values.
  */
-import * as z from "zod";
+// zod/mini: this file is bundled into the authorizer Lambda, where classic zod costs ~85 KB.
+import * as z from "zod/mini";
 import type { AuthorizerEnvironment } from "../../infra/function-environment";
+import {
+  optionalHttpUrl,
+  parseEnvironment,
+  powertoolsVariables,
+  required,
+  subprotocolName,
+  type Environment,
+} from "../shared/environment";
 import { TENANT_ID_PATTERN } from "../shared/identifiers";
 import { AuthorizerConfigError } from "./errors";
 import { isPermittedJwksUrl } from "./jwks-fetcher";
@@ -18,29 +27,18 @@ export interface AuthorizerConfig {
   issuerOverride?: { issuer: string; jwksUri: string };
 }
 
-/** RFC 7230 token characters: what a WebSocket subprotocol name may contain. */
-const SUBPROTOCOL_PATTERN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-
-const required = z.string({ error: "is required" }).trim().min(1, "is required");
-const optionalUrl = z
-  .string()
-  .trim()
-  .optional()
-  .transform((v) => (v === "" ? undefined : v))
-  .pipe(z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).optional());
 
 // `satisfies` makes the compiler fail when AuthorizerEnvironment gains a key this schema ignores.
 const environmentShape = {
   USER_POOL_ID: required,
   USER_POOL_CLIENT_ID: required,
   TENANT_IDS: required,
-  APP_PROTOCOL: required.regex(SUBPROTOCOL_PATTERN, "must be a WebSocket subprotocol token"),
-  JWT_ISSUER: optionalUrl,
-  JWKS_URI: optionalUrl,
-  // Read by Powertools itself; listed so the contract stays complete.
-  POWERTOOLS_SERVICE_NAME: z.string().optional(),
-  POWERTOOLS_LOG_LEVEL: z.string().optional(),
-} satisfies Record<keyof AuthorizerEnvironment, z.ZodType>;
+  APP_PROTOCOL: subprotocolName,
+  // Unset, empty and blank all mean "no override".
+  JWT_ISSUER: optionalHttpUrl,
+  JWKS_URI: optionalHttpUrl,
+  ...powertoolsVariables,
+} satisfies Record<keyof AuthorizerEnvironment, z.ZodMiniType>;
 
 const environmentSchema = z.object(environmentShape);
 
@@ -57,13 +55,8 @@ export function parseTenantIds(list: string): Set<string> {
   return new Set(ids);
 }
 
-export function loadAuthorizerConfig(env: Record<string, string | undefined> = process.env): AuthorizerConfig {
-  const parsed = environmentSchema.safeParse(env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join(".")} ${issue.message}`);
-    throw new AuthorizerConfigError(`authorizer config: ${problems.join("; ")}`);
-  }
-  const e = parsed.data;
+export function loadAuthorizerConfig(env: Environment = process.env): AuthorizerConfig {
+  const e = parseEnvironment(environmentSchema, env, "authorizer config", AuthorizerConfigError);
   if ((e.JWT_ISSUER === undefined) !== (e.JWKS_URI === undefined)) {
     throw new AuthorizerConfigError("authorizer config: JWT_ISSUER and JWKS_URI must be set together");
   }

@@ -2,6 +2,8 @@
  * Why a `$connect` was refused. The code is the only thing about a rejection that is
  * logged: messages never echo the token, its claims or the request.
  */
+import { ConfigError } from "../shared/environment";
+
 export const AUTHORIZATION_ERROR_CODES = [
   /** The event has no usable methodArn. */
   "bad_request",
@@ -32,7 +34,7 @@ export const AUTHORIZATION_ERROR_CODES = [
   "missing_expiry",
   "bad_subject",
   "missing_tenant",
-  /** `custom:tenantId` is not a well-formed tenant id. */
+  /** The tenant claim (`custom:tenantId`) is not a well-formed tenant id. */
   "bad_tenant",
   /** A well-formed tenant id that this stack does not serve. */
   "unknown_tenant",
@@ -55,12 +57,7 @@ export class AuthorizationError extends Error {
   }
 }
 
-export function isAuthorizationError(error: unknown): error is AuthorizationError {
-  return error instanceof AuthorizationError;
-}
-
-/** The function is misconfigured: fails the cold start loudly instead of denying everyone quietly. */
-export class AuthorizerConfigError extends Error {
+/** The function is misconfigured: its invocations fail loudly instead of denying everyone quietly. */
+export class AuthorizerConfigError extends ConfigError {
   override readonly name = "AuthorizerConfigError";
-  readonly code = "bad_config";
 }

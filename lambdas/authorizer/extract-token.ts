@@ -4,12 +4,13 @@
  * The token is never accepted from the URL, because URLs end up in access logs, proxy
  * logs and browser history.
  */
+import {
+  splitSubprotocols,
+  subprotocolHeader,
+  type HeaderMap,
+  type MultiValueHeaderMap,
+} from "../shared/subprotocol-header";
 import { AuthorizationError } from "./errors";
-
-export type HeaderMap = Record<string, string | undefined> | null | undefined;
-export type MultiValueHeaderMap = Record<string, readonly string[] | undefined> | null | undefined;
-
-export const SUBPROTOCOL_HEADER = "sec-websocket-protocol";
 
 /** Far above a Cognito ID token (~1–2 KB with custom attributes), far below API Gateway's header limit. */
 export const MAX_TOKEN_LENGTH = 8192;
@@ -23,21 +24,6 @@ const JWT_LIKE_PATTERN = /eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\./;
 const TOKEN_QUERY_KEYS = new Set(["token", "id_token", "idtoken", "access_token", "accesstoken", "jwt", "auth", "authorization", "bearer"]);
 
 /**
- * The raw Sec-WebSocket-Protocol value, header name matched case-insensitively. API Gateway
- * gives repeated header lines in `multiValueHeaders`; they form one comma-separated list.
- */
-export function subprotocolHeader(headers: HeaderMap, multiValueHeaders?: MultiValueHeaderMap): string | undefined {
-  const fromMulti = Object.entries(multiValueHeaders ?? {})
-    .filter(([name, values]) => name.toLowerCase() === SUBPROTOCOL_HEADER && Array.isArray(values))
-    .flatMap(([, values]) => values as readonly string[]);
-  if (fromMulti.length > 0) return fromMulti.join(",");
-  const fromSingle = Object.entries(headers ?? {})
-    .filter(([name, value]) => name.toLowerCase() === SUBPROTOCOL_HEADER && typeof value === "string")
-    .map(([, value]) => value as string);
-  return fromSingle.length > 0 ? fromSingle.join(",") : undefined;
-}
-
-/**
  * The token from `<app protocol>, <token>`. Exactly two entries, the app protocol first,
  * so that the `$connect` integration can echo the app protocol (never the token) back.
  */
@@ -46,10 +32,7 @@ export function extractToken(headers: HeaderMap, appProtocol: string, multiValue
   if (raw === undefined || raw.trim() === "") throw new AuthorizationError("missing_token");
   if (raw.length > MAX_TOKEN_LENGTH + appProtocol.length + 16) throw new AuthorizationError("malformed_header");
 
-  const entries = raw
-    .split(",")
-    .map((entry) => entry.trim())
-    .filter((entry) => entry !== "");
+  const entries = splitSubprotocols(raw);
   if (entries.length === 0) throw new AuthorizationError("missing_token");
   if (entries[0] !== appProtocol) throw new AuthorizationError("wrong_protocol");
   if (entries.length === 1) throw new AuthorizationError("missing_token");

@@ -1,16 +1,22 @@
 /**
- * Lambda entry point: the WebSocket `$connect` REQUEST authorizer. Configuration, the
- * verifier (with its JWKS and key caches) and the logger live at module scope, so a warm
- * container verifies without any network call. A missing or bad configuration fails the
- * cold start with an AuthorizerConfigError naming the variable.
+ * Lambda entry point: the WebSocket `$connect` REQUEST authorizer. The logger lives at
+ * module scope; configuration and the verifier (with its JWKS and key caches) are built
+ * on the first invocation and kept, so a warm container verifies without any network
+ * call. A missing or bad configuration fails every invocation with an AuthorizerConfigError
+ * naming the variable, logged first as `authorizer is misconfigured` (shared/startup.ts).
  */
 import { createLogger } from "../shared/logger";
-import { createAuthorizerHandler } from "./authorize";
+import { lazyStartup } from "../shared/startup";
+import { createAuthorizerHandler, type WebSocketAuthorizerEvent } from "./authorize";
+import type { AuthorizerPolicy } from "./policy";
 import { loadAuthorizerConfig } from "./config";
 import { createTokenVerifier } from "./verifier";
 
-const config = loadAuthorizerConfig();
-const verifier = createTokenVerifier(config);
 const logger = createLogger("authorizer");
 
-export const handler = createAuthorizerHandler({ config, verifier, logger });
+const authorizerHandler = lazyStartup("authorizer", logger, () => {
+  const config = loadAuthorizerConfig(process.env);
+  return createAuthorizerHandler({ config, verifier: createTokenVerifier(config), logger });
+});
+
+export const handler = async (event: WebSocketAuthorizerEvent): Promise<AuthorizerPolicy> => authorizerHandler()(event);

@@ -2,18 +2,8 @@
  * The authorizer's answer to API Gateway (IAM policy format, payload version 1.0, the
  * only one WebSocket APIs support). Allow is scoped to the exact `$connect` methodArn.
  */
-import type { VerifiedIdentity } from "./claims";
+import { buildAuthorizerContext, type AuthorizerContext } from "../shared/authorizer-context";
 import { AuthorizationError } from "./errors";
-
-/**
- * What the chat function reads from `requestContext.authorizer`. API Gateway context values
- * must be string, number or boolean: `tokenExpiresAt` is a number (epoch seconds).
- */
-export interface AuthorizerContext {
-  userId: string;
-  tenantId: string;
-  tokenExpiresAt: number;
-}
 
 export interface AuthorizerPolicy {
   principalId: string;
@@ -27,14 +17,14 @@ export interface AuthorizerPolicy {
 /** Used as principal and resource of a Deny when the request carried nothing trustworthy. */
 export const ANONYMOUS_PRINCIPAL = "anonymous";
 
-export function allowPolicy(methodArn: string, identity: VerifiedIdentity): AuthorizerPolicy {
+export function allowPolicy(methodArn: string, identity: AuthorizerContext): AuthorizerPolicy {
   return {
     principalId: identity.userId,
     policyDocument: {
       Version: "2012-10-17",
       Statement: [{ Action: "execute-api:Invoke", Effect: "Allow", Resource: methodArn }],
     },
-    context: { userId: identity.userId, tenantId: identity.tenantId, tokenExpiresAt: identity.tokenExpiresAt },
+    context: buildAuthorizerContext(identity),
   };
 }
 

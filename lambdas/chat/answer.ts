@@ -6,7 +6,7 @@
  * Never throws: Lambda would retry a failed asynchronous invoke and answer twice.
  */
 import { InvokeAgentCommand } from "@aws-sdk/client-bedrock-agent-runtime";
-import { answerChannel, type AnswerChannel } from "../shared/connection-messenger";
+import { AnswerChannel } from "../shared/connection-messenger";
 import { agentSessionId } from "../shared/identifiers";
 import { errorSummary } from "../shared/logger";
 import { chunk, done, errorEvent } from "../shared/protocol";
@@ -51,7 +51,7 @@ export async function answer(request: AnswerRequest, deps: ChatDependencies): Pr
       log.warn("answer refused: the connection belongs to another user");
       return "not_owner";
     }
-    channel = answerChannel(deps.api, deps.connections, request.connectionId, request.userId);
+    channel = new AnswerChannel(deps.api, deps.connections, request.connectionId, request.userId);
   } catch (error) {
     // Without a verified connection there is nobody we may tell.
     log.error("answer failed before the connection was verified", errorSummary(error));

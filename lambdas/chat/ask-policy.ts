@@ -3,16 +3,16 @@
  * the verified caller, the stored connection record and the clock. The messages are
  * client-safe: they say what is wrong without echoing another user's data.
  */
-import { answerIdOwner } from "../shared/identifiers";
+import { tokenExpired, type AuthorizerContext } from "../shared/authorizer-context";
 import type { ConnectionRecord } from "../shared/connections";
+import { answerIdOwner } from "../shared/identifiers";
 import type { AskMessage, ErrorCode } from "../shared/protocol";
-import { tokenExpired, type Caller } from "./caller";
 
 export type AskDecision = { ok: true } | { ok: false; code: ErrorCode; message: string };
 
 export function decideAsk(args: {
   message: AskMessage;
-  caller: Caller;
+  caller: AuthorizerContext;
   connectionId: string;
   record: ConnectionRecord | undefined;
   now: Date;

@@ -2,16 +2,17 @@
  * `$connect`: the authorizer has already verified the token; store who this connection
  * belongs to (from the authorizer context only) and agree on the app subprotocol.
  */
+import { parseAuthorizerContext } from "../shared/authorizer-context";
 import { connectionRecord } from "../shared/connections";
 import { errorSummary } from "../shared/logger";
-import { callerFromAuthorizer } from "./caller";
+import { offeredSubprotocols } from "../shared/subprotocol-header";
 import type { ChatDependencies } from "./dependencies";
 import { connectResponseHeaders } from "./subprotocol";
-import { headerValues, type WebSocketEvent, type WebSocketResult } from "./websocket-event";
+import type { WebSocketEvent, WebSocketResult } from "./websocket-event";
 
 export async function handleConnect(event: WebSocketEvent, deps: ChatDependencies): Promise<WebSocketResult> {
   const { connectionId } = event.requestContext;
-  const caller = callerFromAuthorizer(event.requestContext.authorizer);
+  const caller = parseAuthorizerContext(event.requestContext.authorizer);
   if (!caller) {
     // Only reachable if the route lost its authorizer: refuse rather than store an anonymous connection.
     deps.logger.warn("connect refused: missing or malformed authorizer context");
@@ -34,6 +35,7 @@ export async function handleConnect(event: WebSocketEvent, deps: ChatDependencie
     return { statusCode: 500 };
   }
   log.info("connected");
-  const headers = connectResponseHeaders(headerValues(event, "Sec-WebSocket-Protocol"), deps.config.appProtocol);
+  const offered = offeredSubprotocols(event.headers, event.multiValueHeaders);
+  const headers = connectResponseHeaders(offered, deps.config.appProtocol);
   return headers ? { statusCode: 200, headers } : { statusCode: 200 };
 }

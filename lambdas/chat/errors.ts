@@ -2,11 +2,11 @@
  * Typed errors of the chat function. Messages never echo request data, tokens or
  * credentials: they may reach a log line.
  */
+import { ConfigError } from "../shared/environment";
 
 /** The function is misconfigured: fails the invocation loudly instead of answering wrongly. */
-export class ChatConfigError extends Error {
+export class ChatConfigError extends ConfigError {
   override readonly name = "ChatConfigError";
-  readonly code = "bad_config";
 }
 
 /** The asynchronous answer-step payload is not one this function produced. */

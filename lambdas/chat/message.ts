@@ -1,17 +1,19 @@
 /**
- * Every client frame (routes `ask`, `ping` and `$default`): parse, authorize, acknowledge,
- * and hand the question to the asynchronous answer step. Every frame gets an answer or an
+ * Every client frame (route `ask`, and `$default` for everything else, `ping` included:
+ * there is no `ping` route): parse, authorize, acknowledge, and hand the question to the
+ * asynchronous answer step. Every frame gets an answer or an
  * `error` event (invariant 9), and the result is always 200 so the connection stays usable.
  */
 import { InvokeCommand } from "@aws-sdk/client-lambda";
+import { parseAuthorizerContext, type AuthorizerContext } from "../shared/authorizer-context";
 import { errorSummary } from "../shared/logger";
+import type { PostOutcome } from "../shared/post-to-connection";
 import { accepted, errorEvent, parseClientMessage, pong, type AskMessage, type ServerEvent } from "../shared/protocol";
 import { answerRequest } from "./answer-request";
 import { decideAsk } from "./ask-policy";
 import { THROTTLED_MESSAGE } from "./ask-rate-limit";
-import { callerFromAuthorizer, type Caller } from "./caller";
 import type { ChatDependencies } from "./dependencies";
-import { replyToSender, type ReplyOutcome } from "./reply";
+import { replyToSender } from "./reply";
 import { frameText, type WebSocketEvent, type WebSocketResult } from "./websocket-event";
 
 const OK: WebSocketResult = { statusCode: 200 };
@@ -25,7 +27,7 @@ export async function handleMessage(event: WebSocketEvent, deps: ChatDependencie
   const parsed = parseClientMessage(frameText(event));
   const answerId = parsed.ok ? (parsed.message.action === "ask" ? parsed.message.answerId : undefined) : parsed.answerId;
   try {
-    const caller = callerFromAuthorizer(event.requestContext.authorizer);
+    const caller = parseAuthorizerContext(event.requestContext.authorizer);
     if (!caller) {
       log.warn("message refused: missing or malformed authorizer context");
       await reply(errorEvent("forbidden", "this connection is not authorized", answerId));
@@ -57,11 +59,11 @@ export async function handleMessage(event: WebSocketEvent, deps: ChatDependencie
 
 async function handleAsk(
   message: AskMessage,
-  caller: Caller,
+  caller: AuthorizerContext,
   connectionId: string,
   deps: ChatDependencies,
   log: ChatDependencies["logger"],
-  reply: (event: ServerEvent) => Promise<ReplyOutcome>,
+  reply: (event: ServerEvent) => Promise<PostOutcome>,
 ): Promise<void> {
   const record = await deps.connections.get(connectionId);
   const decision = decideAsk({ message, caller, connectionId, record, now: deps.now() });

@@ -6,27 +6,17 @@
  * record without its error, breaking invariant 9). Anything sent to a connection named
  * in data (the answer step) goes through AnswerChannel's ownership check instead.
  */
-import { GoneException, PostToConnectionCommand } from "@aws-sdk/client-apigatewaymanagementapi";
+import { postToConnection, type PostOutcome } from "../shared/post-to-connection";
 import type { ServerEvent } from "../shared/protocol";
 import type { ChatDependencies } from "./dependencies";
-
-export type ReplyOutcome = "sent" | "gone";
 
 export async function replyToSender(
   deps: Pick<ChatDependencies, "api" | "connections">,
   connectionId: string,
   event: ServerEvent,
-): Promise<ReplyOutcome> {
-  try {
-    await deps.api.send(
-      new PostToConnectionCommand({ ConnectionId: connectionId, Data: Buffer.from(JSON.stringify(event), "utf8") }),
-    );
-    return "sent";
-  } catch (error) {
-    if (error instanceof GoneException || (error as { name?: unknown }).name === "GoneException") {
-      await deps.connections.delete(connectionId).catch(() => undefined);
-      return "gone";
-    }
-    throw error;
-  }
+): Promise<PostOutcome> {
+  const posted = await postToConnection(deps.api, connectionId, event);
+  // Best effort: the record's TTL removes it anyway.
+  if (posted === "gone") await deps.connections.delete(connectionId).catch(() => undefined);
+  return posted;
 }

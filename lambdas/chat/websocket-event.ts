@@ -31,20 +31,6 @@ export function isWebSocketEvent(event: unknown): event is WebSocketEvent {
   return typeof routeKey === "string" && typeof connectionId === "string" && connectionId.length > 0;
 }
 
-/** Header lookup is case-insensitive (API Gateway preserves the client's casing). */
-export function headerValues(event: WebSocketEvent, name: string): string[] {
-  const wanted = name.toLowerCase();
-  const values: string[] = [];
-  for (const [key, list] of Object.entries(event.multiValueHeaders ?? {})) {
-    if (key.toLowerCase() === wanted && Array.isArray(list)) values.push(...list.filter((v) => typeof v === "string"));
-  }
-  if (values.length > 0) return values;
-  for (const [key, value] of Object.entries(event.headers ?? {})) {
-    if (key.toLowerCase() === wanted && typeof value === "string") values.push(value);
-  }
-  return values;
-}
-
 /** The text frame, decoded when API Gateway delivered it base64-encoded. */
 export function frameText(event: WebSocketEvent): string | undefined {
   if (typeof event.body !== "string") return undefined;

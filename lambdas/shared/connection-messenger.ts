@@ -5,23 +5,12 @@
  * connection id can change hands mid-answer (disconnect, reconnect, a rewritten record),
  * and one GetItem per event is cheap next to the model call that produced it.
  */
-import {
-  GoneException,
-  PostToConnectionCommand,
-  type ApiGatewayManagementApiClient,
-} from "@aws-sdk/client-apigatewaymanagementapi";
-import type { ServerEvent } from "./protocol";
+import type { ApiGatewayManagementApiClient } from "@aws-sdk/client-apigatewaymanagementapi";
 import type { ConnectionStore } from "./connections";
+import { postToConnection, type PostOutcome } from "./post-to-connection";
+import type { ServerEvent } from "./protocol";
 
-export type SendOutcome = "sent" | "gone" | "not_owner";
-
-export class ConnectionNotOwnedError extends Error {
-  readonly code = "connection_not_owned";
-  constructor() {
-    super("the connection does not belong to the user being answered");
-    this.name = "ConnectionNotOwnedError";
-  }
-}
+export type SendOutcome = PostOutcome | "not_owner";
 
 /** One answer's path to one connection, for one verified user. */
 export class AnswerChannel {
@@ -42,10 +31,6 @@ export class AnswerChannel {
     return record.userId === this.userId ? "sent" : "not_owner";
   }
 
-  get closed(): boolean {
-    return this.state === "gone" || this.state === "not_owner";
-  }
-
   /**
    * Post one event. Returns "gone" once the connection has disappeared (its record is
    * then deleted) and "not_owner" when the record names another user; never throws for either.
@@ -59,30 +44,12 @@ export class AnswerChannel {
       this.state = ownership;
       return ownership;
     }
-    try {
-      await this.api.send(
-        new PostToConnectionCommand({
-          ConnectionId: this.connectionId,
-          Data: Buffer.from(JSON.stringify(event), "utf8"),
-        }),
-      );
-      return "sent";
-    } catch (error) {
-      if (error instanceof GoneException || (error as { name?: string }).name === "GoneException") {
-        this.state = "gone";
-        await this.connections.delete(this.connectionId).catch(() => undefined);
-        return "gone";
-      }
-      throw error;
+    const posted = await postToConnection(this.api, this.connectionId, event);
+    if (posted === "gone") {
+      this.state = "gone";
+      // Best effort: the record's TTL removes it anyway.
+      await this.connections.delete(this.connectionId).catch(() => undefined);
     }
+    return posted;
   }
-}
-
-export function answerChannel(
-  api: ApiGatewayManagementApiClient,
-  connections: ConnectionStore,
-  connectionId: string,
-  userId: string,
-): AnswerChannel {
-  return new AnswerChannel(api, connections, connectionId, userId);
 }

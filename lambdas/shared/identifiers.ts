@@ -4,6 +4,12 @@
  * between the code that produces an id and the code that checks it.
  */
 
+/**
+ * The ID-token claim that carries a user's tenant: Cognito's immutable custom attribute
+ * `tenantId`, which Cognito names with the `custom:` prefix in tokens and user attributes.
+ */
+export const TENANT_CLAIM = "custom:tenantId";
+
 /** Tenant ids become part of DynamoDB table names and IAM resource ARNs. */
 export const TENANT_ID_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?$/;
 

@@ -6,13 +6,16 @@
  */
 import { AssumeRoleCommand, type STSClient } from "@aws-sdk/client-sts";
 import { isSub, isTenantId, roleSessionName } from "./identifiers";
+import type { SessionAttributes } from "./session-attributes";
 
-export interface ScopedCredentials {
-  accessKeyId: string;
-  secretAccessKey: string;
-  sessionToken: string;
+/**
+ * The credentials as the chat function mints them and the action group rebuilds them from
+ * sessionAttributes: the same three secrets, with the expiry as a Date rather than the
+ * attributes' ISO string.
+ */
+export type ScopedCredentials = Pick<SessionAttributes, "accessKeyId" | "secretAccessKey" | "sessionToken"> & {
   expiration: Date;
-}
+};
 
 /** Shortest session STS grants; also the most a leaked sessionAttributes copy is worth. */
 export const SCOPED_CREDENTIALS_DURATION_SECONDS = 900;

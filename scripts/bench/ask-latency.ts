@@ -30,7 +30,6 @@ async function main(): Promise<void> {
     stack = await startLocalStack({
       ports: "free",
       stateDir: mkdtempSync(join(tmpdir(), "mta-bench-")),
-      quiet: true,
       // One user sends every ask: measure latency, not the per-user limit (the maximum).
       askRateLimit: { perUserPerMinute: 1000 },
     });

@@ -17,7 +17,7 @@ declare global {
 
 export default async function globalSetup(): Promise<void> {
   const stateDir = mkdtempSync(join(tmpdir(), "mta-e2e-stack-"));
-  const stack = await startLocalStack({ ports: "free", stateDir, quiet: true });
+  const stack = await startLocalStack({ ports: "free", stateDir });
   globalThis.__E2E_LOCAL_STACK__ = { stack, stateDir };
   process.env[E2E_OUTPUTS_ENV] = stack.outputsFile;
   process.env.E2E_STACK_STARTUP_MS = String(stack.startupMs);

@@ -16,7 +16,7 @@ declare global {
 export default async function globalSetup(): Promise<void> {
   if (process.env.STACK_OUTPUTS) return;
   const stateDir = mkdtempSync(join(tmpdir(), "mta-local-stack-"));
-  const stack = await startLocalStack({ ports: "free", stateDir, quiet: true });
+  const stack = await startLocalStack({ ports: "free", stateDir });
   globalThis.__LOCAL_STACK__ = stack;
   process.env.STACK_OUTPUTS = stack.outputsFile;
   process.env.LOCAL_STACK_STARTUP_MS = String(stack.startupMs);

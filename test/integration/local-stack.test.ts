@@ -5,7 +5,8 @@
  * arrive in protocol order.
  */
 import { statSync } from "node:fs";
-import { addOrder, clearOrders, ordersContext, listOrders } from "../../scripts/orders";
+import { operatorClients } from "../../scripts/operator-clients";
+import { addOrder, clearOrders, listOrders } from "../../scripts/orders";
 import { resolveOutputsPath } from "../../scripts/stack-outputs";
 import { stackOutputs } from "../support/stack/outputs";
 import { signInDemoUser, type SignedInUser } from "../support/stack/sign-in";
@@ -51,7 +52,7 @@ describe("local stack: the whole system on one machine", () => {
 
   it("lists no orders, then the order the operator adds (and only that user's)", async () => {
     const username = userOf("tenant1");
-    const operator = ordersContext(outputs);
+    const operator = operatorClients(outputs);
     await clearOrders(operator, username);
     const user = await signInDemoUser(outputs, username);
     const connection = await session(user);

@@ -6,7 +6,7 @@
  * The limit is the stack's real one (Pulumi.dev.yaml, or STACK_CONFIG), never lowered
  * for the test.
  */
-import { readStackConfigFile } from "../../../infra/config";
+import { readStackConfigFile } from "../../../infra/config-file";
 import { stackConfigFile } from "../../support/stack/outputs";
 import type { TestUser } from "../../support/stack/test-users";
 import type { Answer, StackConnection } from "../../support/stack/ws-client";

@@ -5,7 +5,7 @@
  */
 import { PutCommand } from "@aws-sdk/lib-dynamodb";
 import { resolveUser, type Order } from "../../../scripts/orders";
-import type { StackClients } from "./aws-clients";
+import type { OperatorClients } from "../../../scripts/operator-clients";
 
 /** An order as stored in a tenant table; `items` may be names or `{ name, quantity }` (the action group reads both). */
 export interface StoredOrder {
@@ -20,12 +20,12 @@ export interface StoredOrder {
 export type TestOrder = Order;
 
 /** Writes `order` for the user whose Cognito sub is `userId`. */
-export async function putOrder(clients: Pick<StackClients, "dynamo">, tableName: string, userId: string, order: StoredOrder): Promise<void> {
+export async function putOrder(clients: Pick<OperatorClients, "dynamo">, tableName: string, userId: string, order: StoredOrder): Promise<void> {
   await clients.dynamo.send(new PutCommand({ TableName: tableName, Item: { userId, ...order } }));
 }
 
 /** Adds `order` for `username` in the orders table of the user's tenant (sub and tenant from Cognito). */
-export async function addOrderFor(clients: StackClients, username: string, order: TestOrder): Promise<void> {
+export async function addOrderFor(clients: OperatorClients, username: string, order: TestOrder): Promise<void> {
   const { sub, tableName } = await resolveUser(clients, username);
   await putOrder(clients, tableName, sub, order);
 }

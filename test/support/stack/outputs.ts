@@ -7,7 +7,8 @@
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { readStackConfigFile, type TenantConfig } from "../../../infra/config";
+import type { TenantConfig } from "../../../infra/config";
+import { readStackConfigFile } from "../../../infra/config-file";
 import { loadStackOutputs, resolveOutputsPath, StackOutputsError, type StackOutputs } from "../../../scripts/stack-outputs";
 
 export const ROOT_DIR = join(__dirname, "..", "..", "..");

@@ -11,8 +11,10 @@ import {
   AdminSetUserPasswordCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
 import { randomBytes } from "node:crypto";
-import { clearOrders, TENANT_ATTRIBUTE } from "../../../scripts/orders";
-import type { StackClients, StackUnderTest } from "./aws-clients";
+import { TENANT_ID_ATTRIBUTE } from "../../../infra/user-pool-settings";
+import { clearOrders } from "../../../scripts/orders";
+import type { OperatorClients } from "../../../scripts/operator-clients";
+import type { StackUnderTest } from "./aws-clients";
 import { putOrder } from "./orders";
 import { signIn } from "./sign-in";
 
@@ -56,7 +58,7 @@ export interface ConfirmedUserSpec {
  * returns their sub. `onCreated` runs as soon as the user exists, so a caller can clean up
  * even if a later step fails.
  */
-export async function createConfirmedUser(clients: StackClients, spec: ConfirmedUserSpec, onCreated?: (username: string) => void): Promise<string> {
+export async function createConfirmedUser(clients: OperatorClients, spec: ConfirmedUserSpec, onCreated?: (username: string) => void): Promise<string> {
   const { cognito, outputs } = clients;
   await cognito.send(
     new AdminCreateUserCommand({
@@ -64,7 +66,7 @@ export async function createConfirmedUser(clients: StackClients, spec: Confirmed
       Username: spec.username,
       MessageAction: "SUPPRESS",
       TemporaryPassword: `${spec.password}-tmp`,
-      UserAttributes: [{ Name: TENANT_ATTRIBUTE, Value: spec.tenantId }],
+      UserAttributes: [{ Name: TENANT_ID_ATTRIBUTE.attributeName, Value: spec.tenantId }],
     }),
   );
   onCreated?.(spec.username);

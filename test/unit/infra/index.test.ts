@@ -8,7 +8,11 @@ import { StackOutputs } from "../../../scripts/stack-outputs";
 import { actionGroupFunctions } from "../../../infra/agent-function-schema";
 import { AGENT_INSTRUCTION } from "../../../infra/agent-instruction";
 import { actionGroupEnvironment, authorizerEnvironment, chatEnvironment } from "../../../infra/function-environment";
+import { parseStackConfig } from "../../../infra/config";
+import { FUNCTION_SETTINGS } from "../../../infra/function-settings";
 import { APP_PROTOCOL, FUNCTION_NAMES, stackNames } from "../../../infra/naming";
+import { createUserPoolSettings } from "../../../infra/user-pool-settings";
+import { tableDefinitions } from "../../../local/tables";
 import {
   actionGroupRolePolicy,
   chatRolePolicy,
@@ -217,6 +221,49 @@ describe("data", () => {
     expect(connections.inputs.globalSecondaryIndexes).toEqual([
       expect.objectContaining({ name: "byUserId", keySchemas: [{ attributeName: "userId", keyType: "HASH" }] }),
     ]);
+  });
+});
+
+describe("the local stack's copies of AWS definitions", () => {
+  it("creates the same tables with the same keys and index", () => {
+    const local = tableDefinitions(names, parseStackConfig({ tenants: TENANTS }));
+    const pulumiTables = ofType("aws:dynamodb/table:Table");
+    expect(pulumiTables.map((t) => t.inputs.name).sort()).toEqual(local.map((t) => t.TableName).sort());
+    for (const table of local) {
+      const deployed = pulumiTables.find((t) => t.inputs.name === table.TableName)!.inputs;
+      const keyOf = (type: string) => table.KeySchema!.find((k) => k.KeyType === type)?.AttributeName;
+      expect({ table: table.TableName, hashKey: deployed.hashKey, rangeKey: deployed.rangeKey }).toEqual({
+        table: table.TableName,
+        hashKey: keyOf("HASH"),
+        rangeKey: keyOf("RANGE"),
+      });
+      expect(deployed.attributes).toEqual(table.AttributeDefinitions!.map((a) => ({ name: a.AttributeName, type: a.AttributeType })));
+      expect((deployed.globalSecondaryIndexes ?? []).map((i: { name: string; keySchemas: unknown }) => [i.name, i.keySchemas])).toEqual(
+        (table.GlobalSecondaryIndexes ?? []).map((i) => [i.IndexName, i.KeySchema!.map((k) => ({ attributeName: k.AttributeName, keyType: k.KeyType }))]),
+      );
+    }
+  });
+
+  it("creates the user pool with the password policy the local pool gets", () => {
+    const policy = one("aws:cognito/userPool:UserPool", "users").inputs.passwordPolicy;
+    const local = createUserPoolSettings().Policies.PasswordPolicy;
+    expect(policy).toEqual({
+      minimumLength: local.MinimumLength,
+      requireLowercase: local.RequireLowercase,
+      requireUppercase: local.RequireUppercase,
+      requireNumbers: local.RequireNumbers,
+      requireSymbols: local.RequireSymbols,
+      temporaryPasswordValidityDays: local.TemporaryPasswordValidityDays,
+    });
+  });
+
+  it.each(FUNCTION_NAMES)("deploys %s with the timeout, memory and handler the local Lambda runs it with", (fn) => {
+    const settings = FUNCTION_SETTINGS[fn];
+    expect(one("aws:lambda/function:Function", fn).inputs).toMatchObject({
+      timeout: settings.timeoutSeconds,
+      memorySize: settings.memoryMb,
+      handler: settings.handler,
+    });
   });
 });
 

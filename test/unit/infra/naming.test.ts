@@ -18,6 +18,11 @@ describe("stackNames", () => {
       "multi-tenant-assistant-dev-chat",
       "multi-tenant-assistant-dev-action-group",
     ]);
+    expect(FUNCTION_NAMES.map(names.functionRoleName)).toEqual([
+      "multi-tenant-assistant-dev-authorizer-role",
+      "multi-tenant-assistant-dev-chat-role",
+      "multi-tenant-assistant-dev-action-group-role",
+    ]);
   });
 
   it("builds each orders table name as prefix + tenant id (what the IAM policy variable resolves to)", () => {
@@ -30,7 +35,7 @@ describe("stackNames", () => {
 
   it("fits AWS name limits for the longest function name (64 chars)", () => {
     expect(names.functionName("action-group").length).toBeLessThanOrEqual(64);
-    expect(`${names.functionName("action-group")}-role`.length).toBeLessThanOrEqual(64);
+    expect(names.functionRoleName("action-group").length).toBeLessThanOrEqual(64);
   });
 
   it("has a subprotocol name a browser accepts as a token", () => {

@@ -1,3 +1,4 @@
+import { createUserPoolSettings } from "../../../infra/user-pool-settings";
 import { CognitoGatePolicy, type GateDecision, type PendingRequest } from "../../../local/cognito-gate-policy";
 import { createSigningKey, signJwt, type Claims } from "../../support/jwt-signer";
 
@@ -202,5 +203,58 @@ describe("CognitoGatePolicy: invariant 7", () => {
     expect(refused(policy.before("DeleteUser", {})).code).toBe("NotAuthorizedException");
     expect(getUser(accessToken()).kind).toBe("forward");
     expect(policy.before("AssociateSoftwareToken", { Session: "s" }).kind).toBe("forward");
+  });
+});
+
+describe("CognitoGatePolicy: the pool's password policy (cognito-local checks none)", () => {
+  const STRONG = "Strong-pass-12aZ";
+  const TEN = "Aa1-aaaaaa"; // 10 characters: conforms to AWS's default minimum of 8, not to the stack's 12
+
+  /** A pool created as local/cognito.ts creates it (infra/user-pool-settings.ts), its client and alice. */
+  function stackPool(): CognitoGatePolicy {
+    const policy = new CognitoGatePolicy({ issuerDomain: GATE, signingJwk: key.publicJwk, clock: () => now });
+    const run = (operation: string, body: Record<string, unknown>, response: unknown) =>
+      expect(policy.after(forwarded(policy.before(operation, body)), 200, response)).toBeUndefined();
+    run("CreateUserPool", { PoolName: "p", AdminCreateUserConfig: { AllowAdminCreateUserOnly: false }, ...createUserPoolSettings() }, { UserPool: { Id: POOL } });
+    run("CreateUserPoolClient", { UserPoolId: POOL }, { UserPoolClient: { ClientId: CLIENT, UserPoolId: POOL, WriteAttributes: ["name"] } });
+    run("AdminCreateUser", { UserPoolId: POOL, Username: "alice", TemporaryPassword: STRONG }, { User: { Username: "alice" } });
+    return policy;
+  }
+
+  it("refuses a 10-character password everywhere one is set, as AWS does, and lets a conforming one through", () => {
+    const policy = stackPool();
+    const attempts: [string, (password: string) => Record<string, unknown>][] = [
+      ["AdminCreateUser", (p) => ({ UserPoolId: POOL, Username: "bob", TemporaryPassword: p })],
+      ["AdminSetUserPassword", (p) => ({ UserPoolId: POOL, Username: "alice", Password: p, Permanent: true })],
+      ["SignUp", (p) => ({ ClientId: CLIENT, Username: "eve", Password: p })],
+      ["ConfirmForgotPassword", (p) => ({ ClientId: CLIENT, Username: "alice", ConfirmationCode: "123456", Password: p })],
+    ];
+    for (const [operation, body] of attempts) {
+      const r = refused(policy.before(operation, body(TEN)));
+      expect({ operation, code: r.code, message: r.message }).toEqual({
+        operation,
+        code: "InvalidPasswordException",
+        message: "Password did not conform with policy: Password not long enough",
+      });
+      expect({ operation, kind: policy.before(operation, body(STRONG)).kind }).toEqual({ operation, kind: "forward" });
+    }
+    expect(refused(policy.before("AdminSetUserPassword", { UserPoolId: POOL, Username: "alice", Password: "aaaa-bbbb-cccc" })).message).toBe(
+      "Password did not conform with policy: Password must have uppercase characters",
+    );
+  });
+
+  it("refuses a weak new password at first sign-in without using up the challenge session", () => {
+    const policy = stackPool();
+    expect(signInFirstTime(policy, STRONG)).toBeUndefined();
+    const withNew = (password: string) => ({ ...answer(), ChallengeResponses: { USERNAME: "alice", NEW_PASSWORD: password } });
+    expect(refused(policy.before("RespondToAuthChallenge", withNew(TEN))).code).toBe("InvalidPasswordException");
+    const pending = forwarded(policy.before("RespondToAuthChallenge", withNew(STRONG)));
+    expect(policy.after(pending, 200, tokens)).toBeUndefined();
+  });
+
+  it("applies AWS's default policy (8 characters) to a pool created without one", () => {
+    const policy = seeded();
+    expect(policy.before("AdminSetUserPassword", { UserPoolId: POOL, Username: "alice", Password: TEN }).kind).toBe("forward");
+    expect(refused(policy.before("AdminSetUserPassword", { UserPoolId: POOL, Username: "alice", Password: "Aa1-aaa" })).code).toBe("InvalidPasswordException");
   });
 });

@@ -18,6 +18,15 @@ writeFileSync(
      return { echo: event, fn: context.functionName, env: process.env.MY_SETTING, key: process.env.AWS_ACCESS_KEY_ID, remaining: context.getRemainingTimeInMillis() > 0, requestId: context.awsRequestId };
    };`,
 );
+const slow = join(dir, "slow.js");
+writeFileSync(
+  slow,
+  `exports.handler = async () => "wrong export";
+   exports.run = async (event) => {
+     if (event.hangMs) await new Promise((resolve) => setTimeout(resolve, event.hangMs));
+     return { pid: process.pid };
+   };`,
+);
 const other = join(dir, "other.js");
 writeFileSync(other, `exports.handler = async () => "other";`);
 
@@ -31,6 +40,7 @@ describe("LambdaService", () => {
   beforeAll(async () => {
     service.setBaseEnvironment({ PATH: process.env.PATH ?? "", AWS_REGION: "us-east-1" });
     service.define({ name: "fn", bundle, environment: { MY_SETTING: "on" }, credentials: fnCreds, timeoutMs: 5000 });
+    service.define({ name: "slow", bundle: slow, environment: {}, credentials: fnCreds, timeoutMs: 300, handler: "slow.run" });
     await service.startAll();
     http = await service.startHttp(0, registry);
   });
@@ -54,6 +64,22 @@ describe("LambdaService", () => {
     const crashed = await service.invoke("fn", { crash: true });
     expect(crashed).toMatchObject({ functionError: "Unhandled", payload: { errorType: "Runtime.ExitError" } });
     expect((await service.invoke("fn", { again: 1 })).functionError).toBeUndefined();
+  });
+
+  it("runs the export its handler setting names", async () => {
+    expect((await service.invoke("slow", {})).payload).toEqual({ pid: expect.any(Number) });
+  });
+
+  it("fails an invocation past its timeout as Lambda does, and runs the next one in a fresh environment", async () => {
+    const before = (await service.invoke("slow", {})).payload as { pid: number };
+    const timedOut = await service.invoke("slow", { hangMs: 5000 });
+    expect(timedOut).toMatchObject({
+      functionError: "Unhandled",
+      payload: { errorType: "Sandbox.Timedout", errorMessage: expect.stringMatching(/Task timed out after 0\.30 seconds$/) },
+    });
+    const after = await service.invoke("slow", { hangMs: 10 });
+    expect(after.functionError).toBeUndefined();
+    expect((after.payload as { pid: number }).pid).not.toBe(before.pid);
   });
 
   it("serves the Invoke REST API with SigV4 and an IAM check", async () => {

@@ -427,3 +427,42 @@ describe("logs (invariant 8)", () => {
     }
   });
 });
+
+describe("start-up", () => {
+  it("fails an invocation of a misconfigured function with one structured line naming the variable, never its value", async () => {
+    const saved = { ...process.env };
+    // The explicit service name wins over the environment's.
+    Object.assign(process.env, { TENANTS_TABLE_NAME: "bad table/secret-ish", POWERTOOLS_SERVICE_NAME: "something-else" });
+    const lines: string[] = [];
+    const capture = (chunk: string | Uint8Array) => {
+      lines.push(chunk.toString());
+      return true;
+    };
+    const out = jest.spyOn(process.stdout, "write").mockImplementation(capture);
+    const err = jest.spyOn(process.stderr, "write").mockImplementation(capture);
+    let failure: unknown;
+    try {
+      await jest.isolateModulesAsync(async () => {
+        // Loading needs no configuration: nothing is parsed before the first invocation.
+        const fresh = (require("../../../../lambdas/action-group/index") as { handler: ActionGroupHandler }).handler;
+        failure = await fresh(bedrockEvent("getReturnPolicy")).catch((error: unknown) => error);
+      });
+    } finally {
+      out.mockRestore();
+      err.mockRestore();
+      process.env = saved;
+    }
+    expect(failure).toMatchObject({ name: "ActionGroupConfigError", message: expect.stringContaining("TENANTS_TABLE_NAME") });
+    const logged = lines.join("");
+    expect(JSON.parse(logged.trim().split("\n")[0])).toMatchObject({
+      level: "ERROR",
+      service: "action-group",
+      message: "action-group is misconfigured",
+      errorName: "ActionGroupConfigError",
+      errorCode: "bad_config",
+      detail: expect.stringContaining("TENANTS_TABLE_NAME"),
+    });
+    expect(logged).not.toContain("secret-ish");
+    expect(ddb.calls()).toHaveLength(0);
+  });
+});

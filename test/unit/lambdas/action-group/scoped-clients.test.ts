@@ -1,5 +1,5 @@
 import { ScopedClientCache, createScopedClient } from "../../../../lambdas/action-group/scoped-clients";
-import type { ScopedCredentials } from "../../../../lambdas/action-group/identity";
+import type { ScopedCredentials } from "../../../../lambdas/shared/scoped-credentials";
 import { ROLE_KEY, installFunctionEnvironment } from "./fixtures";
 
 const NOW = new Date("2026-06-01T12:00:00Z");

@@ -1,4 +1,4 @@
-import { extractToken, rejectTokenInQuery, subprotocolHeader } from "../../../../lambdas/authorizer/extract-token";
+import { extractToken, rejectTokenInQuery } from "../../../../lambdas/authorizer/extract-token";
 import { AuthorizationError } from "../../../../lambdas/authorizer/errors";
 
 const PROTOCOL = "mta.v1";
@@ -29,7 +29,12 @@ describe("extractToken", () => {
 
   it("reads repeated header lines from multiValueHeaders", () => {
     expect(extractToken({}, PROTOCOL, { "Sec-WebSocket-Protocol": [PROTOCOL, TOKEN] })).toBe(TOKEN);
-    expect(subprotocolHeader(null, { "sec-websocket-protocol": [PROTOCOL, TOKEN] })).toBe(`${PROTOCOL},${TOKEN}`);
+    expect(extractToken(null, PROTOCOL, { "sec-websocket-protocol": [`${PROTOCOL}, ${TOKEN}`] })).toBe(TOKEN);
+  });
+
+  it("judges all repeated header lines together", () => {
+    const multi = { "Sec-WebSocket-Protocol": [PROTOCOL, TOKEN, "extra"] };
+    expect(codeOf(() => extractToken({ "Sec-WebSocket-Protocol": `${PROTOCOL}, ${TOKEN}` }, PROTOCOL, multi))).toBe("malformed_header");
   });
 
   it.each([

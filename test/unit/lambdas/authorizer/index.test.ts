@@ -1,7 +1,7 @@
 /**
  * The deployed entry point, configured through its environment exactly as the local stack
  * configures it (issuer override, JWKS on 127.0.0.1): the verifier lives at module scope,
- * so a warm container downloads the JWKS once; a bad configuration fails the cold start.
+ * so a warm container downloads the JWKS once; a bad configuration fails the invocation.
  */
 import { authorizerEnvironment } from "../../../../infra/function-environment";
 import type { WebSocketAuthorizerEvent } from "../../../../lambdas/authorizer/authorize";
@@ -84,22 +84,51 @@ it("no log line of the deployed handler contains a token", async () => {
   }
 });
 
-/** The module is loaded in isolation, so its error class is not this file's: compare by name. */
-function coldStartError(env: Record<string, string | undefined>): { name: string; message: string } | undefined {
+/**
+ * The first invocation's failure. The module is loaded in isolation, so its error class is
+ * not this file's: compare by name.
+ */
+async function startupError(env: Record<string, string | undefined>): Promise<{ error: { name: string; message: string }; logged: string }> {
+  const handler = loadHandler(env);
+  const output = captureOutput();
   try {
-    loadHandler(env);
+    await handler(withToken(idp.idToken()));
   } catch (error) {
-    return { name: (error as Error).name, message: (error as Error).message };
+    return { error: { name: (error as Error).name, message: (error as Error).message }, logged: output.text() };
+  } finally {
+    output.restore();
   }
-  return undefined;
+  throw new Error("expected the invocation to fail");
 }
 
-it.each(["USER_POOL_CLIENT_ID", "TENANT_IDS", "APP_PROTOCOL"])("fails the cold start with a clear error when %s is missing", (name) => {
-  const error = coldStartError({ ...localEnvironment(), [name]: undefined });
-  expect(error).toEqual({ name: "AuthorizerConfigError", message: expect.stringContaining(name) });
+it("loads without its configuration: nothing is parsed before the first invocation", () => {
+  expect(() => loadHandler({ ...localEnvironment(), USER_POOL_CLIENT_ID: undefined })).not.toThrow();
 });
 
-it("fails the cold start for a pool id CognitoJwtVerifier cannot use without an issuer override", () => {
-  const error = coldStartError({ ...localEnvironment(), JWT_ISSUER: undefined, JWKS_URI: undefined });
+it.each(["USER_POOL_CLIENT_ID", "TENANT_IDS", "APP_PROTOCOL"])(
+  "fails the invocation with a clear error, logged as one structured line, when %s is missing",
+  async (name) => {
+    const { error, logged } = await startupError({ ...localEnvironment(), [name]: undefined });
+    expect(error).toEqual({ name: "AuthorizerConfigError", message: expect.stringContaining(name) });
+    const line = JSON.parse(logged.trim().split("\n")[0]) as Record<string, unknown>;
+    expect(line).toMatchObject({
+      level: "ERROR",
+      service: "authorizer",
+      message: "authorizer is misconfigured",
+      errorName: "AuthorizerConfigError",
+      errorCode: "bad_config",
+      detail: expect.stringContaining(name),
+    });
+  },
+);
+
+it("never logs a configuration value", async () => {
+  const { logged } = await startupError({ ...localEnvironment(), APP_PROTOCOL: "mta v1, secret-protocol" });
+  expect(logged).toContain("APP_PROTOCOL");
+  expect(logged).not.toContain("secret-protocol");
+});
+
+it("fails the invocation for a pool id CognitoJwtVerifier cannot use without an issuer override", async () => {
+  const { error } = await startupError({ ...localEnvironment(), JWT_ISSUER: undefined, JWKS_URI: undefined });
   expect(error).toEqual({ name: "AuthorizerConfigError", message: expect.stringContaining("USER_POOL_ID") });
 });

@@ -18,6 +18,11 @@ describe("allowPolicy", () => {
     // API Gateway accepts only string/number/boolean context values.
     for (const value of Object.values(policy.context ?? {})) expect(["string", "number", "boolean"]).toContain(typeof value);
   });
+
+  it("refuses (throws, so the handler denies) rather than allow with a context the chat function would refuse", () => {
+    expect(() => allowPolicy(ARN, { ...IDENTITY, tenantId: "tenant1/../tenant2" })).toThrow(TypeError);
+    expect(() => allowPolicy(ARN, { ...IDENTITY, userId: "admin" })).toThrow(TypeError);
+  });
 });
 
 describe("denyPolicy", () => {

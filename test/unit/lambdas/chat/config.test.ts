@@ -32,6 +32,7 @@ describe("loadChatConfig", () => {
   it("parses the ask limit as a whole number within 1–1000", () => {
     expect(loadChatConfig({ ...CHAT_ENV, ASKS_PER_USER_PER_MINUTE: "1" }).asksPerUserPerMinute).toBe(1);
     expect(loadChatConfig({ ...CHAT_ENV, ASKS_PER_USER_PER_MINUTE: "1000" }).asksPerUserPerMinute).toBe(1000);
+    expect(loadChatConfig({ ...CHAT_ENV, ASKS_PER_USER_PER_MINUTE: " 0030 " }).asksPerUserPerMinute).toBe(30);
   });
 
   it.each(Object.keys(CHAT_ENV).filter((key) => !key.startsWith("POWERTOOLS_")))("requires %s", (key) => {
@@ -49,6 +50,8 @@ describe("loadChatConfig", () => {
     ["ASKS_PER_USER_PER_MINUTE", "1001"],
     ["ASKS_PER_USER_PER_MINUTE", "2.5"],
     ["ASKS_PER_USER_PER_MINUTE", "-3"],
+    ["ASKS_PER_USER_PER_MINUTE", "0000"],
+    ["ASKS_PER_USER_PER_MINUTE", "10000"],
   ])("rejects a malformed %s without echoing it", (key, value) => {
     let error: unknown;
     try {

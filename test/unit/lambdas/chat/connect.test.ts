@@ -1,12 +1,11 @@
 /**
  * `$connect` stores identity from the authorizer context only and echoes the app
- * subprotocol (never the token); `$disconnect` forgets the connection.
+ * subprotocol (never the token).
  */
-import { DeleteCommand, DynamoDBDocumentClient, PutCommand } from "@aws-sdk/lib-dynamodb";
+import { DynamoDBDocumentClient, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { mockClient } from "aws-sdk-client-mock";
 import "aws-sdk-client-mock-jest";
 import { handleConnect } from "../../../../lambdas/chat/connect";
-import { handleDisconnect } from "../../../../lambdas/chat/disconnect";
 import { MAX_CONNECTION_SECONDS } from "../../../../lambdas/shared/connections";
 import {
   APP_PROTOCOL,
@@ -26,9 +25,7 @@ const ddb = mockClient(DynamoDBDocumentClient);
 beforeEach(() => {
   ddb.reset();
   ddb.on(PutCommand).resolves({});
-  ddb.on(DeleteCommand).resolves({});
 });
-
 
 describe("$connect", () => {
   it("stores the connection from the authorizer context and echoes only the app protocol", async () => {
@@ -73,6 +70,12 @@ describe("$connect", () => {
     expect(result).toEqual({ statusCode: 200 });
   });
 
+  it("reads the offer from repeated header lines (multiValueHeaders)", async () => {
+    const event = { ...wsEvent("$connect"), multiValueHeaders: { "SEC-WEBSOCKET-PROTOCOL": [APP_PROTOCOL, FAKE_JWT] } };
+    const result = await handleConnect(event, testDependencies());
+    expect(result.headers).toEqual({ "Sec-WebSocket-Protocol": APP_PROTOCOL });
+  });
+
   it("does not mistake a protocol with the app protocol as a prefix for it", async () => {
     const result = await handleConnect(
       wsEvent("$connect", { headers: { "Sec-WebSocket-Protocol": `${APP_PROTOCOL}x` } }),
@@ -106,21 +109,5 @@ describe("$connect", () => {
     ddb.on(PutCommand).rejects(new Error("ResourceNotFoundException"));
     const result = await handleConnect(wsEvent("$connect"), testDependencies());
     expect(result).toEqual({ statusCode: 500 });
-  });
-});
-
-describe("$disconnect", () => {
-  it("deletes the connection record", async () => {
-    const result = await handleDisconnect(wsEvent("$disconnect"), testDependencies());
-    expect(result).toEqual({ statusCode: 200 });
-    expect(ddb).toHaveReceivedCommandWith(DeleteCommand, {
-      TableName: "multi-tenant-assistant-test-connections",
-      Key: { connectionId: CONNECTION_A },
-    });
-  });
-
-  it("answers 500 when the delete fails (the TTL cleans up)", async () => {
-    ddb.on(DeleteCommand).rejects(new Error("InternalServerError"));
-    expect(await handleDisconnect(wsEvent("$disconnect"), testDependencies())).toEqual({ statusCode: 500 });
   });
 });

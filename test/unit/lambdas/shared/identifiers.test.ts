@@ -1,5 +1,6 @@
 /** Identifier formats: each accepted shape has rejected neighbours. */
 import {
+  TENANT_CLAIM,
   agentSessionId,
   answerIdOwner,
   isSub,
@@ -8,6 +9,12 @@ import {
 } from "../../../../lambdas/shared/identifiers";
 
 const SUB = "11111111-1111-4111-8111-111111111111";
+
+describe("TENANT_CLAIM", () => {
+  it("is the name Cognito gives the custom attribute tenantId in ID tokens", () => {
+    expect(TENANT_CLAIM).toBe("custom:tenantId");
+  });
+});
 
 describe("isTenantId", () => {
   it.each(["tenant1", "a", "t-1", "a".repeat(32)])("accepts %s", (id) => expect(isTenantId(id)).toBe(true));

@@ -1,0 +1,20 @@
+/**
+ * The WebSocket API's routing, one definition for the Pulumi program (api and routes)
+ * and the local API Gateway stand-in: the route keys and the route selection expression.
+ */
+
+/** Every message's route is its JSON body's `action` field. */
+export const ROUTE_SELECTION_EXPRESSION = "$request.body.action";
+
+export const ROUTE_KEYS = ["$connect", "$disconnect", "ask", "$default"] as const;
+
+/** The routes a message selects by name: every key but API Gateway's `$`-prefixed ones. */
+export const MESSAGE_ROUTE_KEYS: readonly string[] = ROUTE_KEYS.filter((key) => !key.startsWith("$"));
+
+/**
+ * The body field a `$request.body.<field>` expression selects on; undefined for any other
+ * expression (API Gateway also allows header and context selection, which nothing here uses).
+ */
+export function routeSelectionField(expression: string): string | undefined {
+  return /^\$request\.body\.([A-Za-z_][A-Za-z0-9_]*)$/.exec(expression)?.[1];
+}

@@ -1,0 +1,25 @@
+/** infra/websocket-routing.ts: the routes and the selection expression both stacks use. */
+import { MESSAGE_ROUTE_KEYS, ROUTE_KEYS, ROUTE_SELECTION_EXPRESSION, routeSelectionField } from "../../../infra/websocket-routing";
+import { selectRoute } from "../../../local/websocket-events";
+
+describe("WebSocket routing", () => {
+  it("routes messages on body.action to ask, everything else to $default", () => {
+    expect(ROUTE_SELECTION_EXPRESSION).toBe("$request.body.action");
+    expect(ROUTE_KEYS).toEqual(["$connect", "$disconnect", "ask", "$default"]);
+    expect(MESSAGE_ROUTE_KEYS).toEqual(["ask"]);
+  });
+
+  it("reads the field of a body selection expression, and nothing else", () => {
+    expect(routeSelectionField("$request.body.action")).toBe("action");
+    expect(routeSelectionField("$request.body.type")).toBe("type");
+    expect(routeSelectionField("$request.header.action")).toBeUndefined();
+    expect(routeSelectionField("$request.body.a.b")).toBeUndefined();
+  });
+
+  it("is what the local API Gateway selects with", () => {
+    expect(selectRoute('{"action":"ask"}', MESSAGE_ROUTE_KEYS)).toBe("ask");
+    expect(selectRoute('{"type":"ask"}', MESSAGE_ROUTE_KEYS, "$request.body.type")).toBe("ask");
+    expect(selectRoute('{"action":"ask"}', MESSAGE_ROUTE_KEYS, "$request.body.type")).toBe("$default");
+    expect(selectRoute('{"action":"ask"}', MESSAGE_ROUTE_KEYS, "$request.header.x")).toBe("$default");
+  });
+});
