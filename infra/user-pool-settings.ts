@@ -51,7 +51,13 @@ export const APP_CLIENT_SETTINGS = {
   refreshTokenValidityHours: 12,
 } as const;
 
-/** The pool's `Policies` and `Schema` as CreateUserPool takes them. */
+/**
+ * Account recovery: no email or phone is collected, so only an operator resets a
+ * password (AdminSetUserPassword); ForgotPassword / ConfirmForgotPassword are refused.
+ */
+export const ACCOUNT_RECOVERY_MECHANISMS = [{ name: "admin_only", priority: 1 }] as const;
+
+/** The pool's `Policies`, `Schema` and `AccountRecoverySetting` as CreateUserPool takes them. */
 export function createUserPoolSettings(policy: PasswordPolicy = PASSWORD_POLICY) {
   return {
     Policies: {
@@ -72,6 +78,7 @@ export function createUserPoolSettings(policy: PasswordPolicy = PASSWORD_POLICY)
         StringAttributeConstraints: { MinLength: String(TENANT_ID_ATTRIBUTE.minLength), MaxLength: String(TENANT_ID_ATTRIBUTE.maxLength) },
       },
     ],
+    AccountRecoverySetting: { RecoveryMechanisms: ACCOUNT_RECOVERY_MECHANISMS.map((m) => ({ Name: m.name, Priority: m.priority })) },
   };
 }
 

@@ -38,6 +38,7 @@ export type CognitoErrorType =
   | "SerializationException"
   | "UnknownOperationException"
   | "InternalErrorException"
+  | "ResourceNotFoundException"
   | OperatorAuthErrorType;
 
 /**

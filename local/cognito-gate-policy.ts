@@ -9,6 +9,7 @@ import { createPublicKey, type JsonWebKey, type KeyObject } from "node:crypto";
 import { verifyAccessToken } from "./cognito-access-token";
 import { ChallengeSessions, type ChallengeSession } from "./cognito-challenge-sessions";
 import { CognitoGateRefusal, errorTypeName, incorrectCredentials, rewriteUpstreamError } from "./cognito-errors";
+import { unservedPublicOperationRefusal } from "./cognito-operations";
 import { attributeNamesOf, PoolRegistry } from "./cognito-pool-facts";
 import { TemporaryPasswords } from "./cognito-temporary-passwords";
 
@@ -38,7 +39,7 @@ export type GateDecision = { kind: "refuse"; refusal: CognitoGateRefusal } | { k
 export interface CognitoGatePolicyOptions {
   /** Token issuer base URL (`<issuerDomain>/<poolId>`): the gate's own URL. */
   issuerDomain: string | (() => string);
-  /** cognito-local's signing key (public JWK) and its key id. */
+  /** The key the gate signs the tokens clients receive with (public JWK) and its key id. */
   signingJwk: { kid: string } & Record<string, unknown>;
   clock?: () => number;
 }
@@ -88,6 +89,9 @@ export class CognitoGatePolicy {
 
   private check(operation: string, body: JsonObject): PendingRequest {
     const pending: PendingRequest = { operation, body };
+    // Default deny: a public operation the system does not use never reaches cognito-local.
+    const unserved = unservedPublicOperationRefusal(operation);
+    if (unserved) throw unserved;
     if (operation === "SignUp") this.pools.checkSignUp(body.ClientId);
     this.checkPasswordSet(operation, body);
     if (ACCESS_TOKEN_OPERATIONS.has(operation) || (OPTIONAL_ACCESS_TOKEN_OPERATIONS.has(operation) && body.AccessToken !== undefined)) {
@@ -122,7 +126,6 @@ export class CognitoGatePolicy {
       case "AdminSetUserPassword":
         return this.pools.checkPassword(body.UserPoolId, body.Password);
       case "SignUp":
-      case "ConfirmForgotPassword":
         return this.pools.checkPassword(poolOfClient(), body.Password);
       case "RespondToAuthChallenge":
         // Before the challenge session is taken: a refused new password may be tried again.

@@ -5,7 +5,10 @@
  * operation not in the public list needs a SigV4 signature for `cognito-idp` and IAM
  * permission `cognito-idp:<Operation>` on the user pool), asks CognitoGatePolicy about
  * every API call, and answers refusals in the AWS JSON error shape. cognito-local's OAuth2 routes stay
- * unreachable: the pool has no hosted domain. Nothing here logs a body, a password or a token.
+ * unreachable: the pool has no hosted domain. The ID and access tokens cognito-local issues
+ * (signed with the key its npm package ships) are re-signed with the gate's per-start key,
+ * and the pool's JWKS and OpenID configuration are the gate's own (cognito-token-signer.ts).
+ * Nothing here logs a body, a password or a token.
  */
 import * as http from "node:http";
 import type { AwsContext } from "../infra/policies";
@@ -13,13 +16,14 @@ import { LocalAwsError, readRawRequest, type RawAwsRequest } from "./aws-request
 import { awsErrorResponse, COGNITO_IAM_DENIAL, CognitoGateRefusal, errorTypeName, operatorAuthRefusal } from "./cognito-errors";
 import type { CognitoGatePolicy, JsonObject } from "./cognito-gate-policy";
 import { COGNITO_SIGNING_SERVICE, operationAccess, operatorIamRequest } from "./cognito-operations";
+import { jwksDocument, openIdConfiguration, resignAuthenticationResult, type TokenSigningKey } from "./cognito-token-signer";
 import type { CredentialRecord } from "./credentials";
 import type { DenialShape, IamRequest } from "./iam-evaluate";
 import { close, listen, LOCAL_HOST } from "./listen";
 
 export const MAX_REQUEST_BYTES = 1024 * 1024;
 const JSON_CONTENT_TYPE = "application/x-amz-json-1.1";
-const WELL_KNOWN_PATH = /^\/[A-Za-z0-9_-]+\/\.well-known\/(jwks\.json|openid-configuration)$/;
+const WELL_KNOWN_PATH = /^\/([A-Za-z0-9_-]+)\/\.well-known\/(jwks\.json|openid-configuration)$/;
 const HOP_BY_HOP = new Set(["connection", "keep-alive", "transfer-encoding", "content-length", "host", "upgrade", "proxy-connection"]);
 
 /**
@@ -33,11 +37,14 @@ export interface OperatorAuthentication {
   authorize(caller: CredentialRecord, request: IamRequest, denial: DenialShape): Promise<void>;
 }
 
+/** Where cognito-local listens: a URL, or a Unix socket (what the stack uses: no TCP port at all). */
+export type UpstreamTarget = string | { socketPath: string };
+
 export interface CognitoGate {
   url: string;
   port: number;
   /** Where cognito-local listens; requests before it is set get a 503. */
-  setUpstream(url: string): void;
+  setUpstream(target: UpstreamTarget): void;
   close(): Promise<void>;
 }
 
@@ -46,14 +53,15 @@ export function pathOf(rawUrl: string | undefined): string {
   return (rawUrl ?? "/").split("?")[0] ?? "/";
 }
 
-export type RouteKind = "api" | "passthrough" | "not_found";
+export type RouteKind = "api" | "well_known" | "passthrough" | "not_found";
 
 /** Which of the user-pool endpoint's routes a request is; everything else is not served. */
 export function routeOf(method: string | undefined, rawUrl: string | undefined): RouteKind {
   const path = pathOf(rawUrl);
   if (method === "OPTIONS" && (path === "/" || WELL_KNOWN_PATH.test(path))) return "passthrough";
   if (method === "POST" && path === "/") return "api";
-  if (method === "GET" && (WELL_KNOWN_PATH.test(path) || path === "/health")) return "passthrough";
+  if (method === "GET" && WELL_KNOWN_PATH.test(path)) return "well_known";
+  if (method === "GET" && path === "/health") return "passthrough";
   return "not_found";
 }
 
@@ -116,11 +124,12 @@ interface UpstreamAnswer {
   body: Buffer;
 }
 
-function callUpstream(upstream: string, req: http.IncomingMessage, path: string, body?: Buffer): Promise<UpstreamAnswer> {
+function callUpstream(upstream: UpstreamTarget, req: http.IncomingMessage, path: string, body?: Buffer): Promise<UpstreamAnswer> {
   return new Promise((resolve, reject) => {
+    const options: http.RequestOptions = { method: req.method, headers: forwardHeaders(req.headers, body?.length) };
     const outgoing = http.request(
-      new URL(path, upstream),
-      { method: req.method, headers: forwardHeaders(req.headers, body?.length) },
+      typeof upstream === "string" ? new URL(path, upstream) : new URL(`http://${LOCAL_HOST}${path}`),
+      typeof upstream === "string" ? options : { ...options, socketPath: upstream.socketPath },
       (res) => {
         const chunks: Buffer[] = [];
         res.on("data", (c: Buffer) => chunks.push(c));
@@ -152,6 +161,25 @@ function sendUpstream(res: http.ServerResponse, answer: UpstreamAnswer): void {
   res.writeHead(answer.status, headers).end(answer.body);
 }
 
+function sendJson(res: http.ServerResponse, document: unknown): void {
+  const body = JSON.stringify(document);
+  res
+    .writeHead(200, { "content-type": "application/json; charset=utf-8", "access-control-allow-origin": "*", "content-length": Buffer.byteLength(body) })
+    .end(body);
+}
+
+/**
+ * The pool's JWKS or OpenID configuration, answered by the gate itself: cognito-local's
+ * would publish the key its package ships (and name itself as issuer). Unknown pools: 404.
+ */
+function sendWellKnown(res: http.ServerResponse, rawUrl: string | undefined, o: { policy: CognitoGatePolicy; key: TokenSigningKey; url: string }): void {
+  const [, poolId = "", document] = WELL_KNOWN_PATH.exec(pathOf(rawUrl)) ?? [];
+  if (!o.policy.pools.pool(poolId)) {
+    return sendRefusal(res, new CognitoGateRefusal("ResourceNotFoundException", `User pool ${poolId} does not exist.`, 404));
+  }
+  sendJson(res, document === "jwks.json" ? jwksDocument(o.key) : openIdConfiguration(`${o.url}/${poolId}`));
+}
+
 function parseJson(body: Buffer): unknown {
   try {
     return JSON.parse(body.toString("utf8"));
@@ -175,11 +203,14 @@ export interface CognitoGateOptions {
   policy: CognitoGatePolicy;
   /** Required: without it every operator call would be open to any local process. */
   operators: OperatorAuthentication;
-  upstream?: string;
+  /** The key the tokens clients receive are signed with, and the one the pool's JWKS publishes. */
+  signingKey: TokenSigningKey;
+  upstream?: UpstreamTarget;
 }
 
 export async function startCognitoGate(o: CognitoGateOptions): Promise<CognitoGate> {
   let upstream = o.upstream;
+  let url = "";
   const { operators } = o;
 
   const handle = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
@@ -189,6 +220,7 @@ export async function startCognitoGate(o: CognitoGateOptions): Promise<CognitoGa
       return sendRefusal(res, new CognitoGateRefusal("UnknownOperationException", "Not found", 404));
     }
     const raw = await readBody(req);
+    if (route === "well_known") return sendWellKnown(res, req.url, { policy: o.policy, key: o.signingKey, url });
     if (!upstream) return sendRefusal(res, new CognitoGateRefusal("InternalErrorException", "Cognito is starting", 503));
     if (route === "passthrough") return sendUpstream(res, await callUpstream(upstream, req, pathOf(req.url), raw));
 
@@ -215,8 +247,13 @@ export async function startCognitoGate(o: CognitoGateOptions): Promise<CognitoGa
       o.policy.after(decision.pending, 502, undefined);
       throw error;
     }
-    const replacement = o.policy.after(decision.pending, answer.status, parseJson(answer.body));
-    return replacement ? sendRefusal(res, replacement) : sendUpstream(res, answer);
+    const parsed = parseJson(answer.body);
+    const replacement = o.policy.after(decision.pending, answer.status, parsed);
+    if (replacement) return sendRefusal(res, replacement);
+    // Every answer that carries tokens (InitiateAuth incl. refresh, RespondToAuthChallenge, Admin*):
+    // the client only ever sees tokens signed with the gate's key.
+    const resigned = answer.status === 200 ? resignAuthenticationResult(parsed, o.signingKey) : undefined;
+    return sendUpstream(res, resigned ? { ...answer, body: Buffer.from(JSON.stringify(resigned)) } : answer);
   };
 
   const server = http.createServer((req, res) => {
@@ -227,11 +264,12 @@ export async function startCognitoGate(o: CognitoGateOptions): Promise<CognitoGa
     });
   });
   const port = await listen(server, o.port, "cognito");
+  url = `http://${LOCAL_HOST}:${port}`;
   return {
-    url: `http://${LOCAL_HOST}:${port}`,
+    url,
     port,
-    setUpstream: (url) => {
-      upstream = url;
+    setUpstream: (target) => {
+      upstream = target;
     },
     close: () => close(server),
   };

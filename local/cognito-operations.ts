@@ -51,6 +51,47 @@ export const PUBLIC_OPERATIONS: ReadonlySet<string> = new Set([
   "VerifyUserAttribute",
 ]);
 
+/**
+ * The public operations the local pool serves: what the web page (web/js/cognito.js:
+ * InitiateAuth incl. REFRESH_TOKEN_AUTH, RespondToAuthChallenge, RevokeToken) and the
+ * tests use, plus the signed-in user's own profile calls, each checked by the gate.
+ * SignUp stays so the gate can answer it as AWS answers an operator-only pool. Every
+ * other public operation is refused before cognito-local sees it: cognito-local takes
+ * shortcuts in them (ConfirmForgotPassword compares `undefined !== undefined` for an
+ * operator-created user, so no code resets anyone's password) and the system needs none.
+ */
+export const SERVED_PUBLIC_OPERATIONS: ReadonlySet<string> = new Set([
+  "InitiateAuth",
+  "RespondToAuthChallenge",
+  "GetUser",
+  "UpdateUserAttributes",
+  "DeleteUserAttributes",
+  "ChangePassword",
+  "GlobalSignOut",
+  "RevokeToken",
+  "SignUp",
+]);
+
+/**
+ * Self-service password recovery: the pool recovers accounts `admin_only`
+ * (infra/user-pool-settings.ts ACCOUNT_RECOVERY_MECHANISMS), so only an operator resets a
+ * password, and Cognito refuses these for the user.
+ */
+const PASSWORD_RECOVERY_OPERATIONS: ReadonlySet<string> = new Set(["ForgotPassword", "ConfirmForgotPassword"]);
+
+/** AWS's answer to self-service recovery in a pool whose users cannot reset their password. */
+export const PASSWORD_RESET_REFUSAL_MESSAGE = "User password cannot be reset in the current state.";
+
+/**
+ * The refusal for a public operation the local pool does not serve, or undefined when it
+ * is served (or not public: operator calls are authorized separately).
+ */
+export function unservedPublicOperationRefusal(operation: string): CognitoGateRefusal | undefined {
+  if (!PUBLIC_OPERATIONS.has(operation) || SERVED_PUBLIC_OPERATIONS.has(operation)) return undefined;
+  if (PASSWORD_RECOVERY_OPERATIONS.has(operation)) return new CognitoGateRefusal("NotAuthorizedException", PASSWORD_RESET_REFUSAL_MESSAGE);
+  return new CognitoGateRefusal("NotAuthorizedException", `${operation} is not enabled for this user pool`);
+}
+
 export type OperationAccess = "public" | "operator";
 
 /** Exact, case-sensitive match (cognito-local dispatches the same way): `initiateAuth` is not public. */

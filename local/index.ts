@@ -1,13 +1,15 @@
 /**
  * `npm start`: the whole system on this machine. Prints a short ready banner (URLs,
  * users and their initial passwords, the outputs file); Ctrl-C stops everything.
- * A busy port, a missing bundle or a bad config is one clear line and exit code 1.
+ * A missing bundle or a bad config is one clear line and exit code 1; a busy port says
+ * which process holds it (when it can tell) and how to stop it.
  */
 import { relative } from "node:path";
 import { ConfigError } from "../infra/config";
 import { MissingBundleError } from "./lambda-service";
 import { PortInUseError } from "./listen";
-import { startLocalStack, ROOT_DIR, type LocalStack } from "./stack";
+import { findPortHolder, portInUseMessage } from "./port-holder";
+import { DEFAULT_PORTS, startLocalStack, ROOT_DIR, type LocalStack } from "./stack";
 
 async function main(): Promise<void> {
   // The SDK's multi-line Node 20 deprecation notice would bury the banner; it is said once below instead.
@@ -16,7 +18,11 @@ async function main(): Promise<void> {
   try {
     stack = await startLocalStack({ ports: "default" });
   } catch (error) {
-    const known = error instanceof PortInUseError || error instanceof MissingBundleError || error instanceof ConfigError;
+    if (error instanceof PortInUseError) {
+      console.error(portInUseMessage(error.port, error.service, Object.values(DEFAULT_PORTS), findPortHolder(error.port)));
+      process.exit(1);
+    }
+    const known = error instanceof MissingBundleError || error instanceof ConfigError;
     console.error(`npm start: ${known ? (error as Error).message : `could not start the local stack: ${(error as Error).message}`}`);
     process.exit(1);
   }

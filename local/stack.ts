@@ -5,7 +5,7 @@
  * with the policies, environment and names the Pulumi program uses.
  */
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { existsSync, mkdirSync } from "node:fs";
+import { existsSync } from "node:fs";
 import type * as http from "node:http";
 import { join, resolve } from "node:path";
 import { PROJECT, type StackConfig } from "../infra/config";
@@ -25,7 +25,7 @@ import { startBedrockAgentRuntime, type AgentMode } from "./bedrock-agent-runtim
 import { startCognito } from "./cognito";
 import { actionGroupVariants } from "./action-group-variants";
 import { startControlServer, type ActionGroupVariant } from "./control";
-import { writeOwnerOnlyFile } from "./owner-only-file";
+import { ownerOnlyDir, writeOwnerOnlyFile } from "./owner-only-file";
 import { CredentialRegistry } from "./credentials";
 import { startDynamoDbGate } from "./dynamodb-gate";
 import { authorizeIam, LOCAL_ACCOUNT_ID } from "./iam-evaluate";
@@ -105,7 +105,11 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
   if (options.ports !== "free") {
     for (const name of Object.keys(DEFAULT_PORTS) as PortName[]) await assertPortFree(DEFAULT_PORTS[name], name);
   }
-  mkdirSync(stateDir, { recursive: true });
+  // Owner-only: the state holds cognito-local's database (plaintext passwords, refresh
+  // tokens), the token-signing key, function logs and built bundles.
+  ownerOnlyDir(stateDir);
+  const logDir = ownerOnlyDir(join(stateDir, "logs"));
+  ownerOnlyDir(join(stateDir, "bundles"));
 
   const region = configRegion ?? "us-east-1";
   const ctx: AwsContext = { partition: "aws", region, accountId: LOCAL_ACCOUNT_ID };
@@ -159,7 +163,7 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
 
     const lambda = new LambdaService({
       ctx,
-      logDir: join(stateDir, "logs"),
+      logDir,
     });
     const lambdaApi = await lambda.startHttp(port("lambda"), registry);
     stops.push(lambdaApi.close, () => lambda.close());
@@ -299,6 +303,7 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
       },
       adminCredentials: { accessKeyId: identities.admin.accessKeyId, secretAccessKey: identities.admin.secretAccessKey },
       controlToken: control.token,
+      localTokenSigningKeyFile: cognito.tokenSigningKeyFile,
     };
 
     const web: http.Server = createWebServer({ config: webConfigFromOutputs(outputs) });

@@ -13,8 +13,19 @@ import { isTenantId } from "../lambdas/shared/identifiers";
 import { operatorClients, type OperatorClients } from "./operator-clients";
 import { loadStackOutputs, resolveOutputsPath, StackOutputsError } from "./stack-outputs";
 
-export const USAGE =
-  'usage: npm run orders -- <username> add|list|clear [--outputs FILE] [--total N] [--currency EUR] [--status placed] [--items "a,b"] [--date ISO-8601]';
+export const USAGE = [
+  'usage: npm run orders -- <username> add|list|clear [--outputs FILE] [--total N] [--currency EUR] [--status placed] [--items "a,b"] [--date YYYY-MM-DD]',
+  "  --outputs   stack outputs JSON (default: $STACK_OUTPUTS or .local/stack-outputs.json)",
+  `  --total     order total, more than 0 and at most ${"1,000,000"}, up to 2 decimals (default 42.50)`,
+  "  --currency  three-letter code (default EUR)",
+  "  --status    lower-case word such as placed, shipped, delivered (default placed)",
+  '  --items     comma-separated item names (default "Sample item")',
+  "  --date      order date, YYYY-MM-DD or an ISO 8601 date-time such as 2026-01-02T10:00:00Z (default now; no zone = UTC)",
+  "  --help, -h  show this help",
+].join("\n");
+
+/** The largest order total the tool writes: far above any real order, far below float trouble. */
+export const MAX_ORDER_TOTAL = 1_000_000;
 
 export class OrdersUsageError extends Error {
   readonly code = "bad_arguments";
@@ -47,6 +58,53 @@ export interface Order extends NewOrder {
 
 const FLAGS = new Set(["--outputs", "--total", "--currency", "--status", "--items", "--date"]);
 
+/** Pure: whether the operator asked for the usage text (anywhere on the line). */
+export function isHelpRequest(argv: readonly string[]): boolean {
+  return argv.some((arg) => arg === "--help" || arg === "-h");
+}
+
+/**
+ * Pure: an order total from its text. Plain decimal notation only, so "1e20" or "0x10"
+ * is refused here with a clear sentence instead of reaching DynamoDB (whose marshaller
+ * refuses numbers beyond MAX_SAFE_INTEGER with an SDK error).
+ */
+export function parseTotal(raw: string): number {
+  const problem = `--total must be an amount above 0 and at most ${MAX_ORDER_TOTAL.toLocaleString("en-US")}, with at most 2 decimals (such as 19.99); got ${JSON.stringify(raw)}`;
+  if (!/^\d{1,7}(?:\.\d{1,2})?$/.test(raw.trim())) throw new OrdersUsageError(problem);
+  const total = Number(raw.trim());
+  if (!(total > 0) || total > MAX_ORDER_TOTAL) throw new OrdersUsageError(problem);
+  return total;
+}
+
+const MONTH_NAMES = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})?)?$/;
+
+/**
+ * Pure: an order date as an ISO timestamp. The calendar date is checked as written,
+ * because `new Date("2026-02-30")` silently rolls over to March 2. A date-time without a
+ * zone is UTC (not the operator's local time, which would differ between machines).
+ */
+export function parseOrderDate(raw: string): string {
+  const match = ISO_DATE.exec(raw);
+  if (!match) throw new OrdersUsageError(`--date must be YYYY-MM-DD or an ISO 8601 date-time such as 2026-01-02T10:00:00Z; got ${JSON.stringify(raw)}`);
+  const [, y, m, d, hh, mm, ss, zone] = match;
+  const year = Number(y);
+  const month = Number(m);
+  const day = Number(d);
+  if (month < 1 || month > 12) throw new OrdersUsageError(`--date ${raw} has no month ${m} (01 to 12)`);
+  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  if (day < 1 || day > daysInMonth) {
+    throw new OrdersUsageError(`--date ${raw} is not a real date: ${MONTH_NAMES[month - 1]} ${year} has ${daysInMonth} days`);
+  }
+  if (hh !== undefined && (Number(hh) > 23 || Number(mm) > 59 || (ss !== undefined && Number(ss) > 59))) {
+    throw new OrdersUsageError(`--date ${raw} has an impossible time of day`);
+  }
+  const text = hh === undefined ? `${y}-${m}-${d}T00:00:00Z` : zone === undefined ? `${raw}Z` : raw;
+  const parsed = new Date(text);
+  if (Number.isNaN(parsed.getTime())) throw new OrdersUsageError(`--date ${raw} is not a date this tool can read`);
+  return parsed.toISOString();
+}
+
 /** Pure: argv (after `--`) → arguments, or an OrdersUsageError naming the mistake. */
 export function parseOrdersArgs(argv: readonly string[], now: () => Date = () => new Date()): OrdersArgs {
   const positional: string[] = [];
@@ -54,7 +112,7 @@ export function parseOrdersArgs(argv: readonly string[], now: () => Date = () =>
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg.startsWith("--")) {
-      if (!FLAGS.has(arg)) throw new OrdersUsageError(`unknown option ${arg}`);
+      if (!FLAGS.has(arg)) throw new OrdersUsageError(`unknown option ${arg} (see --help)`);
       const value = argv[i + 1];
       if (value === undefined || value.startsWith("--")) throw new OrdersUsageError(`${arg} needs a value`);
       flags[arg.slice(2)] = value;
@@ -64,20 +122,14 @@ export function parseOrdersArgs(argv: readonly string[], now: () => Date = () =>
   if (positional.length !== 2) throw new OrdersUsageError("expected <username> and a command (add, list or clear)");
   const [username, command] = positional;
   if (command !== "add" && command !== "list" && command !== "clear") throw new OrdersUsageError(`unknown command "${command}" (add, list or clear)`);
-  const total = flags.total === undefined ? 42.5 : Number(flags.total);
-  if (!Number.isFinite(total) || total < 0) throw new OrdersUsageError("--total must be a non-negative number");
+  const total = flags.total === undefined ? 42.5 : parseTotal(flags.total);
   const currency = flags.currency ?? "EUR";
   if (!/^[A-Z]{3}$/.test(currency)) throw new OrdersUsageError("--currency must be a three-letter code such as EUR");
   const status = flags.status ?? "placed";
   if (!/^[a-z][a-z_-]{0,31}$/.test(status)) throw new OrdersUsageError("--status must be a lower-case word such as placed or shipped");
   const items = (flags.items ?? "Sample item").split(",").map((s) => s.trim()).filter(Boolean);
   if (items.length === 0 || items.some((s) => s.length > 200)) throw new OrdersUsageError("--items must list 1+ item names, comma-separated");
-  let orderDate = now().toISOString();
-  if (flags.date !== undefined) {
-    const parsed = new Date(flags.date);
-    if (!/^\d{4}-\d{2}-\d{2}/.test(flags.date) || Number.isNaN(parsed.getTime())) throw new OrdersUsageError("--date must be an ISO 8601 date");
-    orderDate = parsed.toISOString();
-  }
+  const orderDate = flags.date === undefined ? now().toISOString() : parseOrderDate(flags.date);
   return { username, command, outputs: flags.outputs, order: { total, currency, status, items, orderDate } };
 }
 
@@ -198,6 +250,10 @@ export function formatOrder(o: Order): string {
 
 export async function runOrdersCli(argv: readonly string[], io = { out: console.log, err: console.error }): Promise<number> {
   let c: OperatorClients | undefined;
+  if (isHelpRequest(argv)) {
+    io.out(USAGE);
+    return 0;
+  }
   try {
     const args = parseOrdersArgs(argv);
     c = operatorClients(loadStackOutputs(resolveOutputsPath(args.outputs)));

@@ -43,6 +43,12 @@ export const StackOutputs = z.object({
    * random per start. Never present on an AWS stack.
    */
   controlToken: z.string().min(32).optional(),
+  /**
+   * Local stack only: the PEM file (mode 0600) of the key the local Cognito signs tokens
+   * with, new at every start. Red-team tests sign tokens Cognito would issue but cannot be
+   * asked for (expired, 3-second lifetime) with it. Never present on an AWS stack.
+   */
+  localTokenSigningKeyFile: z.string().min(1).optional(),
 });
 export type StackOutputs = z.infer<typeof StackOutputs>;
 

@@ -7,7 +7,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import type { TenantConfig } from "../config";
-import { APP_CLIENT_SETTINGS, PASSWORD_POLICY, TENANT_ID_ATTRIBUTE } from "../user-pool-settings";
+import { ACCOUNT_RECOVERY_MECHANISMS, APP_CLIENT_SETTINGS, PASSWORD_POLICY, TENANT_ID_ATTRIBUTE } from "../user-pool-settings";
 
 export interface IdentityArgs {
   namePrefix: string;
@@ -34,7 +34,7 @@ export class Identity extends pulumi.ComponentResource {
         passwordPolicy: { ...PASSWORD_POLICY },
         mfaConfiguration: "OFF",
         // No email or phone is collected, so only an admin can reset a password.
-        accountRecoverySetting: { recoveryMechanisms: [{ name: "admin_only", priority: 1 }] },
+        accountRecoverySetting: { recoveryMechanisms: ACCOUNT_RECOVERY_MECHANISMS.map((m) => ({ ...m })) },
         deletionProtection: args.deletionProtection ? "ACTIVE" : "INACTIVE",
         schemas: [
           {

@@ -12,6 +12,7 @@ import { startLocalStack, type LocalStack } from "../../local/stack";
 import { loadStackOutputs, resolveOutputsPath } from "../stack-outputs";
 import { signInDemoUser } from "../../test/support/stack/sign-in";
 import { connectAs } from "../../test/support/stack/ws-client";
+import { describeError } from "./describe-error";
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
@@ -61,6 +62,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(`bench failed: ${(error as Error).message}`);
+  console.error(`bench failed: ${describeError(error)}`);
   process.exit(1);
 });

@@ -12,6 +12,7 @@ import { createAuthorizerHandler } from "../../lambdas/authorizer/authorize";
 import type { AuthorizerConfig } from "../../lambdas/authorizer/config";
 import { createTokenVerifier } from "../../lambdas/authorizer/verifier";
 import { createSigningKey, jwksOf, startJwksServer, TestIdentityProvider } from "../../test/support/jwt-signer";
+import { describeError } from "./describe-error";
 
 export interface TimingSummary {
   count: number;
@@ -93,7 +94,7 @@ async function main(): Promise<void> {
 
 if (require.main === module) {
   main().catch((error: unknown) => {
-    console.error(`bench failed: ${(error as Error).message}`);
+    console.error(`bench failed: ${describeError(error)}`);
     process.exit(1);
   });
 }

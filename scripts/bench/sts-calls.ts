@@ -10,8 +10,9 @@ import { ApiGatewayManagementApiClient, PostToConnectionCommand } from "@aws-sdk
 import { BedrockAgentRuntimeClient, InvokeAgentCommand, type ResponseStream } from "@aws-sdk/client-bedrock-agent-runtime";
 import { InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
-import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
+import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { mockClient } from "aws-sdk-client-mock";
+import { describeError } from "./describe-error";
 
 export interface StsCallsResult {
   asks: number;
@@ -36,6 +37,9 @@ export async function measureStsCalls(asks = 100): Promise<StsCallsResult> {
     AGENT_ALIAS_ID: "ALIASBENCH",
     WEBSOCKET_MANAGEMENT_ENDPOINT: "https://bench.execute-api.us-east-1.amazonaws.com/bench",
     APP_PROTOCOL: "mta.v1",
+    LIMITS_TABLE_NAME: "bench-limits",
+    // The most the chat config allows: the burst is one user's, and it must not be throttled.
+    ASKS_PER_USER_PER_MINUTE: "1000",
     POWERTOOLS_SERVICE_NAME: "chat",
     POWERTOOLS_LOG_LEVEL: "SILENT",
     AWS_LAMBDA_FUNCTION_NAME: "bench-chat",
@@ -54,6 +58,8 @@ export async function measureStsCalls(asks = 100): Promise<StsCallsResult> {
   });
   ddb.on(GetCommand).callsFake(async () => ({ Item: stored }));
   ddb.on(DeleteCommand).resolves({});
+  // The per-user ask counter (ask-rate-limit.ts): every ask is within the limit.
+  ddb.on(UpdateCommand).resolves({});
   api.on(PostToConnectionCommand).resolves({});
   lambda.on(InvokeCommand).resolves({ StatusCode: 202 });
   agent.on(InvokeAgentCommand).callsFake(async () => ({ completion: completion() }));
@@ -116,7 +122,7 @@ if (require.main === module) {
       process.exit(r.stsCalls === 1 && r.answersDone === r.asks ? 0 : 1);
     })
     .catch((error: unknown) => {
-      console.error(`bench failed: ${(error as Error).name}`);
+      console.error(`bench failed: ${describeError(error)}`);
       process.exit(1);
     });
 }

@@ -2,11 +2,16 @@
  * Integration tests run against "a stack": STACK_OUTPUTS names an existing one (AWS or a
  * running local stack); otherwise a fresh local stack is booted on free ports in a temp
  * state directory and STACK_OUTPUTS points the test files at its outputs.
+ *
+ * STACK_BOOTED_BY_SUITE=1 is set ONLY for the stack booted here: the demo users of any
+ * other stack belong to someone (test/support/stack/stack-ownership.ts), so an inherited
+ * value is removed when STACK_OUTPUTS is given.
  */
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startLocalStack, type LocalStack } from "../../local/stack";
+import { BOOTED_BY_SUITE_ENV } from "../support/stack/stack-ownership";
 
 declare global {
   // eslint-disable-next-line no-var
@@ -14,10 +19,14 @@ declare global {
 }
 
 export default async function globalSetup(): Promise<void> {
-  if (process.env.STACK_OUTPUTS) return;
+  if (process.env.STACK_OUTPUTS) {
+    delete process.env[BOOTED_BY_SUITE_ENV];
+    return;
+  }
   const stateDir = mkdtempSync(join(tmpdir(), "mta-local-stack-"));
   const stack = await startLocalStack({ ports: "free", stateDir });
   globalThis.__LOCAL_STACK__ = stack;
   process.env.STACK_OUTPUTS = stack.outputsFile;
+  process.env[BOOTED_BY_SUITE_ENV] = "1";
   process.env.LOCAL_STACK_STARTUP_MS = String(stack.startupMs);
 }

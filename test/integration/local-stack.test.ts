@@ -1,49 +1,125 @@
 /**
  * The issue "npm start runs the whole system on one machine", end to end over REAL
- * WebSocket connections with tokens from REAL sign-ins: each tenant hears its own
- * return policy, a user's orders appear after the operator adds them, and events
- * arrive in protocol order.
+ * WebSocket connections with tokens from REAL sign-ins: a user's first sign-in asks for a
+ * new password and then hears its tenant's return policy, each tenant hears its own, a
+ * user's orders appear after the operator adds them, and events arrive in protocol order.
+ *
+ * Whose users: on the stack the global setup booted (STACK_BOOTED_BY_SUITE=1) the first
+ * sign-in and the per-tenant answers use the configured demo users, as the issue tells
+ * it. On any other stack (STACK_OUTPUTS / --outputs: someone may be signed in as a demo
+ * user with orders of their own) the same scenarios run with users this file creates,
+ * per run and per tenant, removed with their orders in afterAll, also after a failure.
+ * Orders are only ever added for a per-run user, so no one's orders are cleared.
  */
 import { statSync } from "node:fs";
-import { operatorClients } from "../../scripts/operator-clients";
-import { addOrder, clearOrders, listOrders } from "../../scripts/orders";
+import { addOrder, listOrders } from "../../scripts/orders";
 import { resolveOutputsPath } from "../../scripts/stack-outputs";
-import { stackOutputs } from "../support/stack/outputs";
-import { signInDemoUser, type SignedInUser } from "../support/stack/sign-in";
-import { connectAs, UpgradeRefusedError, type StackConnection } from "../support/stack/ws-client";
+import { connectStack, publicCognitoClient, type StackUnderTest } from "../support/stack/aws-clients";
+import { demoUsernameOf, signInSuiteDemoUser } from "../support/stack/demo-users";
+import { StackOperationError } from "../support/stack/operation-error";
+import { stackOutputs, stackTenants } from "../support/stack/outputs";
+import { decodeClaims, signIn, signInFirstTime } from "../support/stack/sign-in";
+import { ConfiguredUserError, ForeignStackError, suiteBootedStack } from "../support/stack/stack-ownership";
+import { createConfirmedUser, testPassword, TestUserFactory } from "../support/stack/test-users";
+import { connectAs, UpgradeRefusedError, type ConnectionOwner, type StackConnection } from "../support/stack/ws-client";
 
 jest.setTimeout(60_000);
 
 const outputs = stackOutputs();
-const EXPECTED_DAYS: Record<string, number> = { tenant1: 10, tenant2: 20, tenant3: 30 };
-const userOf = (tenant: string) => Object.entries(outputs.users).find(([, t]) => t === tenant)![0];
+const TENANTS = stackTenants(outputs);
+const [FIRST_TENANT, SECOND_TENANT] = TENANTS;
+/** Read once, when the file loads: the global setup has set (or removed) the flag by then. */
+const DEMO_USERS = suiteBootedStack();
+process.stdout.write(
+  `local-stack: ${DEMO_USERS ? "stack booted by the suite: demo users" : "stack not booted by the suite: per-run users only, demo users untouched"}\n`,
+);
+
+type StackUser = ConnectionOwner & { idToken: string };
+
+let stack: StackUnderTest | undefined;
+let factory: TestUserFactory | undefined;
+const sessions: StackConnection[] = [];
+
+beforeAll(() => {
+  stack = connectStack();
+  factory = new TestUserFactory(stack);
+});
+
+afterAll(async () => {
+  await Promise.all(sessions.map((s) => s.close().catch(() => undefined)));
+  if (!factory || !stack) return;
+  try {
+    const problems = await factory.cleanup();
+    if (problems.length) process.stdout.write(`local-stack cleanup problems: ${problems.join("; ")}\n`);
+  } finally {
+    stack.destroy();
+  }
+}, 120_000);
+
+function users(): TestUserFactory {
+  if (!factory) throw new Error("users requested before beforeAll");
+  return factory;
+}
+
+const perTenant = new Map<string, Promise<StackUser>>();
+
+/** The user a scenario of `tenantId` signs in as: the demo user on the suite's own stack, else a per-run user. */
+function userOf(tenantId: string): Promise<StackUser> {
+  let user = perTenant.get(tenantId);
+  if (!user) {
+    user = DEMO_USERS ? signInSuiteDemoUser(outputs, demoUsernameOf(outputs, tenantId)) : users().create(tenantId, `ls-${tenantId}`, 0);
+    perTenant.set(tenantId, user);
+  }
+  return user;
+}
+
+async function session(user: StackUser): Promise<StackConnection> {
+  const connection = await connectAs(outputs, user);
+  sessions.push(connection);
+  return connection;
+}
+
+async function expectOwnReturnPolicy(user: StackUser, days: number): Promise<void> {
+  const connection = await session(user);
+  const answer = await connection.ask("What is the return policy?");
+  expect(answer.outcome).toBe("done");
+  expect(answer.text).toContain(`${days} days`);
+  for (const other of TENANTS.filter((t) => t.returnPolicyDays !== days)) {
+    expect(answer.text).not.toContain(`${other.returnPolicyDays} days`);
+  }
+}
 
 describe("local stack: the whole system on one machine", () => {
-  const sessions: StackConnection[] = [];
-  afterAll(async () => {
-    await Promise.all(sessions.map((s) => s.close()));
+  it(`${FIRST_TENANT.id}'s user is asked for a new password at first sign-in, then hears ${FIRST_TENANT.returnPolicyDays} days`, async () => {
+    let user: StackUser;
+    if (DEMO_USERS) {
+      const demo = await signInSuiteDemoUser(outputs, demoUsernameOf(outputs, FIRST_TENANT.id));
+      perTenant.set(FIRST_TENANT.id, Promise.resolve(demo));
+      expect(demo.firstSignIn).toBe(true);
+      user = demo;
+    } else {
+      const pending = await users().createAwaitingFirstSignIn(FIRST_TENANT.id, "ls-first");
+      const newPassword = testPassword();
+      const target = { outputs, cognito: publicCognitoClient(outputs) };
+      const first = await signInFirstTime(target, pending.username, pending.temporaryPassword, newPassword);
+      expect(first.challenge).toBe("NEW_PASSWORD_REQUIRED");
+      // The new password is now the user's password; the temporary one is not.
+      await expect(signIn(target, pending.username, newPassword)).resolves.toHaveProperty("idToken");
+      await expect(signIn(target, pending.username, pending.temporaryPassword)).rejects.toBeInstanceOf(StackOperationError);
+      user = { ...pending, idToken: first.tokens.idToken };
+    }
+    expect(decodeClaims(user.idToken)["custom:tenantId"]).toBe(FIRST_TENANT.id);
+    await expectOwnReturnPolicy(user, FIRST_TENANT.returnPolicyDays);
   });
 
-  async function session(user: SignedInUser): Promise<StackConnection> {
-    const connection = await connectAs(outputs, user);
-    sessions.push(connection);
-    return connection;
-  }
-
-  it.each(Object.keys(EXPECTED_DAYS))("%s's user hears their own tenant's return policy", async (tenant) => {
-    const user = await signInDemoUser(outputs, userOf(tenant));
-    expect(user.tenantId).toBe(tenant);
-    const connection = await session(user);
-    const answer = await connection.ask("What is the return policy?");
-    expect(answer.outcome).toBe("done");
-    expect(answer.text).toContain(`${EXPECTED_DAYS[tenant]} days`);
-    for (const other of Object.values(EXPECTED_DAYS).filter((d) => d !== EXPECTED_DAYS[tenant])) {
-      expect(answer.text).not.toContain(`${other} days`);
-    }
+  it.each(TENANTS.map((t) => [t.id, t.returnPolicyDays] as const))("%s's user hears their own tenant's return policy (%i days)", async (tenantId, days) => {
+    const user = await userOf(tenantId);
+    expect(user.tenantId).toBe(tenantId);
+    await expectOwnReturnPolicy(user, days);
   });
 
   it("echoes the app protocol, never the token, and refuses a connection without a token", async () => {
-    const user = await signInDemoUser(outputs, userOf("tenant1"));
+    const user = await userOf(FIRST_TENANT.id);
     const connection = await connectAs(outputs, user);
     expect(connection.socket.protocol).toBe(outputs.webSocketProtocol);
     await connection.close();
@@ -51,40 +127,37 @@ describe("local stack: the whole system on one machine", () => {
   });
 
   it("lists no orders, then the order the operator adds (and only that user's)", async () => {
-    const username = userOf("tenant1");
-    const operator = operatorClients(outputs);
-    await clearOrders(operator, username);
-    const user = await signInDemoUser(outputs, username);
+    // Always a user of this run: the operator adds orders for it and afterAll removes them.
+    const user = await users().create(FIRST_TENANT.id, "ls-orders", 0);
+    const operator = stack!;
     const connection = await session(user);
 
     const none = await connection.ask("Which orders did I place?");
     expect(none.outcome).toBe("done");
     expect(none.text.toLowerCase()).toMatch(/no orders|not placed any|haven't placed|have no/);
 
-    const added = await addOrder(operator, username, {
+    const added = await addOrder(operator, user.username, {
       total: 99.5,
       currency: "EUR",
       status: "shipped",
       items: ["Blue kettle"],
       orderDate: new Date().toISOString(),
     });
-    expect((await listOrders(operator, username)).map((o) => o.orderId)).toEqual([added.orderId]);
+    expect((await listOrders(operator, user.username)).map((o) => o.orderId)).toEqual([added.orderId]);
 
     const listed = await connection.ask("Which orders did I place?");
     expect(listed.outcome).toBe("done");
     expect(listed.text).toContain(added.orderId);
 
     // Another tenant's user does not see it.
-    const other = await signInDemoUser(outputs, userOf("tenant2"));
-    const otherConnection = await session(other);
+    const otherConnection = await session(await userOf(SECOND_TENANT.id));
     const theirs = await otherConnection.ask("Which orders did I place?");
+    expect(theirs.outcome).toBe("done");
     expect(theirs.text).not.toContain(added.orderId);
-    await clearOrders(operator, username);
   });
 
   it("sends accepted, then status, then chunks, then done, all with the answerId", async () => {
-    const user = await signInDemoUser(outputs, userOf("tenant2"));
-    const connection = await session(user);
+    const connection = await session(await userOf(SECOND_TENANT.id));
     const answer = await connection.ask("What is the return policy?");
     const types = answer.events.map((e) => e.type);
     expect(types[0]).toBe("accepted");
@@ -98,12 +171,46 @@ describe("local stack: the whole system on one machine", () => {
   });
 
   it("answers a bad message with a bad_request error and keeps the connection usable", async () => {
-    const user = await signInDemoUser(outputs, userOf("tenant3"));
-    const connection = await session(user);
+    const last = TENANTS[TENANTS.length - 1];
+    const connection = await session(await userOf(last.id));
     const error = await connection.expectError("not json");
     expect(error).toMatchObject({ type: "error", code: "bad_request" });
     const answer = await connection.ask("What is the return policy?");
-    expect(answer.text).toContain("30 days");
+    expect(answer.text).toContain(`${last.returnPolicyDays} days`);
+  });
+});
+
+describe("the suite leaves a stack it did not boot alone", () => {
+  it("refuses a demo sign-in unless the suite booted the stack, before calling the stack", async () => {
+    const demo = demoUsernameOf(outputs, FIRST_TENANT.id);
+    await expect(signInSuiteDemoUser(outputs, demo, {})).rejects.toBeInstanceOf(ForeignStackError);
+    await expect(signInSuiteDemoUser(outputs, demo, { STACK_BOOTED_BY_SUITE: "yes" })).rejects.toBeInstanceOf(ForeignStackError);
+    // The flag is set exactly when the global setup booted this stack.
+    expect(DEMO_USERS).toBe(process.env.STACK_BOOTED_BY_SUITE === "1");
+  });
+
+  it("refuses to create a per-run user under a configured demo user's name", async () => {
+    const demo = demoUsernameOf(outputs, FIRST_TENANT.id);
+    await expect(createConfirmedUser(stack!, { username: demo, tenantId: FIRST_TENANT.id, password: testPassword() })).rejects.toBeInstanceOf(ConfiguredUserError);
+  });
+
+  it("names the user and the operation of a failed sign-in, never the password", async () => {
+    const user = await users().create(FIRST_TENANT.id, "ls-wrong-password", 0);
+    const wrong = testPassword();
+    const target = { outputs, cognito: publicCognitoClient(outputs) };
+    const failure = await signIn(target, user.username, wrong).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(failure).toBeInstanceOf(StackOperationError);
+    const message = (failure as StackOperationError).message;
+    expect(message).toContain(`"${user.username}"`);
+    expect(message).toContain("InitiateAuth");
+    expect((failure as StackOperationError).causeName).toBe("NotAuthorizedException");
+    expect(message).not.toContain(wrong);
+    expect(message).not.toContain(user.password);
+    // The honest sign-in of the same user still works.
+    await expect(signIn(target, user.username, user.password)).resolves.toHaveProperty("idToken");
   });
 });
 

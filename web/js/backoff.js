@@ -1,6 +1,11 @@
 /** Reconnect schedule: exponential backoff with jitter so many clients do not retry in step. */
 
-export const RECONNECT_BACKOFF = Object.freeze({ baseMs: 500, maxMs: 30_000 });
+/**
+ * The cap is 10 s: long enough that thousands of clients of a recovering API spread out,
+ * short enough that a user whose stack came back (a local restart, a network blip) is
+ * not left waiting half a minute; the page also offers "Retry now".
+ */
+export const RECONNECT_BACKOFF = Object.freeze({ baseMs: 500, maxMs: 10_000 });
 
 /**
  * Delay before reconnect attempt `attempt` (0 = first retry): the cap doubles from

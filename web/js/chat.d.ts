@@ -1,5 +1,6 @@
 // Types for chat.js.
 import type { Answer } from "./answers.js";
+import type { StorageLike } from "./session.js";
 export declare const PROMPT_MAX_CHARS: number;
 export type NotSentReason = "empty" | "too_long" | "signed_out" | "bad_identity" | "not_connected";
 export declare function checkPrompt(raw: unknown): { ok: true; prompt: string } | { ok: false; reason: "empty" | "too_long" };
@@ -17,6 +18,8 @@ export interface Chat {
   connectionLost(): void;
   busy(): boolean;
   newConversation(): void;
+  resume(): boolean;
+  forget(): void;
 }
 export declare function createChat(options: {
   send(message: unknown): boolean;
@@ -25,4 +28,5 @@ export declare function createChat(options: {
   onTokenExpired?: () => void;
   newId?: () => string;
   newConversation?: () => string;
+  storage?: StorageLike | null;
 }): Chat;

@@ -2,8 +2,11 @@
  * The conversation: builds and sends questions, and routes every server event, by its
  * answerId, to the answer it belongs to. DOM-free: the page passes a `view` (render.js)
  * and a `send` function (connection.js), so this logic runs under unit tests as is.
+ * With a `storage` (sessionStorage) the conversation survives a reload of the tab
+ * (conversation-store.js): `resume()` after sign-in, `forget()` on sign-out.
  */
-import { createAnswer, failUnfinished, routeEvent, unfinishedCount } from "./answers.js";
+import { createAnswer, failUnfinished, isTerminal, routeEvent, unfinishedCount } from "./answers.js";
+import { createConversationStore, storedTurn } from "./conversation-store.js";
 import { parseServerEvent } from "./events.js";
 import { buildAnswerId, newConversationId, randomId } from "./ids.js";
 import { answerErrorMessage } from "./messages.js";
@@ -19,14 +22,39 @@ export function checkPrompt(raw) {
   return { ok: true, prompt };
 }
 
-export function createChat({ send, getUser, view, onTokenExpired = () => {}, newId = randomId, newConversation = newConversationId }) {
+export function createChat({
+  send,
+  getUser,
+  view,
+  onTokenExpired = () => {},
+  newId = randomId,
+  newConversation = newConversationId,
+  storage = null,
+}) {
+  const store = createConversationStore(storage);
   let conversationId = newConversation();
   const answers = new Map();
+  /** The questions in the order asked: [{ question, answerId }]. */
+  let turns = [];
 
   function show(answer) {
     answers.set(answer.answerId, answer);
     const message = answer.phase === "error" ? answerErrorMessage(answer.error.code, answer.error.message) : undefined;
     view.updateAnswer(answer, message);
+  }
+
+  function persist() {
+    const user = getUser();
+    if (!user) return;
+    const stored = turns.filter((t) => answers.has(t.answerId)).map((t) => storedTurn(t.question, answers.get(t.answerId)));
+    store.save(user.sub, conversationId, stored);
+  }
+
+  function reset(nextConversationId) {
+    conversationId = nextConversationId;
+    answers.clear();
+    turns = [];
+    view.clear();
   }
 
   return {
@@ -52,7 +80,9 @@ export function createChat({ send, getUser, view, onTokenExpired = () => {}, new
       view.addQuestion(checked.prompt);
       const answer = createAnswer(answerId);
       answers.set(answerId, answer);
+      turns.push({ question: checked.prompt, answerId });
       view.addAnswer(answer);
+      persist();
       return { ok: true, answerId };
     },
 
@@ -63,6 +93,7 @@ export function createChat({ send, getUser, view, onTokenExpired = () => {}, new
       const route = routeEvent(answers, parsed.event);
       if (route.kind === "answer") {
         show(route.answer);
+        if (isTerminal(route.answer)) persist();
         if (route.answer.phase === "error" && route.answer.error.code === "token_expired") onTokenExpired();
       } else if (route.kind === "notice") {
         view.notice(answerErrorMessage(route.code, route.message));
@@ -72,7 +103,9 @@ export function createChat({ send, getUser, view, onTokenExpired = () => {}, new
 
     /** The connection that would have carried the unfinished answers is gone. */
     connectionLost() {
-      for (const answer of failUnfinished(answers)) show(answer);
+      const failed = failUnfinished(answers);
+      for (const answer of failed) show(answer);
+      if (failed.length > 0) persist();
     },
 
     busy() {
@@ -81,9 +114,37 @@ export function createChat({ send, getUser, view, onTokenExpired = () => {}, new
 
     /** Start a fresh agent conversation (a new conversationId, so a new agent session). */
     newConversation() {
-      conversationId = newConversation();
-      answers.clear();
-      view.clear();
+      reset(newConversation());
+      persist();
+    },
+
+    /**
+     * After sign-in or a reload: show the signed-in user's stored conversation and keep
+     * asking in it. True when there was one; otherwise the current (empty) one is stored.
+     */
+    resume() {
+      const user = getUser();
+      const saved = user ? store.load(user.sub) : null;
+      reset(saved ? saved.conversationId : conversationId);
+      if (!saved) {
+        persist();
+        return false;
+      }
+      for (const turn of saved.turns) {
+        const answer = { answerId: turn.answerId, phase: turn.phase, statuses: [], text: turn.text, ...(turn.error ? { error: turn.error } : {}) };
+        turns.push({ question: turn.question, answerId: turn.answerId });
+        answers.set(answer.answerId, answer);
+        view.addQuestion(turn.question);
+        view.addAnswer(answer);
+        show(answer);
+      }
+      return true;
+    },
+
+    /** Sign-out: clear the page and the stored conversation; the next user starts afresh. */
+    forget() {
+      reset(newConversation());
+      store.clear();
     },
   };
 }

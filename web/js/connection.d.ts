@@ -25,7 +25,7 @@ export interface Connection {
   readonly state: ConnectionState;
   start(): void;
   stop(): void;
-  retryNow(): void;
+  retryNow(): boolean;
   renew(): void;
   send(message: unknown): boolean;
 }
@@ -40,6 +40,7 @@ export declare function createConnection(options: {
   onMessage?: (data: unknown) => void;
   onDrop?: () => void;
   onAuthLost?: (error: Error) => void;
+  onRetryScheduled?: (delayMs: number) => void;
   canRenew?: () => boolean;
   pingIntervalMs?: number;
   maxConnectionMs?: number;

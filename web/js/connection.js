@@ -6,7 +6,8 @@
  * token at `$connect` and drops every connection after 2 hours (10 minutes if idle), so
  * this module pings every 5 minutes, renews the connection with a fresh token before
  * the 2-hour limit when no answer is streaming, and after any drop reconnects with
- * exponential backoff and jitter, presenting a freshly refreshed token.
+ * exponential backoff and jitter (capped at 10 s; `onRetryScheduled` tells the page how
+ * long, and `retryNow` skips the wait), presenting a freshly refreshed token.
  */
 import { backoffDelay } from "./backoff.js";
 
@@ -38,6 +39,7 @@ export function createConnection({
   onMessage = () => {},
   onDrop = () => {},
   onAuthLost = () => {},
+  onRetryScheduled = () => {},
   canRenew = () => true,
   pingIntervalMs = PING_INTERVAL_MS,
   maxConnectionMs = MAX_CONNECTION_MS,
@@ -80,6 +82,7 @@ export function createConnection({
       retryTimer = null;
       open("reconnecting");
     }, delay);
+    onRetryScheduled(delay);
   }
 
   function scheduleRenew(delay) {
@@ -98,7 +101,7 @@ export function createConnection({
       token = await getToken({ forceRefresh: forceRefresh || failedHandshakes >= FORCE_REFRESH_AFTER_FAILURES });
     } catch (error) {
       if (stopped || mine !== generation) return;
-      if (error && (error.code === "signed_out" || error.code === "expired")) {
+      if (error && (error.code === "signed_out" || error.code === "expired" || error.code === "revoked")) {
         stopped = true;
         setState("disconnected");
         onAuthLost(error);
@@ -197,11 +200,18 @@ export function createConnection({
       if (ws) ws.close(1000, "signed out");
       setState("disconnected");
     },
-    /** Skip the backoff wait (the browser came back online, or the user asked). */
+    /**
+     * Skip the backoff wait (the browser came back online, or the user pressed "Retry
+     * now"), and start the backoff over: whoever asked expects the service to be back.
+     * True when an attempt started; false when none was waiting (connected, or one is
+     * already under way).
+     */
     retryNow() {
-      if (stopped || socket || retryTimer === null) return;
+      if (stopped || socket || retryTimer === null) return false;
       clearRetry();
+      attempt = 0;
       open("reconnecting");
+      return true;
     },
     renew,
     send,

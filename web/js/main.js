@@ -5,9 +5,11 @@
  */
 import { createChat } from "./chat.js";
 import { CognitoError, createCognitoClient } from "./cognito.js";
+import { promptCounter, tooLongMessage } from "./composer.js";
 import { loadWebConfig } from "./config.js";
 import { createConnection } from "./connection.js";
-import { signInErrorMessage } from "./messages.js";
+import { signedOutNotice, signInErrorMessage } from "./messages.js";
+import { passwordFix, passwordRules, unmetPasswordRules } from "./password-policy.js";
 import { createChatView, renderConnectionState, renderWho } from "./render.js";
 import { createSession } from "./session.js";
 
@@ -29,29 +31,28 @@ const ui = {
   username: $("username"),
   password: $("password"),
   newPassword: $("new-password"),
+  passwordRules: $("password-rules"),
   signinError: $("signin-error"),
   signIn: $("sign-in"),
   startOver: $("start-over"),
   chatView: $("chat-view"),
   messages: $("messages"),
   notice: $("notice"),
+  reconnect: $("reconnect"),
+  reconnectText: $("reconnect-text"),
+  retryNow: $("retry-now"),
   composer: $("composer"),
   prompt: $("prompt"),
   send: $("send"),
-  composerHint: $("composer-hint"),
+  composerError: $("composer-error"),
+  promptCount: $("prompt-count"),
 };
 
-const COMPOSER_HINT = "Enter sends · Shift+Enter adds a line";
 const NOT_SENT = {
   empty: "Type a question first.",
-  too_long: "That question is too long (4,000 characters at most).",
   not_connected: "Not connected right now; your question is kept. It can be sent once connected.",
   signed_out: "Please sign in again.",
   bad_identity: "Your sign-in looks incomplete. Please sign out and in again.",
-};
-const SIGNED_OUT_NOTICE = {
-  expired: "Your session expired. Please sign in again.",
-  signed_out: "You are signed out.",
 };
 
 function fatal(message) {
@@ -80,12 +81,22 @@ async function boot() {
     getUser: () => session.user(),
     view,
     onTokenExpired: () => connection && connection.renew(),
+    storage: window.sessionStorage,
   });
 
   function setConnectionState(state) {
     renderConnectionState(ui.connectionState, state);
     ui.send.disabled = state !== "connected";
     if (state === "connected") ui.notice.textContent = "";
+    // The header badge alone went unnoticed: while reconnecting, say so and offer a retry.
+    ui.reconnect.hidden = state !== "reconnecting";
+    if (state !== "reconnecting") ui.reconnectText.textContent = "";
+  }
+
+  function showRetryWait(delayMs) {
+    const seconds = Math.max(1, Math.ceil(delayMs / 1000));
+    ui.reconnectText.textContent = `Connection lost. Trying again in ${seconds} s.`;
+    ui.retryNow.disabled = false;
   }
 
   function connect() {
@@ -97,6 +108,7 @@ async function boot() {
       onState: setConnectionState,
       onMessage: (data) => chat.handleFrame(data),
       onDrop: () => chat.connectionLost(),
+      onRetryScheduled: showRetryWait,
       canRenew: () => !chat.busy(),
     });
     connection.start();
@@ -110,6 +122,28 @@ async function boot() {
   }
 
   // ---- sign-in form -------------------------------------------------------------------
+  const rules = passwordRules();
+  ui.passwordRules.replaceChildren(
+    ...rules.map((rule) => {
+      const item = document.createElement("li");
+      item.dataset.rule = rule.id;
+      item.dataset.met = "false";
+      const state = document.createElement("span");
+      state.className = "visually-hidden rule-state";
+      item.append(document.createTextNode(rule.text), state);
+      return item;
+    }),
+  );
+
+  function renderPasswordRules() {
+    const unmet = new Set(unmetPasswordRules(ui.newPassword.value));
+    for (const item of ui.passwordRules.children) {
+      const met = !unmet.has(item.dataset.rule);
+      item.dataset.met = String(met);
+      item.querySelector(".rule-state").textContent = met ? " (done)" : "";
+    }
+  }
+
   function showPasswordStep() {
     session.cancelNewPassword();
     ui.passwordStep.hidden = false;
@@ -119,6 +153,7 @@ async function boot() {
     ui.signIn.textContent = "Sign in";
     ui.newPassword.value = "";
     ui.newPassword.required = false;
+    renderPasswordRules();
   }
 
   function showNewPasswordStep() {
@@ -132,10 +167,18 @@ async function boot() {
     ui.newPassword.focus();
   }
 
+  function clearComposer() {
+    ui.prompt.value = "";
+    ui.composerError.textContent = "";
+    renderPromptCount();
+  }
+
   function showSignIn(notice = "") {
     disconnect();
     renderWho(ui.who, null);
-    chat.newConversation();
+    // Nothing of this user stays on the page or in the tab for the next one.
+    chat.forget();
+    clearComposer();
     ui.sessionBar.hidden = true;
     ui.chatView.hidden = true;
     ui.signinView.hidden = false;
@@ -151,7 +194,9 @@ async function boot() {
     ui.signinView.hidden = true;
     ui.sessionBar.hidden = false;
     ui.chatView.hidden = false;
-    ui.composerHint.textContent = COMPOSER_HINT;
+    ui.composerError.textContent = "";
+    chat.resume();
+    renderPromptCount();
     connect();
     ui.prompt.focus();
   }
@@ -161,7 +206,7 @@ async function boot() {
       if (reason !== "refreshed") showChat(user);
       else renderWho(ui.who, user);
     } else {
-      showSignIn(SIGNED_OUT_NOTICE[reason] ?? "");
+      showSignIn(signedOutNotice(reason));
     }
   });
 
@@ -177,6 +222,12 @@ async function boot() {
     }
     if (step === "new_password" && !ui.newPassword.value) {
       ui.signinError.textContent = signInErrorMessage("MissingFields", "", step);
+      return;
+    }
+    if (step === "new_password" && passwordFix(ui.newPassword.value)) {
+      // The rules are listed; say the first one missing without a round trip to Cognito.
+      ui.signinError.textContent = passwordFix(ui.newPassword.value);
+      ui.newPassword.focus();
       return;
     }
     ui.signIn.disabled = true;
@@ -199,6 +250,11 @@ async function boot() {
     }
   });
 
+  ui.newPassword.addEventListener("input", () => {
+    renderPasswordRules();
+    if (ui.signinError.textContent && !passwordFix(ui.newPassword.value)) ui.signinError.textContent = "";
+  });
+
   ui.startOver.addEventListener("click", () => {
     ui.signinError.textContent = "";
     showPasswordStep();
@@ -206,16 +262,37 @@ async function boot() {
   });
 
   // ---- conversation -------------------------------------------------------------------
+  function renderPromptCount() {
+    const counter = promptCounter(ui.prompt.value);
+    ui.promptCount.textContent = counter.text;
+    ui.promptCount.dataset.state = counter.state;
+    // Announced only near the limit: a count read out on every keystroke would be noise.
+    ui.promptCount.setAttribute("aria-live", counter.live);
+  }
+
+  function showComposerError(text) {
+    ui.composerError.textContent = text;
+  }
+
   function submitPrompt() {
     const result = chat.ask(ui.prompt.value);
     if (result.ok) {
       ui.prompt.value = "";
-      ui.composerHint.textContent = COMPOSER_HINT;
+      showComposerError("");
+      renderPromptCount();
+    } else if (result.reason === "too_long") {
+      showComposerError(tooLongMessage(ui.prompt.value));
     } else {
-      ui.composerHint.textContent = NOT_SENT[result.reason] ?? "The question could not be sent.";
+      showComposerError(NOT_SENT[result.reason] ?? "The question could not be sent.");
     }
     ui.prompt.focus();
   }
+
+  ui.prompt.addEventListener("input", () => {
+    renderPromptCount();
+    // The error was about what was typed before; typing is the fix under way.
+    if (ui.composerError.textContent) showComposerError("");
+  });
 
   ui.composer.addEventListener("submit", (event) => {
     event.preventDefault();
@@ -227,13 +304,21 @@ async function boot() {
     if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
       event.preventDefault();
       if (!ui.send.disabled) submitPrompt();
-      else ui.composerHint.textContent = NOT_SENT.not_connected;
+      else showComposerError(NOT_SENT.not_connected);
     }
   });
 
   ui.newConversation.addEventListener("click", () => {
     chat.newConversation();
+    showComposerError("");
     ui.prompt.focus();
+  });
+
+  ui.retryNow.addEventListener("click", () => {
+    if (connection && connection.retryNow()) {
+      ui.reconnectText.textContent = "Trying again now…";
+      ui.retryNow.disabled = true;
+    }
   });
 
   ui.signOut.addEventListener("click", () => {

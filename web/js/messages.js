@@ -3,6 +3,7 @@
  * are written for clients (lambdas/shared/protocol.ts) and are shown as a detail;
  * other server text is not needed to understand what to do next.
  */
+import { passwordPolicySentence } from "./password-policy.js";
 
 const ANSWER_ERRORS = Object.freeze({
   bad_request: "The assistant could not accept this question.",
@@ -42,12 +43,12 @@ const SIGN_IN_ERRORS = Object.freeze({
 /**
  * The sentence for a failed sign-in step. `step` is "password" or "new_password":
  * during the new-password step NotAuthorized means the step timed out, and a password
- * the pool refuses is explained with Cognito's own rule text.
+ * the pool refuses is explained as the one rule to fix ("Use at least 12 characters.").
  */
 export function signInErrorMessage(type, serverMessage = "", step = "password") {
   if (step === "new_password") {
     if (type === "InvalidPasswordException") {
-      return serverMessage ? `That password is not allowed: ${serverMessage.replace(/^Password does not conform to policy: /, "")}.`.replace(/\.\.$/, ".") : "That password is not allowed. Choose a longer or more varied one.";
+      return passwordPolicySentence(serverMessage) ?? "That password is not allowed. Choose one that meets the rules listed above.";
     }
     if (type === "NotAuthorizedException" || type === "CodeMismatchException" || type === "ExpiredCodeException") {
       return "The sign-in step timed out. Please sign in again with your temporary password.";
@@ -56,6 +57,19 @@ export function signInErrorMessage(type, serverMessage = "", step = "password") 
   }
   if (type === "InvalidParameterException") return "The sign-in request was not accepted. Check what you entered and try again.";
   return Object.prototype.hasOwnProperty.call(SIGN_IN_ERRORS, type) ? SIGN_IN_ERRORS[type] : "Sign-in failed. Please try again.";
+}
+
+/** Why the page is back at the sign-in form (session.js change reasons), or "" for none. */
+const SIGNED_OUT_NOTICES = Object.freeze({
+  expired: "Your session expired. Please sign in again.",
+  // The refresh token was refused: after a local stack restart (fresh users, new
+  // passwords) or a revocation, not the passing of time.
+  revoked: "Your sign-in is no longer valid (the stack may have restarted). Sign in again.",
+  signed_out: "You are signed out.",
+});
+
+export function signedOutNotice(reason) {
+  return Object.prototype.hasOwnProperty.call(SIGNED_OUT_NOTICES, reason) ? SIGNED_OUT_NOTICES[reason] : "";
 }
 
 function capitalise(text) {

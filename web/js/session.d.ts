@@ -3,7 +3,7 @@ import type { CognitoClient } from "./cognito.js";
 export declare const SESSION_STORAGE_KEY: string;
 export declare const REFRESH_MARGIN_MS: number;
 export declare class SessionError extends Error {
-  readonly code: "signed_out" | "expired" | "no_challenge";
+  readonly code: "signed_out" | "expired" | "revoked" | "no_challenge";
 }
 export declare function refreshDelayMs(expiresAt: number, now: number, marginMs?: number): number;
 export interface SessionUser {
@@ -12,7 +12,7 @@ export interface SessionUser {
   tenantId?: string;
   expiresAt: number;
 }
-export type ChangeReason = "signed_in" | "restored" | "refreshed" | "expired" | "signed_out";
+export type ChangeReason = "signed_in" | "restored" | "refreshed" | "expired" | "revoked" | "signed_out";
 export interface StorageLike {
   getItem(key: string): string | null;
   setItem(key: string, value: string): void;

@@ -115,9 +115,11 @@ export function createSession({
         return record.idToken;
       } catch (error) {
         if (error instanceof CognitoError && error.code !== "NetworkError") {
+          // Refused, not unreachable: the refresh token was revoked, or the pool that issued
+          // it is gone (a restarted local stack has fresh users), so the user must sign in.
           clear();
-          notify("expired");
-          throw new SessionError("expired", "your session has expired");
+          notify("revoked");
+          throw new SessionError("revoked", "the sign-in is no longer valid");
         }
         throw error;
       } finally {

@@ -5,7 +5,9 @@
  * made-up challenge session) but completes sign-in with the right one; a wrong password or
  * unknown user gets AWS's one NotAuthorized answer; nobody can sign up; a signed-in user
  * cannot change their own custom:tenantId (the operator cannot either), and their tokens
- * keep the tenant they were given.
+ * keep the tenant they were given; nobody resets a password without the operator (the
+ * pool recovers accounts admin_only); public operations the system does not use are
+ * refused; a token signed with cognito-local's public, shipped key opens nothing.
  */
 import {
   AdminCreateUserCommand,
@@ -13,7 +15,9 @@ import {
   AdminGetUserCommand,
   AdminUpdateUserAttributesCommand,
   CognitoIdentityProviderClient,
+  ConfirmForgotPasswordCommand,
   DeleteUserAttributesCommand,
+  ForgotPasswordCommand,
   GetUserCommand,
   InitiateAuthCommand,
   RespondToAuthChallengeCommand,
@@ -22,10 +26,19 @@ import {
   UserNotFoundException,
 } from "@aws-sdk/client-cognito-identity-provider";
 import { randomBytes, randomUUID } from "node:crypto";
+import { statSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { resolveOutputsPath } from "../../../scripts/stack-outputs";
 import { connectStack } from "../../support/stack/aws-clients";
+import { stackIsLocal } from "../../support/stack/outputs";
 import { decodeClaims, signIn } from "../../support/stack/sign-in";
 import type { TestUser } from "../../support/stack/test-users";
+import { StackConnection, UpgradeRefusedError } from "../../support/stack/ws-client";
 import { useHarness } from "./support/harness";
+import { forgeWithShippedKey } from "./support/local-issuer";
+
+const IS_LOCAL = stackIsLocal();
+const localIt = IS_LOCAL ? it : it.skip;
 
 jest.setTimeout(60_000);
 
@@ -284,5 +297,146 @@ describe("custom:tenantId cannot be changed", () => {
     );
     const got = await h.stack.cognito.send(new AdminGetUserCommand({ UserPoolId: userPoolId, Username: confirmed.username }));
     expect(got.UserAttributes?.find((a) => a.Name === "name")?.Value).toBe("Set By Operator");
+  });
+});
+
+describe("no self-service password reset (admin_only account recovery)", () => {
+  const confirmReset = (username: string, password: string, code?: string) =>
+    anyone().send(
+      // The SDK insists on a code; the raw wire test below sends none, as the attacker would.
+      new ConfirmForgotPasswordCommand({ ClientId: harness().stack.outputs.userPoolClientId, Username: username, ConfirmationCode: code ?? "000000", Password: password }),
+    );
+
+  it("ForgotPassword and ConfirmForgotPassword are refused; the attacker's password never works, the owner's still does", async () => {
+    const h = harness();
+    const attackerPassword = strongPassword("Attacker");
+    const { username: fresh, temporary } = await createFreshUser(h.stack.tenants[1].id);
+    h.tally.attack("cognito/forgot-password", 1);
+    const forgot = await failureOf(anyone().send(new ForgotPasswordCommand({ ClientId: h.stack.outputs.userPoolClientId, Username: confirmed.username })));
+    h.tally.attack("cognito/confirm-forgot-password", 2);
+    const confirmedReset = await failureOf(confirmReset(confirmed.username, attackerPassword));
+    const freshReset = await failureOf(confirmReset(fresh, attackerPassword, "123456"));
+    if (IS_LOCAL) {
+      const refusal = { name: "NotAuthorizedException", message: "User password cannot be reset in the current state." };
+      expect([forgot, confirmedReset, freshReset]).toEqual([refusal, refusal, refusal]);
+    }
+    expect((await failureOf(passwordAuth(confirmed.username, attackerPassword))).name).toBe("NotAuthorizedException");
+    expect((await failureOf(passwordAuth(fresh, attackerPassword))).name).toBe("NotAuthorizedException");
+    expect((await passwordAuth(confirmed.username, confirmed.password)).AuthenticationResult?.IdToken).toBeDefined();
+    expect((await passwordAuth(fresh, temporary)).ChallengeName).toBe("NEW_PASSWORD_REQUIRED");
+    expect(await userStatus(fresh)).toBe("FORCE_CHANGE_PASSWORD");
+    h.tally.honest();
+  });
+
+  localIt("on the wire: a ConfirmForgotPassword without any code (cognito-local compares undefined with undefined) resets nothing", async () => {
+    const h = harness();
+    const endpoint = h.stack.outputs.endpoints?.cognito as string;
+    const attackerPassword = strongPassword("Attacker");
+    h.tally.attack("cognito/confirm-forgot-password-no-code");
+    const response = await fetch(endpoint, {
+      method: "POST",
+      headers: { "content-type": "application/x-amz-json-1.1", "x-amz-target": "AWSCognitoIdentityProviderService.ConfirmForgotPassword" },
+      body: JSON.stringify({ ClientId: h.stack.outputs.userPoolClientId, Username: confirmed.username, Password: attackerPassword }),
+    });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({ __type: "NotAuthorizedException", message: "User password cannot be reset in the current state." });
+    expect((await failureOf(passwordAuth(confirmed.username, attackerPassword))).name).toBe("NotAuthorizedException");
+    expect((await passwordAuth(confirmed.username, confirmed.password)).AuthenticationResult?.IdToken).toBeDefined();
+  });
+});
+
+describe("public operations the system does not use", () => {
+  localIt("are refused before cognito-local runs them (the user is still there, unchanged); the ones the page uses still work", async () => {
+    const h = harness();
+    const endpoint = h.stack.outputs.endpoints?.cognito as string;
+    const clientId = h.stack.outputs.userPoolClientId;
+    const call = (operation: string, body: Record<string, unknown>) =>
+      fetch(endpoint, {
+        method: "POST",
+        headers: { "content-type": "application/x-amz-json-1.1", "x-amz-target": `AWSCognitoIdentityProviderService.${operation}` },
+        body: JSON.stringify(body),
+      });
+    const attempts: [string, Record<string, unknown>][] = [
+      ["ConfirmSignUp", { ClientId: clientId, Username: confirmed.username }],
+      ["ResendConfirmationCode", { ClientId: clientId, Username: confirmed.username }],
+      ["DeleteUser", { AccessToken: confirmed.accessToken }],
+      ["VerifyUserAttribute", { AccessToken: confirmed.accessToken, AttributeName: "email" }],
+      ["GetUserAttributeVerificationCode", { AccessToken: confirmed.accessToken, AttributeName: "email" }],
+      ["AssociateSoftwareToken", { AccessToken: confirmed.accessToken }],
+      ["SetUserMFAPreference", { AccessToken: confirmed.accessToken }],
+    ];
+    h.tally.attack("cognito/unused-public-operation", attempts.length);
+    for (const [operation, body] of attempts) {
+      const response = await call(operation, body);
+      expect({ operation, status: response.status, type: response.headers.get("x-amzn-errortype") }).toEqual({
+        operation,
+        status: 400,
+        type: "NotAuthorizedException",
+      });
+    }
+    expect(await userStatus(confirmed.username)).toBe("CONFIRMED");
+    const me = await anyone().send(new GetUserCommand({ AccessToken: confirmed.accessToken }));
+    expect(me.Username).toBe(confirmed.username);
+    h.tally.honest();
+  });
+});
+
+describe("tokens signed with cognito-local's shipped key", () => {
+  const refusedUpgrade = async (token: string) => {
+    const { outputs } = harness().stack;
+    const outcome = await StackConnection.open(outputs.webSocketUrl, [outputs.webSocketProtocol, token]).then(
+      async (connection) => {
+        await connection.close();
+        return "connected";
+      },
+      (error: unknown) => (error instanceof UpgradeRefusedError ? `refused ${error.status}` : String(error)),
+    );
+    return outcome;
+  };
+
+  it("the authorizer refuses one (real claims, or another tenant); the honest token still connects", async () => {
+    const h = harness();
+    h.tally.attack("cognito/shipped-key-id-token", 2);
+    expect(["refused 401", "refused 403"]).toContain(await refusedUpgrade(forgeWithShippedKey(confirmed.idToken)));
+    expect(["refused 401", "refused 403"]).toContain(await refusedUpgrade(forgeWithShippedKey(confirmed.idToken, { "custom:tenantId": h.stack.tenants[1].id })));
+    const fresh = await signIn(h.stack, confirmed.username, confirmed.password);
+    const connection = await StackConnection.open(h.stack.outputs.webSocketUrl, [h.stack.outputs.webSocketProtocol, fresh.idToken], confirmed);
+    await connection.ping();
+    await connection.close();
+    h.tally.honest();
+  });
+
+  it("Cognito refuses an access token signed with it; the honest access token still works", async () => {
+    const h = harness();
+    h.tally.attack("cognito/shipped-key-access-token");
+    const forged = forgeWithShippedKey(confirmed.accessToken);
+    expect((await failureOf(anyone().send(new GetUserCommand({ AccessToken: forged })))).name).toBe("NotAuthorizedException");
+    expect((await anyone().send(new GetUserCommand({ AccessToken: confirmed.accessToken }))).Username).toBe(confirmed.username);
+  });
+
+  localIt("the pool's JWKS publishes the key the tokens are signed with, never cognito-local's", async () => {
+    const { outputs } = harness().stack;
+    const jwks = (await (await fetch(`${outputs.endpoints?.cognito}/${outputs.userPoolId}/.well-known/jwks.json`)).json()) as { keys: { kid: string; n: string }[] };
+    const kid = JSON.parse(Buffer.from(confirmed.idToken.split(".")[0], "base64url").toString("utf8")).kid as string;
+    expect(jwks.keys.map((k) => k.kid)).toEqual([kid]);
+    expect(kid).not.toBe("CognitoLocal");
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const shipped = require("cognito-local/lib/keys/cognitoLocal.public.json") as { jwk: { n: string } };
+    expect(jwks.keys.map((k) => k.n)).not.toContain(shipped.jwk.n);
+  });
+});
+
+describe("local state is owner-only", () => {
+  localIt("the state directory, cognito-local's database and the token-signing key are not readable by others", () => {
+    const { outputs } = harness().stack;
+    const stateDir = dirname(resolveOutputsPath());
+    const mode = (path: string) => (statSync(path).mode & 0o777).toString(8);
+    expect({
+      stateDir: mode(stateDir),
+      cognito: mode(join(stateDir, "cognito")),
+      db: mode(join(stateDir, "cognito", ".cognito", "db")),
+      logs: mode(join(stateDir, "logs")),
+      key: mode(outputs.localTokenSigningKeyFile as string),
+    }).toEqual({ stateDir: "700", cognito: "700", db: "700", logs: "700", key: "600" });
   });
 });

@@ -1,8 +1,11 @@
 /**
- * Real sign-in through the Cognito API (USER_PASSWORD_AUTH), as the page signs in. The
- * stack's demo users start in FORCE_CHANGE_PASSWORD: their first sign-in answers
- * NEW_PASSWORD_REQUIRED with a permanent password derived from the initial one, so every
- * test file (and a rerun against the same stack) can sign them in.
+ * Real sign-in through the Cognito API (USER_PASSWORD_AUTH), as the page signs in, with a
+ * first sign-in's NEW_PASSWORD_REQUIRED step. The stack's demo users start in
+ * FORCE_CHANGE_PASSWORD: `signInDemoUser` answers that challenge with a permanent password
+ * derived from the initial one. It CHANGES the demo user's password, so the integration
+ * suite only calls it through demo-users.ts (a stack the suite booted itself); everywhere
+ * else tests use per-run users (test-users.ts). A failed call names the user and the
+ * operation, never a password.
  */
 import {
   InitiateAuthCommand,
@@ -15,6 +18,7 @@ import { createHash } from "node:crypto";
 import type { StackOutputs } from "../../../scripts/stack-outputs";
 import type { Claims } from "../jwt-signer";
 import { publicCognitoClient } from "./aws-clients";
+import { redactedCause, stackOperation, StackOperationError } from "./operation-error";
 
 /** Where to sign in: the stack and the Cognito client to call it with. */
 export interface SignInTarget {
@@ -53,9 +57,30 @@ export function permanentPassword(initialPassword: string): string {
   return `Perm-${createHash("sha256").update(initialPassword).digest("base64url").slice(0, 20)}-9aZ`;
 }
 
+const INITIATE_AUTH = "sign-in (InitiateAuth USER_PASSWORD_AUTH)";
+const NEW_PASSWORD = "first sign-in (RespondToAuthChallenge NEW_PASSWORD_REQUIRED)";
+
+/** The raw call: the SDK error is the caller's to wrap (signInDemoUser tells wrong passwords apart). */
 function passwordAuth(target: SignInTarget, username: string, password: string, clientId = target.outputs.userPoolClientId) {
   return target.cognito.send(
     new InitiateAuthCommand({ ClientId: clientId, AuthFlow: "USER_PASSWORD_AUTH", AuthParameters: { USERNAME: username, PASSWORD: password } }),
+  );
+}
+
+function answerNewPassword(target: SignInTarget, username: string, session: string | undefined, newPassword: string) {
+  return stackOperation(
+    NEW_PASSWORD,
+    username,
+    () =>
+      target.cognito.send(
+        new RespondToAuthChallengeCommand({
+          ClientId: target.outputs.userPoolClientId,
+          ChallengeName: "NEW_PASSWORD_REQUIRED",
+          Session: session,
+          ChallengeResponses: { USERNAME: username, NEW_PASSWORD: newPassword },
+        }),
+      ),
+    [newPassword],
   );
 }
 
@@ -66,46 +91,90 @@ function tokensOf(username: string, result: AuthenticationResultType | undefined
 
 /** A confirmed user's sign-in (any app client of the pool); a challenge is an error. */
 export async function signIn(target: SignInTarget, username: string, password: string, clientId?: string): Promise<Tokens> {
-  const result = await passwordAuth(target, username, password, clientId);
+  const result = await stackOperation(INITIATE_AUTH, username, () => passwordAuth(target, username, password, clientId), [password]);
   return tokensOf(username, result.AuthenticationResult, result.ChallengeName);
 }
 
-const demoUsers = new Map<string, SignedInUser>();
+export interface FirstSignIn {
+  tokens: Tokens;
+  /** The challenge the password sign-in answered with (NEW_PASSWORD_REQUIRED for a new user). */
+  challenge: string | undefined;
+}
+
+/**
+ * A new user's first sign-in as the page does it: the temporary password, then
+ * NEW_PASSWORD_REQUIRED answered with `newPassword`. A user without the challenge is
+ * signed in all the same; `challenge` tells the caller which path ran.
+ */
+export async function signInFirstTime(target: SignInTarget, username: string, temporaryPassword: string, newPassword: string): Promise<FirstSignIn> {
+  const first = await stackOperation(INITIATE_AUTH, username, () => passwordAuth(target, username, temporaryPassword), [temporaryPassword, newPassword]);
+  if (first.ChallengeName !== "NEW_PASSWORD_REQUIRED") return { tokens: tokensOf(username, first.AuthenticationResult, first.ChallengeName), challenge: first.ChallengeName };
+  const answered = await answerNewPassword(target, username, first.Session, newPassword);
+  return { tokens: tokensOf(username, answered.AuthenticationResult, answered.ChallengeName), challenge: first.ChallengeName };
+}
+
+export interface DemoUser extends SignedInUser {
+  /** Whether the sign-in that produced these tokens answered NEW_PASSWORD_REQUIRED. */
+  firstSignIn: boolean;
+}
+
+const demoUsers = new Map<string, DemoUser>();
+
+const isNotAuthorized = (error: unknown) =>
+  error instanceof NotAuthorizedException || (error as { name?: string } | undefined)?.name === "NotAuthorizedException";
 
 /**
  * A demo user of the stack outputs (`initialPasswords`), signed in as the page would,
- * whatever state the account is in; cached per username unless `fresh`.
+ * whatever state the account is in; cached per username unless `fresh`. This CHANGES the
+ * user's password at its first sign-in: only for a stack the caller booted itself.
  */
-export async function signInDemoUser(outputs: StackOutputs, username: string, options: { fresh?: boolean } = {}): Promise<SignedInUser> {
+export async function signInDemoUser(outputs: StackOutputs, username: string, options: { fresh?: boolean } = {}): Promise<DemoUser> {
   const cached = demoUsers.get(username);
   if (cached && !options.fresh) return cached;
   const initial = outputs.initialPasswords[username];
   if (initial === undefined) throw new Error(`no initial password for ${username} in the stack outputs`);
   const target = { outputs, cognito: publicCognitoClient(outputs) };
   const permanent = permanentPassword(initial);
+  const secrets = [initial, permanent];
   let tokens: Tokens;
+  let firstSignIn = false;
+  let first: Awaited<ReturnType<typeof passwordAuth>> | undefined;
   try {
-    const first = await passwordAuth(target, username, initial);
-    if (first.ChallengeName === "NEW_PASSWORD_REQUIRED") {
-      const answered = await target.cognito.send(
-        new RespondToAuthChallengeCommand({
-          ClientId: outputs.userPoolClientId,
-          ChallengeName: "NEW_PASSWORD_REQUIRED",
-          Session: first.Session,
-          ChallengeResponses: { USERNAME: username, NEW_PASSWORD: permanent },
-        }),
-      );
-      tokens = tokensOf(username, answered.AuthenticationResult, answered.ChallengeName);
-    } else {
-      tokens = tokensOf(username, first.AuthenticationResult, first.ChallengeName);
-    }
+    first = await passwordAuth(target, username, initial);
   } catch (error) {
-    // Already changed (another test file signed in first): use the permanent password.
-    if (!(error instanceof NotAuthorizedException)) throw error;
-    tokens = await signIn(target, username, permanent);
+    // Already changed (an earlier sign-in of this run): use the permanent password.
+    if (!isNotAuthorized(error)) throw wrapped(INITIATE_AUTH, username, error, secrets);
+  }
+  if (first === undefined) {
+    try {
+      const again = await passwordAuth(target, username, permanent);
+      tokens = tokensOf(username, again.AuthenticationResult, again.ChallengeName);
+    } catch (error) {
+      if (!isNotAuthorized(error)) throw wrapped(INITIATE_AUTH, username, error, secrets);
+      const { name, detail } = redactedCause(error, secrets);
+      throw new StackOperationError(
+        `${INITIATE_AUTH} of demo user with its initial password and with the password this suite sets at first sign-in`,
+        username,
+        name,
+        detail,
+        "its password was changed outside the test suite: the stack is not one the suite booted; use per-run users",
+      );
+    }
+  } else if (first.ChallengeName === "NEW_PASSWORD_REQUIRED") {
+    const answered = await answerNewPassword(target, username, first.Session, permanent);
+    tokens = tokensOf(username, answered.AuthenticationResult, answered.ChallengeName);
+    firstSignIn = true;
+  } else {
+    tokens = tokensOf(username, first.AuthenticationResult, first.ChallengeName);
   }
   const claims = decodeClaims(tokens.idToken);
-  const user: SignedInUser = { username, tenantId: String(claims["custom:tenantId"]), sub: String(claims.sub), ...tokens };
+  const user: DemoUser = { username, tenantId: String(claims["custom:tenantId"]), sub: String(claims.sub), firstSignIn, ...tokens };
   demoUsers.set(username, user);
   return user;
+}
+
+function wrapped(operation: string, username: string, error: unknown, secrets: readonly string[]): StackOperationError {
+  if (error instanceof StackOperationError) return error;
+  const { name, detail } = redactedCause(error, secrets);
+  return new StackOperationError(operation, username, name, detail);
 }

@@ -2,7 +2,9 @@
  * Test users made for one run: created by the operator (AdminCreateUser with
  * `custom:tenantId`, then a permanent password), each with canary orders whose values
  * are unique per tenant and user, signed in for real (USER_PASSWORD_AUTH), and removed
- * afterwards, orders included, even when a test failed.
+ * afterwards, orders included (also orders a test added itself), even when a test failed.
+ * Usernames carry a per-run id; the factory never creates, changes or cleans up a
+ * configured (demo) user of the stack, so it is safe against a stack someone is using.
  */
 import {
   AdminCreateUserCommand,
@@ -15,8 +17,10 @@ import { TENANT_ID_ATTRIBUTE } from "../../../infra/user-pool-settings";
 import { clearOrders } from "../../../scripts/orders";
 import type { OperatorClients } from "../../../scripts/operator-clients";
 import type { StackUnderTest } from "./aws-clients";
+import { stackOperation } from "./operation-error";
 import { putOrder } from "./orders";
 import { signIn } from "./sign-in";
+import { assertNotConfiguredUser } from "./stack-ownership";
 
 export interface CanaryOrder {
   orderId: string;
@@ -60,26 +64,58 @@ export interface ConfirmedUserSpec {
  */
 export async function createConfirmedUser(clients: OperatorClients, spec: ConfirmedUserSpec, onCreated?: (username: string) => void): Promise<string> {
   const { cognito, outputs } = clients;
-  await cognito.send(
-    new AdminCreateUserCommand({
-      UserPoolId: outputs.userPoolId,
-      Username: spec.username,
-      MessageAction: "SUPPRESS",
-      TemporaryPassword: `${spec.password}-tmp`,
-      UserAttributes: [{ Name: TENANT_ID_ATTRIBUTE.attributeName, Value: spec.tenantId }],
-    }),
-  );
+  assertNotConfiguredUser(outputs, spec.username, "create a test user");
+  const temporary = `${spec.password}-tmp`;
+  await createUser(clients, spec.username, spec.tenantId, temporary);
   onCreated?.(spec.username);
-  await cognito.send(new AdminSetUserPasswordCommand({ UserPoolId: outputs.userPoolId, Username: spec.username, Password: spec.password, Permanent: true }));
-  const got = await cognito.send(new AdminGetUserCommand({ UserPoolId: outputs.userPoolId, Username: spec.username }));
+  await stackOperation(
+    "set a permanent password (AdminSetUserPassword)",
+    spec.username,
+    () => cognito.send(new AdminSetUserPasswordCommand({ UserPoolId: outputs.userPoolId, Username: spec.username, Password: spec.password, Permanent: true })),
+    [spec.password, temporary],
+  );
+  return subOf(clients, spec.username);
+}
+
+async function createUser(clients: OperatorClients, username: string, tenantId: string, temporaryPassword: string): Promise<void> {
+  await stackOperation(
+    "create a test user (AdminCreateUser)",
+    username,
+    () =>
+      clients.cognito.send(
+        new AdminCreateUserCommand({
+          UserPoolId: clients.outputs.userPoolId,
+          Username: username,
+          MessageAction: "SUPPRESS",
+          TemporaryPassword: temporaryPassword,
+          UserAttributes: [{ Name: TENANT_ID_ATTRIBUTE.attributeName, Value: tenantId }],
+        }),
+      ),
+    [temporaryPassword],
+  );
+}
+
+async function subOf(clients: OperatorClients, username: string): Promise<string> {
+  const got = await stackOperation("read the user (AdminGetUser)", username, () =>
+    clients.cognito.send(new AdminGetUserCommand({ UserPoolId: clients.outputs.userPoolId, Username: username })),
+  );
   const sub = got.UserAttributes?.find((a) => a.Name === "sub")?.Value;
-  if (!sub) throw new Error(`user ${spec.username} has no sub`);
+  if (!sub) throw new Error(`user ${username} has no sub`);
   return sub;
+}
+
+/** A user the operator created with a temporary password, not yet signed in. */
+export interface PendingTestUser {
+  username: string;
+  tenantId: string;
+  sub: string;
+  temporaryPassword: string;
 }
 
 const RUN_ID = randomBytes(3).toString("hex");
 
-function password(): string {
+/** A policy-compliant password unique to this call. */
+export function testPassword(): string {
   return `Rt-${randomBytes(12).toString("base64url")}-9aZ!`;
 }
 
@@ -95,8 +131,8 @@ function canaryOrder(tenantId: string, userIndex: number, orderIndex: number): C
 /** Keeps track of everything it made so `cleanup` can remove it. */
 export class TestUserFactory {
   readonly users: TestUser[] = [];
-  private readonly createdUsernames: string[] = [];
-  private readonly usernamesWithOrders = new Set<string>();
+  /** username → tenantId of every user this factory created. */
+  private readonly created = new Map<string, string>();
 
   constructor(private readonly stack: StackUnderTest) {}
 
@@ -110,12 +146,16 @@ export class TestUserFactory {
     return made;
   }
 
+  private usernameFor(label: string): string {
+    return `rt-${RUN_ID}-${label}`.toLowerCase().slice(0, 63);
+  }
+
   /** One user of `tenantId` (which need not be a configured tenant: for refusal tests). */
   async create(tenantId: string, label: string, orders = 1, index = 0): Promise<TestUser> {
     if (orders > 0 && !this.stack.outputs.ordersTableNames[tenantId]) throw new Error(`tenant ${tenantId} has no orders table`);
-    const username = `rt-${RUN_ID}-${label}`.toLowerCase().slice(0, 63);
-    const pass = password();
-    const sub = await createConfirmedUser(this.stack, { username, tenantId, password: pass }, (created) => this.createdUsernames.push(created));
+    const username = this.usernameFor(label);
+    const pass = testPassword();
+    const sub = await createConfirmedUser(this.stack, { username, tenantId, password: pass }, (created) => this.created.set(created, tenantId));
     const tokens = await signIn(this.stack, username, pass);
     const user: TestUser = { username, tenantId, sub, password: pass, orders: [], canaries: [], ...tokens };
     this.users.push(user);
@@ -123,33 +163,60 @@ export class TestUserFactory {
     return user;
   }
 
+  /**
+   * A user of `tenantId` as the operator hands one out: FORCE_CHANGE_PASSWORD with a
+   * temporary password, so its first sign-in answers NEW_PASSWORD_REQUIRED.
+   */
+  async createAwaitingFirstSignIn(tenantId: string, label: string): Promise<PendingTestUser> {
+    const username = this.usernameFor(label);
+    assertNotConfiguredUser(this.stack.outputs, username, "create a test user");
+    const temporaryPassword = testPassword();
+    await createUser(this.stack, username, tenantId, temporaryPassword);
+    this.created.set(username, tenantId);
+    return { username, tenantId, sub: await subOf(this.stack, username), temporaryPassword };
+  }
+
   /** Writes one more canary order for `user` (operator credentials), as the orders CLI would. */
   async addOrder(user: TestUser, userIndex = 0): Promise<CanaryOrder> {
     const table = this.stack.outputs.ordersTableNames[user.tenantId];
     if (!table) throw new Error(`tenant ${user.tenantId} has no orders table`);
     const order = canaryOrder(user.tenantId, userIndex, user.orders.length);
-    this.usernamesWithOrders.add(user.username);
-    await putOrder(this.stack, table, user.sub, {
+    await stackOperation(`write a canary order to ${table} (PutItem)`, user.username, () => putOrder(this.stack, table, user.sub, {
       orderId: order.orderId,
       orderDate: new Date(Date.now() - (user.orders.length + 1) * 86_400_000).toISOString(),
       total: order.total,
       currency: "EUR",
       status: "shipped",
       items: [{ name: order.canary, quantity: 1 }],
-    });
+    }));
     user.orders.push(order);
     user.canaries.push(order.canary);
     return order;
   }
 
-  /** Removes every order and user made, continuing past individual failures. */
+  /**
+   * Removes every user made and all of their orders (the canary ones and any a test added
+   * with the orders CLI's functions), continuing past individual failures. Only users this
+   * factory created are touched: never a configured (demo) user.
+   */
   async cleanup(): Promise<string[]> {
     const problems: string[] = [];
-    for (const username of [...this.usernamesWithOrders]) {
-      await clearOrders(this.stack, username).catch((e: Error) => problems.push(`orders of ${username}: ${e.name}`));
-    }
-    this.usernamesWithOrders.clear();
-    for (const username of this.createdUsernames.splice(0)) {
+    const created = [...this.created];
+    this.created.clear();
+    for (const [username, tenantId] of created) {
+      if (Object.hasOwn(this.stack.outputs.users, username)) {
+        problems.push(`user ${username}: a configured user, left alone`);
+        continue;
+      }
+      // A user of a tenant without an orders table (refusal tests) cannot have orders.
+      const ordersCleared = !this.stack.outputs.ordersTableNames[tenantId]
+        ? true
+        : await clearOrders(this.stack, username).then(
+            () => true,
+            (e: Error) => (problems.push(`orders of ${username}: ${e.name}: ${e.message}`), false),
+          );
+      // A user whose orders could not be removed stays, so its orders are not orphaned under an unknown sub.
+      if (!ordersCleared) continue;
       await this.stack.cognito
         .send(new AdminDeleteUserCommand({ UserPoolId: this.stack.outputs.userPoolId, Username: username }))
         .catch((e: Error) => problems.push(`user ${username}: ${e.name}`));

@@ -200,10 +200,36 @@ describe("CognitoGatePolicy: invariant 7", () => {
     expect(refused(getUser(accessToken({}, { signature: "none" }))).message).toBe("Invalid Access Token");
     expect(refused(getUser(accessToken({ iss: `http://127.0.0.1:1/${POOL}` }))).message).toBe("Invalid Access Token");
     expect(refused(getUser(accessToken({ exp: Math.floor(now / 1000) - 1 }))).message).toBe("Access Token has expired");
-    expect(refused(policy.before("DeleteUser", {})).code).toBe("NotAuthorizedException");
+    expect(refused(policy.before("ChangePassword", {})).message).toBe("Invalid Access Token");
     expect(getUser(accessToken()).kind).toBe("forward");
-    expect(policy.before("AssociateSoftwareToken", { Session: "s" }).kind).toBe("forward");
   });
+});
+
+describe("CognitoGatePolicy: no self-service password reset, no unused public operations", () => {
+  const accessToken = () =>
+    signJwt({ iss: `${GATE}/${POOL}`, token_use: "access", client_id: CLIENT, username: "alice", sub: "sub-alice", exp: Math.floor(now / 1000) + 3600 }, key);
+
+  it("refuses ConfirmForgotPassword without a code (cognito-local would compare undefined with undefined) and with one", () => {
+    const policy = seeded();
+    for (const body of [
+      { ClientId: CLIENT, Username: "alice", Password: "Attacker-Passw0rd!" },
+      { ClientId: CLIENT, Username: "alice", ConfirmationCode: "123456", Password: "Attacker-Passw0rd!" },
+    ]) {
+      const r = refused(policy.before("ConfirmForgotPassword", body));
+      expect({ code: r.code, message: r.message }).toEqual({ code: "NotAuthorizedException", message: "User password cannot be reset in the current state." });
+    }
+    expect(refused(policy.before("ForgotPassword", { ClientId: CLIENT, Username: "alice" })).message).toBe("User password cannot be reset in the current state.");
+    // The operator's reset still goes through.
+    expect(policy.before("AdminSetUserPassword", { UserPoolId: POOL, Username: "alice", Password: "Operator-Set-1aZ!", Permanent: true }).kind).toBe("forward");
+  });
+
+  it.each(["ConfirmSignUp", "ResendConfirmationCode", "DeleteUser", "AssociateSoftwareToken", "VerifySoftwareToken", "VerifyUserAttribute", "GetTokensFromRefreshToken"])(
+    "refuses %s, even with a genuine access token",
+    (operation) => {
+      const r = refused(seeded().before(operation, { ClientId: CLIENT, Username: "alice", AccessToken: accessToken(), Session: "s", ConfirmationCode: "1" }));
+      expect({ code: r.code, message: r.message }).toEqual({ code: "NotAuthorizedException", message: `${operation} is not enabled for this user pool` });
+    },
+  );
 });
 
 describe("CognitoGatePolicy: the pool's password policy (cognito-local checks none)", () => {
@@ -227,7 +253,6 @@ describe("CognitoGatePolicy: the pool's password policy (cognito-local checks no
       ["AdminCreateUser", (p) => ({ UserPoolId: POOL, Username: "bob", TemporaryPassword: p })],
       ["AdminSetUserPassword", (p) => ({ UserPoolId: POOL, Username: "alice", Password: p, Permanent: true })],
       ["SignUp", (p) => ({ ClientId: CLIENT, Username: "eve", Password: p })],
-      ["ConfirmForgotPassword", (p) => ({ ClientId: CLIENT, Username: "alice", ConfirmationCode: "123456", Password: p })],
     ];
     for (const [operation, body] of attempts) {
       const r = refused(policy.before(operation, body(TEN)));

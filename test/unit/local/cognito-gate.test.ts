@@ -10,27 +10,34 @@ import {
 } from "@aws-sdk/client-cognito-identity-provider";
 import { HttpRequest } from "@smithy/protocol-http";
 import { SignatureV4 } from "@smithy/signature-v4";
-import { generateKeyPairSync } from "node:crypto";
+import { createPrivateKey, generateKeyPairSync, verify } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
 import * as http from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { stackNames } from "../../../infra/naming";
 import { CognitoGateRefusal } from "../../../local/cognito-errors";
 import { operationOf, parseApiBody, routeOf, startCognitoGate, type CognitoGate } from "../../../local/cognito-gate";
 import { CognitoGatePolicy } from "../../../local/cognito-gate-policy";
 import { userPoolArn } from "../../../local/cognito-operations";
+import { createTokenSigningKey } from "../../../local/cognito-token-signer";
 import { CredentialRegistry } from "../../../local/credentials";
 import { authorizeIam } from "../../../local/iam-evaluate";
 import { close, listen } from "../../../local/listen";
 import { createLocalIdentities } from "../../../local/roles";
 import { verifySigV4 } from "../../../local/sigv4-verify";
 import { assumeRole } from "../../../local/sts";
+import { signJwt } from "../../support/jwt-signer";
 
 describe("routeOf: only what the AWS user-pool endpoint serves", () => {
   it.each([
     ["POST", "/", "api"],
     ["POST", "/?x=1", "api"],
     ["OPTIONS", "/", "passthrough"],
-    ["GET", "/local_abc/.well-known/jwks.json", "passthrough"],
-    ["GET", "/local_abc/.well-known/openid-configuration", "passthrough"],
+    // Served by the gate itself: cognito-local's would publish the key its package ships.
+    ["GET", "/local_abc/.well-known/jwks.json", "well_known"],
+    ["GET", "/local_abc/.well-known/openid-configuration", "well_known"],
+    ["OPTIONS", "/local_abc/.well-known/jwks.json", "passthrough"],
     ["GET", "/health", "passthrough"],
     // cognito-local's OAuth2 routes would issue tokens to users still in FORCE_CHANGE_PASSWORD
     ["POST", "/oauth2/token", "not_found"],
@@ -172,6 +179,7 @@ describe("startCognitoGate: operator calls need SigV4 and IAM, as on AWS", () =>
       port: 0,
       policy,
       upstream: `http://127.0.0.1:${upstreamPort}`,
+      signingKey: createTokenSigningKey(),
       operators: { ctx, authenticate: (request, o) => verifySigV4(request, registry, o), authorize: authorizeIam },
     });
   });
@@ -300,5 +308,111 @@ describe("startCognitoGate: operator calls need SigV4 and IAM, as on AWS", () =>
     const res = await post("InitiateAuth", { ClientId: "client", AuthFlow: "USER_PASSWORD_AUTH", AuthParameters: { USERNAME: "u", PASSWORD: "p" } });
     expect(res.status).toBe(200);
     expect(received.map((r) => r.target.split(".")[1])).toEqual(["InitiateAuth", "InitiateAuth"]);
+  });
+});
+
+describe("startCognitoGate: the tokens clients get are signed with the gate's per-start key", () => {
+  const ctx = { partition: "aws", region: "us-east-1", accountId: "000000000000" };
+  const POOL = "us-east-1_Keys1";
+  const CLIENT = "client-k";
+  const signingKey = createTokenSigningKey();
+  // cognito-local signs with the key its package ships: anyone can read it.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const shippedPem = (require("cognito-local/lib/keys/cognitoLocal.private.json") as { pem: string }).pem;
+  const shipped = { kid: "CognitoLocal", privateKey: createPrivateKey(shippedPem), publicJwk: { kty: "RSA", n: "", e: "", kid: "CognitoLocal", alg: "RS256", use: "sig" } as const };
+  let socketDir: string;
+  let upstream: http.Server;
+  let gate: CognitoGate;
+  let issued: { IdToken: string; AccessToken: string; RefreshToken: string };
+
+  const post = (target: string, body: unknown) =>
+    fetch(gate.url, {
+      method: "POST",
+      headers: { "content-type": "application/x-amz-json-1.1", "x-amz-target": `AWSCognitoIdentityProviderService.${target}` },
+      body: JSON.stringify(body),
+    });
+  const segments = (token: string) => token.split(".") as [string, string, string];
+  const headerOf = (token: string) => JSON.parse(Buffer.from(segments(token)[0], "base64url").toString("utf8")) as Record<string, unknown>;
+  const signedBy = (token: string, key: typeof signingKey) => {
+    const [h, p, sig] = segments(token);
+    return verify("RSA-SHA256", Buffer.from(`${h}.${p}`), key.publicKey, Buffer.from(sig, "base64url"));
+  };
+
+  beforeAll(async () => {
+    upstream = http.createServer((req, res) => {
+      req.resume();
+      req.on("end", () => {
+        const target = String(req.headers["x-amz-target"] ?? "");
+        const answer = target.endsWith(".InitiateAuth") ? { AuthenticationResult: { ...issued, ExpiresIn: 3600, TokenType: "Bearer" }, ChallengeParameters: {} } : {};
+        res.writeHead(200, { "content-type": "application/x-amz-json-1.1" }).end(JSON.stringify(answer));
+      });
+    });
+    // A Unix socket in an owner-only directory, as the stack runs cognito-local.
+    socketDir = mkdtempSync(join(tmpdir(), "mta-gate-"));
+    const socketPath = join(socketDir, "upstream.sock");
+    await new Promise<void>((resolve) => upstream.listen(socketPath, resolve));
+    const policy = new CognitoGatePolicy({ issuerDomain: () => gate.url, signingJwk: signingKey.publicJwk });
+    const learn = (operation: string, body: Record<string, unknown>, response: unknown) => {
+      const decision = policy.before(operation, body);
+      if (decision.kind !== "forward") throw new Error("refused");
+      policy.after(decision.pending, 200, response);
+    };
+    learn("CreateUserPool", { PoolName: "p" }, { UserPool: { Id: POOL } });
+    learn("CreateUserPoolClient", { UserPoolId: POOL }, { UserPoolClient: { ClientId: CLIENT, UserPoolId: POOL } });
+    gate = await startCognitoGate({
+      port: 0,
+      policy,
+      signingKey,
+      upstream: { socketPath },
+      operators: { ctx, authenticate: async () => Promise.reject(new Error("unused")), authorize: async () => undefined },
+    });
+    const now = Math.floor(Date.now() / 1000);
+    const iss = `${gate.url}/${POOL}`;
+    issued = {
+      IdToken: signJwt({ iss, sub: "s-1", token_use: "id", aud: CLIENT, "custom:tenantId": "t1", exp: now + 3600 }, shipped),
+      AccessToken: signJwt({ iss, sub: "s-1", token_use: "access", client_id: CLIENT, username: "u", exp: now + 3600 }, shipped),
+      RefreshToken: signJwt({ "cognito:username": "u", iat: now }, shipped),
+    };
+  });
+  afterAll(async () => {
+    await gate.close();
+    await close(upstream);
+    rmSync(socketDir, { recursive: true, force: true });
+  });
+
+  it("re-signs the ID and access tokens of an AuthenticationResult (claims unchanged); the refresh token stays as issued", async () => {
+    const res = await post("InitiateAuth", { ClientId: CLIENT, AuthFlow: "USER_PASSWORD_AUTH", AuthParameters: { USERNAME: "u", PASSWORD: "p" } });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { AuthenticationResult: typeof issued & { ExpiresIn: number } };
+    const result = body.AuthenticationResult;
+    for (const name of ["IdToken", "AccessToken"] as const) {
+      expect({ name, kid: headerOf(result[name]).kid, alg: headerOf(result[name]).alg }).toEqual({ name, kid: signingKey.kid, alg: "RS256" });
+      expect(signedBy(result[name], signingKey)).toBe(true);
+      expect(segments(result[name])[1]).toBe(segments(issued[name])[1]);
+      expect(result[name]).not.toBe(issued[name]);
+    }
+    expect(result.RefreshToken).toBe(issued.RefreshToken);
+    expect(result.ExpiresIn).toBe(3600);
+  });
+
+  it("serves the pool's JWKS and OpenID configuration itself: only the per-start key, never cognito-local's", async () => {
+    const jwks = (await (await fetch(`${gate.url}/${POOL}/.well-known/jwks.json`)).json()) as { keys: Record<string, unknown>[] };
+    expect(jwks.keys).toEqual([signingKey.publicJwk]);
+    expect(jwks.keys.map((k) => k.kid)).not.toContain("CognitoLocal");
+    const config = (await (await fetch(`${gate.url}/${POOL}/.well-known/openid-configuration`)).json()) as Record<string, unknown>;
+    expect(config).toMatchObject({ issuer: `${gate.url}/${POOL}`, jwks_uri: `${gate.url}/${POOL}/.well-known/jwks.json` });
+    const unknown = await fetch(`${gate.url}/us-east-1_Nope/.well-known/jwks.json`);
+    expect(unknown.status).toBe(404);
+    expect(unknown.headers.get("x-amzn-errortype")).toBe("ResourceNotFoundException");
+  });
+
+  it("refuses an access token signed with cognito-local's shipped key; the re-signed one passes", async () => {
+    const forged = await post("GetUser", { AccessToken: issued.AccessToken });
+    expect(forged.headers.get("x-amzn-errortype")).toBe("NotAuthorizedException");
+    const signIn = (await (await post("InitiateAuth", { ClientId: CLIENT, AuthFlow: "USER_PASSWORD_AUTH", AuthParameters: { USERNAME: "u", PASSWORD: "p" } })).json()) as {
+      AuthenticationResult: typeof issued;
+    };
+    const genuine = await post("GetUser", { AccessToken: signIn.AuthenticationResult.AccessToken });
+    expect(genuine.status).toBe(200);
   });
 });

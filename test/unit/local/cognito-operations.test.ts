@@ -1,6 +1,13 @@
 import * as sdk from "@aws-sdk/client-cognito-identity-provider";
 import { CognitoGateRefusal } from "../../../local/cognito-errors";
-import { operationAccess, operatorIamRequest, PUBLIC_OPERATIONS, userPoolArn } from "../../../local/cognito-operations";
+import {
+  operationAccess,
+  operatorIamRequest,
+  PUBLIC_OPERATIONS,
+  SERVED_PUBLIC_OPERATIONS,
+  unservedPublicOperationRefusal,
+  userPoolArn,
+} from "../../../local/cognito-operations";
 
 const ctx = { partition: "aws", region: "us-east-1", accountId: "000000000000" };
 
@@ -65,6 +72,34 @@ describe("operationAccess: public (no IAM) vs operator (SigV4 + IAM)", () => {
     } finally {
       client.destroy();
     }
+  });
+});
+
+describe("unservedPublicOperationRefusal: default deny for public operations the system does not use", () => {
+  it("serves exactly what the page and the tests use (all of them public on AWS)", () => {
+    expect([...SERVED_PUBLIC_OPERATIONS].sort()).toEqual(
+      ["ChangePassword", "DeleteUserAttributes", "GetUser", "GlobalSignOut", "InitiateAuth", "RespondToAuthChallenge", "RevokeToken", "SignUp", "UpdateUserAttributes"],
+    );
+    for (const op of SERVED_PUBLIC_OPERATIONS) {
+      expect(operationAccess(op)).toBe("public");
+      expect(unservedPublicOperationRefusal(op)).toBeUndefined();
+    }
+  });
+
+  it("answers self-service password recovery as AWS answers an admin_only pool", () => {
+    for (const op of ["ForgotPassword", "ConfirmForgotPassword"]) {
+      expect({ ...unservedPublicOperationRefusal(op) }).toMatchObject({ code: "NotAuthorizedException", status: 400 });
+      expect(unservedPublicOperationRefusal(op)?.message).toBe("User password cannot be reset in the current state.");
+    }
+  });
+
+  it("refuses every other public operation, and leaves operator calls to SigV4 and IAM", () => {
+    const refusedOps = [...PUBLIC_OPERATIONS].filter((op) => unservedPublicOperationRefusal(op) !== undefined);
+    expect(refusedOps.length).toBe(PUBLIC_OPERATIONS.size - SERVED_PUBLIC_OPERATIONS.size);
+    expect(refusedOps).toEqual(expect.arrayContaining(["ConfirmSignUp", "ResendConfirmationCode", "DeleteUser", "VerifyUserAttribute", "GetTokensFromRefreshToken"]));
+    for (const op of refusedOps) expect(unservedPublicOperationRefusal(op)?.code).toBe("NotAuthorizedException");
+    expect(unservedPublicOperationRefusal("AdminSetUserPassword")).toBeUndefined();
+    expect(unservedPublicOperationRefusal("MadeUp")).toBeUndefined();
   });
 });
 

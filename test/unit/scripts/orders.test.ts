@@ -10,8 +10,11 @@ import { mockClient } from "aws-sdk-client-mock";
 import "aws-sdk-client-mock-jest";
 import {
   addOrder,
+  isHelpRequest,
   OrdersUsageError,
+  parseOrderDate,
   parseOrdersArgs,
+  parseTotal,
   resolveUser,
   runOrdersCli,
   TenantMismatchError,
@@ -52,20 +55,54 @@ describe("parseOrdersArgs", () => {
     [["u1"], /expected <username> and a command/],
     [["u1", "add", "extra"], /expected <username> and a command/],
     [["u1", "delete"], /unknown command "delete"/],
-    [["u1", "add", "--bogus", "1"], /unknown option --bogus/],
+    [["u1", "add", "--bogus", "1"], /unknown option --bogus \(see --help\)/],
     [["u1", "add", "--total"], /--total needs a value/],
     [["u1", "add", "--total", "--currency", "EUR"], /--total needs a value/],
-    [["u1", "add", "--total", "abc"], /--total must be a non-negative number/],
-    [["u1", "add", "--total", "-1"], /--total must be a non-negative number/],
-    [["u1", "add", "--total", "Infinity"], /--total must be a non-negative number/],
+    [["u1", "add", "--total", "abc"], /--total must be an amount above 0/],
+    [["u1", "add", "--total", "-1"], /--total must be an amount above 0/],
+    [["u1", "add", "--total", "Infinity"], /--total must be an amount above 0/],
+    [["u1", "add", "--total", "1e20"], /--total must be an amount above 0 and at most 1,000,000, with at most 2 decimals .*got "1e20"/],
+    [["u1", "add", "--total", "0"], /--total must be an amount above 0/],
+    [["u1", "add", "--total", "1000000.01"], /at most 1,000,000/],
+    [["u1", "add", "--total", "19.999"], /with at most 2 decimals/],
+    [["u1", "add", "--total", "0x10"], /--total must be an amount/],
     [["u1", "add", "--currency", "eur"], /--currency must be a three-letter code/],
     [["u1", "add", "--status", "Shipped!"], /--status must be a lower-case word/],
     [["u1", "add", "--items", " , "], /--items must list 1\+ item names/],
-    [["u1", "add", "--date", "yesterday"], /--date must be an ISO 8601 date/],
-    [["u1", "add", "--date", "2026-13-45"], /--date must be an ISO 8601 date/],
+    [["u1", "add", "--date", "yesterday"], /--date must be YYYY-MM-DD or an ISO 8601 date-time/],
+    [["u1", "add", "--date", "2026-13-45"], /--date 2026-13-45 has no month 13/],
+    [["u1", "add", "--date", "2026-02-30"], /--date 2026-02-30 is not a real date: February 2026 has 28 days/],
+    [["u1", "add", "--date", "2026-04-31"], /April 2026 has 30 days/],
+    [["u1", "add", "--date", "2026-01-00"], /is not a real date/],
+    [["u1", "add", "--date", "2026-01-02T24:00:00Z"], /impossible time of day/],
+    [["u1", "add", "--date", "2026-01-02garbage"], /--date must be YYYY-MM-DD/],
   ])("refuses %j with a specific OrdersUsageError", (argv: string[], message: RegExp) => {
     expect(() => parse(...argv)).toThrow(OrdersUsageError);
     expect(() => parse(...argv)).toThrow(message);
+  });
+
+  it("accepts totals at the edges and real dates, including a leap day and date-times", () => {
+    expect(parse("u1", "add", "--total", "0.01").order.total).toBe(0.01);
+    expect(parse("u1", "add", "--total", "1000000").order.total).toBe(1_000_000);
+    expect(parse("u1", "add", "--total", "7").order.total).toBe(7);
+    expect(parse("u1", "add", "--date", "2028-02-29").order.orderDate).toBe("2028-02-29T00:00:00.000Z");
+    expect(() => parse("u1", "add", "--date", "2026-02-29")).toThrow(/February 2026 has 28 days/);
+    expect(parse("u1", "add", "--date", "2026-01-31T23:59:59Z").order.orderDate).toBe("2026-01-31T23:59:59.000Z");
+    expect(parse("u1", "add", "--date", "2026-01-31T10:00").order.orderDate).toBe("2026-01-31T10:00:00.000Z");
+    expect(parse("u1", "add", "--date", "2026-01-31T10:00:00+02:00").order.orderDate).toBe("2026-01-31T08:00:00.000Z");
+  });
+
+  it("parseTotal and parseOrderDate are the same checks on their own", () => {
+    expect(parseTotal("19.99")).toBe(19.99);
+    expect(() => parseTotal("1e20")).toThrow(OrdersUsageError);
+    expect(parseOrderDate("2026-12-31")).toBe("2026-12-31T00:00:00.000Z");
+    expect(() => parseOrderDate("2026-02-30")).toThrow(OrdersUsageError);
+  });
+
+  it("recognises --help and -h anywhere on the line", () => {
+    expect(isHelpRequest(["--help"])).toBe(true);
+    expect(isHelpRequest(["u1", "add", "-h"])).toBe(true);
+    expect(isHelpRequest(["u1", "add", "--total", "3"])).toBe(false);
   });
 
   it("refuses an item name over 200 characters", () => {
@@ -172,5 +209,27 @@ describe("resolveUser and the CLI against mocked Cognito and DynamoDB", () => {
     err.length = 0;
     expect(await runOrdersCli(["u1", "list", "--outputs", "/nonexistent/stack-outputs.json"], io)).toBe(1);
     expect(err).toEqual([expect.stringMatching(/^cannot read stack outputs at \/nonexistent\/stack-outputs.json/)]);
+  });
+
+  it("runOrdersCli --help prints the usage on stdout and exits 0, touching no stack", async () => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const io = { out: (line: string) => void out.push(line), err: (line: string) => void err.push(line) };
+    expect(await runOrdersCli(["--help"], io)).toBe(0);
+    expect(await runOrdersCli(["u1", "add", "-h", "--outputs", "/nonexistent/stack-outputs.json"], io)).toBe(0);
+    expect(out).toHaveLength(2);
+    expect(out[0]).toMatch(/^usage: npm run orders[\s\S]*--total[\s\S]*--date/);
+    expect(err).toEqual([]);
+    expect(cognitoMock).not.toHaveReceivedCommand(AdminGetUserCommand);
+  });
+
+  it("runOrdersCli refuses --total 1e20 before any AWS call, with the sentence and the usage", async () => {
+    const err: string[] = [];
+    const io = { out: () => undefined, err: (line: string) => void err.push(line) };
+    expect(await runOrdersCli(["tenant1-user", "add", "--total", "1e20"], io)).toBe(2);
+    expect(err[0]).toMatch(/^--total must be an amount above 0 and at most 1,000,000/);
+    expect(err[0]).not.toMatch(/MAX_SAFE_INTEGER/);
+    expect(cognitoMock).not.toHaveReceivedCommand(AdminGetUserCommand);
+    expect(ddbMock).not.toHaveReceivedCommand(PutCommand);
   });
 });

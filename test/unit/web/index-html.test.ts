@@ -25,6 +25,11 @@ describe("web/index.html", () => {
     "new-conversation",
     "connection-state",
     "who",
+    "password-rules",
+    "signin-notice",
+    "prompt-count",
+    "composer-error",
+    "retry-now",
   ])("has #%s and documents it", (id) => {
     expect(html).toContain(`id="${id}"`);
     expect(html.slice(0, html.indexOf("<html"))).toContain(`#${id}`);
@@ -44,6 +49,21 @@ describe("web/index.html", () => {
     expect(html).not.toMatch(/\sstyle=/);
     expect(html).not.toMatch(/\son[a-z]+=/);
     expect(html).not.toMatch(/javascript:/i);
+  });
+
+  it("never truncates a question silently: no maxlength on the box, a live count instead", () => {
+    const prompt = html.match(/<textarea id="prompt"[^>]*>/)![0];
+    expect(prompt).not.toMatch(/maxlength/i);
+    expect(prompt).toMatch(/aria-describedby="[^"]*prompt-count[^"]*"/);
+    expect(html).toMatch(/id="prompt-count"[^>]*aria-live="off"/);
+  });
+
+  it("announces composer errors and shows the password rules with the new-password field", () => {
+    expect(html).toMatch(/id="composer-error"[^>]*role="alert"/);
+    expect(html).toMatch(/<input id="new-password"[^>]*aria-describedby="[^"]*password-rules[^"]*"/);
+    const step = html.slice(html.indexOf('id="new-password-step"'), html.indexOf("</div>", html.indexOf('id="new-password-step"')));
+    expect(step).toContain('id="password-rules"');
+    expect(html).toMatch(/<div id="reconnect"[^>]*hidden>[\s\S]*id="retry-now"[^>]*>Retry now</);
   });
 
   it("labels every field and announces answers politely", () => {

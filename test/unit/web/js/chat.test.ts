@@ -1,8 +1,25 @@
 import { parseClientMessage } from "../../../../lambdas/shared/protocol";
 import type { Answer } from "../../../../web/js/answers.js";
 import { checkPrompt, createChat, PROMPT_MAX_CHARS, type ChatView } from "../../../../web/js/chat.js";
+import { CONVERSATION_STORAGE_KEY } from "../../../../web/js/conversation-store.js";
 import { answerErrorMessage } from "../../../../web/js/messages.js";
+import type { StorageLike } from "../../../../web/js/session.js";
 import { SUB } from "./fake-jwt";
+
+const OTHER_SUB = "22222222-2222-4222-8222-222222222222";
+
+class MemoryStorage implements StorageLike {
+  readonly items = new Map<string, string>();
+  getItem(key: string) {
+    return this.items.get(key) ?? null;
+  }
+  setItem(key: string, value: string) {
+    this.items.set(key, value);
+  }
+  removeItem(key: string) {
+    this.items.delete(key);
+  }
+}
 
 function recordingView() {
   const log: string[] = [];
@@ -23,23 +40,25 @@ function recordingView() {
   return { view, log, answers };
 }
 
-function setup(connected = true) {
+function setup(connected = true, options: { storage?: StorageLike; user?: () => { sub: string } | null; prefix?: string } = {}) {
   const sent: Record<string, unknown>[] = [];
   const { view, log, answers } = recordingView();
   let n = 0;
   let c = 0;
   const onTokenExpired = jest.fn();
+  const prefix = options.prefix ?? "";
   const chat = createChat({
     send: (m) => {
       if (!connected) return false;
       sent.push(m as Record<string, unknown>);
       return true;
     },
-    getUser: () => ({ sub: SUB }),
+    getUser: options.user ?? (() => ({ sub: SUB })),
     view,
     onTokenExpired,
-    newId: () => `id${++n}`,
-    newConversation: () => `conv${++c}`,
+    newId: () => `${prefix}id${++n}`,
+    newConversation: () => `${prefix}conv${++c}`,
+    storage: options.storage,
   });
   const frame = (event: object) => chat.handleFrame(JSON.stringify(event));
   return { chat, sent, log, answers, frame, onTokenExpired };
@@ -154,5 +173,94 @@ describe("createChat", () => {
     expect(log).toContain("clear");
     chat.ask("q2");
     expect(sent.map((m) => m.conversationId)).toEqual(["conv1", "conv2"]);
+  });
+});
+
+describe("createChat across a reload (sessionStorage)", () => {
+  const stored = (storage: MemoryStorage) => JSON.parse(storage.getItem(CONVERSATION_STORAGE_KEY) ?? "null");
+
+  it("keeps the conversationId and the finished turns, so a reload continues the same conversation", () => {
+    const storage = new MemoryStorage();
+    const before = setup(true, { storage });
+    const a = (before.chat.ask("Where is my order?") as { answerId: string }).answerId;
+    before.frame({ type: "accepted", answerId: a });
+    before.frame({ type: "status", answerId: a, text: "Looking up your orders" });
+    before.frame({ type: "chunk", answerId: a, text: "It has shipped." });
+    before.frame({ type: "done", answerId: a });
+    const b = (before.chat.ask("And the other one?") as { answerId: string }).answerId;
+    before.frame({ type: "error", answerId: b, code: "throttled", message: "Rate exceeded" });
+    expect(stored(storage)).toMatchObject({ sub: SUB, conversationId: "conv1" });
+
+    // The reload: a new page, a new chat, the same tab storage.
+    const after = setup(true, { storage, prefix: "r" });
+    expect(after.chat.conversationId).toBe("rconv1");
+    expect(after.chat.resume()).toBe(true);
+    expect(after.chat.conversationId).toBe("conv1");
+    expect(after.log).toEqual(["clear", "question:Where is my order?", `answer:${a}`, "question:And the other one?", `answer:${b}`]);
+    // Text only: the tool status lines are not kept.
+    expect(after.answers.get(a)).toEqual({ answer: { answerId: a, phase: "done", statuses: [], text: "It has shipped." }, error: undefined });
+    expect(after.answers.get(b)!.error).toBe(answerErrorMessage("throttled"));
+    after.chat.ask("What did I ask before?");
+    expect(after.sent[0]).toMatchObject({ conversationId: "conv1", prompt: "What did I ask before?" });
+    expect(stored(storage).turns).toHaveLength(3);
+  });
+
+  it("stores an answer still in progress as cut off (it cannot finish after a reload)", () => {
+    const storage = new MemoryStorage();
+    const before = setup(true, { storage });
+    const a = (before.chat.ask("q") as { answerId: string }).answerId;
+    before.frame({ type: "chunk", answerId: a, text: "Half" });
+    const after = setup(true, { storage });
+    after.chat.resume();
+    expect(after.answers.get(a)).toEqual({
+      answer: { answerId: a, phase: "error", statuses: [], text: "", error: { code: "connection_lost", message: "" } },
+      error: answerErrorMessage("connection_lost"),
+    });
+    expect(after.chat.busy()).toBe(false);
+  });
+
+  it("New conversation replaces the stored one; forget() (sign-out) removes it", () => {
+    const storage = new MemoryStorage();
+    const { chat } = setup(true, { storage });
+    chat.ask("q1");
+    chat.newConversation();
+    expect(stored(storage)).toEqual({ v: 1, sub: SUB, conversationId: "conv2", turns: [] });
+    chat.ask("q2");
+    chat.forget();
+    expect(storage.getItem(CONVERSATION_STORAGE_KEY)).toBeNull();
+    const next = setup(true, { storage, prefix: "n" });
+    expect(next.chat.resume()).toBe(false);
+    expect(next.chat.conversationId).toBe("nconv1");
+  });
+
+  it("never shows one user's stored conversation to another user of the same tab", () => {
+    const storage = new MemoryStorage();
+    const first = setup(true, { storage });
+    first.chat.ask("tenant1 secret question");
+    const second = setup(true, { storage, user: () => ({ sub: OTHER_SUB }), prefix: "o" });
+    expect(second.chat.resume()).toBe(false);
+    expect(second.log).toEqual(["clear"]);
+    expect(second.chat.conversationId).toBe("oconv1");
+    // Its own record replaced the other user's.
+    expect(stored(storage)).toEqual({ v: 1, sub: OTHER_SUB, conversationId: "oconv1", turns: [] });
+    // The allowed path: the same user gets its conversation back.
+    const again = setup(true, { storage, user: () => ({ sub: OTHER_SUB }) });
+    expect(again.chat.resume()).toBe(true);
+  });
+
+  it("works without storage, and when storage throws", () => {
+    const throwing: StorageLike = {
+      getItem: () => { throw new Error("denied"); },
+      setItem: () => { throw new Error("quota"); },
+      removeItem: () => { throw new Error("denied"); },
+    };
+    for (const storage of [throwing, undefined]) {
+      const { chat, sent } = setup(true, { storage });
+      expect(chat.resume()).toBe(false);
+      expect(chat.ask("hi")).toMatchObject({ ok: true });
+      chat.newConversation();
+      chat.forget();
+      expect(sent).toHaveLength(1);
+    }
   });
 });

@@ -92,6 +92,7 @@ function setup(options: { getToken?: jest.Mock; canRenew?: () => boolean } = {})
   const getToken = options.getToken ?? jest.fn(async () => `header.token-${++tokenNumber}.sig`);
   const onDrop = jest.fn();
   const onAuthLost = jest.fn();
+  const retries: number[] = [];
   const connection = createConnection({
     url: URL,
     protocol: "mta.v1",
@@ -103,10 +104,11 @@ function setup(options: { getToken?: jest.Mock; canRenew?: () => boolean } = {})
     onMessage: (d) => messages.push(d),
     onDrop,
     onAuthLost,
+    onRetryScheduled: (ms) => retries.push(ms),
     canRenew: options.canRenew,
   });
   const latest = () => FakeSocket.all[FakeSocket.all.length - 1];
-  return { connection, timers, states, messages, getToken, onDrop, onAuthLost, latest };
+  return { connection, timers, states, messages, getToken, onDrop, onAuthLost, latest, retries };
 }
 
 describe("createConnection", () => {
@@ -209,9 +211,9 @@ describe("createConnection", () => {
     expect(latest().protocols[1]).toBe("header.token-2.sig");
   });
 
-  it("stops for good when the session is gone", async () => {
+  it.each(["expired", "revoked", "signed_out"])("stops for good when the session is gone (%s)", async (code) => {
     const getToken = jest.fn(async () => {
-      throw Object.assign(new Error("expired"), { code: "expired" });
+      throw Object.assign(new Error(code), { code });
     });
     const { connection, onAuthLost, timers } = setup({ getToken });
     connection.start();
@@ -267,9 +269,34 @@ describe("createConnection", () => {
     await flush();
     latest().refuse();
     expect(timers.nextDelay()).toBe(250);
-    connection.retryNow();
+    expect(connection.retryNow()).toBe(true);
     await flush();
     expect(FakeSocket.all).toHaveLength(2);
     expect(timers.pending.size).toBe(0);
+    // Nothing is waiting now (an attempt is under way): a second press does nothing.
+    expect(connection.retryNow()).toBe(false);
+    expect(FakeSocket.all).toHaveLength(2);
+  });
+
+  it("tells the page each wait, never 10 s or more, and retryNow() starts the backoff over", async () => {
+    const { connection, latest, timers, retries } = setup();
+    connection.start();
+    await flush();
+    latest().accept();
+    latest().drop();
+    for (let i = 0; i < 7; i++) {
+      await timers.advance(timers.nextDelay()!);
+      latest().refuse();
+    }
+    expect(retries).toEqual([250, 500, 1000, 2000, 4000, 5000, 5000, 5000]);
+    expect(connection.retryNow()).toBe(true);
+    await flush();
+    latest().refuse();
+    expect(retries[retries.length - 1]).toBe(250);
+    expect(connection.retryNow()).toBe(true);
+    await flush();
+    latest().accept();
+    expect(connection.state).toBe("connected");
+    expect(connection.retryNow()).toBe(false);
   });
 });

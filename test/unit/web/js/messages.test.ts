@@ -1,5 +1,5 @@
 import { ERROR_CODES } from "../../../../lambdas/shared/protocol";
-import { answerErrorMessage, signInErrorMessage } from "../../../../web/js/messages.js";
+import { answerErrorMessage, signedOutNotice, signInErrorMessage } from "../../../../web/js/messages.js";
 
 describe("answerErrorMessage", () => {
   it("has its own human sentence for every protocol error code", () => {
@@ -36,9 +36,29 @@ describe("signInErrorMessage", () => {
     expect(signInErrorMessage("NotAuthorizedException")).toBe("Incorrect username or password.");
   });
 
-  it("explains a refused new password with Cognito's rule", () => {
-    expect(signInErrorMessage("InvalidPasswordException", "Password does not conform to policy: Password not long enough", "new_password")).toBe(
-      "That password is not allowed: Password not long enough.",
+  it.each([
+    // cognito-local and the local gate say "did not conform with"; AWS says "does not conform to".
+    ["Password did not conform with policy: Password not long enough", "Use at least 12 characters."],
+    ["Password does not conform to policy: Password not long enough", "Use at least 12 characters."],
+    ["Password did not conform with policy: Password must have uppercase characters", "Add an upper-case letter (A–Z)."],
+    ["Password did not conform with policy: Password must have lowercase characters", "Add a lower-case letter (a–z)."],
+    ["Password did not conform with policy: Password must have numeric characters", "Add a digit (0–9)."],
+    ["Password did not conform with policy: Password must have symbol characters", "Add a symbol, such as ! ? # or -."],
+  ])("turns a refused new password (%s) into one clean sentence", (server, sentence) => {
+    const text = signInErrorMessage("InvalidPasswordException", server, "new_password");
+    expect(text).toBe(sentence);
+    expect(text).not.toMatch(/conform|policy|Password/);
+  });
+
+  it("explains a refused new password it cannot map by pointing at the listed rules", () => {
+    for (const server of ["", "Password has previously been used", "Something new"]) {
+      expect(signInErrorMessage("InvalidPasswordException", server, "new_password")).toBe(
+        "That password is not allowed. Choose one that meets the rules listed above.",
+      );
+    }
+    // At the password step the same exception still means a wrong password.
+    expect(signInErrorMessage("InvalidPasswordException", "Password did not conform with policy: Password not long enough")).toBe(
+      "Incorrect username or password.",
     );
   });
 
@@ -55,5 +75,15 @@ describe("signInErrorMessage", () => {
     ["toString", "Sign-in failed"],
   ])("%s → %s", (type, text) => {
     expect(signInErrorMessage(type)).toContain(text);
+  });
+});
+
+describe("signedOutNotice", () => {
+  it("explains a refused refresh token (e.g. a restarted stack) apart from a plain expiry", () => {
+    expect(signedOutNotice("revoked")).toBe("Your sign-in is no longer valid (the stack may have restarted). Sign in again.");
+    expect(signedOutNotice("expired")).toBe("Your session expired. Please sign in again.");
+    expect(signedOutNotice("signed_out")).toBe("You are signed out.");
+    expect(signedOutNotice("restored")).toBe("");
+    expect(signedOutNotice("constructor")).toBe("");
   });
 });

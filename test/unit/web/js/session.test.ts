@@ -138,10 +138,20 @@ describe("createSession", () => {
 
     const revoked = setup({ refresh: jest.fn(async () => { throw new CognitoError("NotAuthorizedException", "Refresh Token has been revoked"); }) });
     await revoked.session.signIn("u", "pw");
-    await expect(revoked.session.getIdToken({ forceRefresh: true })).rejects.toMatchObject({ code: "expired" });
+    await expect(revoked.session.getIdToken({ forceRefresh: true })).rejects.toMatchObject({ code: "revoked" });
     expect(revoked.session.user()).toBeNull();
     expect(revoked.storage.getItem(SESSION_STORAGE_KEY)).toBeNull();
-    expect(revoked.changes).toEqual(["signed_in:u", "expired:-"]);
+    // "revoked", not "expired": the page says the sign-in is no longer valid (e.g. a restarted stack).
+    expect(revoked.changes).toEqual(["signed_in:u", "revoked:-"]);
+  });
+
+  it("calls an ID token past its expiry with no refresh token \"expired\" (not \"revoked\")", async () => {
+    const noRefreshToken: AuthOutcome = { kind: "tokens", tokens: { idToken: fakeIdToken({}, T0 + HOUR), accessToken: "access", refreshToken: undefined } };
+    const { session, clock, changes } = setup({ signIn: jest.fn(async () => noRefreshToken) });
+    await session.signIn("u", "pw");
+    clock.now = T0 + HOUR + 1;
+    await expect(session.getIdToken()).rejects.toMatchObject({ code: "expired" });
+    expect(changes).toEqual(["signed_in:u", "expired:-"]);
   });
 
   it("restores a session saved in this tab, and refuses a broken one", async () => {
