@@ -1,15 +1,14 @@
 /**
- * `npx tsx scripts/bench/ask-latency.ts [--outputs FILE] [--asks N]`: median and p99 of
- * ask → done over real WebSocket connections with real sign-ins. Without --outputs (and
- * STACK_OUTPUTS) it boots a local stack on free ports and stops it afterwards, with the
- * per-user ask limit raised to its maximum. Against another stack, --asks must fit that
- * stack's askRateLimit (default 30 a minute), or the excess is counted as failures.
+ * `npx tsx scripts/bench/ask-latency.ts [--asks N]`: median and p99 of ask → done over a
+ * real WebSocket connection with a real sign-in. It always boots its OWN local stack on
+ * free ports (per-user ask limit raised to its maximum) and stops it afterwards: it signs
+ * in as a demo user, which changes that user's password, so it never targets a stack it
+ * did not create.
  */
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startLocalStack, type LocalStack } from "../../local/stack";
-import { loadStackOutputs, resolveOutputsPath } from "../stack-outputs";
 import { signInDemoUser } from "../../test/support/stack/sign-in";
 import { connectAs } from "../../test/support/stack/ws-client";
 import { describeError } from "./describe-error";
@@ -25,20 +24,19 @@ async function main(): Promise<void> {
     return i === -1 ? undefined : argv[i + 1];
   };
   const asks = Number(flag("--asks") ?? 200);
-  let stack: LocalStack | undefined;
-  let outputsFile = flag("--outputs") ?? process.env.STACK_OUTPUTS;
-  if (!outputsFile) {
-    stack = await startLocalStack({
-      ports: "free",
-      stateDir: mkdtempSync(join(tmpdir(), "mta-bench-")),
-      // One user sends every ask: measure latency, not the per-user limit (the maximum).
-      askRateLimit: { perUserPerMinute: 1000 },
-    });
-    outputsFile = stack.outputsFile;
-    console.log(`local stack ready in ${stack.startupMs} ms`);
+  if (!Number.isInteger(asks) || asks < 1 || asks > 10_000) {
+    console.error("ask-latency: --asks must be a whole number from 1 to 10000");
+    process.exit(2);
   }
+  const stack: LocalStack = await startLocalStack({
+    ports: "free",
+    stateDir: mkdtempSync(join(tmpdir(), "mta-bench-")),
+    // One user sends every ask: measure latency, not the per-user limit (the maximum).
+    askRateLimit: { perUserPerMinute: 1000 },
+  });
+  console.log(`local stack ready in ${stack.startupMs} ms`);
   try {
-    const outputs = loadStackOutputs(resolveOutputsPath(outputsFile));
+    const outputs = stack.outputs;
     const username = Object.keys(outputs.users)[0];
     const user = await signInDemoUser(outputs, username);
     const connection = await connectAs(outputs, user);
@@ -57,7 +55,7 @@ async function main(): Promise<void> {
       `ask→done over ${asks} asks: median ${percentile(samples, 50).toFixed(1)} ms, p99 ${percentile(samples, 99).toFixed(1)} ms, max ${samples[samples.length - 1].toFixed(1)} ms, failures ${failures}`,
     );
   } finally {
-    await stack?.stop();
+    await stack.stop();
   }
 }
 

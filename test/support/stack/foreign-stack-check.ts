@@ -11,7 +11,7 @@
  */
 import { AdminGetUserCommand, InitiateAuthCommand, ListUsersCommand } from "@aws-sdk/client-cognito-identity-provider";
 import { ScanCommand } from "@aws-sdk/lib-dynamodb";
-import { spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -24,6 +24,17 @@ import { ROOT_DIR } from "./outputs";
 import { signIn, signInFirstTime } from "./sign-in";
 import { BOOTED_BY_SUITE_ENV } from "./stack-ownership";
 import { testPassword } from "./test-users";
+
+function runJest(env: NodeJS.ProcessEnv): Promise<{ status: number | null; output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn("npx", ["--no-install", "jest", "--selectProjects", "integration", "--runInBand"], { cwd: ROOT_DIR, env });
+    let output = "";
+    child.stdout.on("data", (d: Buffer) => (output += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (output += d.toString()));
+    child.on("error", reject);
+    child.on("close", (status) => resolve({ status, output }));
+  });
+}
 
 interface Check {
   name: string;
@@ -52,13 +63,9 @@ async function main(): Promise<number> {
     const theirOrder = await addOrder(operator, orderUser, { total: 12.3, currency: "EUR", status: "placed", items: ["Their teapot"], orderDate: new Date().toISOString() });
 
     const started = Date.now();
-    const run = spawnSync("npx", ["--no-install", "jest", "--selectProjects", "integration", "--runInBand"], {
-      cwd: ROOT_DIR,
-      encoding: "utf8",
-      env: { ...process.env, STACK_OUTPUTS: stack.outputsFile, [BOOTED_BY_SUITE_ENV]: "1" },
-      maxBuffer: 64 * 1024 * 1024,
-    });
-    const output = `${run.stdout}\n${run.stderr}`;
+    // Asynchronously: the stack's servers live in this process and must keep answering.
+    const run = await runJest({ ...process.env, STACK_OUTPUTS: stack.outputsFile, [BOOTED_BY_SUITE_ENV]: "1" });
+    const output = run.output;
     const summary = output.split("\n").filter((l) => /^(Tests|Test Suites):/.test(l)).join(" | ");
     check(`integration project against the foreign stack passed (${((Date.now() - started) / 1000).toFixed(1)} s)`, run.status === 0, summary);
     check("local-stack.test.ts ran with per-run users only", output.includes("stack not booted by the suite: per-run users only"));

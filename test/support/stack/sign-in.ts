@@ -153,7 +153,7 @@ export async function signInDemoUser(outputs: StackOutputs, username: string, op
       if (!isNotAuthorized(error)) throw wrapped(INITIATE_AUTH, username, error, secrets);
       const { name, detail } = redactedCause(error, secrets);
       throw new StackOperationError(
-        `${INITIATE_AUTH} of demo user with its initial password and with the password this suite sets at first sign-in`,
+        "demo-user sign-in (InitiateAuth USER_PASSWORD_AUTH, with the initial password and with the one this suite sets at first sign-in)",
         username,
         name,
         detail,
