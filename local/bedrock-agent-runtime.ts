@@ -16,6 +16,7 @@ import * as z from "zod";
 import type { ToolFunction } from "../lambdas/action-group/function-schema";
 import { LocalAwsError, readBody, readRawRequest, type RawAwsRequest } from "./aws-request";
 import { ConversationMemory } from "./agent-memory";
+import { turnUserId } from "./agent-mode-scope";
 import {
   ActionGroupResponseError,
   buildActionGroupEvent,
@@ -46,8 +47,12 @@ export interface BedrockAgentRuntimeOptions {
   authorize(request: RawAwsRequest, resourceArn: string): Promise<void>;
   /** Call the action-group Lambda synchronously with the function-details event; returns its response object. */
   invokeActionGroup(event: unknown): Promise<unknown>;
-  /** Read per request, so tests can switch it at runtime. */
-  mode(): AgentMode;
+  /**
+   * Read per request, so tests can switch it at runtime, for the user whose turn it is
+   * (see `turnUserId`; undefined when the request names no user): the red team's
+   * compromised agent is scoped to its attacker users.
+   */
+  mode(userId: string | undefined): AgentMode;
   /** Region and account for the alias ARN handed to `authorize`. */
   region?: string;
   accountId?: string;
@@ -161,7 +166,7 @@ export async function startBedrockAgentRuntime(o: BedrockAgentRuntimeOptions): P
       "x-amzn-requestid": requestId,
     });
 
-    const mode = o.mode();
+    const mode = o.mode(turnUserId(request.sessionState?.sessionAttributes, sessionId));
     const plan = planTurn({
       prompt: inputText,
       functions: o.agent.functions,

@@ -1,7 +1,9 @@
 /**
  * Local-only test controls over HTTP, so test processes other than the stack's own can
  * switch the agent's mode and the action-group variant:
- * POST /agent-mode {"mode": "honest"|"compromised"},
+ * POST /agent-mode {"mode": "honest"} or {"mode": "compromised", "userIds": [<sub>, …]}
+ * (compromised only for the named users, at most MAX_COMPROMISED_USERS: a running stack
+ * may also serve a developer's browser, which must keep the honest agent),
  * POST /action-group {"variant": "default"|"rogue"}, GET /health.
  *
  * Any web page the developer visits can send requests to 127.0.0.1, so every request
@@ -14,7 +16,8 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import * as http from "node:http";
 import * as z from "zod";
-import type { AgentMode } from "./bedrock-agent-runtime";
+import { SUB_PATTERN } from "../lambdas/shared/identifiers";
+import { MAX_COMPROMISED_USERS, type AgentModeSetting } from "./agent-mode-scope";
 import { readBody } from "./aws-request";
 import { close, listen, LOCAL_HOST } from "./listen";
 
@@ -22,7 +25,7 @@ export const ACTION_GROUP_VARIANTS = ["default", "rogue"] as const;
 export type ActionGroupVariant = (typeof ACTION_GROUP_VARIANTS)[number];
 
 export interface ControlHandlers {
-  setAgentMode(mode: AgentMode): void;
+  setAgentMode(setting: AgentModeSetting): void;
   setActionGroupVariant(variant: ActionGroupVariant): Promise<void>;
 }
 
@@ -33,7 +36,16 @@ export interface ControlServer {
   close(): Promise<void>;
 }
 
-const AgentModeBody = z.object({ mode: z.enum(["honest", "compromised"]) }).strict();
+const AgentModeBody = z.union([
+  z.object({ mode: z.literal("honest") }).strict(),
+  z
+    .object({
+      mode: z.literal("compromised"),
+      userIds: z.array(z.string().regex(SUB_PATTERN)).min(1).max(MAX_COMPROMISED_USERS),
+    })
+    .strict(),
+]);
+const AGENT_MODE_USAGE = `expected {"mode":"honest"} or {"mode":"compromised","userIds":[1-${MAX_COMPROMISED_USERS} Cognito subs]}`;
 const ActionGroupBody = z.object({ variant: z.enum(ACTION_GROUP_VARIANTS) }).strict();
 
 /** 32 random bytes, URL-safe: one per stack start. */
@@ -97,9 +109,11 @@ export async function startControlServer(port: number, handlers: ControlHandlers
       }
       if (req.url === "/agent-mode") {
         const parsed = AgentModeBody.safeParse(json);
-        if (!parsed.success) return reply(400, { error: 'expected {"mode":"honest"|"compromised"}' });
-        handlers.setAgentMode(parsed.data.mode);
-        return reply(200, { mode: parsed.data.mode });
+        if (!parsed.success) return reply(400, { error: AGENT_MODE_USAGE });
+        const setting: AgentModeSetting =
+          parsed.data.mode === "honest" ? { mode: "honest" } : { mode: "compromised", userIds: [...new Set(parsed.data.userIds)] };
+        handlers.setAgentMode(setting);
+        return reply(200, setting.mode === "honest" ? setting : { mode: setting.mode, users: setting.userIds.length });
       }
       if (req.url === "/action-group") {
         const parsed = ActionGroupBody.safeParse(json);
@@ -114,7 +128,7 @@ export async function startControlServer(port: number, handlers: ControlHandlers
   return { url: `http://${LOCAL_HOST}:${boundPort}`, token, close: () => close(server) };
 }
 
-export type ControlRequest = { path: "/agent-mode"; body: { mode: AgentMode } } | { path: "/action-group"; body: { variant: ActionGroupVariant } };
+export type ControlRequest = { path: "/agent-mode"; body: AgentModeSetting } | { path: "/action-group"; body: { variant: ActionGroupVariant } };
 
 /** Client side, for tests in other processes. */
 export async function postControl(controlUrl: string, token: string, request: ControlRequest): Promise<void> {

@@ -2,24 +2,42 @@
  * `npm start`: the whole system on this machine. Prints a short ready banner (URLs,
  * users and their initial passwords, the outputs file); Ctrl-C stops everything.
  * A missing bundle or a bad config is one clear line and exit code 1; a busy port says
- * which process holds it (when it can tell) and how to stop it.
+ * which process holds it (when it can tell), how to stop it, and how to move this stack
+ * with `--port-base N` (or env LOCAL_PORT_BASE). A bad argument is the usage and exit code 2.
  */
 import { relative } from "node:path";
 import { ConfigError } from "../infra/config";
 import { MissingBundleError } from "./lambda-service";
 import { PortInUseError } from "./listen";
 import { findPortHolder, portInUseMessage } from "./port-holder";
-import { DEFAULT_PORTS, startLocalStack, ROOT_DIR, type LocalStack } from "./stack";
+import { startLocalStack, ROOT_DIR, type LocalStack } from "./stack";
+import { parseStartOptions, portsFrom, START_USAGE, StartOptionsError, type StartOptions } from "./start-options";
+
+function readOptions(): StartOptions {
+  try {
+    return parseStartOptions(process.argv.slice(2), process.env);
+  } catch (error) {
+    if (!(error instanceof StartOptionsError)) throw error;
+    console.error(`npm start: ${error.message}\n${START_USAGE}`);
+    process.exit(2);
+  }
+}
 
 async function main(): Promise<void> {
   // The SDK's multi-line Node 20 deprecation notice would bury the banner; it is said once below instead.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+  const options = readOptions();
+  if (options.help) {
+    console.log(START_USAGE);
+    process.exit(0);
+  }
   let stack: LocalStack;
   try {
-    stack = await startLocalStack({ ports: "default" });
+    stack = await startLocalStack({ ports: "default", portBase: options.portBase });
   } catch (error) {
     if (error instanceof PortInUseError) {
-      console.error(portInUseMessage(error.port, error.service, Object.values(DEFAULT_PORTS), findPortHolder(error.port)));
+      const ports = Object.values(portsFrom(options.portBase));
+      console.error(portInUseMessage(error.port, error.service, ports, findPortHolder(error.port), options.portBase));
       process.exit(1);
     }
     const known = error instanceof MissingBundleError || error instanceof ConfigError;

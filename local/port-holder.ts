@@ -72,17 +72,26 @@ export function findPortHolder(port: number, fs: ProcFs = realProc): PortHolder 
 }
 
 /**
- * Pure: what to do about a busy fixed port. The local stack has no port option (fixed
- * ports keep the page URL and the outputs file the same from run to run), so the fix is
- * to stop whatever holds the port, usually an earlier `npm start`.
+ * Pure: what to do about a busy fixed port: stop whatever holds it (usually an earlier
+ * `npm start`), or move this stack's whole block of ports with --port-base. The block
+ * stays fixed from run to run otherwise, so the page URL and the outputs file do too.
  */
-export function portInUseMessage(port: number, service: string, stackPorts: readonly number[], holder: PortHolder | undefined): string {
+export function portInUseMessage(
+  port: number,
+  service: string,
+  stackPorts: readonly number[],
+  holder: PortHolder | undefined,
+  portBase = Math.min(...stackPorts),
+): string {
   const who = holder ? `process ${holder.pid} (${holder.command})` : "another process";
+  // The next block of 100 up (the stack's ports span 70), or the one below near the top.
+  const suggested = portBase + 100 <= 65000 ? portBase + 100 : portBase - 100;
   return [
     `npm start: port ${port} (${service}) is already in use by ${who}; is another local stack running?`,
-    `  The local stack always uses ports ${Math.min(...stackPorts)}-${Math.max(...stackPorts)} on 127.0.0.1 (there is no port option).`,
+    `  This stack uses ports ${Math.min(...stackPorts)}-${Math.max(...stackPorts)} on 127.0.0.1 (port base ${portBase}).`,
     holder
-      ? `  Stop it (Ctrl-C in its terminal, or: kill ${holder.pid}), then run npm start again.`
-      : "  Stop it (Ctrl-C in the terminal running npm start), then run npm start again.",
+      ? `  Stop it (Ctrl-C in its terminal, or: kill ${holder.pid}), then run npm start again,`
+      : "  Stop it (Ctrl-C in the terminal running npm start), then run npm start again,",
+    `  or use other ports: npm start -- --port-base ${suggested}   (or LOCAL_PORT_BASE=${suggested} npm start)`,
   ].join("\n");
 }

@@ -21,7 +21,8 @@ import type { StackOutputs } from "../scripts/stack-outputs";
 import { createWebServer, webConfigFromOutputs } from "../scripts/web-server";
 import { startApiGateway, type ApiGatewayOptions } from "./api-gateway";
 import type { RawAwsRequest } from "./aws-request";
-import { startBedrockAgentRuntime, type AgentMode } from "./bedrock-agent-runtime";
+import { startBedrockAgentRuntime } from "./bedrock-agent-runtime";
+import { agentModeFor, HONEST, type AgentModeSetting } from "./agent-mode-scope";
 import { startCognito } from "./cognito";
 import { actionGroupVariants } from "./action-group-variants";
 import { startControlServer, type ActionGroupVariant } from "./control";
@@ -33,6 +34,7 @@ import { LambdaService, MissingBundleError, type InvokeResult, type FunctionErro
 import { assertPortFree, close, listen } from "./listen";
 import { createLocalIdentities } from "./roles";
 import { verifySigV4 } from "./sigv4-verify";
+import { DEFAULT_PORT_BASE, parsePortBase, portsFrom, type PortName } from "./start-options";
 import { startSts } from "./sts";
 import { createTablesAndSeed } from "./tables";
 
@@ -43,22 +45,14 @@ export const LOCAL_API_ID = "local";
 export const LOCAL_AGENT_ID = "LOCALAGENT";
 export const LOCAL_AGENT_ALIAS_ID = "LOCALALIAS";
 
-/** Fixed ports of `npm start` (the page and the WebSocket API are the ones people type). */
-export const DEFAULT_PORTS = {
-  web: 4500,
-  apiGateway: 4510,
-  cognito: 4520,
-  dynamodb: 4530,
-  sts: 4540,
-  lambda: 4550,
-  bedrockAgentRuntime: 4560,
-  control: 4570,
-} as const;
-type PortName = keyof typeof DEFAULT_PORTS;
+/** Fixed ports of `npm start` without --port-base. */
+export const DEFAULT_PORTS: Readonly<Record<PortName, number>> = portsFrom(DEFAULT_PORT_BASE);
 
 export interface StartLocalStackOptions {
   configFile?: string;
   ports?: "free" | "default";
+  /** With ports "default": the page's port; the others at PORT_OFFSETS from it (default 4500). */
+  portBase?: number;
   stateDir?: string;
   limits?: ApiGatewayOptions["limits"];
   /**
@@ -73,7 +67,8 @@ export interface LocalStack {
   outputsFile: string;
   /** Milliseconds from the call to ready. */
   startupMs: number;
-  setAgentMode(mode: AgentMode): void;
+  /** Compromised only for the users it names; everyone else keeps the honest agent. */
+  setAgentMode(setting: AgentModeSetting): void;
   /** In-process callers only: any bundle path. Over HTTP only the closed variant set is offered. */
   setActionGroupBundle(path: string | null): Promise<void>;
   /** The real action group, or the red-team fixture the stack builds itself. */
@@ -96,14 +91,15 @@ function unwrap(fn: string, result: InvokeResult): unknown {
 export async function startLocalStack(options: StartLocalStackOptions = {}): Promise<LocalStack> {
   const started = Date.now();
   const stateDir = resolve(options.stateDir ?? join(ROOT_DIR, ".local"));
-  const port = (name: PortName) => (options.ports === "free" ? 0 : DEFAULT_PORTS[name]);
+  const fixedPorts = portsFrom(options.portBase === undefined ? DEFAULT_PORT_BASE : parsePortBase(String(options.portBase), "portBase"));
+  const port = (name: PortName) => (options.ports === "free" ? 0 : fixedPorts[name]);
 
   // Fail fast, before anything starts: one clear line for each mistake.
   const bundles = Object.fromEntries(FUNCTION_NAMES.map((fn) => [fn, bundlePath(fn)])) as Record<FunctionName, string>;
   for (const bundle of Object.values(bundles)) if (!existsSync(bundle)) throw new MissingBundleError(bundle);
   const { config, region: configRegion } = readStackConfigFile(options.configFile ?? join(ROOT_DIR, "Pulumi.dev.yaml"));
   if (options.ports !== "free") {
-    for (const name of Object.keys(DEFAULT_PORTS) as PortName[]) await assertPortFree(DEFAULT_PORTS[name], name);
+    for (const name of Object.keys(fixedPorts) as PortName[]) await assertPortFree(fixedPorts[name], name);
   }
   // Owner-only: the state holds cognito-local's database (plaintext passwords, refresh
   // tokens), the token-signing key, function logs and built bundles.
@@ -175,7 +171,7 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
         await authorizeIam(caller, { action, resourceArn }, denial);
       };
 
-    let agentMode: AgentMode = "honest";
+    let agentMode: AgentModeSetting = HONEST;
     const fnName = (fn: FunctionName) => names.functionName(fn);
     const bedrock = await startBedrockAgentRuntime({
       port: port("bedrockAgentRuntime"),
@@ -190,7 +186,7 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
       },
       authorize: authorizeWith("bedrock", "bedrock:InvokeAgent", { status: 403, code: "AccessDeniedException" }),
       invokeActionGroup: async (event) => unwrap("action-group", await lambda.invoke(fnName("action-group"), event)),
-      mode: () => agentMode,
+      mode: (userId) => agentModeFor(agentMode, userId),
     });
     stops.push(bedrock.close);
 
@@ -266,8 +262,8 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
     }
     await lambda.startAll();
 
-    const setAgentMode = (mode: AgentMode) => {
-      agentMode = mode;
+    const setAgentMode = (setting: AgentModeSetting) => {
+      agentMode = setting;
     };
     const setActionGroupBundle = (bundle: string | null) => lambda.setBundle(fnName("action-group"), bundle && resolve(bundle));
     const { setVariant: setActionGroupVariant } = actionGroupVariants({

@@ -13,7 +13,10 @@ import {
   type ActionGroupVariant,
   type ControlServer,
 } from "../../../local/control";
-import type { AgentMode } from "../../../local/bedrock-agent-runtime";
+import type { AgentModeSetting } from "../../../local/agent-mode-scope";
+
+const ATTACKER = "aaaaaaaa-1111-2222-3333-444444444444";
+const COMPROMISE = JSON.stringify({ mode: "compromised", userIds: [ATTACKER] });
 
 /** Raw requests (not fetch) so every header, including Origin and Host, is exactly as written. */
 function request(
@@ -33,7 +36,7 @@ function request(
 
 describe("control server", () => {
   let server: ControlServer;
-  const calls: { modes: AgentMode[]; variants: ActionGroupVariant[] } = { modes: [], variants: [] };
+  const calls: { modes: AgentModeSetting[]; variants: ActionGroupVariant[] } = { modes: [], variants: [] };
   let json: Record<string, string>;
 
   beforeAll(async () => {
@@ -61,7 +64,7 @@ describe("control server", () => {
 
   it("refuses a request without a token with 401, switching nothing", async () => {
     const { authorization: _none, ...headers } = json;
-    const reply = await request(server.url, { headers, body: '{"mode":"compromised"}' });
+    const reply = await request(server.url, { headers, body: COMPROMISE });
     expect(reply.status).toBe(401);
     expect(reply.body).not.toContain(server.token);
     expect(calls.modes).toEqual([]);
@@ -73,21 +76,21 @@ describe("control server", () => {
     ["the token with another scheme", () => `Basic ${server.token}`],
     ["the token and trailing junk", () => `Bearer ${server.token}x`],
   ])("refuses %s with 401", async (_label, authorization) => {
-    const reply = await request(server.url, { headers: { ...json, authorization: authorization() }, body: '{"mode":"compromised"}' });
+    const reply = await request(server.url, { headers: { ...json, authorization: authorization() }, body: COMPROMISE });
     expect(reply.status).toBe(401);
     expect(calls.modes).toEqual([]);
   });
 
   it("refuses any request with an Origin header with 403, even with the right token", async () => {
     for (const origin of ["https://evil.example", "null", "http://127.0.0.1:4500"]) {
-      const reply = await request(server.url, { headers: { ...json, origin }, body: '{"mode":"compromised"}' });
+      const reply = await request(server.url, { headers: { ...json, origin }, body: COMPROMISE });
       expect(reply.status).toBe(403);
     }
     expect(calls.modes).toEqual([]);
   });
 
   it("refuses a Host other than this server (DNS rebinding) with 403", async () => {
-    const reply = await request(server.url, { headers: { ...json, host: "evil.example:4570" }, body: '{"mode":"compromised"}' });
+    const reply = await request(server.url, { headers: { ...json, host: "evil.example:4570" }, body: COMPROMISE });
     expect(reply.status).toBe(403);
     expect(calls.modes).toEqual([]);
   });
@@ -97,7 +100,7 @@ describe("control server", () => {
     async (contentType) => {
       const headers: Record<string, string> = { ...json, "content-type": contentType };
       if (!contentType) delete headers["content-type"];
-      const reply = await request(server.url, { headers, body: '{"mode":"compromised"}' });
+      const reply = await request(server.url, { headers, body: COMPROMISE });
       expect(reply.status).toBe(415);
       expect(calls.modes).toEqual([]);
     },
@@ -115,6 +118,37 @@ describe("control server", () => {
     expect(calls.variants).toEqual([]);
   });
 
+  it.each([
+    ['{"mode":"compromised"}'],
+    ['{"mode":"compromised","userIds":[]}'],
+    ['{"mode":"compromised","userIds":["not-a-sub"]}'],
+    ['{"mode":"compromised","userIds":"aaaaaaaa-1111-2222-3333-444444444444"}'],
+    [JSON.stringify({ mode: "compromised", userIds: Array.from({ length: 101 }, (_, i) => `aaaaaaaa-1111-2222-3333-${String(i).padStart(12, "0")}`) })],
+    ['{"mode":"honest","userIds":["aaaaaaaa-1111-2222-3333-444444444444"]}'],
+  ])("refuses the unscoped or badly scoped agent-mode body %s with 400", async (body) => {
+    const reply = await request(server.url, { headers: json, body });
+    expect(reply.status).toBe(400);
+    expect(JSON.parse(reply.body).error).toMatch(/userIds/);
+    expect(calls.modes).toEqual([]);
+  });
+
+  it("accepts up to 100 attacker subs, duplicates counted once", async () => {
+    const subs = Array.from({ length: 100 }, (_, i) => `aaaaaaaa-1111-2222-3333-${String(i).padStart(12, "0")}`);
+    expect(await request(server.url, { headers: json, body: JSON.stringify({ mode: "compromised", userIds: subs }) })).toEqual({
+      status: 200,
+      body: '{"mode":"compromised","users":100}',
+    });
+    const twice = [subs[0], subs[1], subs[0]];
+    expect(await request(server.url, { headers: json, body: JSON.stringify({ mode: "compromised", userIds: twice }) })).toEqual({
+      status: 200,
+      body: '{"mode":"compromised","users":2}',
+    });
+    expect(calls.modes).toEqual([
+      { mode: "compromised", userIds: subs },
+      { mode: "compromised", userIds: [subs[0], subs[1]] },
+    ]);
+  });
+
   it("refuses an unknown agent mode with 400 and an unknown control with 404", async () => {
     expect((await request(server.url, { headers: json, body: '{"mode":"evil"}' })).status).toBe(400);
     expect((await request(server.url, { path: "/shutdown", headers: json, body: "{}" })).status).toBe(404);
@@ -122,13 +156,15 @@ describe("control server", () => {
   });
 
   it("switches the agent mode and the action-group variant for a valid request (200)", async () => {
-    const mode = await request(server.url, { headers: { ...json, "content-type": "application/json; charset=utf-8" }, body: '{"mode":"compromised"}' });
-    expect(mode).toEqual({ status: 200, body: '{"mode":"compromised"}' });
+    const mode = await request(server.url, { headers: { ...json, "content-type": "application/json; charset=utf-8" }, body: COMPROMISE });
+    expect(mode).toEqual({ status: 200, body: '{"mode":"compromised","users":1}' });
     const rogue = await request(server.url, { path: "/action-group", headers: json, body: '{"variant":"rogue"}' });
     expect(rogue).toEqual({ status: 200, body: '{"variant":"rogue"}' });
     const back = await request(server.url, { path: "/action-group", headers: json, body: '{"variant":"default"}' });
     expect(back.status).toBe(200);
-    expect(calls).toEqual({ modes: ["compromised"], variants: ["rogue", "default"] });
+    const honest = await request(server.url, { headers: json, body: '{"mode":"honest"}' });
+    expect(honest).toEqual({ status: 200, body: '{"mode":"honest"}' });
+    expect(calls).toEqual({ modes: [{ mode: "compromised", userIds: [ATTACKER] }, { mode: "honest" }], variants: ["rogue", "default"] });
   });
 
   it("answers /health only with the token", async () => {
@@ -140,9 +176,10 @@ describe("control server", () => {
   });
 
   it("postControl (the client tests use) sends the token and JSON, and reports a refusal", async () => {
+    await postControl(server.url, server.token, { path: "/agent-mode", body: { mode: "compromised", userIds: [ATTACKER] } });
     await postControl(server.url, server.token, { path: "/agent-mode", body: { mode: "honest" } });
     await postControl(server.url, server.token, { path: "/action-group", body: { variant: "rogue" } });
-    expect(calls).toEqual({ modes: ["honest"], variants: ["rogue"] });
+    expect(calls).toEqual({ modes: [{ mode: "compromised", userIds: [ATTACKER] }, { mode: "honest" }], variants: ["rogue"] });
     await expect(postControl(server.url, "wrong", { path: "/agent-mode", body: { mode: "honest" } })).rejects.toThrow(/401/);
   });
 });

@@ -69,12 +69,19 @@ describe("findPortHolder", () => {
 describe("portInUseMessage", () => {
   const PORTS = [4500, 4510, 4570];
 
-  it("names the holder and how to stop it, and says there is no port option", () => {
+  it("names the holder, how to stop it, and how to move this stack with --port-base", () => {
     const text = portInUseMessage(4500, "web", PORTS, { pid: 4242, command: "node local/index.ts" });
     expect(text).toContain("port 4500 (web) is already in use by process 4242 (node local/index.ts)");
     expect(text).toContain("ports 4500-4570");
     expect(text).toContain("kill 4242");
-    expect(text).not.toMatch(/choose another port/);
+    expect(text).toContain("npm start -- --port-base 4600");
+    expect(text).toContain("LOCAL_PORT_BASE=4600");
+    expect(text).not.toContain("there is no port option");
+  });
+
+  it("suggests a base that moves the whole block, downwards near the top of the range", () => {
+    expect(portInUseMessage(5510, "apiGateway", [5500, 5570], undefined, 5500)).toContain("--port-base 5600");
+    expect(portInUseMessage(65000, "web", [65000, 65070], undefined, 65000)).toContain("--port-base 64900");
   });
 
   it("still says what to do when the holder is unknown", () => {

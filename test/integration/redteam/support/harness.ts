@@ -3,6 +3,7 @@
  * its own users (removed afterwards, also after a failure), every connection watched
  * for leaks, and its part of the red-team figures.
  */
+import type { AgentModeSetting } from "../../../../local/agent-mode-scope";
 import { postControl, type ActionGroupVariant } from "../../../../local/control";
 import { connectStack, type StackUnderTest } from "../../../support/stack/aws-clients";
 import { TestUserFactory, type TestUser } from "../../../support/stack/test-users";
@@ -18,8 +19,12 @@ export interface Harness {
   connect(user: TestUser, options?: { query?: string }): Promise<StackConnection>;
   /** Leaks over every connection of this file so far. */
   leaks(): Leak[];
-  /** Local test controls; undefined on stacks without them. */
-  control: { setAgentMode(mode: "honest" | "compromised"): Promise<void>; setActionGroupVariant(variant: ActionGroupVariant): Promise<void> } | undefined;
+  /**
+   * Local test controls; undefined on stacks without them. The compromised agent is
+   * scoped to the attacker users named, so a developer chatting with the same running
+   * stack keeps the honest agent.
+   */
+  control: { setAgentMode(setting: AgentModeSetting): Promise<void>; setActionGroupVariant(variant: ActionGroupVariant): Promise<void> } | undefined;
 }
 
 export function useHarness(tag: string, setup?: (h: Harness) => Promise<void>): () => Harness {
@@ -39,7 +44,7 @@ export function useHarness(tag: string, setup?: (h: Harness) => Promise<void>): 
       control:
         controlUrl && controlToken
           ? {
-              setAgentMode: (mode) => postControl(controlUrl, controlToken, { path: "/agent-mode", body: { mode } }),
+              setAgentMode: (setting) => postControl(controlUrl, controlToken, { path: "/agent-mode", body: setting }),
               setActionGroupVariant: (variant) => postControl(controlUrl, controlToken, { path: "/action-group", body: { variant } }),
             }
           : undefined,
@@ -53,7 +58,7 @@ export function useHarness(tag: string, setup?: (h: Harness) => Promise<void>): 
     try {
       // Whatever a test left behind, the stack goes back to its honest configuration.
       if (h.control) {
-        await h.control.setAgentMode("honest").catch(() => undefined);
+        await h.control.setAgentMode({ mode: "honest" }).catch(() => undefined);
         await h.control.setActionGroupVariant("default").catch(() => undefined);
       }
       await closeAll();
