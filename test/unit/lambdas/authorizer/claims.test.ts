@@ -1,18 +1,10 @@
 import { expiryFromClaims, identityFromClaims, subFromClaims, tenantFromClaims } from "../../../../lambdas/authorizer/claims";
-import { AuthorizationError } from "../../../../lambdas/authorizer/errors";
+import { rejectionCode } from "./rejection-code";
 
 const ALLOWED = new Set(["tenant1", "tenant2"]);
 const SUB = "0f8fad5b-d9cb-469f-a165-70867728950e";
 
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof AuthorizationError) return error.code;
-    throw error;
-  }
-  return undefined;
-}
+const codeOf = rejectionCode;
 
 describe("tenantFromClaims", () => {
   it("returns a configured, well-formed tenant", () => {

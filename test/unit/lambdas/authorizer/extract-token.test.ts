@@ -1,18 +1,10 @@
 import { extractToken, rejectTokenInQuery } from "../../../../lambdas/authorizer/extract-token";
-import { AuthorizationError } from "../../../../lambdas/authorizer/errors";
+import { rejectionCode } from "./rejection-code";
 
 const PROTOCOL = "mta.v1";
 const TOKEN = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl";
 
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof AuthorizationError) return error.code;
-    throw error;
-  }
-  return undefined;
-}
+const codeOf = rejectionCode;
 
 describe("extractToken", () => {
   it("returns the token after the app protocol", () => {
