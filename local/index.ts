@@ -7,11 +7,11 @@
  */
 import { relative } from "node:path";
 import { ConfigError } from "../infra/config";
-import { MissingBundleError } from "./lambda-service";
-import { PortInUseError } from "./listen";
-import { findPortHolder, portInUseMessage } from "./port-holder";
+import { MissingBundleError } from "./lambda/lambda-service";
+import { PortInUseError } from "./runtime/listen";
+import { findPortHolder, portInUseMessage } from "./runtime/port-holder";
 import { startLocalStack, ROOT_DIR, type LocalStack } from "./stack";
-import { parseStartOptions, portsFrom, START_USAGE, StartOptionsError, type StartOptions } from "./start-options";
+import { parseStartOptions, portsFrom, START_USAGE, StartOptionsError, type StartOptions } from "./runtime/start-options";
 
 function readOptions(): StartOptions {
   try {

@@ -16,27 +16,27 @@ import { actionGroupEnvironment, authorizerEnvironment, chatEnvironment } from "
 import { APP_PROTOCOL, FUNCTION_NAMES, stackNames, type FunctionName } from "../infra/naming";
 import type { AwsContext } from "../infra/policies";
 import { ACTION_GROUP_NAME, TOOL_FUNCTIONS } from "../lambdas/action-group/function-schema";
-import { buildFunction } from "../scripts/build";
-import type { StackOutputs } from "../scripts/stack-outputs";
-import { createWebServer, webConfigFromOutputs } from "../scripts/web-server";
-import { startApiGateway, type ApiGatewayOptions } from "./api-gateway";
-import type { RawAwsRequest } from "./aws-request";
-import { startBedrockAgentRuntime } from "./bedrock-agent-runtime";
-import { agentModeFor, HONEST, type AgentModeSetting } from "./agent-mode-scope";
-import { startCognito } from "./cognito";
-import { actionGroupVariants } from "./action-group-variants";
-import { startControlServer, type ActionGroupVariant } from "./control";
-import { ownerOnlyDir, writeOwnerOnlyFile } from "./owner-only-file";
-import { CredentialRegistry } from "./credentials";
-import { startDynamoDbGate } from "./dynamodb-gate";
-import { authorizeIam, LOCAL_ACCOUNT_ID } from "./iam-evaluate";
-import { LambdaService, MissingBundleError, type InvokeResult, type FunctionErrorPayload } from "./lambda-service";
-import { assertPortFree, close, listen } from "./listen";
-import { createLocalIdentities } from "./roles";
-import { verifySigV4 } from "./sigv4-verify";
-import { DEFAULT_PORT_BASE, parsePortBase, portsFrom, type PortName } from "./start-options";
-import { startSts } from "./sts";
-import { createTablesAndSeed } from "./tables";
+import { buildFunction } from "./lambda/function-bundler";
+import type { StackOutputs } from "./runtime/stack-outputs";
+import { createWebServer, webConfigFromOutputs } from "./hosting/page-server";
+import { startApiGateway, type ApiGatewayOptions } from "./apigateway/websocket-api";
+import type { RawAwsRequest } from "./runtime/aws-request";
+import { startBedrockAgentRuntime } from "./bedrock/agent-runtime";
+import { agentModeFor, HONEST, type AgentModeSetting } from "./redteam/agent-mode-scope";
+import { startCognito } from "./cognito/cognito";
+import { actionGroupVariants } from "./redteam/action-group-variants";
+import { startControlServer, type ActionGroupVariant } from "./redteam/control-server";
+import { ownerOnlyDir, writeOwnerOnlyFile } from "./runtime/owner-only-file";
+import { CredentialRegistry } from "./iam/credentials";
+import { startDynamoDbGate } from "./dynamodb/gate";
+import { authorizeIam, LOCAL_ACCOUNT_ID } from "./iam/policy-evaluation";
+import { LambdaService, MissingBundleError, type InvokeResult, type FunctionErrorPayload } from "./lambda/lambda-service";
+import { assertPortFree, close, listen } from "./runtime/listen";
+import { createLocalIdentities } from "./iam/roles";
+import { verifySigV4 } from "./iam/sigv4-verify";
+import { DEFAULT_PORT_BASE, parsePortBase, portsFrom, type PortName } from "./runtime/start-options";
+import { startSts } from "./sts/sts";
+import { createTablesAndSeed } from "./dynamodb/tables";
 
 export const ROOT_DIR = resolve(__dirname, "..");
 export const LOCAL_STAGE = "dev";
@@ -267,7 +267,6 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
     };
     const setActionGroupBundle = (bundle: string | null) => lambda.setBundle(fnName("action-group"), bundle && resolve(bundle));
     const { setVariant: setActionGroupVariant } = actionGroupVariants({
-      rootDir: ROOT_DIR,
       stateDir,
       build: (entry, outfile) => buildFunction("action-group", entry, outfile),
       setBundle: setActionGroupBundle,

@@ -1,13 +1,14 @@
 /**
  * `npm run build`: bundle each Lambda with esbuild into one CommonJS file
- * (`dist/lambdas/<name>/index.js`, Node 22, minified, with a source map). Pulumi deploys
+ * (`dist/lambdas/<name>/index.js`, Node 22, minified, with a source map; see
+ * local/lambda/function-bundler.ts) and check each against its budget. Pulumi deploys
  * exactly these files and the local stack runs exactly these files.
  */
-import { build, type Metafile } from "esbuild";
+import type { Metafile } from "esbuild";
 import { statSync } from "node:fs";
-import { join } from "node:path";
 import { bundlePath } from "../infra/bundles";
 import { FUNCTION_NAMES, type FunctionName } from "../infra/naming";
+import { buildFunction } from "../local/lambda/function-bundler";
 
 /**
  * Size budgets (bytes, minified), about 25% above the sizes measured when they were set
@@ -29,26 +30,6 @@ export const BUNDLE_BUDGET_BYTES: Record<FunctionName, number> = {
 /** The bundle inputs that belong to classic zod (`zod/v4/classic`); Lambda code must use `zod/mini`. */
 export function classicZodInputs(metafile: Metafile): string[] {
   return Object.keys(metafile.inputs).filter((path) => path.includes("node_modules/zod/v4/classic/"));
-}
-
-export async function buildFunction(name: FunctionName, entry?: string, outfile?: string): Promise<Metafile> {
-  const result = await build({
-    entryPoints: [entry ?? join(__dirname, "..", "lambdas", name, "index.ts")],
-    outfile: outfile ?? bundlePath(name),
-    bundle: true,
-    platform: "node",
-    target: "node22",
-    format: "cjs",
-    minify: true,
-    sourcemap: true,
-    treeShaking: true,
-    metafile: true,
-    legalComments: "none",
-    // Prefer ESM entry points so esbuild can tree-shake the SDK v3 clients.
-    mainFields: ["module", "main"],
-    logLevel: "warning",
-  });
-  return result.metafile;
 }
 
 async function main(): Promise<void> {

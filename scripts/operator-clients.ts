@@ -7,7 +7,7 @@
 import { CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import type { StackOutputs } from "./stack-outputs";
+import type { StackOutputs } from "../local/runtime/stack-outputs";
 
 export interface OperatorClients {
   outputs: StackOutputs;

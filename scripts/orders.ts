@@ -11,7 +11,7 @@ import { randomUUID } from "node:crypto";
 import { TENANT_ID_ATTRIBUTE } from "../infra/user-pool-settings";
 import { isTenantId } from "../lambdas/shared/identifiers";
 import { operatorClients, type OperatorClients } from "./operator-clients";
-import { loadStackOutputs, resolveOutputsPath, StackOutputsError } from "./stack-outputs";
+import { loadStackOutputs, resolveOutputsPath, StackOutputsError } from "../local/runtime/stack-outputs";
 
 export const USAGE = [
   'usage: npm run orders -- <username> add|list|clear [--outputs FILE] [--total N] [--currency EUR] [--status placed] [--items "a,b"] [--date YYYY-MM-DD]',

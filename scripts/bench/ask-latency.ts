@@ -9,8 +9,8 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startLocalStack, type LocalStack } from "../../local/stack";
-import { signInDemoUser } from "../../test/support/stack/sign-in";
-import { connectAs } from "../../test/support/stack/ws-client";
+import { signInDemoUser } from "../stack-client/sign-in";
+import { connectAs } from "../stack-client/ws-client";
 import { describeError } from "./describe-error";
 
 function percentile(sorted: number[], p: number): number {

@@ -11,7 +11,7 @@ import { performance } from "node:perf_hooks";
 import { createAuthorizerHandler } from "../../lambdas/authorizer/authorize";
 import type { AuthorizerConfig } from "../../lambdas/authorizer/config";
 import { createTokenVerifier } from "../../lambdas/authorizer/verifier";
-import { createSigningKey, jwksOf, startJwksServer, TestIdentityProvider } from "../../test/support/jwt-signer";
+import { createSigningKey, jwksOf, startJwksServer, TestIdentityProvider } from "../../local/cognito/test-identity-provider";
 import { describeError } from "./describe-error";
 
 export interface TimingSummary {

@@ -13,15 +13,15 @@
  */
 import { statSync } from "node:fs";
 import { addOrder, listOrders } from "../../scripts/orders";
-import { resolveOutputsPath } from "../../scripts/stack-outputs";
-import { connectStack, publicCognitoClient, type StackUnderTest } from "../support/stack/aws-clients";
+import { resolveOutputsPath } from "../../local/runtime/stack-outputs";
+import { connectStack, type StackUnderTest } from "../support/stack/aws-clients";
 import { demoUsernameOf, signInSuiteDemoUser } from "../support/stack/demo-users";
-import { StackOperationError } from "../support/stack/operation-error";
+import { StackOperationError } from "../../scripts/stack-client/operation-error";
 import { stackOutputs, stackTenants } from "../support/stack/outputs";
-import { decodeClaims, signIn, signInFirstTime } from "../support/stack/sign-in";
+import { decodeClaims, publicCognitoClient, signIn, signInFirstTime } from "../../scripts/stack-client/sign-in";
 import { ConfiguredUserError, ForeignStackError, suiteBootedStack } from "../support/stack/stack-ownership";
 import { createConfirmedUser, testPassword, TestUserFactory } from "../support/stack/test-users";
-import { connectAs, UpgradeRefusedError, type ConnectionOwner, type StackConnection } from "../support/stack/ws-client";
+import { connectAs, UpgradeRefusedError, type ConnectionOwner, type StackConnection } from "../../scripts/stack-client/ws-client";
 
 jest.setTimeout(60_000);
 

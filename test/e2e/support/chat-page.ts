@@ -5,7 +5,7 @@
  */
 import type { Page } from "playwright-core";
 import type { LocalStackOutputs } from "../../support/stack/outputs";
-import { permanentPassword } from "../../support/stack/sign-in";
+import { permanentPassword } from "../../../scripts/stack-client/sign-in";
 
 /** Bounds every wait, so a broken page fails a test instead of hanging it. */
 export const UI_TIMEOUT_MS = 10_000;

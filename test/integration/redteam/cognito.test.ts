@@ -28,12 +28,12 @@ import {
 import { randomBytes, randomUUID } from "node:crypto";
 import { statSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { resolveOutputsPath } from "../../../scripts/stack-outputs";
+import { resolveOutputsPath } from "../../../local/runtime/stack-outputs";
 import { connectStack } from "../../support/stack/aws-clients";
 import { stackIsLocal } from "../../support/stack/outputs";
-import { decodeClaims, signIn } from "../../support/stack/sign-in";
+import { decodeClaims, signIn } from "../../../scripts/stack-client/sign-in";
 import type { TestUser } from "../../support/stack/test-users";
-import { StackConnection, UpgradeRefusedError } from "../../support/stack/ws-client";
+import { StackConnection, UpgradeRefusedError } from "../../../scripts/stack-client/ws-client";
 import { useHarness } from "./support/harness";
 import { forgeWithShippedKey } from "./support/local-issuer";
 

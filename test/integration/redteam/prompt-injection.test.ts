@@ -7,11 +7,11 @@
  * `compromised` agent (which obeys injections and passes attacker-chosen parameters),
  * so isolation is shown not to depend on the model behaving.
  */
-import { ROGUE_ATTEMPT_NAMES, type RogueResult } from "../../fixtures/rogue-action-group";
+import { ROGUE_ATTEMPT_NAMES, type RogueResult } from "../../../local/redteam/rogue-action-group";
 import { injectionCorpus, INJECTION_KINDS, type InjectionPrompt } from "../fixtures/injection-corpus";
 import { LOCAL_ONLY, stackHasControls } from "../../support/stack/outputs";
 import { foreignCanaries, type TestUser } from "../../support/stack/test-users";
-import type { Answer } from "../../support/stack/ws-client";
+import type { Answer } from "../../../scripts/stack-client/ws-client";
 import { useHarness, type Harness } from "./support/harness";
 import { inBatches } from "./support/in-batches";
 
@@ -159,7 +159,7 @@ describe("rogue tool code", () => {
     const victimSameTenant = users.find((u) => u.tenantId === attacker.tenantId && u.sub !== attacker.sub)!;
     const victimOtherTenant = users.find((u) => u.tenantId !== attacker.tenantId)!;
     const connection = await h.connect(attacker);
-    // The stack builds test/fixtures/rogue-action-group.ts itself: the control takes a variant, never a path.
+    // The stack builds local/redteam/rogue-action-group.ts itself: the control takes a variant, never a path.
     await h.control!.setActionGroupVariant("rogue");
     // Compromised mode repeats tool output verbatim, so the rogue report reaches the test.
     await h.control!.setAgentMode({ mode: "compromised", userIds: [attacker.sub] });

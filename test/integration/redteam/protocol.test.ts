@@ -5,7 +5,7 @@
  * arrives on user B's connection, and the honest path keeps working.
  */
 import type { TestUser } from "../../support/stack/test-users";
-import { answerIdFor, newId, type StackConnection } from "../../support/stack/ws-client";
+import { answerIdFor, newId, type StackConnection } from "../../../scripts/stack-client/ws-client";
 import { useHarness } from "./support/harness";
 import { inBatches } from "./support/in-batches";
 

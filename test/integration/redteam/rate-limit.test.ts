@@ -9,7 +9,7 @@
 import { readStackConfigFile } from "../../../infra/config-file";
 import { stackConfigFile } from "../../support/stack/outputs";
 import type { TestUser } from "../../support/stack/test-users";
-import type { Answer, StackConnection } from "../../support/stack/ws-client";
+import type { Answer, StackConnection } from "../../../scripts/stack-client/ws-client";
 import { useHarness } from "./support/harness";
 
 jest.setTimeout(120_000);

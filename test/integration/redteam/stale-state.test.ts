@@ -10,7 +10,7 @@ import { stackNames } from "../../../infra/naming";
 import type { ConnectionRecord } from "../../../lambdas/shared/connections";
 import { stackIsLocal } from "../../support/stack/outputs";
 import type { TestUser } from "../../support/stack/test-users";
-import { StackConnection } from "../../support/stack/ws-client";
+import { StackConnection } from "../../../scripts/stack-client/ws-client";
 import { useHarness } from "./support/harness";
 import { reissueLocally } from "./support/local-issuer";
 

@@ -6,9 +6,9 @@
 import { CreateUserPoolClientCommand, DeleteUserPoolClientCommand } from "@aws-sdk/client-cognito-identity-provider";
 import { createSigningKey, signJwt } from "../../support/jwt-signer";
 import { stackIsLocal } from "../../support/stack/outputs";
-import { decodeClaims, signIn } from "../../support/stack/sign-in";
+import { decodeClaims, signIn } from "../../../scripts/stack-client/sign-in";
 import type { TestUser } from "../../support/stack/test-users";
-import { StackConnection, UpgradeRefusedError } from "../../support/stack/ws-client";
+import { StackConnection, UpgradeRefusedError } from "../../../scripts/stack-client/ws-client";
 import { useHarness } from "./support/harness";
 import { reissueLocally } from "./support/local-issuer";
 

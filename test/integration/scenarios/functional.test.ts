@@ -5,7 +5,7 @@
  * Every connection is watched: no event may carry another user's canary.
  */
 import type { TestUser } from "../../support/stack/test-users";
-import { newId } from "../../support/stack/ws-client";
+import { newId } from "../../../scripts/stack-client/ws-client";
 import { useHarness } from "../redteam/support/harness";
 
 jest.setTimeout(60_000);

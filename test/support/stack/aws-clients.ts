@@ -1,12 +1,11 @@
 /**
  * AWS SDK clients for a stack. Operator clients (scripts/operator-clients.ts, the orders
- * CLI's) arrange and inspect the stack; the public Cognito client is what the page uses:
- * no credentials at all.
+ * CLI's) arrange and inspect the stack; the public Cognito client the page uses (no
+ * credentials at all) is scripts/stack-client/sign-in.ts `publicCognitoClient`.
  */
-import { CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
 import type { TenantConfig } from "../../../infra/config";
 import { operatorClients, type OperatorClients } from "../../../scripts/operator-clients";
-import type { StackOutputs } from "../../../scripts/stack-outputs";
+import type { StackOutputs } from "../../../local/runtime/stack-outputs";
 import { stackOutputs, stackTenants } from "./outputs";
 
 /** Operator clients for one piece of setup, destroyed afterwards. */
@@ -17,22 +16,6 @@ export async function withOperatorClients<T>(outputs: StackOutputs, work: (clien
   } finally {
     clients.destroy();
   }
-}
-
-const publicClients = new Map<string, CognitoIdentityProviderClient>();
-
-/** Cognito as the page calls it (sign-in needs no AWS credentials); one per endpoint. */
-export function publicCognitoClient(outputs: StackOutputs): CognitoIdentityProviderClient {
-  const key = `${outputs.region}|${outputs.endpoints?.cognito ?? ""}`;
-  let client = publicClients.get(key);
-  if (!client) {
-    client = new CognitoIdentityProviderClient({
-      region: outputs.region,
-      ...(outputs.endpoints?.cognito ? { endpoint: outputs.endpoints.cognito, credentials: { accessKeyId: "none", secretAccessKey: "none" } } : {}),
-    });
-    publicClients.set(key, client);
-  }
-  return client;
 }
 
 /** The integration suite's stack with operator clients and its configured tenants. */

@@ -4,8 +4,8 @@
  * allowed only on a stack the integration suite booted itself (stack-ownership.ts); the
  * refusal comes before any call to the stack.
  */
-import type { StackOutputs } from "../../../scripts/stack-outputs";
-import { signInDemoUser, type DemoUser } from "./sign-in";
+import type { StackOutputs } from "../../../local/runtime/stack-outputs";
+import { signInDemoUser, type DemoUser } from "../../../scripts/stack-client/sign-in";
 import { assertSuiteBootedStack } from "./stack-ownership";
 
 /** The first configured user of `tenantId` (stack outputs `users`). */

@@ -18,10 +18,9 @@ import { join } from "node:path";
 import { startLocalStack } from "../../../local/stack";
 import { operatorClients } from "../../../scripts/operator-clients";
 import { addOrder, listOrders } from "../../../scripts/orders";
-import { publicCognitoClient } from "./aws-clients";
 import { demoUsernameOf } from "./demo-users";
 import { ROOT_DIR } from "./outputs";
-import { signIn, signInFirstTime } from "./sign-in";
+import { publicCognitoClient, signIn, signInFirstTime } from "../../../scripts/stack-client/sign-in";
 import { BOOTED_BY_SUITE_ENV } from "./stack-ownership";
 import { testPassword } from "./test-users";
 

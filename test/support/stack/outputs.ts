@@ -1,5 +1,5 @@
 /**
- * Which stack a suite talks to, from its outputs file (scripts/stack-outputs.ts): the
+ * Which stack a suite talks to, from its outputs file (local/runtime/stack-outputs.ts): the
  * integration suite's (STACK_OUTPUTS, set by its global setup for a fresh local stack or
  * by `npm run test:stack -- --outputs F` for any other) and the browser suite's own local
  * stack (E2E_STACK_OUTPUTS, a separate variable so both global setups can run in one Jest
@@ -9,7 +9,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { TenantConfig } from "../../../infra/config";
 import { readStackConfigFile } from "../../../infra/config-file";
-import { loadStackOutputs, resolveOutputsPath, StackOutputsError, type StackOutputs } from "../../../scripts/stack-outputs";
+import { loadStackOutputs, resolveOutputsPath, StackOutputsError, type StackOutputs } from "../../../local/runtime/stack-outputs";
 
 export const ROOT_DIR = join(__dirname, "..", "..", "..");
 

@@ -5,7 +5,7 @@
  * users belong to a person (a browser may be signed in as one, with orders of their own),
  * so the suite must neither sign in as them, change their passwords, nor touch their orders.
  */
-import type { StackOutputs } from "../../../scripts/stack-outputs";
+import type { StackOutputs } from "../../../local/runtime/stack-outputs";
 
 export const BOOTED_BY_SUITE_ENV = "STACK_BOOTED_BY_SUITE";
 

@@ -17,9 +17,9 @@ import { TENANT_ID_ATTRIBUTE } from "../../../infra/user-pool-settings";
 import { clearOrders } from "../../../scripts/orders";
 import type { OperatorClients } from "../../../scripts/operator-clients";
 import type { StackUnderTest } from "./aws-clients";
-import { stackOperation } from "./operation-error";
+import { stackOperation } from "../../../scripts/stack-client/operation-error";
 import { putOrder } from "./orders";
-import { signIn } from "./sign-in";
+import { signIn } from "../../../scripts/stack-client/sign-in";
 import { assertNotConfiguredUser } from "./stack-ownership";
 
 export interface CanaryOrder {

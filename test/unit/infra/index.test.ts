@@ -4,7 +4,7 @@
  * No CLI, no provider plugins, no AWS, and no dist bundles are needed.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { StackOutputs } from "../../../scripts/stack-outputs";
+import { StackOutputs } from "../../../local/runtime/stack-outputs";
 import { actionGroupFunctions } from "../../../infra/agent-function-schema";
 import { AGENT_INSTRUCTION } from "../../../infra/agent-instruction";
 import { actionGroupEnvironment, authorizerEnvironment, chatEnvironment } from "../../../infra/function-environment";
@@ -12,7 +12,7 @@ import { parseStackConfig } from "../../../infra/config";
 import { FUNCTION_SETTINGS } from "../../../infra/function-settings";
 import { APP_PROTOCOL, FUNCTION_NAMES, stackNames } from "../../../infra/naming";
 import { createUserPoolSettings } from "../../../infra/user-pool-settings";
-import { tableDefinitions } from "../../../local/tables";
+import { tableDefinitions } from "../../../local/dynamodb/tables";
 import {
   actionGroupRolePolicy,
   chatRolePolicy,
@@ -81,7 +81,7 @@ beforeAll(async () => {
 }, 30_000);
 
 describe("stack outputs (design brief section 5)", () => {
-  it("exports exactly the contract keys, in the shape scripts/stack-outputs.ts loads", () => {
+  it("exports exactly the contract keys, in the shape local/runtime/stack-outputs.ts loads", () => {
     expect(Object.keys(outputs).sort()).toEqual(
       [
         "agentAliasId",

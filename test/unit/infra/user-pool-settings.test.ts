@@ -2,7 +2,7 @@
  * infra/user-pool-settings.ts: one password policy and one tenant attribute for both
  * stacks, and every password the stacks and the tests generate satisfies that policy.
  */
-import { temporaryPassword } from "../../../local/cognito";
+import { temporaryPassword } from "../../../local/cognito/cognito";
 import {
   APP_CLIENT_SETTINGS,
   createUserPoolClientSettings,
@@ -11,7 +11,7 @@ import {
   passwordPolicyViolation,
   TENANT_ID_ATTRIBUTE,
 } from "../../../infra/user-pool-settings";
-import { permanentPassword } from "../../support/stack/sign-in";
+import { permanentPassword } from "../../../scripts/stack-client/sign-in";
 
 describe("PASSWORD_POLICY", () => {
   it("asks for 12+ characters with upper, lower, digit and symbol", () => {

@@ -1,6 +1,6 @@
 /** infra/websocket-routing.ts: the routes and the selection expression both stacks use. */
 import { MESSAGE_ROUTE_KEYS, ROUTE_KEYS, ROUTE_SELECTION_EXPRESSION, routeSelectionField } from "../../../infra/websocket-routing";
-import { selectRoute } from "../../../local/websocket-events";
+import { selectRoute } from "../../../local/apigateway/lambda-events";
 
 describe("WebSocket routing", () => {
   it("routes messages on body.action to ask, everything else to $default", () => {

@@ -4,7 +4,8 @@ import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { FUNCTION_NAMES } from "../../../infra/naming";
-import { BUNDLE_BUDGET_BYTES, buildFunction, classicZodInputs } from "../../../scripts/build";
+import { buildFunction } from "../../../local/lambda/function-bundler";
+import { BUNDLE_BUDGET_BYTES, classicZodInputs } from "../../../scripts/build";
 
 const metafileWith = (...paths: string[]): Metafile => ({
   inputs: Object.fromEntries(paths.map((path) => [path, { bytes: 1, imports: [] }])),

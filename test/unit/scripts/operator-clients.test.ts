@@ -1,6 +1,6 @@
 /** scripts/operator-clients.ts: the local stack's endpoints and admin keys, or AWS's defaults. */
 import { operatorClients } from "../../../scripts/operator-clients";
-import type { StackOutputs } from "../../../scripts/stack-outputs";
+import type { StackOutputs } from "../../../local/runtime/stack-outputs";
 
 const base: StackOutputs = {
   region: "eu-west-1",

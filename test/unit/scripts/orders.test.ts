@@ -23,7 +23,7 @@ import {
   userTenant,
   type OrdersContext,
 } from "../../../scripts/orders";
-import { StackOutputsError, type StackOutputs } from "../../../scripts/stack-outputs";
+import { StackOutputsError, type StackOutputs } from "../../../local/runtime/stack-outputs";
 
 const NOW = new Date("2026-11-28T12:00:00.000Z");
 const parse = (...argv: string[]) => parseOrdersArgs(argv, () => NOW);

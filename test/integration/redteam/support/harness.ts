@@ -3,11 +3,11 @@
  * its own users (removed afterwards, also after a failure), every connection watched
  * for leaks, and its part of the red-team figures.
  */
-import type { AgentModeSetting } from "../../../../local/agent-mode-scope";
-import { postControl, type ActionGroupVariant } from "../../../../local/control";
+import type { AgentModeSetting } from "../../../../local/redteam/agent-mode-scope";
+import { postControl, type ActionGroupVariant } from "../../../../local/redteam/control-server";
 import { connectStack, type StackUnderTest } from "../../../support/stack/aws-clients";
 import { TestUserFactory, type TestUser } from "../../../support/stack/test-users";
-import { closeAll, connectAs, openedConnections, type StackConnection } from "../../../support/stack/ws-client";
+import { closeAll, connectAs, openedConnections, type StackConnection } from "../../../../scripts/stack-client/ws-client";
 import { canaryMap, findLeaks, type Leak } from "./leak-watch";
 import { RedTeamTally, reportTally } from "./tally";
 

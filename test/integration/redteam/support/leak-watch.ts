@@ -3,7 +3,7 @@
  * contain another user's canary, and no event may carry an answerId that this
  * connection did not send itself (an event for user A arriving on user B's connection).
  */
-import type { ConnectionOwner, ReceivedFrame } from "../../../support/stack/ws-client";
+import type { ConnectionOwner, ReceivedFrame } from "../../../../scripts/stack-client/ws-client";
 
 export interface WatchedConnection {
   owner?: ConnectionOwner;

@@ -11,10 +11,10 @@
  */
 import { createPrivateKey, createPublicKey } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { signingKeyFromPem } from "../../../../local/cognito-token-signer";
+import { signingKeyFromPem } from "../../../../local/cognito/token-signer";
 import { signJwt, type Claims, type SigningKey } from "../../../support/jwt-signer";
 import { stackOutputs } from "../../../support/stack/outputs";
-import { decodeClaims } from "../../../support/stack/sign-in";
+import { decodeClaims } from "../../../../scripts/stack-client/sign-in";
 
 let cached: { file: string; key: SigningKey } | undefined;
 

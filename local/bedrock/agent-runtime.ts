@@ -1,0 +1,272 @@
+/**
+ * Local stand-in for the Bedrock agent runtime's InvokeAgent: an unencrypted HTTP/2
+ * server (the SDK client speaks HTTP/2 only) that validates the request like the service,
+ * asks the injected `authorize` for SigV4 + IAM, runs the deterministic planner, calls the
+ * action group with the real function-details event, and streams the answer as
+ * event-stream `chunk` frames.
+ *
+ * Local-only test hooks (never in AWS): a prompt containing `[[throttle]]` is refused with
+ * ThrottlingException (HTTP 429) before the stream starts; `[[throttle-mid-stream]]`
+ * sends one chunk and then a `throttlingException` frame.
+ */
+import * as http2 from "node:http2";
+import { randomUUID } from "node:crypto";
+import type { AddressInfo } from "node:net";
+import * as z from "zod";
+import type { ToolFunction } from "../../lambdas/action-group/function-schema";
+import { LocalAwsError, readBody, readRawRequest, type RawAwsRequest } from "../runtime/aws-request";
+import { ConversationMemory } from "./agent-memory";
+import { turnUserId } from "../redteam/agent-mode-scope";
+import {
+  ActionGroupResponseError,
+  buildActionGroupEvent,
+  planTurn,
+  readActionGroupResponse,
+  renderAnswer,
+  splitIntoChunks,
+  type AgentMode,
+  type ToolOutcome,
+} from "./agent-planner";
+import { encodeChunkEvent, encodeExceptionEvent, type StreamExceptionType } from "./event-stream";
+
+export type { AgentMode } from "./agent-planner";
+
+export interface LocalAgentDefinition {
+  agentId: string;
+  agentAliasId: string;
+  agentName: string;
+  actionGroupName: string;
+  functions: readonly ToolFunction[];
+}
+
+export interface BedrockAgentRuntimeOptions {
+  /** 0 (default) = a free port. */
+  port?: number;
+  agent: LocalAgentDefinition;
+  /** Verify SigV4 + IAM (bedrock:InvokeAgent on the alias ARN); throws LocalAwsError to refuse. */
+  authorize(request: RawAwsRequest, resourceArn: string): Promise<void>;
+  /** Call the action-group Lambda synchronously with the function-details event; returns its response object. */
+  invokeActionGroup(event: unknown): Promise<unknown>;
+  /**
+   * Read per request, so tests can switch it at runtime, for the user whose turn it is
+   * (see `turnUserId`; undefined when the request names no user): the red team's
+   * compromised agent is scoped to its attacker users.
+   */
+  mode(userId: string | undefined): AgentMode;
+  /** Region and account for the alias ARN handed to `authorize`. */
+  region?: string;
+  accountId?: string;
+  /** Pause between streamed chunks, so streaming is observable (default 15 ms). */
+  chunkDelayMs?: number;
+}
+
+export interface BedrockAgentRuntimeServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+export const THROTTLE_MARKER = "[[throttle]]";
+export const MID_STREAM_THROTTLE_MARKER = "[[throttle-mid-stream]]";
+
+const ROUTE = /^\/agents\/([^/]+)\/agentAliases\/([^/]+)\/sessions\/([^/]+)\/text$/;
+export const SESSION_ID_PATTERN = /^[0-9a-zA-Z._:-]{2,100}$/;
+const MAX_BODY_BYTES = 1024 * 1024;
+
+const StringMap = z.record(z.string(), z.string());
+const InvokeAgentBody = z.object({
+  inputText: z.string().max(25_000, "inputText must be at most 25000 characters").optional(),
+  sessionState: z
+    .object({ sessionAttributes: StringMap.optional(), promptSessionAttributes: StringMap.optional() })
+    .passthrough()
+    .optional(),
+  enableTrace: z.boolean().optional(),
+  endSession: z.boolean().optional(),
+  memoryId: z.string().optional(),
+  streamingConfigurations: z
+    .object({ streamFinalResponse: z.boolean().optional(), applyGuardrailInterval: z.number().int().optional() })
+    .optional(),
+});
+
+class StreamAborted extends Error {}
+
+export async function startBedrockAgentRuntime(o: BedrockAgentRuntimeOptions): Promise<BedrockAgentRuntimeServer> {
+  const region = o.region ?? "us-east-1";
+  const accountId = o.accountId ?? "000000000000";
+  const memory = new ConversationMemory();
+  const sessions = new Set<http2.ServerHttp2Session>();
+  const server = http2.createServer();
+
+  server.on("session", (s) => {
+    sessions.add(s);
+    s.on("close", () => sessions.delete(s));
+  });
+  server.on("request", (req: http2.Http2ServerRequest, res: http2.Http2ServerResponse) => {
+    handle(req, res).catch((err: unknown) => {
+      if (err instanceof StreamAborted) return;
+      if (!res.headersSent) {
+        sendError(res, 500, "InternalServerException", "internal error in the local agent runtime");
+      } else if (!res.destroyed) {
+        void writeFrame(res, encodeExceptionEvent("internalServerException", "internal error in the local agent runtime"))
+          .catch(() => undefined)
+          .finally(() => res.end());
+      }
+    });
+  });
+
+  async function handle(req: http2.Http2ServerRequest, res: http2.Http2ServerResponse): Promise<void> {
+    let body: Buffer;
+    try {
+      body = await readBody(req as unknown as NodeJS.ReadableStream, MAX_BODY_BYTES);
+    } catch {
+      return sendError(res, 400, "ValidationException", `request body must be at most ${MAX_BODY_BYTES} bytes`);
+    }
+    const raw = readRawRequest(req, body);
+    const route = ROUTE.exec(raw.rawPath);
+    if (raw.method !== "POST" || !route) {
+      return sendError(res, 404, "UnknownOperationException", "unknown operation");
+    }
+    const [agentId, aliasId, sessionId] = route.slice(1).map(safeDecode);
+    const aliasArn = `arn:aws:bedrock:${region}:${accountId}:agent-alias/${agentId}/${aliasId}`;
+
+    try {
+      await o.authorize(raw, aliasArn);
+    } catch (err) {
+      if (err instanceof LocalAwsError) return sendError(res, err.status, err.code, err.message);
+      return sendError(res, 500, "InternalServerException", "authorization failed unexpectedly");
+    }
+
+    if (agentId !== o.agent.agentId || aliasId !== o.agent.agentAliasId) {
+      return sendError(res, 404, "ResourceNotFoundException", `agent alias ${aliasId} of agent ${agentId} not found`);
+    }
+    if (sessionId === undefined || !SESSION_ID_PATTERN.test(sessionId)) {
+      return sendError(res, 400, "ValidationException", "sessionId must be 2-100 characters of [0-9a-zA-Z._:-]");
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(body.toString("utf8"));
+    } catch {
+      return sendError(res, 400, "ValidationException", "request body is not valid JSON");
+    }
+    const parsed = InvokeAgentBody.safeParse(json);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      return sendError(res, 400, "ValidationException", `${issue.path.join(".") || "body"}: ${issue.message}`);
+    }
+    const request = parsed.data;
+    const inputText = request.inputText ?? "";
+    if (inputText.includes(THROTTLE_MARKER)) {
+      return sendError(res, 429, "ThrottlingException", "Your request rate is too high (local test hook [[throttle]]).");
+    }
+
+    const requestId = randomUUID();
+    res.writeHead(200, {
+      "content-type": "application/vnd.amazon.eventstream",
+      "x-amzn-bedrock-agent-content-type": "application/json",
+      "x-amz-bedrock-agent-session-id": sessionId,
+      "x-amzn-requestid": requestId,
+    });
+
+    const mode = o.mode(turnUserId(request.sessionState?.sessionAttributes, sessionId));
+    const plan = planTurn({
+      prompt: inputText,
+      functions: o.agent.functions,
+      mode,
+      previousQuestions: memory.previousQuestions(sessionId),
+    });
+    memory.remember(sessionId, inputText);
+
+    let answer: string;
+    if (plan.kind === "reply") {
+      answer = plan.text;
+    } else {
+      const outcomes: ToolOutcome[] = [];
+      for (const call of plan.calls) {
+        const event = buildActionGroupEvent({
+          agent: { name: o.agent.agentName, id: o.agent.agentId, alias: o.agent.agentAliasId },
+          actionGroup: o.agent.actionGroupName,
+          call,
+          inputText,
+          sessionId,
+          sessionAttributes: request.sessionState?.sessionAttributes ?? {},
+          promptSessionAttributes: request.sessionState?.promptSessionAttributes ?? {},
+        });
+        let result: unknown;
+        try {
+          result = await o.invokeActionGroup(event);
+          outcomes.push({ call, ...readActionGroupResponse(result, { actionGroup: o.agent.actionGroupName, function: call.function }) });
+        } catch (err) {
+          const why = err instanceof ActionGroupResponseError ? err.message : "the action group function failed";
+          return failStream(res, "dependencyFailedException", `Dependency failure: ${why}.`);
+        }
+        if (res.destroyed) return;
+      }
+      answer = renderAnswer(outcomes, mode);
+    }
+
+    if (request.endSession) memory.forget(sessionId);
+
+    // Like the service: without streamFinalResponse the final answer arrives as one chunk.
+    const pieces = request.streamingConfigurations?.streamFinalResponse === true ? splitIntoChunks(answer) : [answer];
+    const midStreamThrottle = inputText.includes(MID_STREAM_THROTTLE_MARKER);
+    for (const [i, piece] of pieces.entries()) {
+      if (i > 0) await sleep(o.chunkDelayMs ?? 15);
+      await writeFrame(res, encodeChunkEvent(piece));
+      if (midStreamThrottle) {
+        return failStream(res, "throttlingException", "Your request rate is too high (local test hook [[throttle-mid-stream]]).");
+      }
+    }
+    res.end();
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(o.port ?? 0, "127.0.0.1", () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        for (const s of sessions) s.destroy();
+      }),
+  };
+}
+
+function safeDecode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
+function sendError(res: http2.Http2ServerResponse, status: number, code: string, message: string): void {
+  if (res.destroyed) return;
+  const body = JSON.stringify({ message });
+  res.writeHead(status, {
+    "content-type": "application/json",
+    "x-amzn-errortype": code,
+    "x-amzn-requestid": randomUUID(),
+    "content-length": Buffer.byteLength(body),
+  });
+  res.end(body);
+}
+
+function writeFrame(res: http2.Http2ServerResponse, frame: Uint8Array): Promise<void> {
+  if (res.destroyed) return Promise.reject(new StreamAborted());
+  return new Promise((resolve, reject) => {
+    res.write(Buffer.from(frame), (err) => (err ? reject(new StreamAborted()) : resolve()));
+  });
+}
+
+async function failStream(res: http2.Http2ServerResponse, type: StreamExceptionType, message: string): Promise<void> {
+  await writeFrame(res, encodeExceptionEvent(type, message));
+  res.end();
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

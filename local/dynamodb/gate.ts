@@ -1,0 +1,165 @@
+/**
+ * DynamoDB stand-in: dynalite in-process (in memory) behind a gate that verifies SigV4
+ * and evaluates the caller's IAM policies per request, with `dynamodb:LeadingKeys`
+ * computed from the request like DynamoDB does. Denials answer exactly as DynamoDB
+ * does, so the SDK raises AccessDeniedException.
+ */
+import { DescribeTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { randomUUID } from "node:crypto";
+import * as http from "node:http";
+import type { AwsContext } from "../../infra/policies";
+import { LocalAwsError, readBody, readRawRequest } from "../runtime/aws-request";
+import type { CredentialRegistry } from "../iam/credentials";
+import { resourceAccesses, tablesOf } from "./leading-keys";
+import { authorizeIam } from "../iam/policy-evaluation";
+import { close, listen } from "../runtime/listen";
+import { verifySigV4 } from "../iam/sigv4-verify";
+
+// dynalite ships no types.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const dynalite = require("dynalite") as (options: { createTableMs?: number; deleteTableMs?: number; updateTableMs?: number; path?: string }) => http.Server;
+
+export interface DynamoDbGateOptions {
+  port: number;
+  ctx: AwsContext;
+  registry: CredentialRegistry;
+}
+
+export interface DynamoDbGate {
+  url: string;
+  close(): Promise<void>;
+}
+
+interface KeySchemaCache {
+  hashKey?: string;
+  indexes: Record<string, string | undefined>;
+}
+
+const TARGET_PREFIX = "DynamoDB_20120810.";
+
+export function dynamoTableArn(ctx: AwsContext, tableName: string, indexName?: string): string {
+  const table = `arn:${ctx.partition}:dynamodb:${ctx.region}:${ctx.accountId}:table/${tableName}`;
+  return indexName ? `${table}/index/${indexName}` : table;
+}
+
+export function dynamoErrorBody(code: string, message: string): string {
+  return JSON.stringify({ __type: `com.amazon.coral.service#${code}`, message });
+}
+
+export async function startDynamoDbGate(o: DynamoDbGateOptions): Promise<DynamoDbGate> {
+  const backend = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  const backendPort = await listen(backend, 0, "dynalite");
+  // The gate's own view of the schema (never reachable by callers: they only reach the gate).
+  const schemaClient = new DynamoDBClient({
+    endpoint: `http://127.0.0.1:${backendPort}`,
+    region: o.ctx.region,
+    credentials: { accessKeyId: "gate", secretAccessKey: "gate" },
+  });
+  const schemas = new Map<string, KeySchemaCache>();
+
+  async function learnSchema(tableName: string): Promise<void> {
+    if (schemas.has(tableName)) return;
+    try {
+      const { Table } = await schemaClient.send(new DescribeTableCommand({ TableName: tableName }));
+      const hashOf = (schema?: { AttributeName?: string; KeyType?: string }[]) =>
+        schema?.find((k) => k.KeyType === "HASH")?.AttributeName;
+      const indexes: Record<string, string | undefined> = {};
+      for (const index of [...(Table?.GlobalSecondaryIndexes ?? []), ...(Table?.LocalSecondaryIndexes ?? [])]) {
+        if (index.IndexName) indexes[index.IndexName] = hashOf(index.KeySchema);
+      }
+      schemas.set(tableName, { hashKey: hashOf(Table?.KeySchema), indexes });
+    } catch {
+      // Unknown table: no keys; DynamoDB itself answers ResourceNotFoundException after IAM.
+    }
+  }
+
+  async function authorize(req: http.IncomingMessage, body: Buffer): Promise<void> {
+    const raw = readRawRequest(req, body);
+    const caller = await verifySigV4(raw, o.registry, { service: "dynamodb" });
+    const target = raw.headers["x-amz-target"] ?? "";
+    if (!target.startsWith(TARGET_PREFIX)) throw new LocalAwsError(400, "UnknownOperationException", "");
+    const op = target.slice(TARGET_PREFIX.length);
+    let parsed: Record<string, unknown>;
+    try {
+      const value: unknown = JSON.parse(body.toString("utf8") || "{}");
+      if (typeof value !== "object" || value === null || Array.isArray(value)) throw new Error();
+      parsed = value as Record<string, unknown>;
+    } catch {
+      throw new LocalAwsError(400, "SerializationException", "Start of structure or map found where not expected.");
+    }
+    if (op === "CreateTable" || op === "DeleteTable" || op === "UpdateTable") {
+      for (const t of tablesOf(parsed)) schemas.delete(t);
+    } else {
+      await Promise.all(tablesOf(parsed).map(learnSchema));
+    }
+    const hashKeyOf = (table: string, index?: string) => {
+      const schema = schemas.get(table);
+      return index ? schema?.indexes[index] : schema?.hashKey;
+    };
+    const accesses = resourceAccesses(op, parsed, hashKeyOf);
+    const action = `dynamodb:${op}`;
+    if (accesses.length === 0) {
+      await authorizeIam(caller, { action, resourceArn: dynamoTableArn(o.ctx, "*") });
+      return;
+    }
+    for (const access of accesses) {
+      await authorizeIam(caller, {
+        action,
+        resourceArn: dynamoTableArn(o.ctx, access.tableName, access.indexName),
+        context: access.leadingKeys ? { "dynamodb:LeadingKeys": access.leadingKeys } : {},
+      });
+    }
+  }
+
+  let inFlight = 0;
+  function forward(req: http.IncomingMessage, body: Buffer, res: http.ServerResponse): void {
+    inFlight++;
+    res.once("close", () => inFlight--);
+    const upstream = http.request(
+      { host: "127.0.0.1", port: backendPort, method: req.method, path: req.url, headers: { ...req.headers, "content-length": String(body.length) } },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 500, answer.headers);
+        answer.pipe(res);
+      },
+    );
+    upstream.on("error", () => sendError(res, new LocalAwsError(500, "InternalServerError", "storage unavailable")));
+    upstream.end(body);
+  }
+
+  function sendError(res: http.ServerResponse, error: LocalAwsError): void {
+    if (res.headersSent) return void res.destroy();
+    const payload = dynamoErrorBody(error.code, error.message);
+    res.writeHead(error.status, {
+      "content-type": "application/x-amz-json-1.0",
+      "x-amzn-requestid": randomUUID(),
+      "content-length": Buffer.byteLength(payload),
+    });
+    res.end(payload);
+  }
+
+  const server = http.createServer((req, res) => {
+    let body: Buffer;
+    readBody(req)
+      .then(async (b) => {
+        body = b;
+        await authorize(req, body);
+        forward(req, body, res);
+      })
+      .catch((error: unknown) => {
+        sendError(res, error instanceof LocalAwsError ? error : new LocalAwsError(500, "InternalServerError", "internal error"));
+      });
+  });
+  server.keepAliveTimeout = 30_000;
+  const port = await listen(server, o.port, "dynamodb");
+  return {
+    url: `http://127.0.0.1:${port}`,
+    async close() {
+      schemaClient.destroy();
+      await close(server);
+      // dynalite throws from its callbacks when its store closes under a running write: drain first.
+      for (let waited = 0; inFlight > 0 && waited < 3000; waited += 20) await new Promise((r) => setTimeout(r, 20));
+      await new Promise((r) => setTimeout(r, 50));
+      await new Promise<void>((resolve) => backend.close(() => resolve()));
+    },
+  };
+}

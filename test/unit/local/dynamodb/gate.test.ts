@@ -1,0 +1,71 @@
+import { DynamoDBClient, GetItemCommand, PutItemCommand, QueryCommand, ScanCommand } from "@aws-sdk/client-dynamodb";
+import { stackNames } from "../../../../infra/naming";
+import { CredentialRegistry } from "../../../../local/iam/credentials";
+import { startDynamoDbGate, type DynamoDbGate } from "../../../../local/dynamodb/gate";
+import { createLocalIdentities } from "../../../../local/iam/roles";
+import { assumeRole } from "../../../../local/sts/sts";
+import { createTablesAndSeed } from "../../../../local/dynamodb/tables";
+
+const ctx = { partition: "aws", region: "us-east-1", accountId: "000000000000" };
+const names = stackNames("multi-tenant-assistant", "dev");
+const config = {
+  tenants: [
+    { id: "tenant1", displayName: "One", returnPolicyDays: 10, users: ["u1"] },
+    { id: "tenant2", displayName: "Two", returnPolicyDays: 20, users: ["u2"] },
+  ],
+} as Parameters<typeof createTablesAndSeed>[2];
+const SUB = "0f0e0d0c-1111-2222-3333-444455556666";
+
+describe("DynamoDB gate (SigV4 + IAM with LeadingKeys)", () => {
+  const registry = new CredentialRegistry();
+  const ids = createLocalIdentities(registry, { ctx, names, apiId: "local", stage: "dev", agentId: "LOCALAGENT", agentAliasId: "LOCALALIAS", tenantIds: config.tenants.map((t) => t.id) });
+  let gate: DynamoDbGate;
+  let scoped: DynamoDBClient;
+  const client = (c: { accessKeyId: string; secretAccessKey: string; sessionToken?: string }) =>
+    new DynamoDBClient({ region: "us-east-1", endpoint: gate.url, credentials: c, maxAttempts: 1 });
+
+  beforeAll(async () => {
+    gate = await startDynamoDbGate({ port: 0, ctx, registry });
+    await createTablesAndSeed(client(ids.admin), names, config);
+    const session = await assumeRole(
+      ids.functionCredentials.chat,
+      { roleArn: ids.tenantAccessRole.arn, roleSessionName: `user-${SUB}`, durationSeconds: 900, tags: { tenantId: "tenant1", userId: SUB } },
+      { ctx, registry, roles: ids.roles },
+    );
+    scoped = client({ accessKeyId: session.accessKeyId, secretAccessKey: session.secretAccessKey, sessionToken: session.sessionToken });
+  });
+  afterAll(() => gate.close());
+
+  it("allows the scoped session its own tenant row and denies another tenant's", async () => {
+    const own = await scoped.send(new GetItemCommand({ TableName: names.tenantsTable, Key: { tenantId: { S: "tenant1" } } }));
+    expect(own.Item?.returnPolicyDays).toEqual({ N: "10" });
+    await expect(scoped.send(new GetItemCommand({ TableName: names.tenantsTable, Key: { tenantId: { S: "tenant2" } } }))).rejects.toMatchObject({
+      name: "AccessDeniedException",
+      message: expect.stringContaining("is not authorized to perform: dynamodb:GetItem"),
+    });
+  });
+
+  it("allows a Query of the caller's own partition only, and never Scan or writes", async () => {
+    const own = await scoped.send(
+      new QueryCommand({ TableName: names.ordersTable("tenant1"), KeyConditionExpression: "userId = :u", ExpressionAttributeValues: { ":u": { S: SUB } } }),
+    );
+    expect(own.Items).toEqual([]);
+    const other = new QueryCommand({ TableName: names.ordersTable("tenant1"), KeyConditionExpression: "userId = :u", ExpressionAttributeValues: { ":u": { S: "someone-else" } } });
+    await expect(scoped.send(other)).rejects.toMatchObject({ name: "AccessDeniedException" });
+    const otherTenant = new QueryCommand({ TableName: names.ordersTable("tenant2"), KeyConditionExpression: "userId = :u", ExpressionAttributeValues: { ":u": { S: SUB } } });
+    await expect(scoped.send(otherTenant)).rejects.toMatchObject({ name: "AccessDeniedException" });
+    await expect(scoped.send(new ScanCommand({ TableName: names.ordersTable("tenant1") }))).rejects.toMatchObject({ name: "AccessDeniedException" });
+    const write = new PutItemCommand({ TableName: names.ordersTable("tenant1"), Item: { userId: { S: SUB }, orderId: { S: "x" } } });
+    await expect(scoped.send(write)).rejects.toMatchObject({ name: "AccessDeniedException" });
+  });
+
+  it("gives the action-group role nothing on tenant data", async () => {
+    const ag = client(ids.functionCredentials["action-group"]);
+    await expect(ag.send(new GetItemCommand({ TableName: names.tenantsTable, Key: { tenantId: { S: "tenant1" } } }))).rejects.toMatchObject({ name: "AccessDeniedException" });
+  });
+
+  it("refuses bad signatures and unknown keys", async () => {
+    await expect(client({ ...ids.admin, secretAccessKey: "wrong" }).send(new ScanCommand({ TableName: names.tenantsTable }))).rejects.toMatchObject({ name: "InvalidSignatureException" });
+    await expect(client({ accessKeyId: "AKIANOTAKEYATALL1234", secretAccessKey: "x" }).send(new ScanCommand({ TableName: names.tenantsTable }))).rejects.toMatchObject({ name: "UnrecognizedClientException" });
+  });
+});

@@ -1,0 +1,116 @@
+import { InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { CredentialRegistry } from "../../../../local/iam/credentials";
+import { LambdaService, MissingBundleError, functionNameFrom } from "../../../../local/lambda/lambda-service";
+import { ADMIN_POLICY } from "../../../../local/iam/roles";
+
+const ctx = { partition: "aws", region: "us-east-1", accountId: "000000000000" };
+const dir = mkdtempSync(join(tmpdir(), "lambda-service-"));
+const bundle = join(dir, "index.js");
+writeFileSync(
+  bundle,
+  `exports.handler = async (event, context) => {
+     if (event.fail) throw new TypeError("asked to fail");
+     if (event.crash) process.exit(3);
+     if (event.marker) require("fs").writeFileSync(event.marker, "ran");
+     return { echo: event, fn: context.functionName, env: process.env.MY_SETTING, key: process.env.AWS_ACCESS_KEY_ID, remaining: context.getRemainingTimeInMillis() > 0, requestId: context.awsRequestId };
+   };`,
+);
+const slow = join(dir, "slow.js");
+writeFileSync(
+  slow,
+  `exports.handler = async () => "wrong export";
+   exports.run = async (event) => {
+     if (event.hangMs) await new Promise((resolve) => setTimeout(resolve, event.hangMs));
+     return { pid: process.pid };
+   };`,
+);
+const other = join(dir, "other.js");
+writeFileSync(other, `exports.handler = async () => "other";`);
+
+describe("LambdaService", () => {
+  const registry = new CredentialRegistry();
+  const fnCreds = registry.issueLongTerm({ principalArn: "arn:aws:sts::000000000000:assumed-role/fn-role/fn", policies: [], sessionTags: {} });
+  const admin = registry.issueLongTerm({ principalArn: "arn:aws:iam::000000000000:user/op", policies: [ADMIN_POLICY], sessionTags: {} });
+  const service = new LambdaService({ ctx });
+  let http: { url: string; close(): Promise<void> };
+
+  beforeAll(async () => {
+    service.setBaseEnvironment({ PATH: process.env.PATH ?? "", AWS_REGION: "us-east-1" });
+    service.define({ name: "fn", bundle, environment: { MY_SETTING: "on" }, credentials: fnCreds, timeoutMs: 5000 });
+    service.define({ name: "slow", bundle: slow, environment: {}, credentials: fnCreds, timeoutMs: 300, handler: "slow.run" });
+    await service.startAll();
+    http = await service.startHttp(0, registry);
+  });
+  afterAll(async () => {
+    await http.close();
+    await service.close();
+  });
+
+  it("runs the bundle in a child with its environment, credentials and a Lambda context", async () => {
+    const result = await service.invoke("fn", { hello: "world" });
+    expect(result.functionError).toBeUndefined();
+    expect(result.payload).toMatchObject({ echo: { hello: "world" }, fn: "fn", env: "on", key: fnCreds.accessKeyId, remaining: true });
+  });
+
+  it("reports a thrown error as an Unhandled function error", async () => {
+    const result = await service.invoke("fn", { fail: true });
+    expect(result).toMatchObject({ functionError: "Unhandled", payload: { errorType: "TypeError", errorMessage: "asked to fail" } });
+  });
+
+  it("restarts a crashed environment", async () => {
+    const crashed = await service.invoke("fn", { crash: true });
+    expect(crashed).toMatchObject({ functionError: "Unhandled", payload: { errorType: "Runtime.ExitError" } });
+    expect((await service.invoke("fn", { again: 1 })).functionError).toBeUndefined();
+  });
+
+  it("runs the export its handler setting names", async () => {
+    expect((await service.invoke("slow", {})).payload).toEqual({ pid: expect.any(Number) });
+  });
+
+  it("fails an invocation past its timeout as Lambda does, and runs the next one in a fresh environment", async () => {
+    const before = (await service.invoke("slow", {})).payload as { pid: number };
+    const timedOut = await service.invoke("slow", { hangMs: 5000 });
+    expect(timedOut).toMatchObject({
+      functionError: "Unhandled",
+      payload: { errorType: "Sandbox.Timedout", errorMessage: expect.stringMatching(/Task timed out after 0\.30 seconds$/) },
+    });
+    const after = await service.invoke("slow", { hangMs: 10 });
+    expect(after.functionError).toBeUndefined();
+    expect((after.payload as { pid: number }).pid).not.toBe(before.pid);
+  });
+
+  it("serves the Invoke REST API with SigV4 and an IAM check", async () => {
+    const client = (c: { accessKeyId: string; secretAccessKey: string }) =>
+      new LambdaClient({ region: "us-east-1", endpoint: http.url, credentials: c });
+    const ok = await client(admin).send(new InvokeCommand({ FunctionName: "fn", Payload: Buffer.from('{"a":1}') }));
+    expect(JSON.parse(Buffer.from(ok.Payload!).toString())).toMatchObject({ echo: { a: 1 } });
+    const failed = await client(admin).send(new InvokeCommand({ FunctionName: "fn", Payload: Buffer.from('{"fail":true}') }));
+    expect(failed.FunctionError).toBe("Unhandled");
+
+    const marker = join(dir, "event-marker");
+    const queued = await client(admin).send(
+      new InvokeCommand({ FunctionName: "arn:aws:lambda:us-east-1:000000000000:function:fn", InvocationType: "Event", Payload: Buffer.from(JSON.stringify({ marker })) }),
+    );
+    expect(queued.StatusCode).toBe(202);
+
+    await expect(client(fnCreds).send(new InvokeCommand({ FunctionName: "fn" }))).rejects.toMatchObject({ name: "AccessDeniedException" });
+    await expect(client({ ...admin, secretAccessKey: "wrong" }).send(new InvokeCommand({ FunctionName: "fn" }))).rejects.toMatchObject({ name: "InvalidSignatureException" });
+    await expect(client(admin).send(new InvokeCommand({ FunctionName: "nope" }))).rejects.toMatchObject({ name: "ResourceNotFoundException" });
+  });
+
+  it("swaps the bundle and back", async () => {
+    await service.setBundle("fn", other);
+    expect((await service.invoke("fn", {})).payload).toBe("other");
+    await service.setBundle("fn", null);
+    expect((await service.invoke("fn", {})).payload).toMatchObject({ fn: "fn" });
+    await expect(service.setBundle("fn", join(dir, "missing.js"))).rejects.toBeInstanceOf(MissingBundleError);
+  });
+
+  it("reads function names from names and ARNs", () => {
+    expect(functionNameFrom("arn:aws:lambda:us-east-1:000000000000:function:chat:$LATEST")).toBe("chat");
+    expect(functionNameFrom("chat")).toBe("chat");
+  });
+});
