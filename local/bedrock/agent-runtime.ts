@@ -14,9 +14,9 @@ import { randomUUID } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import * as z from "zod";
 import type { ToolFunction } from "../../lambdas/action-group/function-schema";
+import { SUB_PATTERN } from "../../lambdas/shared/identifiers";
 import { LocalAwsError, readBody, readRawRequest, type RawAwsRequest } from "../runtime/aws-request";
 import { ConversationMemory } from "./agent-memory";
-import { turnUserId } from "../redteam/agent-mode-scope";
 import {
   ActionGroupResponseError,
   buildActionGroupEvent,
@@ -63,6 +63,19 @@ export interface BedrockAgentRuntimeOptions {
 export interface BedrockAgentRuntimeServer {
   url: string;
   close(): Promise<void>;
+}
+
+/**
+ * Whose turn an InvokeAgent request is: the sessionAttributes' userId (the identity the
+ * action group acts for), else the sub that prefixes the session id (`<sub>.<conversation>`).
+ * Undefined when neither is a Cognito sub, which the red team's `agentModeFor`
+ * (local/redteam/agent-mode-scope.ts) answers with honest.
+ */
+export function turnUserId(sessionAttributes: Readonly<Record<string, string>> | undefined, sessionId: string): string | undefined {
+  const fromAttributes = sessionAttributes?.userId;
+  if (fromAttributes !== undefined) return SUB_PATTERN.test(fromAttributes) ? fromAttributes : undefined;
+  const prefix = sessionId.split(".")[0];
+  return SUB_PATTERN.test(prefix) ? prefix : undefined;
 }
 
 export const THROTTLE_MARKER = "[[throttle]]";

@@ -3,7 +3,7 @@ import { TOOL_FUNCTIONS, ACTION_GROUP_NAME } from "../../../../lambdas/action-gr
 import { LocalAwsError, type RawAwsRequest } from "../../../../local/runtime/aws-request";
 import type { ActionGroupEvent } from "../../../../local/bedrock/agent-planner";
 import { agentModeFor, HONEST, type AgentModeSetting } from "../../../../local/redteam/agent-mode-scope";
-import { startBedrockAgentRuntime, type BedrockAgentRuntimeServer } from "../../../../local/bedrock/agent-runtime";
+import { startBedrockAgentRuntime, turnUserId, type BedrockAgentRuntimeServer } from "../../../../local/bedrock/agent-runtime";
 
 const AGENT = {
   agentId: "AGENT12345",
@@ -236,5 +236,25 @@ describe("local Bedrock agent runtime (driven by the real SDK client)", () => {
     // Cleared: the attacker is honest again.
     mode = HONEST;
     expect((await collect(await invoke(injection))).join("")).not.toContain("As instructed");
+  });
+});
+
+describe("turnUserId", () => {
+  const ATTACKER = "aaaaaaaa-1111-2222-3333-444444444444";
+  const BYSTANDER = "bbbbbbbb-1111-2222-3333-444444444444";
+
+  it("takes the sessionAttributes' userId first", () => {
+    expect(turnUserId({ userId: ATTACKER }, `${BYSTANDER}.conv-1`)).toBe(ATTACKER);
+  });
+
+  it("falls back to the session id's sub prefix", () => {
+    expect(turnUserId(undefined, `${ATTACKER}.conv-1`)).toBe(ATTACKER);
+    expect(turnUserId({}, `${ATTACKER}.conv-1`)).toBe(ATTACKER);
+  });
+
+  it("names no user when neither is a sub (so the turn is honest)", () => {
+    expect(turnUserId({ userId: "victim-user" }, `${ATTACKER}.conv-1`)).toBeUndefined();
+    expect(turnUserId(undefined, "session-1")).toBeUndefined();
+    expect(turnUserId(undefined, `x${ATTACKER}.conv-1`)).toBeUndefined();
   });
 });

@@ -1,8 +1,8 @@
 /**
  * The compromised agent is scoped to named attacker users; everyone else, and any turn
- * that names no user, gets the honest agent.
+ * that names no user, gets the honest agent (whose turn it is: test/unit/local/bedrock).
  */
-import { agentModeFor, HONEST, turnUserId, type AgentModeSetting } from "../../../../local/redteam/agent-mode-scope";
+import { agentModeFor, HONEST, type AgentModeSetting } from "../../../../local/redteam/agent-mode-scope";
 
 const ATTACKER = "aaaaaaaa-1111-2222-3333-444444444444";
 const BYSTANDER = "bbbbbbbb-1111-2222-3333-444444444444";
@@ -20,22 +20,5 @@ describe("agentModeFor", () => {
   it("is honest for everyone once cleared", () => {
     expect(agentModeFor(HONEST, ATTACKER)).toBe("honest");
     expect(agentModeFor(HONEST, undefined)).toBe("honest");
-  });
-});
-
-describe("turnUserId", () => {
-  it("takes the sessionAttributes' userId first", () => {
-    expect(turnUserId({ userId: ATTACKER }, `${BYSTANDER}.conv-1`)).toBe(ATTACKER);
-  });
-
-  it("falls back to the session id's sub prefix", () => {
-    expect(turnUserId(undefined, `${ATTACKER}.conv-1`)).toBe(ATTACKER);
-    expect(turnUserId({}, `${ATTACKER}.conv-1`)).toBe(ATTACKER);
-  });
-
-  it("names no user when neither is a sub (so the turn is honest)", () => {
-    expect(turnUserId({ userId: "victim-user" }, `${ATTACKER}.conv-1`)).toBeUndefined();
-    expect(turnUserId(undefined, "session-1")).toBeUndefined();
-    expect(turnUserId(undefined, `x${ATTACKER}.conv-1`)).toBeUndefined();
   });
 });
