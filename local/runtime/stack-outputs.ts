@@ -1,7 +1,9 @@
 /**
  * The stack outputs contract (design brief section 5): one JSON shape for an AWS stack
  * (`pulumi stack output --json --show-secrets`) and the local stack
- * (`.local/stack-outputs.json`). Every tool that targets "a stack" loads it here.
+ * (`.local/stack-outputs.json`). Every tool that targets "a stack" loads it here. It
+ * lives with the local stack, which writes it and serves the page from it; the CLIs and
+ * tests that read any stack's file import it from here (scripts → local, never back).
  */
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
