@@ -1,8 +1,9 @@
 /**
  * Test identity provider: RSA keys, their JWKS, and Cognito-like ID/access tokens with any
  * claims and headers, including `alg: none`, tampered signatures and foreign keys. Also a
- * JWKS server on 127.0.0.1 that counts its requests. For tests only: keys are generated
- * per run and never leave the process.
+ * JWKS server on 127.0.0.1 that counts its requests. For tests and benchmarks only (the
+ * authorizer benchmark, test/support/jwt-signer.ts), never part of a running stack: keys
+ * are generated per run and never leave the process.
  */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
