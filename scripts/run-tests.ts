@@ -1,6 +1,7 @@
 /**
- * `npm test`: type check (TypeScript, and web/'s JSDoc), lint, build, then the unit, integration (against a freshly booted
- * local stack) and browser suites, each in its own Jest run. Prints one closing line
+ * `npm test`: type check (TypeScript, and web/'s JSDoc), lint, build, then the unit,
+ * integration (against a freshly booted local stack) and browser suites, each in its own
+ * Jest run. Prints one closing line
  * `N passed, N failed, N skipped` summed from Jest's own JSON results.
  */
 import { spawnSync } from "node:child_process";
