@@ -1,6 +1,7 @@
 /**
- * `npm test`: type check, build, then the unit, integration (against a freshly booted
- * local stack) and browser suites, each in its own Jest run. Prints one closing line
+ * `npm test`: type check (TypeScript, and web/'s JSDoc), lint, build, then the unit,
+ * integration (against a freshly booted local stack) and browser suites, each in its own
+ * Jest run. Prints one closing line
  * `N passed, N failed, N skipped` summed from Jest's own JSON results.
  */
 import { spawnSync } from "node:child_process";
@@ -27,6 +28,8 @@ let ok = true;
 const npx = (args: string[]): [string, string[]] => ["npx", ["--no-install", ...args]];
 
 if (!run("type check", ...npx(["tsc", "--noEmit", "-p", "."]))) { ok = false; totals.failed += 1; }
+if (!run("type check (web/, JSDoc)", ...npx(["tsc", "--noEmit", "-p", "web"]))) { ok = false; totals.failed += 1; }
+if (!run("lint", ...npx(["eslint", "--max-warnings", "0", "."]))) { ok = false; totals.failed += 1; }
 if (!run("build", ...npx(["tsx", "scripts/build.ts"]))) { ok = false; totals.failed += 1; }
 
 const chromium = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";

@@ -11,7 +11,6 @@ import { startLocalStack, type LocalStack } from "../../local/stack";
 import { E2E_OUTPUTS_ENV } from "../support/stack/outputs";
 
 declare global {
-  // eslint-disable-next-line no-var
   var __E2E_LOCAL_STACK__: { stack: LocalStack; stateDir: string } | undefined;
 }
 

@@ -14,7 +14,6 @@ import { startLocalStack, type LocalStack } from "../../local/stack";
 import { BOOTED_BY_SUITE_ENV } from "../support/stack/stack-ownership";
 
 declare global {
-  // eslint-disable-next-line no-var
   var __LOCAL_STACK__: LocalStack | undefined;
 }
 

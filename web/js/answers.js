@@ -3,25 +3,52 @@
  * applies server events to it. Several questions can be in flight at once; each event
  * changes only the answer its answerId names.
  *
- * Answer = { answerId, phase, statuses: string[], text, error?: { code, message } }
  * phase: "sending" (sent, not yet acknowledged) → "working" (accepted) →
  *        "streaming" (text arriving) → "done" | "error" (terminal).
  */
 
-export const TERMINAL_PHASES = Object.freeze(["done", "error"]);
+/** @typedef {import("./events.js").ServerEvent} ServerEvent */
+/** @typedef {"sending" | "working" | "streaming" | "done" | "error"} AnswerPhase */
+/**
+ * @typedef {object} Answer
+ * @property {string} answerId
+ * @property {AnswerPhase} phase
+ * @property {string[]} statuses
+ * @property {string} text
+ * @property {{ code: string, message: string }} [error]
+ */
+/**
+ * @typedef {{ kind: "answer", answer: Answer }
+ *   | { kind: "notice", code: string, message: string }
+ *   | { kind: "pong" }
+ *   | { kind: "ignore" }} Route
+ */
+
+/** @type {readonly AnswerPhase[]} */
+export const TERMINAL_PHASES = Object.freeze(/** @type {AnswerPhase[]} */ (["done", "error"]));
 
 /** A client-side code for questions cut off by a dropped connection. */
-export const CONNECTION_LOST = "connection_lost";
+export const CONNECTION_LOST = /** @type {const} */ ("connection_lost");
 
+/**
+ * @param {string} answerId
+ * @returns {Answer}
+ */
 export function createAnswer(answerId) {
   return { answerId, phase: "sending", statuses: [], text: "" };
 }
 
+/** @param {Answer} answer */
 export function isTerminal(answer) {
   return TERMINAL_PHASES.includes(answer.phase);
 }
 
-/** Pure: the answer after one event that names it. Events after the end are ignored. */
+/**
+ * Pure: the answer after one event that names it. Events after the end are ignored.
+ * @param {Answer} answer
+ * @param {ServerEvent} event
+ * @returns {Answer}
+ */
 export function applyEvent(answer, event) {
   if (isTerminal(answer)) return answer;
   switch (event.type) {
@@ -43,6 +70,9 @@ export function applyEvent(answer, event) {
 /**
  * Pure: where an event goes. `answer` (one of ours changed), `notice` (an error not tied
  * to any of our questions), `pong`, or `ignore` (an answerId we never asked, or a late event).
+ * @param {ReadonlyMap<string, Answer>} answers
+ * @param {ServerEvent} event
+ * @returns {Route}
  */
 export function routeEvent(answers, event) {
   if (event.type === "pong") return { kind: "pong" };
@@ -58,8 +88,13 @@ export function routeEvent(answers, event) {
   return next === current ? { kind: "ignore" } : { kind: "answer", answer: next };
 }
 
-/** Pure: every unfinished answer, failed because the connection that would carry it is gone. */
+/**
+ * Pure: every unfinished answer, failed because the connection that would carry it is gone.
+ * @param {ReadonlyMap<string, Answer>} answers
+ * @returns {Answer[]}
+ */
 export function failUnfinished(answers) {
+  /** @type {Answer[]} */
   const failed = [];
   for (const answer of answers.values()) {
     if (!isTerminal(answer)) {
@@ -69,6 +104,7 @@ export function failUnfinished(answers) {
   return failed;
 }
 
+/** @param {ReadonlyMap<string, Answer>} answers */
 export function unfinishedCount(answers) {
   let n = 0;
   for (const answer of answers.values()) if (!isTerminal(answer)) n++;

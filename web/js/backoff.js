@@ -11,6 +11,9 @@ export const RECONNECT_BACKOFF = Object.freeze({ baseMs: 500, maxMs: 10_000 });
  * Delay before reconnect attempt `attempt` (0 = first retry): the cap doubles from
  * `baseMs` up to `maxMs`, and the delay is drawn from [cap/2, cap) ("equal jitter"),
  * so there is always some pause but never a thundering herd.
+ * @param {number} attempt
+ * @param {{ baseMs?: number, maxMs?: number, random?: () => number }} [options]
+ * @returns {number}
  */
 export function backoffDelay(attempt, { baseMs = RECONNECT_BACKOFF.baseMs, maxMs = RECONNECT_BACKOFF.maxMs, random = Math.random } = {}) {
   const n = Number.isFinite(attempt) && attempt > 0 ? Math.floor(attempt) : 0;

@@ -11,10 +11,48 @@ import { parseServerEvent } from "./events.js";
 import { buildAnswerId, newConversationId, randomId } from "./ids.js";
 import { answerErrorMessage } from "./messages.js";
 
+/** @typedef {import("./answers.js").Answer} Answer */
+/** @typedef {import("./session.js").StorageLike} StorageLike */
+/** @typedef {"empty" | "too_long" | "signed_out" | "bad_identity" | "not_connected"} NotSentReason */
+/**
+ * What the chat draws on; render.js implements it for the page.
+ * @typedef {object} ChatView
+ * @property {(text: string) => void} addQuestion
+ * @property {(answer: Answer) => void} addAnswer
+ * @property {(answer: Answer, errorMessage?: string) => void} updateAnswer
+ * @property {(text: string) => void} notice
+ * @property {() => void} clear
+ */
+/**
+ * @typedef {object} Chat
+ * @property {string} conversationId
+ * @property {(raw: string) => { ok: true, answerId: string } | { ok: false, reason: NotSentReason }} ask
+ * @property {(data: unknown) => void} handleFrame
+ * @property {() => void} connectionLost
+ * @property {() => boolean} busy
+ * @property {() => void} newConversation
+ * @property {() => boolean} resume
+ * @property {() => void} forget
+ */
+/**
+ * @typedef {object} ChatOptions
+ * @property {(message: unknown) => boolean} send
+ * @property {() => { sub: string } | null} getUser
+ * @property {ChatView} view
+ * @property {() => void} [onTokenExpired]
+ * @property {() => string} [newId]
+ * @property {() => string} [newConversation]
+ * @property {StorageLike | null} [storage]
+ */
+
 /** lambdas/shared/protocol.ts PROMPT_MAX_CHARS */
 export const PROMPT_MAX_CHARS = 4000;
 
-/** Pure: the prompt to send, or why it cannot be sent. */
+/**
+ * Pure: the prompt to send, or why it cannot be sent.
+ * @param {unknown} raw
+ * @returns {{ ok: true, prompt: string } | { ok: false, reason: "empty" | "too_long" }}
+ */
 export function checkPrompt(raw) {
   const prompt = typeof raw === "string" ? raw.trim() : "";
   if (prompt.length === 0) return { ok: false, reason: "empty" };
@@ -22,6 +60,10 @@ export function checkPrompt(raw) {
   return { ok: true, prompt };
 }
 
+/**
+ * @param {ChatOptions} options
+ * @returns {Chat}
+ */
 export function createChat({
   send,
   getUser,
@@ -33,23 +75,29 @@ export function createChat({
 }) {
   const store = createConversationStore(storage);
   let conversationId = newConversation();
+  /** @type {Map<string, Answer>} */
   const answers = new Map();
-  /** The questions in the order asked: [{ question, answerId }]. */
+  /** @type {{ question: string, answerId: string }[]} The questions in the order asked. */
   let turns = [];
 
+  /** @param {Answer} answer */
   function show(answer) {
     answers.set(answer.answerId, answer);
-    const message = answer.phase === "error" ? answerErrorMessage(answer.error.code, answer.error.message) : undefined;
+    const message = answer.phase === "error" && answer.error ? answerErrorMessage(answer.error.code, answer.error.message) : undefined;
     view.updateAnswer(answer, message);
   }
 
   function persist() {
     const user = getUser();
     if (!user) return;
-    const stored = turns.filter((t) => answers.has(t.answerId)).map((t) => storedTurn(t.question, answers.get(t.answerId)));
+    const stored = turns.flatMap((t) => {
+      const answer = answers.get(t.answerId);
+      return answer ? [storedTurn(t.question, answer)] : [];
+    });
     store.save(user.sub, conversationId, stored);
   }
 
+  /** @param {string} nextConversationId */
   function reset(nextConversationId) {
     conversationId = nextConversationId;
     answers.clear();
@@ -94,7 +142,7 @@ export function createChat({
       if (route.kind === "answer") {
         show(route.answer);
         if (isTerminal(route.answer)) persist();
-        if (route.answer.phase === "error" && route.answer.error.code === "token_expired") onTokenExpired();
+        if (route.answer.phase === "error" && route.answer.error?.code === "token_expired") onTokenExpired();
       } else if (route.kind === "notice") {
         view.notice(answerErrorMessage(route.code, route.message));
         if (route.code === "token_expired") onTokenExpired();
@@ -131,6 +179,7 @@ export function createChat({
         return false;
       }
       for (const turn of saved.turns) {
+        /** @type {Answer} */
         const answer = { answerId: turn.answerId, phase: turn.phase, statuses: [], text: turn.text, ...(turn.error ? { error: turn.error } : {}) };
         turns.push({ question: turn.question, answerId: turn.answerId });
         answers.set(answer.answerId, answer);

@@ -7,25 +7,66 @@
 const TARGET_PREFIX = "AWSCognitoIdentityProviderService.";
 export const COGNITO_CONTENT_TYPE = "application/x-amz-json-1.1";
 
+/**
+ * @typedef {object} Tokens
+ * @property {string} idToken
+ * @property {string} accessToken
+ * @property {string} [refreshToken]
+ * @property {number} [expiresIn]
+ */
+/** @typedef {{ kind: "tokens", tokens: Tokens } | { kind: "new_password_required", session: string }} AuthOutcome */
+/**
+ * @typedef {(url: string, init: { method: string, headers: Record<string, string>, body: string, credentials?: RequestCredentials, cache?: RequestCache }) => Promise<{
+ *   ok: boolean,
+ *   status: number,
+ *   text(): Promise<string>,
+ *   headers?: { get(name: string): string | null },
+ * }>} FetchLike
+ */
+/**
+ * @typedef {object} CognitoClient
+ * @property {(username: string, password: string) => Promise<AuthOutcome>} signIn
+ * @property {(username: string, newPassword: string, session: string) => Promise<AuthOutcome>} completeNewPassword
+ * @property {(refreshToken: string) => Promise<AuthOutcome>} refresh
+ * @property {(refreshToken: string) => Promise<void>} revoke
+ */
+
 /** A refused Cognito call; `code` is Cognito's exception name (or NetworkError). Never carries tokens or passwords. */
 export class CognitoError extends Error {
+  /**
+   * @param {string} code
+   * @param {string} [message]
+   * @param {number} [status]
+   */
   constructor(code, message, status) {
     super(message || code);
     this.name = "CognitoError";
+    /** @readonly */
     this.code = code;
+    /** @readonly */
     this.status = status;
   }
 }
 
-/** "com.amazonaws…#NotAuthorizedException" or "NotAuthorizedException:http://…" → "NotAuthorizedException". */
+/**
+ * "com.amazonaws…#NotAuthorizedException" or "NotAuthorizedException:http://…" → "NotAuthorizedException".
+ * @param {unknown} raw
+ * @returns {string}
+ */
 export function errorTypeName(raw) {
   if (typeof raw !== "string" || raw.length === 0) return "UnknownError";
   const afterHash = raw.includes("#") ? raw.slice(raw.lastIndexOf("#") + 1) : raw;
   return afterHash.split(":")[0];
 }
 
-/** Pure: tokens or the next challenge from an InitiateAuth / RespondToAuthChallenge response body. */
-export function authOutcome(body) {
+/**
+ * Pure: tokens or the next challenge from an InitiateAuth / RespondToAuthChallenge response body.
+ * @param {unknown} response
+ * @returns {AuthOutcome}
+ */
+export function authOutcome(response) {
+  // Checked field by field below: whatever Cognito sent, as parsed JSON.
+  const body = /** @type {Record<string, any> | null | undefined} */ (response);
   if (body && body.AuthenticationResult) {
     const r = body.AuthenticationResult;
     if (typeof r.IdToken !== "string" || typeof r.AccessToken !== "string") {
@@ -48,7 +89,16 @@ export function authOutcome(body) {
   throw new CognitoError("UnsupportedChallenge", `unsupported sign-in challenge ${String(body && body.ChallengeName)}`);
 }
 
-export function createCognitoClient({ endpoint, clientId, fetch: fetchImpl = (...args) => globalThis.fetch(...args) }) {
+/**
+ * @param {{ endpoint: string, clientId: string, fetch?: FetchLike }} options
+ * @returns {CognitoClient}
+ */
+export function createCognitoClient({ endpoint, clientId, fetch: fetchImpl = (url, init) => globalThis.fetch(url, init) }) {
+  /**
+   * @param {string} operation
+   * @param {Record<string, unknown>} payload
+   * @returns {Promise<any>} the parsed JSON body
+   */
   async function call(operation, payload) {
     let response;
     try {

@@ -10,7 +10,20 @@ import { PROMPT_MAX_CHARS } from "./chat.js";
 /** From this share of the limit on, the count is shown as a warning and announced. */
 export const NEAR_LIMIT_SHARE = 0.9;
 
-/** Pure: the counter's text, state ("ok" | "near" | "over") and aria-live value. */
+/**
+ * @typedef {object} PromptCounter
+ * @property {number} length
+ * @property {"ok" | "near" | "over"} state
+ * @property {string} text
+ * @property {"off" | "polite"} live
+ */
+
+/**
+ * Pure: the counter's text, state ("ok" | "near" | "over") and aria-live value.
+ * @param {unknown} raw
+ * @param {number} [max]
+ * @returns {PromptCounter}
+ */
 export function promptCounter(raw, max = PROMPT_MAX_CHARS) {
   const length = typeof raw === "string" ? raw.trim().length : 0;
   const state = length > max ? "over" : length >= Math.ceil(max * NEAR_LIMIT_SHARE) ? "near" : "ok";
@@ -18,7 +31,11 @@ export function promptCounter(raw, max = PROMPT_MAX_CHARS) {
   return { length, state, text, live: state === "ok" ? "off" : "polite" };
 }
 
-/** Pure: why a question over the limit was not sent, and by how much to shorten it. */
+/**
+ * Pure: why a question over the limit was not sent, and by how much to shorten it.
+ * @param {unknown} raw
+ * @param {number} [max]
+ */
 export function tooLongMessage(raw, max = PROMPT_MAX_CHARS) {
   const { length } = promptCounter(raw, max);
   return `That question is too long: ${length} characters, ${max} at most. Shorten it by ${length - max} and send again.`;

@@ -1,29 +1,51 @@
 /** The page's `/config.json` (scripts/web-server.ts WebConfig), checked before use. */
 
+/**
+ * @typedef {object} PageConfig
+ * @property {string} region
+ * @property {string} userPoolClientId
+ * @property {string} cognitoEndpoint
+ * @property {string} webSocketUrl
+ * @property {string} webSocketProtocol
+ */
+/** @typedef {(url: string, init: { cache: RequestCache }) => Promise<{ ok: boolean, status: number, json(): Promise<unknown> }>} ConfigFetch */
+
 export class ConfigError extends Error {
+  /** @param {string} message */
   constructor(message) {
     super(message);
     this.name = "ConfigError";
-    this.code = "bad_config";
+    /** @readonly */
+    this.code = /** @type {const} */ ("bad_config");
   }
 }
 
+/** @type {readonly (keyof PageConfig)[]} */
 const FIELDS = ["region", "userPoolClientId", "cognitoEndpoint", "webSocketUrl", "webSocketProtocol"];
 
-/** Pure: a validated config, or a ConfigError naming the first problem. */
-export function parseWebConfig(raw) {
-  if (typeof raw !== "object" || raw === null) throw new ConfigError("config.json is not an object");
+/**
+ * Pure: a validated config, or a ConfigError naming the first problem.
+ * @param {unknown} value
+ * @returns {PageConfig}
+ */
+export function parseWebConfig(value) {
+  if (typeof value !== "object" || value === null) throw new ConfigError("config.json is not an object");
+  const raw = /** @type {Record<string, unknown>} */ (value);
   for (const field of FIELDS) {
     if (typeof raw[field] !== "string" || raw[field].length === 0) throw new ConfigError(`config.json has no ${field}`);
   }
-  if (!/^wss?:\/\//.test(raw.webSocketUrl)) throw new ConfigError("config.json webSocketUrl is not a ws:// or wss:// URL");
-  if (!/^https?:\/\//.test(raw.cognitoEndpoint)) throw new ConfigError("config.json cognitoEndpoint is not an http(s) URL");
-  const config = {};
-  for (const field of FIELDS) config[field] = raw[field];
+  if (!/^wss?:\/\//.test(/** @type {string} */ (raw.webSocketUrl))) throw new ConfigError("config.json webSocketUrl is not a ws:// or wss:// URL");
+  if (!/^https?:\/\//.test(/** @type {string} */ (raw.cognitoEndpoint))) throw new ConfigError("config.json cognitoEndpoint is not an http(s) URL");
+  const config = /** @type {PageConfig} */ ({});
+  for (const field of FIELDS) config[field] = /** @type {string} */ (raw[field]);
   return config;
 }
 
-export async function loadWebConfig(fetchImpl = (...args) => globalThis.fetch(...args)) {
+/**
+ * @param {ConfigFetch} [fetchImpl]
+ * @returns {Promise<PageConfig>}
+ */
+export async function loadWebConfig(fetchImpl = (url, init) => globalThis.fetch(url, init)) {
   let response;
   try {
     response = await fetchImpl("/config.json", { cache: "no-store" });

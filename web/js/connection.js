@@ -11,7 +11,55 @@
  */
 import { backoffDelay } from "./backoff.js";
 
-export const CONNECTION_STATES = Object.freeze(["connecting", "connected", "reconnecting", "disconnected"]);
+/** @typedef {"connecting" | "connected" | "reconnecting" | "disconnected"} ConnectionState */
+/**
+ * What the connection needs of a WebSocket (the browser's, or a test double).
+ * @typedef {object} SocketLike
+ * @property {number} readyState
+ * @property {(data: string) => void} send
+ * @property {(code?: number, reason?: string) => void} close
+ * @property {((event?: unknown) => void) | null} onopen
+ * @property {((event: { data: unknown }) => void) | null} onmessage
+ * @property {((event?: unknown) => void) | null} onerror
+ * @property {((event?: unknown) => void) | null} onclose
+ */
+/**
+ * @typedef {object} ConnectionTimers
+ * @property {(fn: () => void, ms: number) => unknown} setTimeout
+ * @property {(id: unknown) => void} clearTimeout
+ * @property {(fn: () => void, ms: number) => unknown} setInterval
+ * @property {(id: unknown) => void} clearInterval
+ */
+/**
+ * @typedef {object} Connection
+ * @property {ConnectionState} state
+ * @property {() => void} start
+ * @property {() => void} stop
+ * @property {() => boolean} retryNow
+ * @property {() => void} renew
+ * @property {(message: unknown) => boolean} send
+ */
+/**
+ * @typedef {object} ConnectionOptions
+ * @property {string} url
+ * @property {string} protocol
+ * @property {(options: { forceRefresh: boolean }) => Promise<string>} getToken
+ * @property {new (url: string, protocols: string[]) => SocketLike} [WebSocketImpl]
+ * @property {ConnectionTimers} [timers]
+ * @property {() => number} [random]
+ * @property {(state: ConnectionState) => void} [onState]
+ * @property {(data: unknown) => void} [onMessage]
+ * @property {() => void} [onDrop]
+ * @property {(error: Error) => void} [onAuthLost]
+ * @property {(delayMs: number) => void} [onRetryScheduled]
+ * @property {() => boolean} [canRenew]
+ * @property {number} [pingIntervalMs]
+ * @property {number} [maxConnectionMs]
+ * @property {number} [renewBeforeLimitMs]
+ */
+
+/** @type {readonly ConnectionState[]} */
+export const CONNECTION_STATES = Object.freeze(/** @type {ConnectionState[]} */ (["connecting", "connected", "reconnecting", "disconnected"]));
 export const PING_INTERVAL_MS = 5 * 60_000;
 export const MAX_CONNECTION_MS = 2 * 60 * 60_000;
 export const RENEW_BEFORE_LIMIT_MS = 5 * 60_000;
@@ -21,18 +69,23 @@ export const RENEW_RECHECK_MS = 15_000;
 export const FORCE_REFRESH_AFTER_FAILURES = 2;
 
 const OPEN = 1;
+/** @type {ConnectionTimers} */
 const defaultTimers = {
   setTimeout: (fn, ms) => setTimeout(fn, ms),
-  clearTimeout: (id) => clearTimeout(id),
+  clearTimeout: (id) => clearTimeout(/** @type {number} */ (id)),
   setInterval: (fn, ms) => setInterval(fn, ms),
-  clearInterval: (id) => clearInterval(id),
+  clearInterval: (id) => clearInterval(/** @type {number} */ (id)),
 };
 
+/**
+ * @param {ConnectionOptions} options
+ * @returns {Connection}
+ */
 export function createConnection({
   url,
   protocol,
   getToken,
-  WebSocketImpl = globalThis.WebSocket,
+  WebSocketImpl = /** @type {new (url: string, protocols: string[]) => SocketLike} */ (globalThis.WebSocket),
   timers = defaultTimers,
   random = Math.random,
   onState = () => {},
@@ -45,17 +98,23 @@ export function createConnection({
   maxConnectionMs = MAX_CONNECTION_MS,
   renewBeforeLimitMs = RENEW_BEFORE_LIMIT_MS,
 }) {
+  /** @type {ConnectionState} */
   let state = "disconnected";
+  /** @type {SocketLike | null} */
   let socket = null;
   let stopped = true;
   let attempt = 0;
   let failedHandshakes = 0;
   let forceRefresh = false;
+  /** @type {unknown} */
   let retryTimer = null;
+  /** @type {unknown} */
   let pingTimer = null;
+  /** @type {unknown} */
   let renewTimer = null;
   let generation = 0;
 
+  /** @param {ConnectionState} next */
   const setState = (next) => {
     if (next === state) return;
     state = next;
@@ -85,6 +144,7 @@ export function createConnection({
     onRetryScheduled(delay);
   }
 
+  /** @param {number} delay */
   function scheduleRenew(delay) {
     renewTimer = timers.setTimeout(() => {
       renewTimer = null;
@@ -93,15 +153,18 @@ export function createConnection({
     }, delay);
   }
 
+  /** @param {"connecting" | "reconnecting"} shownState */
   async function open(shownState) {
     const mine = ++generation;
     setState(shownState);
+    /** @type {string} */
     let token;
     try {
       token = await getToken({ forceRefresh: forceRefresh || failedHandshakes >= FORCE_REFRESH_AFTER_FAILURES });
     } catch (error) {
       if (stopped || mine !== generation) return;
-      if (error && (error.code === "signed_out" || error.code === "expired" || error.code === "revoked")) {
+      const code = error instanceof Error ? /** @type {{ code?: unknown }} */ (error).code : undefined;
+      if (error instanceof Error && (code === "signed_out" || code === "expired" || code === "revoked")) {
         stopped = true;
         setState("disconnected");
         onAuthLost(error);
@@ -112,6 +175,7 @@ export function createConnection({
     }
     if (stopped || mine !== generation) return;
     forceRefresh = false;
+    /** @type {SocketLike} */
     let ws;
     try {
       ws = new WebSocketImpl(url, [protocol, token]);
@@ -159,6 +223,7 @@ export function createConnection({
 
   let renewing = false;
 
+  /** @param {unknown} message */
   function send(message) {
     if (!socket || socket.readyState !== OPEN) return false;
     socket.send(JSON.stringify(message));

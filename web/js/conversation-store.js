@@ -9,6 +9,28 @@
 import { CONNECTION_LOST } from "./answers.js";
 import { ID_PIECE_PATTERN } from "./ids.js";
 
+/** @typedef {import("./answers.js").Answer} Answer */
+/** @typedef {import("./session.js").StorageLike} StorageLike */
+/**
+ * @typedef {object} StoredTurn
+ * @property {string} question
+ * @property {string} answerId
+ * @property {string} text
+ * @property {"done" | "error"} phase
+ * @property {{ code: string, message: string }} [error]
+ */
+/**
+ * @typedef {object} StoredConversation
+ * @property {string} conversationId
+ * @property {StoredTurn[]} turns
+ */
+/**
+ * @typedef {object} ConversationStore
+ * @property {(sub: string) => StoredConversation | null} load
+ * @property {(sub: string, conversationId: string, turns: readonly StoredTurn[]) => void} save
+ * @property {() => void} clear
+ */
+
 export const CONVERSATION_STORAGE_KEY = "mta.conversation";
 export const MAX_STORED_TURNS = 50;
 /** Question and answer characters kept in all; sessionStorage quotas are ~5 MB per origin. */
@@ -18,6 +40,9 @@ const RECORD_VERSION = 1;
 /**
  * Pure: one finished turn as stored. An answer that had not finished cannot finish after
  * a reload (its events go to the old connection), so it is stored as cut off.
+ * @param {string} question
+ * @param {Answer} answer
+ * @returns {StoredTurn}
  */
 export function storedTurn(question, answer) {
   const finished = answer.phase === "done" || answer.phase === "error";
@@ -31,8 +56,15 @@ export function storedTurn(question, answer) {
   };
 }
 
-/** Pure: the newest turns that fit both bounds (the newest one always, its answer shortened if need be). */
+/**
+ * Pure: the newest turns that fit both bounds (the newest one always, its answer shortened if need be).
+ * @param {readonly StoredTurn[]} turns
+ * @param {number} [maxTurns]
+ * @param {number} [maxChars]
+ * @returns {StoredTurn[]}
+ */
 export function boundTurns(turns, maxTurns = MAX_STORED_TURNS, maxChars = MAX_STORED_CHARS) {
+  /** @type {StoredTurn[]} */
   const kept = [];
   let chars = 0;
   for (let i = turns.length - 1; i >= 0 && kept.length < maxTurns; i--) {
@@ -48,6 +80,11 @@ export function boundTurns(turns, maxTurns = MAX_STORED_TURNS, maxChars = MAX_ST
   return kept;
 }
 
+/**
+ * @param {any} turn parsed JSON, checked field by field
+ * @param {string} sub
+ * @returns {turn is StoredTurn}
+ */
 function isStoredTurn(turn, sub) {
   return (
     typeof turn === "object" &&
@@ -62,9 +99,15 @@ function isStoredTurn(turn, sub) {
   );
 }
 
-/** Pure: the stored conversation of `sub`, or null (none, another user's, or unreadable). */
+/**
+ * Pure: the stored conversation of `sub`, or null (none, another user's, or unreadable).
+ * @param {unknown} text
+ * @param {unknown} sub
+ * @returns {StoredConversation | null}
+ */
 export function parseConversationRecord(text, sub) {
   if (typeof text !== "string" || typeof sub !== "string") return null;
+  /** @type {any} parsed JSON, checked field by field */
   let record;
   try {
     record = JSON.parse(text);
@@ -73,7 +116,8 @@ export function parseConversationRecord(text, sub) {
   }
   if (typeof record !== "object" || record === null || record.v !== RECORD_VERSION || record.sub !== sub) return null;
   if (typeof record.conversationId !== "string" || !ID_PIECE_PATTERN.test(record.conversationId)) return null;
-  const turns = Array.isArray(record.turns) ? record.turns.filter((t) => isStoredTurn(t, sub)) : [];
+  /** @type {StoredTurn[]} */
+  const turns = Array.isArray(record.turns) ? record.turns.filter((/** @type {unknown} */ t) => isStoredTurn(t, sub)) : [];
   return {
     conversationId: record.conversationId,
     turns: boundTurns(turns).map((t) => ({
@@ -81,15 +125,20 @@ export function parseConversationRecord(text, sub) {
       answerId: t.answerId,
       text: t.text,
       phase: t.phase,
-      ...(t.phase === "error" ? { error: { code: t.error.code, message: typeof t.error.message === "string" ? t.error.message : "" } } : {}),
+      ...(t.phase === "error" && t.error ? { error: { code: t.error.code, message: typeof t.error.message === "string" ? t.error.message : "" } } : {}),
     })),
   };
 }
 
-/** sessionStorage behind try/catch: private mode or a full quota only means no reload memory. */
+/**
+ * sessionStorage behind try/catch: private mode or a full quota only means no reload memory.
+ * @param {StorageLike | null | undefined} storage
+ * @returns {ConversationStore}
+ */
 export function createConversationStore(storage) {
   return {
     load(sub) {
+      /** @type {string | null} */
       let text = null;
       try {
         text = storage ? storage.getItem(CONVERSATION_STORAGE_KEY) : null;

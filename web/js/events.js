@@ -1,22 +1,43 @@
 /**
- * Parses server events (design brief section 4) from WebSocket text frames.
+ * Parses server events (docs/architecture.md §Protocol) from WebSocket text frames.
  * Never throws: a frame the page does not understand is reported, not fatal.
  */
 
-export const EVENT_TYPES = Object.freeze(["accepted", "status", "chunk", "done", "error", "pong"]);
+/**
+ * @typedef {{ type: "accepted", answerId: string }
+ *   | { type: "status", answerId: string, text: string }
+ *   | { type: "chunk", answerId: string, text: string }
+ *   | { type: "done", answerId: string }
+ *   | { type: "error", answerId?: string, code: string, message: string }
+ *   | { type: "pong" }} ServerEvent
+ */
+/** @typedef {{ ok: true, event: ServerEvent } | { ok: false, reason: string }} ParsedEvent */
 
+/** @type {readonly ServerEvent["type"][]} */
+export const EVENT_TYPES = Object.freeze(/** @type {ServerEvent["type"][]} */ (["accepted", "status", "chunk", "done", "error", "pong"]));
+
+/**
+ * @param {unknown} v
+ * @returns {v is string}
+ */
 const isString = (v) => typeof v === "string";
 
-/** `{ ok: true, event }` or `{ ok: false, reason }`. */
+/**
+ * `{ ok: true, event }` or `{ ok: false, reason }`.
+ * @param {unknown} data
+ * @returns {ParsedEvent}
+ */
 export function parseServerEvent(data) {
   if (!isString(data)) return { ok: false, reason: "frame is not text" };
-  let raw;
+  /** @type {unknown} */
+  let parsed;
   try {
-    raw = JSON.parse(data);
+    parsed = JSON.parse(data);
   } catch {
     return { ok: false, reason: "frame is not JSON" };
   }
-  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) return { ok: false, reason: "frame is not an object" };
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) return { ok: false, reason: "frame is not an object" };
+  const raw = /** @type {Record<string, unknown>} */ (parsed);
   const { type, answerId } = raw;
   switch (type) {
     case "pong":
@@ -32,6 +53,7 @@ export function parseServerEvent(data) {
       return { ok: true, event: { type, answerId, text: raw.text } };
     case "error": {
       if (answerId !== undefined && !isString(answerId)) return { ok: false, reason: "error with a non-string answerId" };
+      /** @type {Extract<ServerEvent, { type: "error" }>} */
       const event = {
         type,
         code: isString(raw.code) ? raw.code : "internal",

@@ -3,14 +3,26 @@
  * claims for display and for building answerIds; the server verifies every token.
  */
 
+/**
+ * @typedef {object} Identity
+ * @property {string} sub
+ * @property {string} username
+ * @property {string} [email]
+ * @property {string} [tenantId]
+ * @property {number} expiresAt epoch milliseconds
+ */
+
 export class TokenFormatError extends Error {
+  /** @param {string} message */
   constructor(message) {
     super(message);
     this.name = "TokenFormatError";
-    this.code = "bad_token";
+    /** @readonly */
+    this.code = /** @type {const} */ ("bad_token");
   }
 }
 
+/** @param {string} segment */
 function base64UrlToText(segment) {
   const base64 = segment.replace(/-/g, "+").replace(/_/g, "/");
   const padded = base64 + "=".repeat((4 - (base64.length % 4)) % 4);
@@ -19,11 +31,16 @@ function base64UrlToText(segment) {
   return new TextDecoder().decode(bytes);
 }
 
-/** The payload object of a JWT; throws TokenFormatError (without the token) when it is not one. */
+/**
+ * The payload object of a JWT; throws TokenFormatError (without the token) when it is not one.
+ * @param {unknown} token
+ * @returns {Record<string, unknown>}
+ */
 export function decodeJwtPayload(token) {
   if (typeof token !== "string") throw new TokenFormatError("token is not a string");
   const parts = token.split(".");
   if (parts.length !== 3 || parts[1].length === 0) throw new TokenFormatError("token is not a JWT");
+  /** @type {unknown} */
   let payload;
   try {
     payload = JSON.parse(base64UrlToText(parts[1]));
@@ -33,12 +50,14 @@ export function decodeJwtPayload(token) {
   if (typeof payload !== "object" || payload === null || Array.isArray(payload)) {
     throw new TokenFormatError("token payload is not an object");
   }
-  return payload;
+  return /** @type {Record<string, unknown>} */ (payload);
 }
 
 /**
  * Who the ID token says the user is: `sub` (prefix of every answerId), the Cognito
  * username, the tenant from `custom:tenantId`, and the expiry in epoch milliseconds.
+ * @param {string} idToken
+ * @returns {Identity}
  */
 export function identityFromIdToken(idToken) {
   const payload = decodeJwtPayload(idToken);

@@ -13,41 +13,54 @@ import { passwordFix, passwordRules, unmetPasswordRules } from "./password-polic
 import { createChatView, renderConnectionState, renderWho } from "./render.js";
 import { createSession } from "./session.js";
 
-const $ = (id) => document.getElementById(id);
+/**
+ * The element with this id, of the kind the page's markup has: a missing or different
+ * element is a broken page, reported at start rather than as a null error later.
+ * @template {HTMLElement} T
+ * @param {string} id
+ * @param {{ new (): T, prototype: T }} kind
+ * @returns {T}
+ */
+function $(id, kind) {
+  const node = document.getElementById(id);
+  if (!(node instanceof kind)) throw new Error(`the page has no #${id} ${kind.name}`);
+  return node;
+}
 
 const ui = {
-  appError: $("app-error"),
-  sessionBar: $("session-bar"),
-  who: $("who"),
-  connectionState: $("connection-state"),
-  newConversation: $("new-conversation"),
-  signOut: $("sign-out"),
-  signinView: $("signin-view"),
-  signinForm: $("signin-form"),
-  signinTitle: $("signin-title"),
-  signinNotice: $("signin-notice"),
-  passwordStep: $("password-step"),
-  newPasswordStep: $("new-password-step"),
-  username: $("username"),
-  password: $("password"),
-  newPassword: $("new-password"),
-  passwordRules: $("password-rules"),
-  signinError: $("signin-error"),
-  signIn: $("sign-in"),
-  startOver: $("start-over"),
-  chatView: $("chat-view"),
-  messages: $("messages"),
-  notice: $("notice"),
-  reconnect: $("reconnect"),
-  reconnectText: $("reconnect-text"),
-  retryNow: $("retry-now"),
-  composer: $("composer"),
-  prompt: $("prompt"),
-  send: $("send"),
-  composerError: $("composer-error"),
-  promptCount: $("prompt-count"),
+  appError: $("app-error", HTMLElement),
+  sessionBar: $("session-bar", HTMLElement),
+  who: $("who", HTMLElement),
+  connectionState: $("connection-state", HTMLElement),
+  newConversation: $("new-conversation", HTMLButtonElement),
+  signOut: $("sign-out", HTMLButtonElement),
+  signinView: $("signin-view", HTMLElement),
+  signinForm: $("signin-form", HTMLFormElement),
+  signinTitle: $("signin-title", HTMLElement),
+  signinNotice: $("signin-notice", HTMLElement),
+  passwordStep: $("password-step", HTMLElement),
+  newPasswordStep: $("new-password-step", HTMLElement),
+  username: $("username", HTMLInputElement),
+  password: $("password", HTMLInputElement),
+  newPassword: $("new-password", HTMLInputElement),
+  passwordRules: $("password-rules", HTMLUListElement),
+  signinError: $("signin-error", HTMLElement),
+  signIn: $("sign-in", HTMLButtonElement),
+  startOver: $("start-over", HTMLButtonElement),
+  chatView: $("chat-view", HTMLElement),
+  messages: $("messages", HTMLElement),
+  notice: $("notice", HTMLElement),
+  reconnect: $("reconnect", HTMLElement),
+  reconnectText: $("reconnect-text", HTMLElement),
+  retryNow: $("retry-now", HTMLButtonElement),
+  composer: $("composer", HTMLFormElement),
+  prompt: $("prompt", HTMLTextAreaElement),
+  send: $("send", HTMLButtonElement),
+  composerError: $("composer-error", HTMLElement),
+  promptCount: $("prompt-count", HTMLElement),
 };
 
+/** @type {Readonly<Record<Exclude<import("./chat.js").NotSentReason, "too_long">, string>>} */
 const NOT_SENT = {
   empty: "Type a question first.",
   not_connected: "Not connected right now; your question is kept. It can be sent once connected.",
@@ -55,6 +68,7 @@ const NOT_SENT = {
   bad_identity: "Your sign-in looks incomplete. Please sign out and in again.",
 };
 
+/** @param {string} message */
 function fatal(message) {
   ui.appError.textContent = message;
   ui.appError.hidden = false;
@@ -63,27 +77,30 @@ function fatal(message) {
 }
 
 async function boot() {
+  /** @type {import("./config.js").PageConfig} */
   let config;
   try {
     config = await loadWebConfig();
   } catch (error) {
-    fatal(`The page is not configured (${error.message}). Is the stack running?`);
+    fatal(`The page is not configured (${error instanceof Error ? error.message : String(error)}). Is the stack running?`);
     return;
   }
 
   const cognito = createCognitoClient({ endpoint: config.cognitoEndpoint, clientId: config.userPoolClientId });
   const session = createSession({ cognito, storage: window.sessionStorage });
   const view = createChatView({ messages: ui.messages, notice: ui.notice });
+  /** @type {import("./connection.js").Connection | null} */
   let connection = null;
 
   const chat = createChat({
     send: (message) => (connection ? connection.send(message) : false),
     getUser: () => session.user(),
     view,
-    onTokenExpired: () => connection && connection.renew(),
+    onTokenExpired: () => connection?.renew(),
     storage: window.sessionStorage,
   });
 
+  /** @param {import("./connection.js").ConnectionState} state */
   function setConnectionState(state) {
     renderConnectionState(ui.connectionState, state);
     ui.send.disabled = state !== "connected";
@@ -93,6 +110,7 @@ async function boot() {
     if (state !== "reconnecting") ui.reconnectText.textContent = "";
   }
 
+  /** @param {number} delayMs */
   function showRetryWait(delayMs) {
     const seconds = Math.max(1, Math.ceil(delayMs / 1000));
     ui.reconnectText.textContent = `Connection lost. Trying again in ${seconds} s.`;
@@ -137,10 +155,11 @@ async function boot() {
 
   function renderPasswordRules() {
     const unmet = new Set(unmetPasswordRules(ui.newPassword.value));
-    for (const item of ui.passwordRules.children) {
-      const met = !unmet.has(item.dataset.rule);
+    for (const item of ui.passwordRules.querySelectorAll("li")) {
+      const met = !unmet.has(/** @type {import("./password-policy.js").PasswordRuleId} */ (item.dataset.rule));
       item.dataset.met = String(met);
-      item.querySelector(".rule-state").textContent = met ? " (done)" : "";
+      const state = item.querySelector(".rule-state");
+      if (state) state.textContent = met ? " (done)" : "";
     }
   }
 
@@ -173,6 +192,7 @@ async function boot() {
     renderPromptCount();
   }
 
+  /** @param {string} [notice] */
   function showSignIn(notice = "") {
     disconnect();
     renderWho(ui.who, null);
@@ -189,6 +209,7 @@ async function boot() {
     (ui.username.value ? ui.password : ui.username).focus();
   }
 
+  /** @param {import("./session.js").SessionUser} user */
   function showChat(user) {
     renderWho(ui.who, user);
     ui.signinView.hidden = true;
@@ -270,6 +291,7 @@ async function boot() {
     ui.promptCount.setAttribute("aria-live", counter.live);
   }
 
+  /** @param {string} text */
   function showComposerError(text) {
     ui.composerError.textContent = text;
   }
@@ -326,7 +348,7 @@ async function boot() {
     session.signOut();
   });
 
-  window.addEventListener("online", () => connection && connection.retryNow());
+  window.addEventListener("online", () => connection?.retryNow());
 
   setConnectionState("disconnected");
   if (!session.restore()) showSignIn();

@@ -15,9 +15,14 @@ const ANSWER_ERRORS = Object.freeze({
   connection_lost: "The connection dropped before the answer finished. Please ask again.",
 });
 
-/** The sentence to show for an error event's code (and, for bad input, what was wrong). */
+/**
+ * The sentence to show for an error event's code (and, for bad input, what was wrong).
+ * @param {string} code
+ * @param {string} [serverMessage]
+ * @returns {string}
+ */
 export function answerErrorMessage(code, serverMessage = "") {
-  const known = Object.prototype.hasOwnProperty.call(ANSWER_ERRORS, code) ? ANSWER_ERRORS[code] : undefined;
+  const known = messageFor(ANSWER_ERRORS, code);
   if (known === undefined) return "Something went wrong. Please try again.";
   if (code === "bad_request" && serverMessage) return `${known} ${capitalise(serverMessage)}.`.replace(/\.\.$/, ".");
   return known;
@@ -44,6 +49,10 @@ const SIGN_IN_ERRORS = Object.freeze({
  * The sentence for a failed sign-in step. `step` is "password" or "new_password":
  * during the new-password step NotAuthorized means the step timed out, and a password
  * the pool refuses is explained as the one rule to fix ("Use at least 12 characters.").
+ * @param {string} type
+ * @param {string} [serverMessage]
+ * @param {"password" | "new_password"} [step]
+ * @returns {string}
  */
 export function signInErrorMessage(type, serverMessage = "", step = "password") {
   if (step === "new_password") {
@@ -56,7 +65,7 @@ export function signInErrorMessage(type, serverMessage = "", step = "password") 
     if (type === "MissingFields") return "Please choose a new password.";
   }
   if (type === "InvalidParameterException") return "The sign-in request was not accepted. Check what you entered and try again.";
-  return Object.prototype.hasOwnProperty.call(SIGN_IN_ERRORS, type) ? SIGN_IN_ERRORS[type] : "Sign-in failed. Please try again.";
+  return messageFor(SIGN_IN_ERRORS, type) ?? "Sign-in failed. Please try again.";
 }
 
 /** Why the page is back at the sign-in form (session.js change reasons), or "" for none. */
@@ -68,10 +77,25 @@ const SIGNED_OUT_NOTICES = Object.freeze({
   signed_out: "You are signed out.",
 });
 
+/**
+ * @param {string} reason
+ * @returns {string}
+ */
 export function signedOutNotice(reason) {
-  return Object.prototype.hasOwnProperty.call(SIGNED_OUT_NOTICES, reason) ? SIGNED_OUT_NOTICES[reason] : "";
+  return messageFor(SIGNED_OUT_NOTICES, reason) ?? "";
 }
 
+/**
+ * The table's own entry for `key` (never one inherited from Object.prototype).
+ * @param {Readonly<Record<string, string>>} table
+ * @param {string} key
+ * @returns {string | undefined}
+ */
+function messageFor(table, key) {
+  return Object.prototype.hasOwnProperty.call(table, key) ? table[key] : undefined;
+}
+
+/** @param {string} text */
 function capitalise(text) {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }

@@ -6,6 +6,24 @@
  * (test/unit/web/js/password-policy.test.ts) fails when the two drift apart.
  */
 
+/**
+ * @typedef {object} PagePasswordPolicy
+ * @property {number} minimumLength
+ * @property {boolean} requireLowercase
+ * @property {boolean} requireUppercase
+ * @property {boolean} requireNumbers
+ * @property {boolean} requireSymbols
+ */
+/** @typedef {"length" | "uppercase" | "lowercase" | "number" | "symbol"} PasswordRuleId */
+/**
+ * @typedef {object} PasswordRule
+ * @property {PasswordRuleId} id
+ * @property {string} text
+ * @property {string} fix
+ * @property {(password: string) => boolean} met
+ */
+
+/** @type {Readonly<PagePasswordPolicy>} */
 export const PASSWORD_POLICY = Object.freeze({
   minimumLength: 12,
   requireLowercase: true,
@@ -20,8 +38,11 @@ export const PASSWORD_SYMBOLS = "^$*.[]{}()?\"!@#%&/\\,><':;|_~`=+- ";
 /**
  * Pure: the rules as the page lists them. `id` is stable (used as the list item's
  * data-rule); `text` is what the user reads; `fix` is the sentence shown when it is not met.
+ * @param {PagePasswordPolicy} [policy]
+ * @returns {PasswordRule[]}
  */
 export function passwordRules(policy = PASSWORD_POLICY) {
+  /** @type {PasswordRule[]} */
   const rules = [
     {
       id: "length",
@@ -50,21 +71,32 @@ export function passwordRules(policy = PASSWORD_POLICY) {
   return rules;
 }
 
-/** Pure: the ids of the rules `password` does not meet yet (empty when it meets them all). */
+/**
+ * Pure: the ids of the rules `password` does not meet yet (empty when it meets them all).
+ * @param {unknown} password
+ * @param {PagePasswordPolicy} [policy]
+ * @returns {PasswordRuleId[]}
+ */
 export function unmetPasswordRules(password, policy = PASSWORD_POLICY) {
   const pw = typeof password === "string" ? password : "";
   return passwordRules(policy).filter((rule) => !rule.met(pw)).map((rule) => rule.id);
 }
 
-/** Pure: the sentence for the first rule `password` does not meet, or "" when it meets them all. */
+/**
+ * Pure: the sentence for the first rule `password` does not meet, or "" when it meets them all.
+ * @param {unknown} password
+ * @param {PagePasswordPolicy} [policy]
+ * @returns {string}
+ */
 export function passwordFix(password, policy = PASSWORD_POLICY) {
   const [first] = unmetPasswordRules(password, policy);
-  return first === undefined ? "" : passwordRules(policy).find((rule) => rule.id === first).fix;
+  return first === undefined ? "" : (passwordRules(policy).find((rule) => rule.id === first)?.fix ?? "");
 }
 
 // Cognito's wording (AWS: "Password does not conform to policy: …"; cognito-local and
 // older AWS answers: "Password did not conform with policy: …"), one reason per refusal.
 const POLICY_PREFIX = /^\s*password (?:does|did) not conform (?:to|with) policy:\s*/i;
+/** @type {readonly [RegExp, PasswordRuleId][]} */
 const SERVER_REASONS = [
   [/not long enough/i, "length"],
   [/uppercase/i, "uppercase"],
@@ -76,6 +108,9 @@ const SERVER_REASONS = [
 /**
  * Pure: Cognito's refusal of a new password as one clean sentence (the rule to fix), or
  * undefined when the message names no known rule (e.g. a password used before).
+ * @param {unknown} serverMessage
+ * @param {PagePasswordPolicy} [policy]
+ * @returns {string | undefined}
  */
 export function passwordPolicySentence(serverMessage, policy = PASSWORD_POLICY) {
   const reason = typeof serverMessage === "string" ? serverMessage.replace(POLICY_PREFIX, "") : "";

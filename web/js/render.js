@@ -3,12 +3,25 @@
  * textContent / dataset, never innerHTML, so a model answer cannot inject markup.
  */
 
+/** @typedef {import("./answers.js").Answer} Answer */
+/** @typedef {import("./chat.js").ChatView} ChatView */
+/** @typedef {import("./connection.js").ConnectionState} ConnectionState */
+
+/** @type {Readonly<Partial<Record<import("./answers.js").AnswerPhase, string>>>} */
 const PROGRESS_TEXT = Object.freeze({
   sending: "Sending…",
   working: "Thinking…",
   streaming: "Writing…",
 });
 
+/**
+ * @template {keyof HTMLElementTagNameMap} K
+ * @param {Document} doc
+ * @param {K} tag
+ * @param {string} [className]
+ * @param {string} [text]
+ * @returns {HTMLElementTagNameMap[K]}
+ */
 function el(doc, tag, className, text) {
   const node = doc.createElement(tag);
   if (className) node.className = className;
@@ -16,12 +29,18 @@ function el(doc, tag, className, text) {
   return node;
 }
 
-/** The chat view over `#messages` and `#notice`; the controller in chat.js drives it. */
+/**
+ * The chat view over `#messages` and `#notice`; the controller in chat.js drives it.
+ * @param {{ messages: HTMLElement, notice: HTMLElement, doc?: Document }} options
+ * @returns {ChatView}
+ */
 export function createChatView({ messages, notice, doc = document }) {
+  /** @type {Map<string, HTMLElement>} */
   const bubbles = new Map();
 
   // Follow the stream only if the reader is already at the bottom; never yank them back.
   const nearBottom = () => messages.scrollHeight - messages.scrollTop - messages.clientHeight < 80;
+  /** @param {HTMLElement} node */
   const append = (node) => {
     const follow = nearBottom();
     messages.append(node);
@@ -52,18 +71,19 @@ export function createChatView({ messages, notice, doc = document }) {
       if (!bubble) return;
       const follow = nearBottom();
       bubble.dataset.phase = answer.phase;
+      // addAnswer made all three; a missing one is skipped rather than thrown on.
       const statusList = bubble.querySelector(".status");
-      while (statusList.childElementCount < answer.statuses.length) {
+      while (statusList && statusList.childElementCount < answer.statuses.length) {
         statusList.append(el(doc, "li", undefined, answer.statuses[statusList.childElementCount]));
       }
       const text = bubble.querySelector(".text");
-      if (text.textContent !== answer.text) text.textContent = answer.text;
+      if (text && text.textContent !== answer.text) text.textContent = answer.text;
       const progress = bubble.querySelector(".progress");
       if (answer.phase === "done" || answer.phase === "error") {
-        progress.remove();
+        progress?.remove();
         bubble.setAttribute("aria-busy", "false");
       } else if (progress) {
-        progress.textContent = PROGRESS_TEXT[answer.phase];
+        progress.textContent = PROGRESS_TEXT[answer.phase] ?? "";
       }
       if (answer.phase === "error") {
         bubble.classList.add("error");
@@ -89,13 +109,22 @@ export function createChatView({ messages, notice, doc = document }) {
   };
 }
 
-/** `#connection-state`: the text is exactly the state word (the browser tests read it). */
+/**
+ * `#connection-state`: the text is exactly the state word (the browser tests read it).
+ * @param {HTMLElement} node
+ * @param {ConnectionState} state
+ */
 export function renderConnectionState(node, state) {
   node.textContent = state;
   node.dataset.state = state;
 }
 
-/** `#who`: username and tenant, from the ID token. */
+/**
+ * `#who`: username and tenant, from the ID token.
+ * @param {HTMLElement} node
+ * @param {import("./session.js").SessionUser | null} user
+ * @param {Document} [doc]
+ */
 export function renderWho(node, user, doc = document) {
   node.replaceChildren();
   if (!user) return;

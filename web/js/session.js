@@ -7,57 +7,138 @@
 import { CognitoError } from "./cognito.js";
 import { identityFromIdToken } from "./jwt.js";
 
+/** @typedef {import("./cognito.js").CognitoClient} CognitoClient */
+/** @typedef {import("./cognito.js").Tokens} Tokens */
+/** @typedef {import("./jwt.js").Identity} Identity */
+/** @typedef {"signed_out" | "expired" | "revoked" | "no_challenge"} SessionErrorCode */
+/**
+ * @typedef {object} SessionUser
+ * @property {string} username
+ * @property {string} sub
+ * @property {string} [tenantId]
+ * @property {number} expiresAt epoch milliseconds
+ */
+/** @typedef {"signed_in" | "restored" | "refreshed" | "expired" | "revoked" | "signed_out"} ChangeReason */
+/**
+ * The part of Web Storage the page uses (sessionStorage, or a test double).
+ * @typedef {object} StorageLike
+ * @property {(key: string) => string | null} getItem
+ * @property {(key: string, value: string) => void} setItem
+ * @property {(key: string) => void} removeItem
+ */
+/**
+ * @typedef {object} SessionTimers
+ * @property {(fn: () => void, ms: number) => unknown} setTimeout
+ * @property {(id: unknown) => void} clearTimeout
+ */
+/**
+ * @typedef {object} Session
+ * @property {() => SessionUser | null} user
+ * @property {() => boolean} needsNewPassword
+ * @property {(listener: (user: SessionUser | null, reason: ChangeReason) => void) => () => void} onChange
+ * @property {() => boolean} restore
+ * @property {(username: string, password: string) => Promise<"signed_in" | "new_password_required">} signIn
+ * @property {(newPassword: string) => Promise<"signed_in" | "new_password_required">} completeNewPassword
+ * @property {(options?: { forceRefresh?: boolean }) => Promise<string>} getIdToken
+ * @property {() => void} cancelNewPassword
+ * @property {() => void} signOut
+ */
+/**
+ * @typedef {object} SessionOptions
+ * @property {Pick<CognitoClient, "signIn" | "completeNewPassword" | "refresh" | "revoke">} cognito
+ * @property {StorageLike | null} [storage]
+ * @property {() => number} [now]
+ * @property {SessionTimers} [timers]
+ * @property {number} [refreshMarginMs]
+ */
+/**
+ * @typedef {object} SessionRecord
+ * @property {string} username
+ * @property {string} idToken
+ * @property {string} accessToken
+ * @property {string} [refreshToken]
+ * @property {Identity} identity
+ */
+
 export const SESSION_STORAGE_KEY = "mta.session";
 /** Refresh this long before the ID token expires, so a reconnect never presents a stale token. */
 export const REFRESH_MARGIN_MS = 5 * 60_000;
 const REFRESH_RETRY_MS = 30_000;
 
 export class SessionError extends Error {
+  /**
+   * @param {SessionErrorCode} code
+   * @param {string} message
+   */
   constructor(code, message) {
     super(message);
     this.name = "SessionError";
+    /** @readonly */
     this.code = code;
   }
 }
 
-/** Pure: how long to wait before refreshing a token that expires at `expiresAt`. */
+/**
+ * Pure: how long to wait before refreshing a token that expires at `expiresAt`.
+ * @param {number} expiresAt
+ * @param {number} now
+ * @param {number} [marginMs]
+ */
 export function refreshDelayMs(expiresAt, now, marginMs = REFRESH_MARGIN_MS) {
   return Math.max(0, expiresAt - marginMs - now);
 }
 
+/** @param {StorageLike | null | undefined} storage */
 function safeStorage(storage) {
   // Storage can be missing or throw (private mode, quotas); the session then lives in memory only.
   return {
+    /** @param {string} key */
     get(key) {
       try { return storage ? storage.getItem(key) : null; } catch { return null; }
     },
+    /**
+     * @param {string} key
+     * @param {string} value
+     */
     set(key, value) {
       try { if (storage) storage.setItem(key, value); } catch { /* memory only */ }
     },
+    /** @param {string} key */
     remove(key) {
       try { if (storage) storage.removeItem(key); } catch { /* nothing stored */ }
     },
   };
 }
 
+/**
+ * @param {SessionOptions} options
+ * @returns {Session}
+ */
 export function createSession({
   cognito,
   storage,
   now = () => Date.now(),
-  timers = { setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (id) => clearTimeout(id) },
+  timers = { setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (id) => clearTimeout(/** @type {number} */ (id)) },
   refreshMarginMs = REFRESH_MARGIN_MS,
 }) {
   const store = safeStorage(storage);
-  let record = null; // { username, idToken, accessToken, refreshToken, identity }
-  let challenge = null; // { username, session } during the first-sign-in new-password step
+  /** @type {SessionRecord | null} */
+  let record = null;
+  /** @type {{ username: string, session: string } | null} during the first-sign-in new-password step */
+  let challenge = null;
+  /** @type {unknown} */
   let refreshTimer = null;
+  /** @type {Promise<string> | null} */
   let refreshing = null;
+  /** @type {Set<(user: SessionUser | null, reason: ChangeReason) => void>} */
   const listeners = new Set();
 
+  /** @param {ChangeReason} reason */
   const notify = (reason) => {
     for (const listener of listeners) listener(currentUser(), reason);
   };
 
+  /** @returns {SessionUser | null} */
   function currentUser() {
     if (!record) return null;
     const { identity } = record;
@@ -77,6 +158,11 @@ export function createSession({
     }, refreshDelayMs(record.identity.expiresAt, now(), refreshMarginMs));
   }
 
+  /**
+   * @param {string} username
+   * @param {Tokens} tokens
+   * @param {string} [previousRefreshToken]
+   */
   function adopt(username, tokens, previousRefreshToken) {
     const identity = identityFromIdToken(tokens.idToken);
     record = {
@@ -101,6 +187,7 @@ export function createSession({
     store.remove(SESSION_STORAGE_KEY);
   }
 
+  /** @returns {Promise<string>} */
   async function refresh() {
     if (!record || !record.refreshToken) throw new SessionError("signed_out", "not signed in");
     if (refreshing) return refreshing;
@@ -112,7 +199,7 @@ export function createSession({
         if (!record || record.refreshToken !== refreshToken) throw new SessionError("signed_out", "signed out during refresh");
         adopt(username, outcome.tokens, refreshToken);
         notify("refreshed");
-        return record.idToken;
+        return /** @type {SessionRecord} */ (record).idToken;
       } catch (error) {
         if (error instanceof CognitoError && error.code !== "NetworkError") {
           // Refused, not unreachable: the refresh token was revoked, or the pool that issued
@@ -177,6 +264,7 @@ export function createSession({
     async completeNewPassword(newPassword) {
       if (!challenge) throw new SessionError("no_challenge", "there is no pending new-password step");
       const { username, session } = challenge;
+      /** @type {import("./cognito.js").AuthOutcome} */
       let outcome;
       try {
         outcome = await cognito.completeNewPassword(username, newPassword, session);

@@ -80,7 +80,7 @@ beforeAll(async () => {
   await settled(resources);
 }, 30_000);
 
-describe("stack outputs (design brief section 5)", () => {
+describe("stack outputs (docs/architecture.md §Stack outputs)", () => {
   it("exports exactly the contract keys, in the shape local/runtime/stack-outputs.ts loads", () => {
     expect(Object.keys(outputs).sort()).toEqual(
       [

@@ -7,7 +7,7 @@ const names = stackNames("multi-tenant-assistant", "dev");
 describe("tableSchemas", () => {
   const schemas = tableSchemas(names);
 
-  it("keys each table as the design brief says", () => {
+  it("keys each table as docs/architecture.md §Data model says", () => {
     expect(schemas.tenants).toEqual({ hashKey: { name: "tenantId", type: "S" }, indexes: [] });
     expect(schemas.orders).toEqual({ hashKey: { name: "userId", type: "S" }, rangeKey: { name: "orderId", type: "S" }, indexes: [] });
     expect(schemas.connections).toEqual({

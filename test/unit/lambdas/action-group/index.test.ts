@@ -444,6 +444,7 @@ describe("start-up", () => {
     try {
       await jest.isolateModulesAsync(async () => {
         // Loading needs no configuration: nothing is parsed before the first invocation.
+        // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only once the environment is set
         const fresh = (require("../../../../lambdas/action-group/index") as { handler: ActionGroupHandler }).handler;
         failure = await fresh(bedrockEvent("getReturnPolicy")).catch((error: unknown) => error);
       });

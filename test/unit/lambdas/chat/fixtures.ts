@@ -3,7 +3,13 @@
  * tokens and credentials, WebSocket event builders, and dependencies wired to mocked
  * AWS clients. Not a test file (no `.test.ts`), imported by the tests.
  */
-import { ApiGatewayManagementApiClient, PostToConnectionCommand } from "@aws-sdk/client-apigatewaymanagementapi";
+import {
+  ApiGatewayManagementApiClient,
+  PostToConnectionCommand,
+  type ApiGatewayManagementApiClientResolvedConfig,
+  type ServiceInputTypes,
+  type ServiceOutputTypes,
+} from "@aws-sdk/client-apigatewaymanagementapi";
 import { BedrockAgentRuntimeClient, type ResponseStream } from "@aws-sdk/client-bedrock-agent-runtime";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { LambdaClient } from "@aws-sdk/client-lambda";
@@ -138,7 +144,7 @@ export function stsCredentials(overrides: Partial<{ AccessKeyId: string; Expirat
 
 /** Every event posted to connections, decoded, with the connection it went to. */
 export function postedEvents(
-  apiMock: AwsStub<any, any, any>,
+  apiMock: AwsStub<ServiceInputTypes, ServiceOutputTypes, ApiGatewayManagementApiClientResolvedConfig>,
 ): Array<{ connectionId: string; event: ServerEvent }> {
   return apiMock.commandCalls(PostToConnectionCommand).map((call) => ({
     connectionId: call.args[0].input.ConnectionId as string,

@@ -40,6 +40,7 @@ const savedEnv = { ...process.env };
 
 beforeAll(() => {
   Object.assign(process.env, CHAT_ENV, { POWERTOOLS_LOG_LEVEL: "SILENT" });
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only once the environment is set
   handler = require("../../../../lambdas/chat/index").handler;
 });
 afterAll(() => {
@@ -138,6 +139,7 @@ it("fails loudly, naming the variable, when misconfigured", async () => {
   delete process.env.AGENT_ID;
   try {
     await jest.isolateModulesAsync(async () => {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only once the environment is set
       const fresh: Handler = require("../../../../lambdas/chat/index").handler;
       await expect(fresh(wsEvent("$disconnect"))).rejects.toThrow("AGENT_ID");
     });

@@ -66,6 +66,7 @@ function capture(): void {
 
 beforeAll(async () => {
   Object.assign(process.env, CHAT_ENV, { POWERTOOLS_LOG_LEVEL: "DEBUG" });
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only once the environment is set
   const { handler } = require("../../../../lambdas/chat/index") as typeof import("../../../../lambdas/chat/index");
   const authorizer = authorizerContext(USER_A, TENANT_A, Math.floor(Date.now() / 1000) + 3600);
 

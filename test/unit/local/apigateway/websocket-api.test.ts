@@ -8,6 +8,8 @@ import WebSocket from "ws";
 import { LocalAwsError, type RawAwsRequest } from "../../../../local/runtime/aws-request";
 import { startApiGateway, type ApiGatewayLimits, type ApiGatewayServer } from "../../../../local/apigateway/websocket-api";
 
+// The events are API Gateway's untyped shapes; the tests read them by path.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyEvent = { requestContext: Record<string, any>; [k: string]: any };
 
 const ALLOW = (resource: string) => ({
