@@ -9,8 +9,8 @@
 import { CognitoJwtVerifier, JwtVerifier } from "aws-jwt-verify";
 import { SimpleJwksCache, type JwksCache } from "aws-jwt-verify/jwk";
 import type { JwtHeader, JwtPayload } from "aws-jwt-verify/jwt-model";
-import type { AuthorizerConfig } from "./config";
-import { AuthorizationError, AuthorizerConfigError } from "./errors";
+import { AuthorizerConfigError, type AuthorizerConfig } from "./config";
+import { AuthorizationError } from "./errors";
 import { LoopbackAwareJwksFetcher } from "./jwks-fetcher";
 import { ACCEPTED_ALGORITHM, precheckToken } from "./jwt-precheck";
 import { verificationErrorCode } from "./verify-error-code";

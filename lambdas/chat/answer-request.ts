@@ -3,12 +3,16 @@
  * Invoke of this same function). Built only from the parsed message and the verified
  * caller; validated again on arrival because the answer step trusts nothing it did not check.
  */
-// zod/mini: this file is bundled into the chat Lambda, where classic zod costs ~85 KB.
 import * as z from "zod/mini";
 import type { AuthorizerContext } from "../shared/authorizer-context";
 import { ANSWER_ID_PATTERN, ID_PIECE_PATTERN, SUB_PATTERN, TENANT_ID_PATTERN, answerIdOwner } from "../shared/identifiers";
 import { PROMPT_MAX_CHARS, type AskMessage } from "../shared/protocol";
-import { AnswerRequestError } from "./errors";
+
+/** The asynchronous answer-step payload is not one this function produced. */
+export class AnswerRequestError extends Error {
+  override readonly name = "AnswerRequestError";
+  readonly code = "bad_answer_request";
+}
 
 export const AnswerRequest = z.strictObject({
   kind: z.literal("answer"),

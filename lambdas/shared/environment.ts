@@ -4,7 +4,6 @@
  * offending variable and what is wrong with it, never its value (an ARN, an endpoint or a
  * secret-looking string would otherwise reach a log line).
  */
-// zod/mini: this file is bundled into every Lambda, where classic zod costs ~85 KB each.
 // No pipes or transforms either: each costs a bundle that uses it ~1 KB of zod code.
 import * as z from "zod/mini";
 
@@ -12,9 +11,11 @@ export type Environment = Readonly<Record<string, string | undefined>>;
 
 /**
  * A function's environment is unusable: the invocation fails loudly instead of answering
- * wrongly. Each function names its own subclass; all share the code.
+ * wrongly. Each function's config.ts names its own subclass; all share the code. (Not the
+ * stack configuration's error, infra/config.ts's ConfigError: that one reports a bad
+ * Pulumi config file to an operator.)
  */
-export class ConfigError extends Error {
+export class FunctionConfigError extends Error {
   readonly code = "bad_config";
 }
 
@@ -53,7 +54,7 @@ export function normalisedEnvironment(env: Environment): Record<string, string |
 }
 
 /**
- * `env`, normalised, parsed by `schema`; or a `FunctionConfigError` reading
+ * `env`, normalised, parsed by `schema`; or an `ErrorClass` reading
  * `<label>: <VARIABLE> <problem>; …`. Only the issues' messages are used, never their
  * input: give every check a fixed message.
  */
@@ -61,10 +62,10 @@ export function parseEnvironment<Schema extends z.ZodMiniType>(
   schema: Schema,
   env: Environment,
   label: string,
-  FunctionConfigError: new (message: string) => ConfigError,
+  ErrorClass: new (message: string) => FunctionConfigError,
 ): z.infer<Schema> {
   const parsed = schema.safeParse(normalisedEnvironment(env));
   if (parsed.success) return parsed.data;
   const problems = parsed.error.issues.map((issue) => `${issue.path.join(".")} ${issue.message}`);
-  throw new FunctionConfigError(`${label}: ${problems.join("; ")}`);
+  throw new ErrorClass(`${label}: ${problems.join("; ")}`);
 }

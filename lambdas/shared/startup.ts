@@ -6,7 +6,7 @@
  * error would be an unstructured crash of the runtime's init phase.
  */
 import type { Logger } from "@aws-lambda-powertools/logger";
-import { ConfigError } from "./environment";
+import { FunctionConfigError } from "./environment";
 import { errorSummary } from "./logger";
 
 /**
@@ -15,7 +15,7 @@ import { errorSummary } from "./logger";
  * could quote anything, so only its name and code are.
  */
 export function startupFailure(error: unknown): { errorName: string; errorCode?: string; detail?: string } {
-  return error instanceof ConfigError ? { ...errorSummary(error), detail: error.message } : errorSummary(error);
+  return error instanceof FunctionConfigError ? { ...errorSummary(error), detail: error.message } : errorSummary(error);
 }
 
 /**

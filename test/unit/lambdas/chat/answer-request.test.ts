@@ -1,6 +1,5 @@
 /** The answer-step payload: round-trips, and is refused when it does not add up. */
-import { answerRequest, isAnswerRequestLike, parseAnswerRequest } from "../../../../lambdas/chat/answer-request";
-import { AnswerRequestError } from "../../../../lambdas/chat/errors";
+import { AnswerRequestError, answerRequest, isAnswerRequestLike, parseAnswerRequest } from "../../../../lambdas/chat/answer-request";
 import {
   CONNECTION_A,
   TENANT_A,

@@ -4,7 +4,7 @@
  */
 import * as z from "zod/mini";
 import {
-  ConfigError,
+  FunctionConfigError,
   SUBPROTOCOL_PATTERN,
   httpUrl,
   normalisedEnvironment,
@@ -15,7 +15,7 @@ import {
   subprotocolName,
 } from "../../../../lambdas/shared/environment";
 
-class TestConfigError extends ConfigError {
+class TestConfigError extends FunctionConfigError {
   override readonly name = "TestConfigError";
 }
 

@@ -3,10 +3,10 @@
  * `… is misconfigured` line (the configuration error's message, never another error's)
  * and is rethrown, and the next invocation tries again.
  */
-import { ConfigError } from "../../../../lambdas/shared/environment";
+import { FunctionConfigError } from "../../../../lambdas/shared/environment";
 import { lazyStartup, startupFailure } from "../../../../lambdas/shared/startup";
 
-class TestConfigError extends ConfigError {
+class TestConfigError extends FunctionConfigError {
   override readonly name = "TestConfigError";
 }
 
