@@ -18,8 +18,6 @@ import { verificationErrorCode } from "./verify-error-code";
 export interface TokenVerifier {
   /** The verified payload, or an AuthorizationError with a stable code. */
   verify(token: string): Promise<JwtPayload>;
-  /** Fetch the JWKS ahead of the first verification (optional warm-up). */
-  hydrate(): Promise<void>;
   readonly issuers: readonly string[];
 }
 
@@ -45,7 +43,6 @@ function idTokenCheck({ header, payload }: { header: JwtHeader; payload: JwtPayl
 
 interface LibraryVerifier {
   verify(token: string): Promise<JwtPayload>;
-  hydrate(): Promise<void>;
 }
 
 function libraryVerifier(config: AuthorizerConfig, jwksCache: JwksCache): { verifier: LibraryVerifier; issuers: string[] } {
@@ -77,10 +74,6 @@ export function createTokenVerifier(config: AuthorizerConfig, options: TokenVeri
   const { verifier, issuers } = libraryVerifier(config, jwksCache);
   return {
     issuers,
-    // Not called by verify(): the JWKS cache fetches the one JWKS a token needs on first use
-    // (concurrent first uses share one download), whereas hydrating a Cognito verifier downloads
-    // both issuer spellings' JWKS and ignores keys already placed in the cache.
-    hydrate: () => verifier.hydrate(),
     async verify(token: string): Promise<JwtPayload> {
       const unverified = precheckToken(token, issuers);
       try {

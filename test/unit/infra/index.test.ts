@@ -182,7 +182,6 @@ describe("data", () => {
       item: {
         tenantId: { S: "tenant2" },
         displayName: { S: "Tenant Two" },
-        ordersTableName: { S: names.ordersTable("tenant2") },
         returnPolicyDays: { N: "20" },
       },
     });

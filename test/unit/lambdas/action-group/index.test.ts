@@ -42,7 +42,7 @@ beforeAll(async () => {
 });
 
 const ORDERS_TABLE = `${ENV.ORDERS_TABLE_PREFIX}${TENANT}`;
-const TENANT_ITEM = { tenantId: TENANT, displayName: "Tenant One", ordersTableName: ORDERS_TABLE, returnPolicyDays: 10 };
+const TENANT_ITEM = { tenantId: TENANT, displayName: "Tenant One", returnPolicyDays: 10 };
 const daysAgo = (days: number) => new Date(Date.now() - days * 86_400_000).toISOString();
 
 function order(orderId: string, orderDate: string) {
