@@ -4,6 +4,7 @@
  * connection (invariant 6).
  */
 import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { MAX_CONNECTION_MS } from "../../web/js/protocol-limits.js";
 
 export interface ConnectionRecord {
   connectionId: string;
@@ -18,7 +19,7 @@ export interface ConnectionRecord {
 }
 
 /** API Gateway closes a WebSocket connection after 2 hours at the latest. */
-export const MAX_CONNECTION_SECONDS = 2 * 60 * 60;
+export const MAX_CONNECTION_SECONDS = MAX_CONNECTION_MS / 1000;
 const TTL_SLACK_SECONDS = 5 * 60;
 
 export function connectionRecord(args: {
