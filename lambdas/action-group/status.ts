@@ -6,7 +6,7 @@
  */
 import type { ApiGatewayManagementApiClient } from "@aws-sdk/client-apigatewaymanagementapi";
 import type { Logger } from "@aws-lambda-powertools/logger";
-import { AnswerChannel, type SendOutcome } from "../shared/connection-messenger";
+import { AnswerChannel, type SendOutcome } from "../shared/connections";
 import type { ConnectionStore } from "../shared/connections";
 import { errorSummary } from "../shared/logger";
 import { status } from "../shared/protocol";

@@ -6,7 +6,7 @@
  * Never throws: Lambda would retry a failed asynchronous invoke and answer twice.
  */
 import { InvokeAgentCommand } from "@aws-sdk/client-bedrock-agent-runtime";
-import { AnswerChannel } from "../shared/connection-messenger";
+import { AnswerChannel } from "../shared/connections";
 import { agentSessionId } from "../shared/identifiers";
 import { errorSummary } from "../shared/logger";
 import { chunk, done, errorEvent } from "../shared/protocol";

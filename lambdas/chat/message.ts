@@ -7,13 +7,12 @@
 import { InvokeCommand } from "@aws-sdk/client-lambda";
 import { parseAuthorizerContext, type AuthorizerContext } from "../shared/authorizer-context";
 import { errorSummary } from "../shared/logger";
-import type { PostOutcome } from "../shared/post-to-connection";
+import { replyToSender, type PostOutcome } from "../shared/connections";
 import { accepted, errorEvent, parseClientMessage, pong, type AskMessage, type ServerEvent } from "../shared/protocol";
 import { answerRequest } from "./answer-request";
 import { decideAsk } from "./ask-policy";
 import { THROTTLED_MESSAGE } from "./ask-rate-limit";
 import type { ChatDependencies } from "./dependencies";
-import { replyToSender } from "./reply";
 import { frameText, type WebSocketEvent, type WebSocketResult } from "./websocket-event";
 
 const OK: WebSocketResult = { statusCode: 200 };

@@ -1,10 +1,23 @@
 /**
- * The connections table: one record per open WebSocket connection, written on `$connect`
- * from the authorizer's verified context and read before anything is sent to a
- * connection (invariant 6).
+ * WebSocket connections: the connections table (one record per open connection, written on
+ * `$connect` from the authorizer's verified context) and the only ways anything is sent to
+ * a connection through the API Gateway management API:
+ *
+ * - `replyToSender`: route-level replies (`pong`, `accepted`, rejections) go to the
+ *   connection that sent the frame being answered. API Gateway supplies that connectionId
+ *   together with the authorizer context of the same connection, so the recipient IS the
+ *   requester and the reply needs no ownership lookup (which would also leave a client
+ *   with no registered record without its error, breaking invariant 9).
+ * - `AnswerChannel`: anything sent to a connection named in data (the answer step, the
+ *   action group's status events) goes through its ownership check first (invariant 6).
+ *
+ * Either way, a connection API Gateway no longer knows has its record deleted
+ * (`forgetIfGone`, the one place that happens).
  */
+import { PostToConnectionCommand, type ApiGatewayManagementApiClient } from "@aws-sdk/client-apigatewaymanagementapi";
 import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { MAX_CONNECTION_MS } from "../../web/js/protocol-limits.js";
+import type { ServerEvent } from "./protocol";
 
 export interface ConnectionRecord {
   connectionId: string;
@@ -59,5 +72,91 @@ export class ConnectionStore {
 
   async delete(connectionId: string): Promise<void> {
     await this.client.send(new DeleteCommand({ TableName: this.tableName, Key: { connectionId } }));
+  }
+}
+
+export type PostOutcome = "sent" | "gone";
+export type SendOutcome = PostOutcome | "not_owner";
+
+/** Matched by name, not class: an error deserialised by another copy of the SDK is not our class. */
+export function isGoneException(error: unknown): boolean {
+  return (error as { name?: unknown } | null | undefined)?.name === "GoneException";
+}
+
+/**
+ * One server event to one connection. Low level on purpose: it checks no ownership and
+ * touches no table. "gone" when API Gateway no longer knows the connection (HTTP 410);
+ * any other failure is rethrown.
+ */
+export async function postToConnection(
+  api: ApiGatewayManagementApiClient,
+  connectionId: string,
+  event: ServerEvent,
+): Promise<PostOutcome> {
+  try {
+    await api.send(new PostToConnectionCommand({ ConnectionId: connectionId, Data: Buffer.from(JSON.stringify(event), "utf8") }));
+    return "sent";
+  } catch (error) {
+    if (isGoneException(error)) return "gone";
+    throw error;
+  }
+}
+
+/** Deletes the record of a connection that is gone; returns `posted` unchanged. */
+async function forgetIfGone(connections: ConnectionStore, connectionId: string, posted: PostOutcome): Promise<PostOutcome> {
+  // Best effort: the record's TTL removes it anyway.
+  if (posted === "gone") await connections.delete(connectionId).catch(() => undefined);
+  return posted;
+}
+
+/** A route-level reply to the connection whose frame is being answered (see the file comment). */
+export async function replyToSender(
+  deps: { api: ApiGatewayManagementApiClient; connections: ConnectionStore },
+  connectionId: string,
+  event: ServerEvent,
+): Promise<PostOutcome> {
+  return forgetIfGone(deps.connections, connectionId, await postToConnection(deps.api, connectionId, event));
+}
+
+/**
+ * One answer's path to one connection, for one verified user. The owner is read again
+ * (consistent read) before EVERY event: a connection id can change hands mid-answer
+ * (disconnect, reconnect, a rewritten record), and one GetItem per event is cheap next to
+ * the model call that produced it.
+ */
+export class AnswerChannel {
+  /** Sticky once the connection is gone or owned by someone else: nothing is sent after. */
+  private state: "gone" | "not_owner" | undefined;
+
+  constructor(
+    private readonly api: ApiGatewayManagementApiClient,
+    private readonly connections: ConnectionStore,
+    readonly connectionId: string,
+    readonly userId: string,
+  ) {}
+
+  /** Whether the stored record, read now, says the connection is open and owned by `userId`. */
+  private async ownership(): Promise<SendOutcome> {
+    const record = await this.connections.get(this.connectionId);
+    if (!record) return "gone";
+    return record.userId === this.userId ? "sent" : "not_owner";
+  }
+
+  /**
+   * Post one event. Returns "gone" once the connection has disappeared (its record is
+   * then deleted) and "not_owner" when the record names another user; never throws for either.
+   */
+  async send(event: ServerEvent): Promise<SendOutcome> {
+    if (this.state) return this.state;
+    const ownership = await this.ownership();
+    // A concurrent send may have closed the channel while this one was reading.
+    if (this.state) return this.state;
+    if (ownership !== "sent") {
+      this.state = ownership;
+      return ownership;
+    }
+    const posted = await postToConnection(this.api, this.connectionId, event);
+    if (posted === "gone") this.state = "gone";
+    return forgetIfGone(this.connections, this.connectionId, posted);
   }
 }
