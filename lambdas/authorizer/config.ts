@@ -14,7 +14,6 @@ import {
   type Environment,
 } from "../shared/environment";
 import { TENANT_ID_PATTERN } from "../shared/identifiers";
-import { isPermittedJwksUrl } from "./jwks-fetcher";
 
 export interface AuthorizerConfig {
   userPoolId: string;
@@ -73,6 +72,25 @@ const environmentShape = {
 } satisfies Record<keyof AuthorizerEnvironment, z.ZodMiniType>;
 
 const environmentSchema = z.object(environmentShape);
+
+const LOOPBACK_HOSTS = new Set(["127.0.0.1", "localhost", "[::1]", "::1"]);
+
+/**
+ * Whether keys may be fetched from this URL: https anywhere, http only on this machine
+ * (the local stack's cognito-local). Checked here at start-up and again by the verifier's
+ * JWKS fetcher.
+ */
+export function isPermittedJwksUrl(uri: string): boolean {
+  let url: URL;
+  try {
+    url = new URL(uri);
+  } catch {
+    return false;
+  }
+  if (url.username !== "" || url.password !== "") return false;
+  if (url.protocol === "https:") return true;
+  return url.protocol === "http:" && LOOPBACK_HOSTS.has(url.hostname);
+}
 
 export function parseTenantIds(list: string): Set<string> {
   const ids = list

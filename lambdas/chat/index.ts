@@ -1,11 +1,11 @@
 /**
  * The chat function: WebSocket routes (`$connect`, `$disconnect`, `ask`, `$default`) and,
  * invoked asynchronously by itself, the answer step. Thin: it picks the handler;
- * configuration and clients are built on the first invocation and kept (shared/startup.ts).
+ * configuration and clients are built on the first invocation and kept (shared/environment.ts).
  */
 import type { Context } from "aws-lambda";
 import { createLogger, errorSummary } from "../shared/logger";
-import { lazyStartup } from "../shared/startup";
+import { lazyStartup } from "../shared/environment";
 import { answer } from "./answer";
 import { isAnswerRequestLike, parseAnswerRequest } from "./answer-request";
 import { createDependencies } from "./clients";

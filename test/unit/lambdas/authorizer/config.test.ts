@@ -1,6 +1,7 @@
 /** The authorizer's environment contract: toEnvironment and the loader agree; errors name variables, never values. */
 import {
   AuthorizerConfigError,
+  isPermittedJwksUrl,
   loadAuthorizerConfig,
   toEnvironment,
   type AuthorizerConfig,
@@ -93,4 +94,22 @@ describe("loadAuthorizerConfig", () => {
       expect.objectContaining({ message: expect.not.stringContaining("SECRETISH") }),
     );
   });
+});
+
+describe("isPermittedJwksUrl", () => {
+  it.each([
+    "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_x/.well-known/jwks.json",
+    "http://127.0.0.1:9230/local_x/.well-known/jwks.json",
+    "http://localhost:9230/local_x/.well-known/jwks.json",
+    "http://[::1]:9230/jwks.json",
+  ])("allows %s", (uri) => expect(isPermittedJwksUrl(uri)).toBe(true));
+
+  it.each([
+    "http://idp.example.com/jwks.json",
+    "http://127.0.0.1.evil.example/jwks.json",
+    "http://10.0.0.1/jwks.json",
+    "https://user:pass@idp.example.com/jwks.json",
+    "file:///etc/passwd",
+    "not a url",
+  ])("refuses %s", (uri) => expect(isPermittedJwksUrl(uri)).toBe(false));
 });

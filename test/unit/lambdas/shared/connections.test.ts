@@ -5,10 +5,11 @@
  * connection whose stored owner is the user being answered. A vanished connection's
  * record is forgotten either way.
  */
-import "aws-sdk-client-mock-jest";
-import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
+import { ApiGatewayManagementApiClient, GoneException, PostToConnectionCommand } from "@aws-sdk/client-apigatewaymanagementapi";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { mockClient } from "aws-sdk-client-mock";
+import "aws-sdk-client-mock-jest";
 import {
   AnswerChannel,
   connectionRecord,
@@ -18,7 +19,6 @@ import {
   postToConnection,
   replyToSender,
 } from "../../../../lambdas/shared/connections";
-import { ApiGatewayManagementApiClient, GoneException, PostToConnectionCommand } from "@aws-sdk/client-apigatewaymanagementapi";
 import { chunk, done, pong, status } from "../../../../lambdas/shared/protocol";
 import { CONNECTION_A, postedEvents, testDependencies } from "../chat/fixtures";
 
