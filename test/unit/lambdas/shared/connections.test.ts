@@ -100,7 +100,7 @@ describe("postToConnection", () => {
 
 /**
  * Route-level replies go to the connection that sent the frame, without an owner lookup
- * (by design: see reply.ts); a vanished connection's record is forgotten.
+ * (by design: see replyToSender in connections.ts); a vanished connection's record is forgotten.
  */
 describe("replyToSender", () => {
   beforeEach(() => {
