@@ -2,6 +2,7 @@
  * Why a tool call was refused. The agent receives the code (and a fixed message per code);
  * nothing about a refusal echoes request data, credentials or an SDK error message.
  */
+
 export const TOOL_ERROR_CODES = [
   /** sessionAttributes are absent or do not match the SessionAttributes contract. */
   "missing_identity",

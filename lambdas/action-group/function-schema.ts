@@ -4,6 +4,7 @@
  * registrations all read. No tool takes a tenantId or userId parameter (invariant 1):
  * identity comes only from sessionAttributes.
  */
+
 export const ACTION_GROUP_NAME = "tenant-orders";
 
 export interface ToolParameter {

@@ -10,12 +10,11 @@ import { ApiGatewayManagementApiClient } from "@aws-sdk/client-apigatewaymanagem
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { ConnectionStore } from "../shared/connections";
-import { createLogger } from "../shared/logger";
 import { lazyStartup } from "../shared/environment";
+import { createLogger } from "../shared/logger";
 import { loadActionGroupConfig } from "./config";
-import { createActionGroupHandler, type ActionGroupHandler } from "./handler";
-import { ScopedClientCache } from "./scoped-clients";
-import { createStatusPoster } from "./status";
+import { type ActionGroupHandler, createActionGroupHandler } from "./handler";
+import { createStatusPoster, ScopedClientCache } from "./session";
 
 const logger = createLogger("action-group");
 

@@ -3,6 +3,7 @@
  * management API mocked. Identity comes only from sessionAttributes; tenant data is read
  * only with the scoped credentials; the own role only checks the connection owner.
  */
+import type { BedrockAgentFunctionResponse } from "@aws-lambda-powertools/event-handler/types";
 import {
   ApiGatewayManagementApiClient,
   GoneException,
@@ -10,25 +11,24 @@ import {
 } from "@aws-sdk/client-apigatewaymanagementapi";
 import { DynamoDBServiceException } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, GetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
-import type { BedrockAgentFunctionResponse } from "@aws-lambda-powertools/event-handler/types";
 import { mockClient } from "aws-sdk-client-mock";
 import { TOOL_NAMES } from "../../../../lambdas/action-group/function-schema";
 import type { ActionGroupHandler } from "../../../../lambdas/action-group/handler";
 import {
   ANSWER_ID,
+  bedrockEvent,
   CONNECTION_ID,
   ENV,
+  installFunctionEnvironment,
   OTHER_TENANT,
   OTHER_USER,
   ROLE_KEY,
   SCOPED_KEY,
   SCOPED_SECRET,
   SCOPED_TOKEN,
+  sessionAttributes,
   TENANT,
   USER,
-  bedrockEvent,
-  installFunctionEnvironment,
-  sessionAttributes,
 } from "./fixtures";
 
 const ddb = mockClient(DynamoDBDocumentClient);
