@@ -41,4 +41,3 @@ export const TOOL_FUNCTIONS = [
 
 /** Derived from the schema: a tool added there must get an implementation (tools.ts). */
 export type ToolName = (typeof TOOL_FUNCTIONS)[number]["name"];
-export const TOOL_NAMES: readonly ToolName[] = TOOL_FUNCTIONS.map((f) => f.name);

@@ -4,7 +4,7 @@
  * invocation, logged first as `action-group is misconfigured`, shared/environment.ts). The
  * clients below use the function's OWN role and serve only the connection-owner check and
  * status posts. Tenant data is read with the scoped credentials of each session
- * (scoped-clients.ts).
+ * (session.ts).
  */
 import { ApiGatewayManagementApiClient } from "@aws-sdk/client-apigatewaymanagementapi";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";

@@ -11,8 +11,8 @@
  * - `AnswerChannel`: anything sent to a connection named in data (the answer step, the
  *   action group's status events) goes through its ownership check first (invariant 6).
  *
- * Either way, a connection API Gateway no longer knows has its record deleted
- * (`forgetIfGone`, the one place that happens).
+ * Either way, a connection API Gateway no longer knows has its record deleted (in
+ * `replyToSender`, the one place that happens).
  */
 import { PostToConnectionCommand, type ApiGatewayManagementApiClient } from "@aws-sdk/client-apigatewaymanagementapi";
 import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
@@ -31,8 +31,6 @@ export interface ConnectionRecord {
   ttl: number;
 }
 
-/** API Gateway closes a WebSocket connection after 2 hours at the latest. */
-export const MAX_CONNECTION_SECONDS = MAX_CONNECTION_MS / 1000;
 const TTL_SLACK_SECONDS = 5 * 60;
 
 export function connectionRecord(args: {
@@ -49,7 +47,9 @@ export function connectionRecord(args: {
     tenantId: args.tenantId,
     connectedAt: args.now.toISOString(),
     tokenExpiresAt: args.tokenExpiresAt,
-    ttl: nowSeconds + MAX_CONNECTION_SECONDS + TTL_SLACK_SECONDS,
+    // Computed here, not in a module-level constant: a bundle that never builds a record
+    // (the action group) then carries none of it.
+    ttl: nowSeconds + MAX_CONNECTION_MS / 1000 + TTL_SLACK_SECONDS,
   };
 }
 
@@ -102,20 +102,20 @@ export async function postToConnection(
   }
 }
 
-/** Deletes the record of a connection that is gone; returns `posted` unchanged. */
-async function forgetIfGone(connections: ConnectionStore, connectionId: string, posted: PostOutcome): Promise<PostOutcome> {
-  // Best effort: the record's TTL removes it anyway.
-  if (posted === "gone") await connections.delete(connectionId).catch(() => undefined);
-  return posted;
-}
-
-/** A route-level reply to the connection whose frame is being answered (see the file comment). */
+/**
+ * A route-level reply to the connection whose frame is being answered (see the file
+ * comment), and AnswerChannel's post once ownership is checked. A connection that is gone
+ * has its record deleted: the one place that happens.
+ */
 export async function replyToSender(
-  deps: { api: ApiGatewayManagementApiClient; connections: ConnectionStore },
+  deps: { readonly api: ApiGatewayManagementApiClient; readonly connections: ConnectionStore },
   connectionId: string,
   event: ServerEvent,
 ): Promise<PostOutcome> {
-  return forgetIfGone(deps.connections, connectionId, await postToConnection(deps.api, connectionId, event));
+  const posted = await postToConnection(deps.api, connectionId, event);
+  // Best effort: the record's TTL removes it anyway.
+  if (posted === "gone") await deps.connections.delete(connectionId).catch(() => undefined);
+  return posted;
 }
 
 /**
@@ -129,18 +129,11 @@ export class AnswerChannel {
   private state: "gone" | "not_owner" | undefined;
 
   constructor(
-    private readonly api: ApiGatewayManagementApiClient,
-    private readonly connections: ConnectionStore,
+    readonly api: ApiGatewayManagementApiClient,
+    readonly connections: ConnectionStore,
     readonly connectionId: string,
     readonly userId: string,
   ) {}
-
-  /** Whether the stored record, read now, says the connection is open and owned by `userId`. */
-  private async ownership(): Promise<SendOutcome> {
-    const record = await this.connections.get(this.connectionId);
-    if (!record) return "gone";
-    return record.userId === this.userId ? "sent" : "not_owner";
-  }
 
   /**
    * Post one event. Returns "gone" once the connection has disappeared (its record is
@@ -148,15 +141,13 @@ export class AnswerChannel {
    */
   async send(event: ServerEvent): Promise<SendOutcome> {
     if (this.state) return this.state;
-    const ownership = await this.ownership();
+    // The stored record, read now: is the connection open and owned by `userId`?
+    const record = await this.connections.get(this.connectionId);
     // A concurrent send may have closed the channel while this one was reading.
     if (this.state) return this.state;
-    if (ownership !== "sent") {
-      this.state = ownership;
-      return ownership;
-    }
-    const posted = await postToConnection(this.api, this.connectionId, event);
-    if (posted === "gone") this.state = "gone";
-    return forgetIfGone(this.connections, this.connectionId, posted);
+    if (record?.userId !== this.userId) return (this.state = record ? "not_owner" : "gone");
+    const posted = await replyToSender(this, this.connectionId, event);
+    if (posted === "gone") this.state = posted;
+    return posted;
   }
 }

@@ -12,7 +12,7 @@ import {
 import { DynamoDBServiceException } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, GetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { mockClient } from "aws-sdk-client-mock";
-import { TOOL_NAMES } from "../../../../lambdas/action-group/function-schema";
+import { TOOL_FUNCTIONS } from "../../../../lambdas/action-group/function-schema";
 import type { ActionGroupHandler } from "../../../../lambdas/action-group/handler";
 import {
   ANSWER_ID,
@@ -346,7 +346,7 @@ describe("status events (invariant 6)", () => {
 describe("tools and events", () => {
   it("registers exactly the tools of the function schema", async () => {
     ddb.on(QueryCommand).resolves({ Items: [] });
-    for (const name of TOOL_NAMES) {
+    for (const { name } of TOOL_FUNCTIONS) {
       const response = await handler(bedrockEvent(name, { parameters: [{ name: "orderId", type: "string", value: "o-1" }] }));
       expect(response.response.functionResponse.responseBody.TEXT.body).not.toContain("has not been registered");
     }

@@ -6,7 +6,7 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, GetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { mockClient } from "aws-sdk-client-mock";
 import { ToolError } from "../../../../lambdas/action-group/errors";
-import { TOOL_NAMES } from "../../../../lambdas/action-group/function-schema";
+import { TOOL_FUNCTIONS } from "../../../../lambdas/action-group/function-schema";
 import type { SessionIdentity } from "../../../../lambdas/action-group/session";
 import {
   MAX_ORDERS_READ,
@@ -73,7 +73,7 @@ beforeEach(() => {
 });
 
 it("implements every tool of the function schema, and no other", () => {
-  expect(Object.keys(TOOL_IMPLEMENTATIONS).sort()).toEqual([...TOOL_NAMES].sort());
+  expect(Object.keys(TOOL_IMPLEMENTATIONS).sort()).toEqual(TOOL_FUNCTIONS.map((f) => f.name).sort());
 });
 
 describe("getReturnPolicy", () => {

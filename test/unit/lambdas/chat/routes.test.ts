@@ -22,8 +22,8 @@ import {
   handleMessage,
   isWebSocketEvent,
 } from "../../../../lambdas/chat/routes";
-import { MAX_CONNECTION_SECONDS } from "../../../../lambdas/shared/connections";
 import { PROMPT_MAX_CHARS } from "../../../../lambdas/shared/protocol";
+import { MAX_CONNECTION_MS } from "../../../../web/js/protocol-limits.js";
 import {
   answerIdOf,
   APP_PROTOCOL,
@@ -348,7 +348,7 @@ describe("$connect", () => {
           tenantId: TENANT_A,
           connectedAt: NOW.toISOString(),
           tokenExpiresAt: TOKEN_EXPIRES_AT,
-          ttl: NOW_SECONDS + MAX_CONNECTION_SECONDS + 300,
+          ttl: NOW_SECONDS + MAX_CONNECTION_MS / 1000 + 300,
         },
       });
     });

@@ -15,11 +15,11 @@ import {
   connectionRecord,
   ConnectionStore,
   isGoneException,
-  MAX_CONNECTION_SECONDS,
   postToConnection,
   replyToSender,
 } from "../../../../lambdas/shared/connections";
 import { chunk, done, pong, status } from "../../../../lambdas/shared/protocol";
+import { MAX_CONNECTION_MS } from "../../../../web/js/protocol-limits.js";
 import { CONNECTION_A, postedEvents, testDependencies } from "../chat/fixtures";
 
 const ddb = mockClient(DynamoDBDocumentClient);
@@ -41,8 +41,8 @@ describe("connection records", () => {
 
   it("builds a record whose TTL outlives API Gateway's 2-hour limit", () => {
     expect(record.connectedAt).toBe(NOW.toISOString());
-    expect(record.ttl).toBeGreaterThan(NOW.getTime() / 1000 + MAX_CONNECTION_SECONDS);
-    expect(record.ttl).toBeLessThan(NOW.getTime() / 1000 + MAX_CONNECTION_SECONDS + 3600);
+    expect(record.ttl).toBeGreaterThan(NOW.getTime() / 1000 + MAX_CONNECTION_MS / 1000);
+    expect(record.ttl).toBeLessThan(NOW.getTime() / 1000 + MAX_CONNECTION_MS / 1000 + 3600);
   });
 
   it("puts, reads consistently and deletes by connectionId", async () => {

@@ -1,5 +1,5 @@
 /** web/js/protocol-limits.js: API Gateway's WebSocket limits, defined once for the page, the chat function and the local gateway. */
-import { MAX_CONNECTION_SECONDS } from "../../../../lambdas/shared/connections";
+import { connectionRecord } from "../../../../lambdas/shared/connections";
 import { DEFAULT_LIMITS } from "../../../../local/api-gateway";
 import { MAX_CONNECTION_MS as PAGE_MAX_CONNECTION_MS } from "../../../../web/js/connection.js";
 import { IDLE_TIMEOUT_MS, MAX_CONNECTION_MS } from "../../../../web/js/protocol-limits.js";
@@ -12,7 +12,10 @@ describe("protocol limits", () => {
 
   it("are the ones the page, the connection records and the local gateway use", () => {
     expect(PAGE_MAX_CONNECTION_MS).toBe(MAX_CONNECTION_MS);
-    expect(MAX_CONNECTION_SECONDS * 1000).toBe(MAX_CONNECTION_MS);
+    const now = new Date("2026-12-02T00:00:00Z");
+    const record = connectionRecord({ connectionId: "c1", userId: "u", tenantId: "t", tokenExpiresAt: 0, now });
+    // The record outlives the connection by five minutes of slack, never less.
+    expect(record.ttl * 1000 - now.getTime()).toBe(MAX_CONNECTION_MS + 5 * 60 * 1000);
     expect(DEFAULT_LIMITS).toMatchObject({ maxConnectionMs: MAX_CONNECTION_MS, idleMs: IDLE_TIMEOUT_MS });
   });
 });
