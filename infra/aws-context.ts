@@ -27,3 +27,13 @@ export function awsContext(opts?: pulumi.InvokeOutputOptions): pulumi.Output<Aws
 export function policyJson<T>(input: pulumi.Input<T>, build: (value: pulumi.Unwrap<T>) => object): pulumi.Output<string> {
   return pulumi.output(input).apply((value) => JSON.stringify(build(value)));
 }
+
+/**
+ * Management API endpoint of a WebSocket API stage on AWS, given to the chat and
+ * action-group functions. Note: hard-codes the `amazonaws.com` DNS suffix, which is wrong
+ * outside the commercial partition (aws-cn uses amazonaws.com.cn); the partition work
+ * should derive the suffix from the AwsContext instead.
+ */
+export function managementEndpoint(apiId: string, region: string, stage: string): string {
+  return `https://${apiId}.execute-api.${region}.amazonaws.com/${stage}`;
+}

@@ -7,7 +7,7 @@
  * agent alias) → authorizer function → routes and stage (point at both functions).
  */
 import * as pulumi from "@pulumi/pulumi";
-import { awsContext, policyJson } from "./aws-context";
+import { awsContext, managementEndpoint as stageManagementEndpoint, policyJson } from "./aws-context";
 import { AssistantAgent } from "./components/agent";
 import { BundledFunction } from "./components/bundled-function";
 import { DataTables } from "./components/data";
@@ -16,12 +16,9 @@ import { Identity } from "./components/identity";
 import { TenantIsolation } from "./components/isolation";
 import { WebSocketApi } from "./components/websocket-api";
 import { WebSocketRoutes } from "./components/websocket-routes";
-import {
-  actionGroupEnvironment,
-  authorizerEnvironment,
-  chatEnvironment,
-  managementEndpoint as stageManagementEndpoint,
-} from "./function-environment";
+import { toEnvironment as actionGroupEnvironment } from "../lambdas/action-group/config";
+import { toEnvironment as authorizerEnvironment } from "../lambdas/authorizer/config";
+import { toEnvironment as chatEnvironment } from "../lambdas/chat/config";
 import { APP_PROTOCOL, stackNames } from "./naming";
 import { actionGroupRolePolicy, authorizerRolePolicy, chatRolePolicy } from "./policies";
 import { loadStackConfig } from "./stack-config";
@@ -64,13 +61,10 @@ const actionGroupFunction = new BundledFunction("action-group", {
   ),
   environment: pulumi.all([data.tenantsTable.name, data.connectionsTable.name, managementEndpoint]).apply(
     ([tenantsTableName, connectionsTableName, endpoint]) => ({
-      ...actionGroupEnvironment({
-        tenantsTableName,
-        ordersTablePrefix: names.ordersTablePrefix,
-        connectionsTableName,
-        managementEndpoint: endpoint,
-        logLevel: config.logLevel,
-      }),
+      ...actionGroupEnvironment(
+        { tenantsTableName, ordersTablePrefix: names.ordersTablePrefix, connectionsTableName, managementEndpoint: endpoint },
+        config.logLevel,
+      ),
     }),
   ),
   logRetentionDays: config.logRetentionDays,
@@ -105,17 +99,19 @@ const chatFunction = new BundledFunction("chat", {
   environment: pulumi
     .all([data.connectionsTable.name, data.limitsTable.name, isolation.role.arn, agent.agent.agentId, agent.alias.agentAliasId, managementEndpoint])
     .apply(([connectionsTableName, limitsTableName, tenantAccessRoleArn, agentId, agentAliasId, endpoint]) => ({
-      ...chatEnvironment({
-        connectionsTableName,
-        tenantAccessRoleArn,
-        agentId,
-        agentAliasId,
-        managementEndpoint: endpoint,
-        appProtocol: APP_PROTOCOL,
-        limitsTableName,
-        asksPerUserPerMinute: config.askRateLimit.perUserPerMinute,
-        logLevel: config.logLevel,
-      }),
+      ...chatEnvironment(
+        {
+          connectionsTableName,
+          tenantAccessRoleArn,
+          agentId,
+          agentAliasId,
+          managementEndpoint: endpoint,
+          appProtocol: APP_PROTOCOL,
+          limitsTableName,
+          asksPerUserPerMinute: config.askRateLimit.perUserPerMinute,
+        },
+        config.logLevel,
+      ),
     })),
   logRetentionDays: config.logRetentionDays,
   asyncRetryAttempts: 0,
@@ -129,7 +125,10 @@ const authorizerFunction = new BundledFunction("authorizer", {
   role: roles.authorizer,
   policy: policyJson(ctx, (c) => authorizerRolePolicy(c, { functionName: authorizerName })),
   environment: pulumi.all([identity.userPool.id, identity.userPoolClient.id]).apply(([userPoolId, userPoolClientId]) => ({
-    ...authorizerEnvironment({ userPoolId, userPoolClientId, tenantIds, appProtocol: APP_PROTOCOL, logLevel: config.logLevel }),
+    ...authorizerEnvironment(
+      { userPoolId, clientId: userPoolClientId, tenantIds: new Set(tenantIds), appProtocol: APP_PROTOCOL },
+      config.logLevel,
+    ),
   })),
   logRetentionDays: config.logRetentionDays,
   reservedConcurrency: config.reservedConcurrency.authorizer,

@@ -8,15 +8,14 @@ import type { TenantConfig } from "./config";
 export interface TenantRecord {
   tenantId: string;
   displayName: string;
-  ordersTableName: string;
   returnPolicyDays: number;
 }
 
-export function tenantRecord(tenant: TenantConfig, ordersTableName: string): TenantRecord {
+/** The action group finds a tenant's orders table by its prefix + tenant id, not through this record. */
+export function tenantRecord(tenant: TenantConfig): TenantRecord {
   return {
     tenantId: tenant.id,
     displayName: tenant.displayName,
-    ordersTableName,
     returnPolicyDays: tenant.returnPolicyDays,
   };
 }
@@ -26,7 +25,6 @@ export function tenantItem(record: TenantRecord): Record<keyof TenantRecord, { S
   return {
     tenantId: { S: record.tenantId },
     displayName: { S: record.displayName },
-    ordersTableName: { S: record.ordersTableName },
     returnPolicyDays: { N: String(record.returnPolicyDays) },
   };
 }

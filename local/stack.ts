@@ -12,7 +12,9 @@ import { PROJECT, type StackConfig } from "../infra/config";
 import { readStackConfigFile } from "../infra/config-file";
 import { bundlePath } from "../infra/bundles";
 import { FUNCTION_SETTINGS } from "../infra/function-settings";
-import { actionGroupEnvironment, authorizerEnvironment, chatEnvironment } from "../infra/function-environment";
+import { toEnvironment as actionGroupEnvironment } from "../lambdas/action-group/config";
+import { toEnvironment as authorizerEnvironment } from "../lambdas/authorizer/config";
+import { toEnvironment as chatEnvironment } from "../lambdas/chat/config";
 import { APP_PROTOCOL, FUNCTION_NAMES, stackNames, type FunctionName } from "../infra/naming";
 import type { AwsContext } from "../infra/policies";
 import { ACTION_GROUP_NAME, TOOL_FUNCTIONS } from "../lambdas/action-group/function-schema";
@@ -222,13 +224,11 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
     const environments: Record<FunctionName, Record<string, string>> = {
       authorizer: { ...authorizerEnvironment({
         userPoolId: cognito.userPoolId,
-        userPoolClientId: cognito.userPoolClientId,
-        tenantIds: config.tenants.map((t) => t.id),
+        clientId: cognito.userPoolClientId,
+        tenantIds: new Set(config.tenants.map((t) => t.id)),
         appProtocol: APP_PROTOCOL,
-        issuer: cognito.issuer,
-        jwksUri: cognito.jwksUri,
-        logLevel: config.logLevel,
-      }) },
+        issuerOverride: { issuer: cognito.issuer, jwksUri: cognito.jwksUri },
+      }, config.logLevel) },
       chat: { ...chatEnvironment({
         connectionsTableName: names.connectionsTable,
         tenantAccessRoleArn: identities.tenantAccessRole.arn,
@@ -238,15 +238,13 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
         appProtocol: APP_PROTOCOL,
         limitsTableName: names.limitsTable,
         asksPerUserPerMinute: (options.askRateLimit ?? config.askRateLimit).perUserPerMinute,
-        logLevel: config.logLevel,
-      }) },
+      }, config.logLevel) },
       "action-group": { ...actionGroupEnvironment({
         tenantsTableName: names.tenantsTable,
         ordersTablePrefix: names.ordersTablePrefix,
         connectionsTableName: names.connectionsTable,
         managementEndpoint: apiGateway.managementUrl,
-        logLevel: config.logLevel,
-      }) },
+      }, config.logLevel) },
     };
     for (const fn of FUNCTION_NAMES) {
       lambda.define({

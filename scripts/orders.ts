@@ -9,6 +9,7 @@ import { AdminGetUserCommand, UserNotFoundException } from "@aws-sdk/client-cogn
 import { BatchWriteCommand, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { randomUUID } from "node:crypto";
 import { TENANT_ID_ATTRIBUTE } from "../infra/user-pool-settings";
+import type { Order as StoredOrder } from "../lambdas/action-group/tool-results";
 import { isTenantId } from "../lambdas/shared/identifiers";
 import { operatorClients, type OperatorClients } from "./operator-clients";
 import { loadStackOutputs, resolveOutputsPath, StackOutputsError } from "../local/runtime/stack-outputs";
@@ -44,17 +45,9 @@ export interface OrdersArgs {
   order: NewOrder;
 }
 
-export interface NewOrder {
-  total: number;
-  currency: string;
-  status: string;
-  items: string[];
-  orderDate: string;
-}
-
-export interface Order extends NewOrder {
-  orderId: string;
-}
+/** The shape the action group reads (lambdas/action-group/tool-results.ts), with item names as lines. */
+export type Order = StoredOrder<string>;
+export type NewOrder = Omit<Order, "orderId">;
 
 const FLAGS = new Set(["--outputs", "--total", "--currency", "--status", "--items", "--date"]);
 

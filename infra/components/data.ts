@@ -74,7 +74,7 @@ export class DataTables extends pulumi.ComponentResource {
         {
           tableName: this.tenantsTable.name,
           hashKey: schemas.tenants.hashKey.name,
-          item: tenantItemJson(tenantRecord(tenant, tableName)),
+          item: tenantItemJson(tenantRecord(tenant)),
         },
         { parent: this },
       );

@@ -1,21 +1,51 @@
 /**
- * The action group's configuration, parsed once from the environment that
- * `actionGroupEnvironment()` (infra/function-environment.ts) builds, plus the Lambda
- * runtime's AWS_REGION. Errors name the offending variables and never echo their values.
+ * The action group's environment contract, defined once: the config type, the pure
+ * `toEnvironment` that infra/ and the local stack call, and the loader that parses it back
+ * (plus the Lambda runtime's AWS_REGION). Errors name the offending variables and never
+ * echo their values. The action group never learns the tenant-access role or the agent:
+ * it only uses the credentials it is handed.
  */
-// zod/mini: this file is bundled into the action-group Lambda, where classic zod costs ~85 KB.
 import * as z from "zod/mini";
-import type { ActionGroupEnvironment } from "../../infra/function-environment";
-import { httpUrl, parseEnvironment, powertoolsVariables, required, type Environment } from "../shared/environment";
-import { ActionGroupConfigError } from "./errors";
+import { FunctionConfigError, httpUrl, parseEnvironment, powertoolsVariables, required, type Environment } from "../shared/environment";
 
-export interface ActionGroupConfig {
-  region: string;
+/** What the deployer decides; `toEnvironment` writes exactly this. */
+export interface ActionGroupSettings {
   tenantsTableName: string;
   /** The per-tenant orders table is this prefix + tenantId. */
   ordersTablePrefix: string;
   connectionsTableName: string;
   managementEndpoint: string;
+}
+
+export interface ActionGroupConfig extends ActionGroupSettings {
+  region: string;
+}
+
+/** The variables `toEnvironment` sets: the keys the loader's schema must cover. */
+export interface ActionGroupEnvironment {
+  TENANTS_TABLE_NAME: string;
+  ORDERS_TABLE_PREFIX: string;
+  CONNECTIONS_TABLE_NAME: string;
+  WEBSOCKET_MANAGEMENT_ENDPOINT: string;
+  POWERTOOLS_SERVICE_NAME: string;
+  POWERTOOLS_LOG_LEVEL: string;
+}
+
+/** The function's environment is unusable: its invocations fail loudly. */
+export class ActionGroupConfigError extends FunctionConfigError {
+  override readonly name = "ActionGroupConfigError";
+}
+
+/** Pure: the environment infra/ and the local stack give the action-group function. */
+export function toEnvironment(settings: ActionGroupSettings, logLevel = "INFO"): ActionGroupEnvironment {
+  return {
+    TENANTS_TABLE_NAME: settings.tenantsTableName,
+    ORDERS_TABLE_PREFIX: settings.ordersTablePrefix,
+    CONNECTIONS_TABLE_NAME: settings.connectionsTableName,
+    WEBSOCKET_MANAGEMENT_ENDPOINT: settings.managementEndpoint,
+    POWERTOOLS_SERVICE_NAME: "action-group",
+    POWERTOOLS_LOG_LEVEL: logLevel,
+  };
 }
 
 /** DynamoDB table names: 3–255 of [a-zA-Z0-9_.-]. */

@@ -2,7 +2,6 @@
  * Why a tool call was refused. The agent receives the code (and a fixed message per code);
  * nothing about a refusal echoes request data, credentials or an SDK error message.
  */
-import { ConfigError } from "../shared/environment";
 
 export const TOOL_ERROR_CODES = [
   /** sessionAttributes are absent or do not match the SessionAttributes contract. */
@@ -67,9 +66,4 @@ export function toToolError(error: unknown): ToolError {
   if (ACCESS_DENIED_ERROR_NAMES.has(name)) return new ToolError("access_denied");
   if (EXPIRED_CREDENTIALS_ERROR_NAMES.has(name)) return new ToolError("credentials_expired");
   return new ToolError("internal");
-}
-
-/** The function's environment is unusable: its invocations fail loudly. */
-export class ActionGroupConfigError extends ConfigError {
-  override readonly name = "ActionGroupConfigError";
 }

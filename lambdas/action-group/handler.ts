@@ -13,7 +13,7 @@ import type { Context } from "aws-lambda";
 import { errorSummary } from "../shared/logger";
 import { ToolError, toToolError } from "./errors";
 import { TOOL_FUNCTIONS } from "./function-schema";
-import { readSessionIdentity } from "./identity";
+import { readSessionIdentity } from "./session";
 import { toolErrorResult } from "./tool-results";
 import { TOOL_IMPLEMENTATIONS, type ToolDependencies, type ToolParameters } from "./tools";
 

@@ -14,7 +14,12 @@
 import type { ToolErrorCode } from "./errors";
 import { ToolError } from "./errors";
 
-export interface OrderSummary {
+/**
+ * An order: what a tenant's orders table stores beside its `userId` key (the orders CLI
+ * and the tests write it) and exactly what the agent sees (never the key). `Item` is the
+ * writer's line shape: the CLI writes names; the reader takes names or `{ name, quantity }`.
+ */
+export interface Order<Item = unknown> {
   orderId: string;
   /** ISO 8601, as stored. */
   orderDate: string;
@@ -22,7 +27,7 @@ export interface OrderSummary {
   currency: string;
   status: string;
   /** The order lines as stored (their shape belongs to whoever writes orders). */
-  items: unknown[];
+  items: Item[];
 }
 
 export interface ReturnPolicyResult {
@@ -31,11 +36,11 @@ export interface ReturnPolicyResult {
 }
 
 export interface OrdersResult {
-  orders: OrderSummary[];
+  orders: Order[];
 }
 
 export interface OrderResult {
-  order: OrderSummary;
+  order: Order;
   returnable: boolean;
   /** Last day (UTC) on which the order can be returned; null when the order date is unreadable. */
   returnBy: string | null;
@@ -82,7 +87,7 @@ function stringField(item: Record<string, unknown>, key: string): string {
 }
 
 /** An order item as the agent sees it: only the documented fields (never the userId key). */
-export function orderSummary(item: Record<string, unknown>): OrderSummary {
+export function orderSummary(item: Record<string, unknown>): Order {
   const total = item.total;
   return {
     orderId: stringField(item, "orderId"),

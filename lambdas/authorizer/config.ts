@@ -1,12 +1,11 @@
 /**
- * The authorizer's configuration, parsed once from the environment that
- * `authorizerEnvironment()` (infra/function-environment.ts) builds. Errors name the
- * offending variables and never echo their values.
+ * The authorizer's environment contract, defined once: the config type, the pure
+ * `toEnvironment` that infra/ and the local stack call, and the loader that parses it
+ * back. Errors name the offending variables and never echo their values.
  */
-// zod/mini: this file is bundled into the authorizer Lambda, where classic zod costs ~85 KB.
 import * as z from "zod/mini";
-import type { AuthorizerEnvironment } from "../../infra/function-environment";
 import {
+  FunctionConfigError,
   optionalHttpUrl,
   parseEnvironment,
   powertoolsVariables,
@@ -15,8 +14,6 @@ import {
   type Environment,
 } from "../shared/environment";
 import { TENANT_ID_PATTERN } from "../shared/identifiers";
-import { AuthorizerConfigError } from "./errors";
-import { isPermittedJwksUrl } from "./jwks-fetcher";
 
 export interface AuthorizerConfig {
   userPoolId: string;
@@ -27,6 +24,40 @@ export interface AuthorizerConfig {
   issuerOverride?: { issuer: string; jwksUri: string };
 }
 
+/** The variables `toEnvironment` sets: the keys the loader's schema must cover. */
+export interface AuthorizerEnvironment {
+  USER_POOL_ID: string;
+  USER_POOL_CLIENT_ID: string;
+  /** Comma-separated tenant ids that may sign in. */
+  TENANT_IDS: string;
+  APP_PROTOCOL: string;
+  /**
+   * Issuer and JWKS override for a non-AWS issuer (the local stack's cognito-local).
+   * The token is still fully verified (signature, issuer, audience, token_use, expiry).
+   */
+  JWT_ISSUER?: string;
+  JWKS_URI?: string;
+  POWERTOOLS_SERVICE_NAME: string;
+  POWERTOOLS_LOG_LEVEL: string;
+}
+
+/** The function is misconfigured: its invocations fail loudly instead of denying everyone quietly. */
+export class AuthorizerConfigError extends FunctionConfigError {
+  override readonly name = "AuthorizerConfigError";
+}
+
+/** Pure: the environment infra/ and the local stack give the authorizer. */
+export function toEnvironment(config: AuthorizerConfig, logLevel = "INFO"): AuthorizerEnvironment {
+  return {
+    USER_POOL_ID: config.userPoolId,
+    USER_POOL_CLIENT_ID: config.clientId,
+    TENANT_IDS: [...config.tenantIds].join(","),
+    APP_PROTOCOL: config.appProtocol,
+    ...(config.issuerOverride ? { JWT_ISSUER: config.issuerOverride.issuer, JWKS_URI: config.issuerOverride.jwksUri } : {}),
+    POWERTOOLS_SERVICE_NAME: "authorizer",
+    POWERTOOLS_LOG_LEVEL: logLevel,
+  };
+}
 
 // `satisfies` makes the compiler fail when AuthorizerEnvironment gains a key this schema ignores.
 const environmentShape = {
@@ -41,6 +72,25 @@ const environmentShape = {
 } satisfies Record<keyof AuthorizerEnvironment, z.ZodMiniType>;
 
 const environmentSchema = z.object(environmentShape);
+
+const LOOPBACK_HOSTS = new Set(["127.0.0.1", "localhost", "[::1]", "::1"]);
+
+/**
+ * Whether keys may be fetched from this URL: https anywhere, http only on this machine
+ * (the local stack's cognito-local). Checked here at start-up and again by the verifier's
+ * JWKS fetcher.
+ */
+export function isPermittedJwksUrl(uri: string): boolean {
+  let url: URL;
+  try {
+    url = new URL(uri);
+  } catch {
+    return false;
+  }
+  if (url.username !== "" || url.password !== "") return false;
+  if (url.protocol === "https:") return true;
+  return url.protocol === "http:" && LOOPBACK_HOSTS.has(url.hostname);
+}
 
 export function parseTenantIds(list: string): Set<string> {
   const ids = list

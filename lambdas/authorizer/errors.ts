@@ -2,8 +2,6 @@
  * Why a `$connect` was refused. The code is the only thing about a rejection that is
  * logged: messages never echo the token, its claims or the request.
  */
-import { ConfigError } from "../shared/environment";
-
 export const AUTHORIZATION_ERROR_CODES = [
   /** The event has no usable methodArn. */
   "bad_request",
@@ -55,9 +53,4 @@ export class AuthorizationError extends Error {
   ) {
     super(message);
   }
-}
-
-/** The function is misconfigured: its invocations fail loudly instead of denying everyone quietly. */
-export class AuthorizerConfigError extends ConfigError {
-  override readonly name = "AuthorizerConfigError";
 }

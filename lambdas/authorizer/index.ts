@@ -3,12 +3,12 @@
  * module scope; configuration and the verifier (with its JWKS and key caches) are built
  * on the first invocation and kept, so a warm container verifies without any network
  * call. A missing or bad configuration fails every invocation with an AuthorizerConfigError
- * naming the variable, logged first as `authorizer is misconfigured` (shared/startup.ts).
+ * naming the variable, logged first as `authorizer is misconfigured` (shared/environment.ts).
  */
 import { createLogger } from "../shared/logger";
-import { lazyStartup } from "../shared/startup";
+import { lazyStartup } from "../shared/environment";
 import { createAuthorizerHandler, type WebSocketAuthorizerEvent } from "./authorize";
-import type { AuthorizerPolicy } from "./policy";
+import type { AuthorizerPolicy } from "./authorize";
 import { loadAuthorizerConfig } from "./config";
 import { createTokenVerifier } from "./verifier";
 

@@ -4,18 +4,137 @@
  * Nothing is sent before the connection is confirmed to belong to the asker
  * (invariant 6), and every question ends with `done` or an `error` event (invariant 9).
  * Never throws: Lambda would retry a failed asynchronous invoke and answer twice.
+ *
+ * Beside it: the payload the `ask` route hands to this step, the retry backoff for agent
+ * throttling, and the classification of a failed answer into the error the client sees.
  */
-import { InvokeAgentCommand } from "@aws-sdk/client-bedrock-agent-runtime";
-import { AnswerChannel } from "../shared/connection-messenger";
-import { agentSessionId } from "../shared/identifiers";
+import { BedrockAgentRuntimeServiceException, InvokeAgentCommand } from "@aws-sdk/client-bedrock-agent-runtime";
+import * as z from "zod/mini";
+import type { AuthorizerContext } from "../shared/authorizer-context";
+import { AnswerChannel } from "../shared/connections";
+import {
+  agentSessionId,
+  ANSWER_ID_PATTERN,
+  answerIdOwner,
+  ID_PIECE_PATTERN,
+  SUB_PATTERN,
+  TENANT_ID_PATTERN,
+} from "../shared/identifiers";
 import { errorSummary } from "../shared/logger";
-import { chunk, done, errorEvent } from "../shared/protocol";
-import type { SessionAttributes } from "../shared/session-attributes";
+import { type AskMessage, chunk, done, type ErrorCode, errorEvent, PROMPT_MAX_CHARS } from "../shared/protocol";
 import type { ScopedCredentials } from "../shared/scoped-credentials";
-import { AgentResponseError, FAILURE_MESSAGES, classifyAnswerFailure, isThrottling } from "./answer-failure";
-import type { AnswerRequest } from "./answer-request";
+import type { SessionAttributes } from "../shared/session-attributes";
 import type { ChatDependencies } from "./dependencies";
-import { MAX_AGENT_ATTEMPTS, backoffDelayMs } from "./retry";
+
+/**
+ * The payload the `ask` route hands to the asynchronous answer step (a Lambda `Event`
+ * Invoke of this same function). Built only from the parsed message and the verified
+ * caller; validated again on arrival because the answer step trusts nothing it did not check.
+ */
+/** The asynchronous answer-step payload is not one this function produced. */
+export class AnswerRequestError extends Error {
+  override readonly name = "AnswerRequestError";
+  readonly code = "bad_answer_request";
+}
+
+export const AnswerRequest = z.strictObject({
+  kind: z.literal("answer"),
+  answerId: z.string().check(z.regex(ANSWER_ID_PATTERN)),
+  conversationId: z.string().check(z.regex(ID_PIECE_PATTERN)),
+  prompt: z.string().check(z.minLength(1), z.maxLength(PROMPT_MAX_CHARS)),
+  connectionId: z.string().check(z.minLength(1), z.maxLength(128)),
+  userId: z.string().check(z.regex(SUB_PATTERN)),
+  tenantId: z.string().check(z.regex(TENANT_ID_PATTERN)),
+});
+export type AnswerRequest = z.infer<typeof AnswerRequest>;
+
+export function answerRequest(message: AskMessage, caller: AuthorizerContext, connectionId: string): AnswerRequest {
+  return {
+    kind: "answer",
+    answerId: message.answerId,
+    conversationId: message.conversationId,
+    prompt: message.prompt,
+    connectionId,
+    userId: caller.userId,
+    tenantId: caller.tenantId,
+  };
+}
+
+export function isAnswerRequestLike(event: unknown): boolean {
+  return typeof event === "object" && event !== null && (event as { kind?: unknown }).kind === "answer";
+}
+
+/** Parse and cross-check the payload; the error names fields, never their values. */
+export function parseAnswerRequest(event: unknown): AnswerRequest {
+  const parsed = AnswerRequest.safeParse(event);
+  if (!parsed.success) {
+    const fields = [...new Set(parsed.error.issues.map((issue) => issue.path.join(".") || "(root)"))];
+    throw new AnswerRequestError(`answer request: invalid ${fields.join(", ")}`);
+  }
+  if (answerIdOwner(parsed.data.answerId) !== parsed.data.userId) {
+    throw new AnswerRequestError("answer request: answerId does not belong to userId");
+  }
+  return parsed.data;
+}
+
+/**
+ * Backoff for agent throttling: exponential with "equal jitter" (half fixed, half
+ * random), so concurrent answers throttled together do not retry in lockstep, yet no
+ * retry comes instantly. Pure.
+ */
+export const MAX_AGENT_ATTEMPTS = 3;
+export const BACKOFF_BASE_MS = 400;
+export const BACKOFF_CAP_MS = 4000;
+
+/** Delay before retry number `retry` (1 = the first retry); `random` in [0, 1). */
+export function backoffDelayMs(retry: number, random: number): number {
+  const ceiling = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** Math.max(0, retry - 1));
+  const jitter = Math.min(Math.max(random, 0), 1);
+  return Math.round(ceiling / 2 + (jitter * ceiling) / 2);
+}
+
+/**
+ * Which error event a failed answer ends with. Pure: the client learns the category
+ * (retry later, the assistant failed, or we failed), never the underlying message.
+ */
+export type AnswerFailureCode = Extract<ErrorCode, "throttled" | "agent_error" | "internal">;
+
+/** Raised when the agent answers without a completion stream. */
+export class AgentResponseError extends Error {
+  override readonly name = "AgentResponseError";
+  readonly code = "agent_response";
+}
+
+/** Exceptions Bedrock agent runtime models; matched by name too, as event-stream errors may not share our class identity. */
+const AGENT_ERROR_NAMES = new Set([
+  "AccessDeniedException",
+  "BadGatewayException",
+  "ConflictException",
+  "DependencyFailedException",
+  "InternalServerException",
+  "ModelNotReadyException",
+  "ResourceNotFoundException",
+  "ServiceQuotaExceededException",
+  "ValidationException",
+]);
+
+export function isThrottling(error: unknown): boolean {
+  return error instanceof Error && (error.name === "ThrottlingException" || error.name === "throttlingException");
+}
+
+export function classifyAnswerFailure(error: unknown): AnswerFailureCode {
+  if (isThrottling(error)) return "throttled";
+  if (error instanceof AgentResponseError) return "agent_error";
+  if (error instanceof BedrockAgentRuntimeServiceException) return "agent_error";
+  if (error instanceof Error && AGENT_ERROR_NAMES.has(error.name)) return "agent_error";
+  return "internal";
+}
+
+export const FAILURE_MESSAGES: Readonly<Record<AnswerFailureCode, string>> = {
+  throttled: "the assistant is busy right now; please try again in a moment",
+  agent_error: "the assistant could not answer this question",
+  internal: "something went wrong while answering; please try again",
+};
 
 export type AnswerOutcome = "done" | "error" | "gone" | "not_owner";
 

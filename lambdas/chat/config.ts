@@ -1,27 +1,73 @@
 /**
- * The chat function's configuration, parsed once from the environment that
- * `chatEnvironment()` (infra/function-environment.ts) builds, plus the two variables the
- * Lambda runtime sets itself. Errors name the offending variables, never their values.
+ * The chat function's environment contract, defined once: the config type, the pure
+ * `toEnvironment` that infra/ and the local stack call to build the function's
+ * environment, and the loader that parses it back (plus the two variables the Lambda
+ * runtime sets itself). Errors name the offending variables, never their values.
  */
-// zod/mini: this file is bundled into the chat Lambda, where classic zod costs ~85 KB.
 import * as z from "zod/mini";
-import type { ChatEnvironment } from "../../infra/function-environment";
-import { httpUrl, parseEnvironment, powertoolsVariables, required, subprotocolName, type Environment } from "../shared/environment";
-import { ChatConfigError } from "./errors";
+import {
+  FunctionConfigError,
+  httpUrl,
+  parseEnvironment,
+  powertoolsVariables,
+  required,
+  subprotocolName,
+  type Environment,
+} from "../shared/environment";
 
-export interface ChatConfig {
+/** What the deployer decides; `toEnvironment` writes exactly this. */
+export interface ChatSettings {
   connectionsTableName: string;
   tenantAccessRoleArn: string;
   agentId: string;
   agentAliasId: string;
+  /** https://{apiId}.execute-api.{region}.amazonaws.com/{stage} on AWS. */
   managementEndpoint: string;
   appProtocol: string;
+  /** Per-user ask counters (one conditional UpdateItem per ask). */
   limitsTableName: string;
-  /** Asks one user may make per fixed one-minute window (ask-rate-limit.ts). */
+  /** Whole number, 1–1000: asks one user may make per fixed one-minute window (ask-rate-limit.ts). */
   asksPerUserPerMinute: number;
+}
+
+export interface ChatConfig extends ChatSettings {
   /** This function's own name: the answer step is an asynchronous Invoke of it. */
   functionName: string;
   region: string;
+}
+
+/** The variables `toEnvironment` sets: the keys the loader's schema must cover. */
+export interface ChatEnvironment {
+  CONNECTIONS_TABLE_NAME: string;
+  TENANT_ACCESS_ROLE_ARN: string;
+  AGENT_ID: string;
+  AGENT_ALIAS_ID: string;
+  WEBSOCKET_MANAGEMENT_ENDPOINT: string;
+  APP_PROTOCOL: string;
+  LIMITS_TABLE_NAME: string;
+  ASKS_PER_USER_PER_MINUTE: string;
+  POWERTOOLS_SERVICE_NAME: string;
+  POWERTOOLS_LOG_LEVEL: string;
+}
+
+export class ChatConfigError extends FunctionConfigError {
+  override readonly name = "ChatConfigError";
+}
+
+/** Pure: the environment infra/ and the local stack give the chat function. */
+export function toEnvironment(settings: ChatSettings, logLevel = "INFO"): ChatEnvironment {
+  return {
+    CONNECTIONS_TABLE_NAME: settings.connectionsTableName,
+    TENANT_ACCESS_ROLE_ARN: settings.tenantAccessRoleArn,
+    AGENT_ID: settings.agentId,
+    AGENT_ALIAS_ID: settings.agentAliasId,
+    WEBSOCKET_MANAGEMENT_ENDPOINT: settings.managementEndpoint,
+    APP_PROTOCOL: settings.appProtocol,
+    LIMITS_TABLE_NAME: settings.limitsTableName,
+    ASKS_PER_USER_PER_MINUTE: String(settings.asksPerUserPerMinute),
+    POWERTOOLS_SERVICE_NAME: "chat",
+    POWERTOOLS_LOG_LEVEL: logLevel,
+  };
 }
 
 // `satisfies` makes the compiler fail when ChatEnvironment gains a key this schema ignores.

@@ -1,14 +1,21 @@
 /**
  * Everything the route handlers and the answer step use, passed in explicitly so tests
- * build them with mocked clients, a fixed clock and an instant sleep.
+ * build them with mocked clients, a fixed clock and an instant sleep; and the real ones:
+ * SDK clients created once per execution environment (module scope, on first use) and
+ * reused by every invocation, with the credentials cache that makes repeat answers for a
+ * user cost no STS call. Endpoints are the SDK defaults, so the local stack redirects them
+ * with AWS_ENDPOINT_URL_* without any code here knowing.
  */
 import type { Logger } from "@aws-lambda-powertools/logger";
-import type { ApiGatewayManagementApiClient } from "@aws-sdk/client-apigatewaymanagementapi";
-import type { BedrockAgentRuntimeClient } from "@aws-sdk/client-bedrock-agent-runtime";
-import type { LambdaClient } from "@aws-sdk/client-lambda";
-import type { ConnectionStore } from "../shared/connections";
-import type { ScopedCredentialsProvider } from "../shared/scoped-credentials";
-import type { AskRateLimiter } from "./ask-rate-limit";
+import { ApiGatewayManagementApiClient } from "@aws-sdk/client-apigatewaymanagementapi";
+import { BedrockAgentRuntimeClient } from "@aws-sdk/client-bedrock-agent-runtime";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { LambdaClient } from "@aws-sdk/client-lambda";
+import { STSClient } from "@aws-sdk/client-sts";
+import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { ConnectionStore } from "../shared/connections";
+import { ScopedCredentialsProvider } from "../shared/scoped-credentials";
+import { AskRateLimiter } from "./ask-rate-limit";
 import type { ChatConfig } from "./config";
 
 export interface ChatDependencies {
@@ -24,4 +31,26 @@ export interface ChatDependencies {
   sleep: (ms: number) => Promise<void>;
   /** In [0, 1): backoff jitter. */
   random: () => number;
+}
+
+export function createDependencies(config: ChatConfig, logger: Logger): ChatDependencies {
+  const region = config.region;
+  const documents = DynamoDBDocumentClient.from(new DynamoDBClient({ region }), {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+  return {
+    config,
+    connections: new ConnectionStore(documents, config.connectionsTableName),
+    askLimiter: new AskRateLimiter(documents, config.limitsTableName, config.asksPerUserPerMinute),
+    api: new ApiGatewayManagementApiClient({ region, endpoint: config.managementEndpoint }),
+    lambda: new LambdaClient({ region }),
+    // One retry policy, ours (answer.ts), which knows whether text was already streamed;
+    // the SDK's own retries would multiply with it.
+    agent: new BedrockAgentRuntimeClient({ region, maxAttempts: 1 }),
+    credentials: new ScopedCredentialsProvider(new STSClient({ region }), { roleArn: config.tenantAccessRoleArn }),
+    logger,
+    now: () => new Date(),
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    random: Math.random,
+  };
 }

@@ -1,19 +1,15 @@
 /**
  * The chat function: WebSocket routes (`$connect`, `$disconnect`, `ask`, `$default`) and,
  * invoked asynchronously by itself, the answer step. Thin: it picks the handler;
- * configuration and clients are built on the first invocation and kept (shared/startup.ts).
+ * configuration and clients are built on the first invocation and kept (shared/environment.ts).
  */
 import type { Context } from "aws-lambda";
+import { lazyStartup } from "../shared/environment";
 import { createLogger, errorSummary } from "../shared/logger";
-import { lazyStartup } from "../shared/startup";
-import { answer } from "./answer";
-import { isAnswerRequestLike, parseAnswerRequest } from "./answer-request";
-import { createDependencies } from "./clients";
+import { answer, isAnswerRequestLike, parseAnswerRequest } from "./answer";
 import { loadChatConfig } from "./config";
-import { handleConnect } from "./connect";
-import { handleDisconnect } from "./disconnect";
-import { handleMessage } from "./message";
-import { isWebSocketEvent, type WebSocketResult } from "./websocket-event";
+import { createDependencies } from "./dependencies";
+import { handleConnect, handleDisconnect, handleMessage, isWebSocketEvent, type WebSocketResult } from "./routes";
 
 const logger = createLogger("chat");
 const chatDependencies = lazyStartup("chat function", logger, () => createDependencies(loadChatConfig(process.env), logger));

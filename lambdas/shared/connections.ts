@@ -1,9 +1,23 @@
 /**
- * The connections table: one record per open WebSocket connection, written on `$connect`
- * from the authorizer's verified context and read before anything is sent to a
- * connection (invariant 6).
+ * WebSocket connections: the connections table (one record per open connection, written on
+ * `$connect` from the authorizer's verified context) and the only ways anything is sent to
+ * a connection through the API Gateway management API:
+ *
+ * - `replyToSender`: route-level replies (`pong`, `accepted`, rejections) go to the
+ *   connection that sent the frame being answered. API Gateway supplies that connectionId
+ *   together with the authorizer context of the same connection, so the recipient IS the
+ *   requester and the reply needs no ownership lookup (which would also leave a client
+ *   with no registered record without its error, breaking invariant 9).
+ * - `AnswerChannel`: anything sent to a connection named in data (the answer step, the
+ *   action group's status events) goes through its ownership check first (invariant 6).
+ *
+ * Either way, a connection API Gateway no longer knows has its record deleted (in
+ * `replyToSender`, the one place that happens).
  */
+import { PostToConnectionCommand, type ApiGatewayManagementApiClient } from "@aws-sdk/client-apigatewaymanagementapi";
 import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { MAX_CONNECTION_MS } from "../../web/js/protocol-limits.js";
+import type { ServerEvent } from "./protocol";
 
 export interface ConnectionRecord {
   connectionId: string;
@@ -17,8 +31,6 @@ export interface ConnectionRecord {
   ttl: number;
 }
 
-/** API Gateway closes a WebSocket connection after 2 hours at the latest. */
-export const MAX_CONNECTION_SECONDS = 2 * 60 * 60;
 const TTL_SLACK_SECONDS = 5 * 60;
 
 export function connectionRecord(args: {
@@ -35,7 +47,9 @@ export function connectionRecord(args: {
     tenantId: args.tenantId,
     connectedAt: args.now.toISOString(),
     tokenExpiresAt: args.tokenExpiresAt,
-    ttl: nowSeconds + MAX_CONNECTION_SECONDS + TTL_SLACK_SECONDS,
+    // Computed here, not in a module-level constant: a bundle that never builds a record
+    // (the action group) then carries none of it.
+    ttl: nowSeconds + MAX_CONNECTION_MS / 1000 + TTL_SLACK_SECONDS,
   };
 }
 
@@ -58,5 +72,82 @@ export class ConnectionStore {
 
   async delete(connectionId: string): Promise<void> {
     await this.client.send(new DeleteCommand({ TableName: this.tableName, Key: { connectionId } }));
+  }
+}
+
+export type PostOutcome = "sent" | "gone";
+export type SendOutcome = PostOutcome | "not_owner";
+
+/** Matched by name, not class: an error deserialised by another copy of the SDK is not our class. */
+export function isGoneException(error: unknown): boolean {
+  return (error as { name?: unknown } | null | undefined)?.name === "GoneException";
+}
+
+/**
+ * One server event to one connection. Low level on purpose: it checks no ownership and
+ * touches no table. "gone" when API Gateway no longer knows the connection (HTTP 410);
+ * any other failure is rethrown.
+ */
+export async function postToConnection(
+  api: ApiGatewayManagementApiClient,
+  connectionId: string,
+  event: ServerEvent,
+): Promise<PostOutcome> {
+  try {
+    await api.send(new PostToConnectionCommand({ ConnectionId: connectionId, Data: Buffer.from(JSON.stringify(event), "utf8") }));
+    return "sent";
+  } catch (error) {
+    if (isGoneException(error)) return "gone";
+    throw error;
+  }
+}
+
+/**
+ * A route-level reply to the connection whose frame is being answered (see the file
+ * comment), and AnswerChannel's post once ownership is checked. A connection that is gone
+ * has its record deleted: the one place that happens.
+ */
+export async function replyToSender(
+  deps: { readonly api: ApiGatewayManagementApiClient; readonly connections: ConnectionStore },
+  connectionId: string,
+  event: ServerEvent,
+): Promise<PostOutcome> {
+  const posted = await postToConnection(deps.api, connectionId, event);
+  // Best effort: the record's TTL removes it anyway.
+  if (posted === "gone") await deps.connections.delete(connectionId).catch(() => undefined);
+  return posted;
+}
+
+/**
+ * One answer's path to one connection, for one verified user. The owner is read again
+ * (consistent read) before EVERY event: a connection id can change hands mid-answer
+ * (disconnect, reconnect, a rewritten record), and one GetItem per event is cheap next to
+ * the model call that produced it.
+ */
+export class AnswerChannel {
+  /** Sticky once the connection is gone or owned by someone else: nothing is sent after. */
+  private state: "gone" | "not_owner" | undefined;
+
+  constructor(
+    readonly api: ApiGatewayManagementApiClient,
+    readonly connections: ConnectionStore,
+    readonly connectionId: string,
+    readonly userId: string,
+  ) {}
+
+  /**
+   * Post one event. Returns "gone" once the connection has disappeared (its record is
+   * then deleted) and "not_owner" when the record names another user; never throws for either.
+   */
+  async send(event: ServerEvent): Promise<SendOutcome> {
+    if (this.state) return this.state;
+    // The stored record, read now: is the connection open and owned by `userId`?
+    const record = await this.connections.get(this.connectionId);
+    // A concurrent send may have closed the channel while this one was reading.
+    if (this.state) return this.state;
+    if (record?.userId !== this.userId) return (this.state = record ? "not_owner" : "gone");
+    const posted = await replyToSender(this, this.connectionId, event);
+    if (posted === "gone") this.state = posted;
+    return posted;
   }
 }

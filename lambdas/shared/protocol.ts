@@ -2,8 +2,6 @@
  * The WebSocket protocol (design brief section 4): client messages are parsed with zod,
  * server events are built by the functions below so their shape has one definition.
  */
-// zod/mini, not classic zod: this file is in the chat and action-group bundles, where classic costs ~85 KB
-// minified per bundle (see scripts/build.ts).
 import { en } from "zod/locales";
 import * as z from "zod/mini";
 import { ANSWER_ID_PATTERN, ID_PIECE_PATTERN } from "./identifiers";

@@ -58,7 +58,6 @@ export class ScopedCredentialsProvider {
   private readonly now: () => Date;
   private readonly maxEntries: number;
   private readonly durationSeconds: number;
-  private stsCallCount = 0;
 
   constructor(
     private readonly sts: STSClient,
@@ -67,11 +66,6 @@ export class ScopedCredentialsProvider {
     this.now = options.now ?? (() => new Date());
     this.maxEntries = Math.max(1, options.maxEntries ?? DEFAULT_MAX_CACHED_IDENTITIES);
     this.durationSeconds = options.durationSeconds ?? SCOPED_CREDENTIALS_DURATION_SECONDS;
-  }
-
-  /** How many AssumeRole calls this provider has made (for benchmarks and tests). */
-  get stsCalls(): number {
-    return this.stsCallCount;
   }
 
   get cachedIdentities(): number {
@@ -115,7 +109,6 @@ export class ScopedCredentialsProvider {
   }
 
   private async assumeRole(tenantId: string, userId: string): Promise<ScopedCredentials> {
-    this.stsCallCount += 1;
     let response;
     try {
       response = await this.sts.send(

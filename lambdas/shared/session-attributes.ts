@@ -3,7 +3,6 @@
  * and the only place the action-group function takes identity from. Bedrock passes
  * sessionAttributes to the action group untouched and never shows them to the model.
  */
-// zod/mini: this file is bundled into the Lambdas, where classic zod costs ~85 KB each.
 import * as z from "zod/mini";
 import { ANSWER_ID_PATTERN, SUB_PATTERN, TENANT_ID_PATTERN } from "./identifiers";
 

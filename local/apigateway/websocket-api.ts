@@ -17,6 +17,7 @@ import type { AddressInfo } from "node:net";
 import { randomBytes, randomUUID } from "node:crypto";
 import { WebSocketServer, WebSocket, type RawData } from "ws";
 import { MESSAGE_ROUTE_KEYS } from "../../infra/websocket-routing";
+import { IDLE_TIMEOUT_MS, MAX_CONNECTION_MS } from "../../web/js/protocol-limits.js";
 import type { RawAwsRequest } from "../runtime/aws-request";
 import { handleManagementRequest, matchManagementPath, type ManagedConnection } from "./management-api";
 import { FrameSizeMeter } from "./frame-size-meter";
@@ -67,8 +68,8 @@ export interface ApiGatewayServer {
 export const DEFAULT_LIMITS: Required<ApiGatewayLimits> = {
   frameBytes: 32 * 1024,
   messageBytes: 128 * 1024,
-  idleMs: 10 * 60 * 1000,
-  maxConnectionMs: 2 * 60 * 60 * 1000,
+  idleMs: IDLE_TIMEOUT_MS,
+  maxConnectionMs: MAX_CONNECTION_MS,
   integrationTimeoutMs: 29_000,
 };
 

@@ -56,7 +56,7 @@ export async function createTablesAndSeed(client: DynamoDBClient, names: StackNa
   await Promise.all(tableDefinitions(names, config).map((input) => client.send(new CreateTableCommand(input))));
   await Promise.all(
     config.tenants.map((tenant) =>
-      client.send(new PutItemCommand({ TableName: names.tenantsTable, Item: tenantItem(tenantRecord(tenant, names.ordersTable(tenant.id))) })),
+      client.send(new PutItemCommand({ TableName: names.tenantsTable, Item: tenantItem(tenantRecord(tenant)) })),
     ),
   );
 }

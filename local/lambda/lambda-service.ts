@@ -23,7 +23,7 @@ export interface LocalFunctionDefinition {
   /** Physical function name (e.g. multi-tenant-assistant-dev-chat). */
   name: string;
   bundle: string;
-  /** Exactly the environment from infra/function-environment.ts. */
+  /** Exactly the environment from the function's toEnvironment() (lambdas/<fn>/config.ts). */
   environment: Record<string, string>;
   credentials: CredentialRecord;
   /** An invocation still running after this fails with Lambda's "Task timed out" and the environment is replaced. */

@@ -5,7 +5,10 @@
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, statSync } from "node:fs";
-import { FUNCTION_NAMES } from "../../infra/naming";
+import { APP_PROTOCOL, FUNCTION_NAMES, type FunctionName } from "../../infra/naming";
+import { toEnvironment as actionGroupEnvironment } from "../../lambdas/action-group/config";
+import { toEnvironment as authorizerEnvironment } from "../../lambdas/authorizer/config";
+import { toEnvironment as chatEnvironment } from "../../lambdas/chat/config";
 import { bundlePath } from "../../infra/bundles";
 
 const RUNS = 7;
@@ -17,25 +20,38 @@ process.stdout.write(String(Number(process.hrtime.bigint() - started) / 1e6));
 
 // The handlers read their configuration on first invocation; a valid one is set anyway so a
 // future change back to load-time parsing is still measured rather than crashing.
-const ENV: NodeJS.ProcessEnv = {
+const MANAGEMENT_ENDPOINT = "https://example.execute-api.us-east-1.amazonaws.com/dev";
+const FUNCTION_ENVIRONMENTS: Record<FunctionName, Record<string, string>> = {
+  authorizer: { ...authorizerEnvironment({
+    userPoolId: "us-east-1_AAAAAAAAA",
+    clientId: "client",
+    tenantIds: new Set(["tenant1"]),
+    appProtocol: APP_PROTOCOL,
+  }) },
+  chat: { ...chatEnvironment({
+    connectionsTableName: "bench-connections",
+    tenantAccessRoleArn: "arn:aws:iam::000000000000:role/bench",
+    agentId: "AGENT",
+    agentAliasId: "ALIAS",
+    managementEndpoint: MANAGEMENT_ENDPOINT,
+    appProtocol: APP_PROTOCOL,
+    limitsTableName: "bench-limits",
+    asksPerUserPerMinute: 30,
+  }) },
+  "action-group": { ...actionGroupEnvironment({
+    tenantsTableName: "bench-tenants",
+    ordersTablePrefix: "bench-orders-",
+    connectionsTableName: "bench-connections",
+    managementEndpoint: MANAGEMENT_ENDPOINT,
+  }) },
+};
+const env = (name: FunctionName): NodeJS.ProcessEnv => ({
   ...process.env,
   AWS_REGION: "us-east-1",
   AWS_LAMBDA_FUNCTION_NAME: "bench",
   AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
-  USER_POOL_ID: "us-east-1_AAAAAAAAA",
-  USER_POOL_CLIENT_ID: "client",
-  TENANT_IDS: "tenant1",
-  APP_PROTOCOL: "mta.v1",
-  CONNECTIONS_TABLE_NAME: "bench-connections",
-  LIMITS_TABLE_NAME: "bench-limits",
-  ASKS_PER_USER_PER_MINUTE: "30",
-  TENANT_ACCESS_ROLE_ARN: "arn:aws:iam::000000000000:role/bench",
-  AGENT_ID: "AGENT",
-  AGENT_ALIAS_ID: "ALIAS",
-  WEBSOCKET_MANAGEMENT_ENDPOINT: "https://example.execute-api.us-east-1.amazonaws.com/dev",
-  TENANTS_TABLE_NAME: "bench-tenants",
-  ORDERS_TABLE_PREFIX: "bench-orders-",
-};
+  ...FUNCTION_ENVIRONMENTS[name],
+});
 
 for (const name of FUNCTION_NAMES) {
   const file = bundlePath(name);
@@ -45,7 +61,7 @@ for (const name of FUNCTION_NAMES) {
   }
   const times: number[] = [];
   for (let i = 0; i < RUNS; i++) {
-    const run = spawnSync(process.execPath, ["-e", PROBE, file], { env: ENV, encoding: "utf8" });
+    const run = spawnSync(process.execPath, ["-e", PROBE, file], { env: env(name), encoding: "utf8" });
     if (run.status !== 0) {
       console.error(`${name}: load failed: ${run.stderr.split("\n")[0]}`);
       process.exit(1);

@@ -12,6 +12,7 @@ import { InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { mockClient } from "aws-sdk-client-mock";
+import { toEnvironment as chatEnvironment } from "../../lambdas/chat/config";
 import { describeError } from "./describe-error";
 
 export interface StsCallsResult {
@@ -31,17 +32,20 @@ async function* completion(): AsyncGenerator<ResponseStream> {
 
 export async function measureStsCalls(asks = 100): Promise<StsCallsResult> {
   Object.assign(process.env, {
-    CONNECTIONS_TABLE_NAME: "bench-connections",
-    TENANT_ACCESS_ROLE_ARN: "arn:aws:iam::123456789012:role/bench-tenant-access",
-    AGENT_ID: "AGENTBENCH",
-    AGENT_ALIAS_ID: "ALIASBENCH",
-    WEBSOCKET_MANAGEMENT_ENDPOINT: "https://bench.execute-api.us-east-1.amazonaws.com/bench",
-    APP_PROTOCOL: "mta.v1",
-    LIMITS_TABLE_NAME: "bench-limits",
-    // The most the chat config allows: the burst is one user's, and it must not be throttled.
-    ASKS_PER_USER_PER_MINUTE: "1000",
-    POWERTOOLS_SERVICE_NAME: "chat",
-    POWERTOOLS_LOG_LEVEL: "SILENT",
+    ...chatEnvironment(
+      {
+        connectionsTableName: "bench-connections",
+        tenantAccessRoleArn: "arn:aws:iam::123456789012:role/bench-tenant-access",
+        agentId: "AGENTBENCH",
+        agentAliasId: "ALIASBENCH",
+        managementEndpoint: "https://bench.execute-api.us-east-1.amazonaws.com/bench",
+        appProtocol: "mta.v1",
+        limitsTableName: "bench-limits",
+        // The most the chat config allows: the burst is one user's, and it must not be throttled.
+        asksPerUserPerMinute: 1000,
+      },
+      "SILENT",
+    ),
     AWS_LAMBDA_FUNCTION_NAME: "bench-chat",
     AWS_REGION: "us-east-1",
   });

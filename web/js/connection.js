@@ -10,6 +10,9 @@
  * long, and `retryNow` skips the wait), presenting a freshly refreshed token.
  */
 import { backoffDelay } from "./backoff.js";
+import { MAX_CONNECTION_MS } from "./protocol-limits.js";
+
+export { MAX_CONNECTION_MS };
 
 /** @typedef {"connecting" | "connected" | "reconnecting" | "disconnected"} ConnectionState */
 /**
@@ -61,7 +64,6 @@ import { backoffDelay } from "./backoff.js";
 /** @type {readonly ConnectionState[]} */
 export const CONNECTION_STATES = Object.freeze(/** @type {ConnectionState[]} */ (["connecting", "connected", "reconnecting", "disconnected"]));
 export const PING_INTERVAL_MS = 5 * 60_000;
-export const MAX_CONNECTION_MS = 2 * 60 * 60_000;
 export const RENEW_BEFORE_LIMIT_MS = 5 * 60_000;
 /** While answers stream, wait this long before asking again whether the renewal can happen. */
 export const RENEW_RECHECK_MS = 15_000;

@@ -4,18 +4,12 @@
  * ids (the assertions name them), which the CLI's addOrder does not allow.
  */
 import { PutCommand } from "@aws-sdk/lib-dynamodb";
+import type { Order as StoredOrder } from "../../../lambdas/action-group/tool-results";
 import { resolveUser, type Order } from "../../../scripts/orders";
 import type { OperatorClients } from "../../../scripts/operator-clients";
 
 /** An order as stored in a tenant table; `items` may be names or `{ name, quantity }` (the action group reads both). */
-export interface StoredOrder {
-  orderId: string;
-  orderDate: string;
-  total: number;
-  currency: string;
-  status: string;
-  items: unknown[];
-}
+export type { StoredOrder };
 
 export type TestOrder = Order;
 

@@ -1,4 +1,4 @@
-import { partitionOfArn } from "../../../infra/aws-context";
+import { managementEndpoint, partitionOfArn } from "../../../infra/aws-context";
 
 describe("partitionOfArn", () => {
   it.each([
@@ -11,5 +11,11 @@ describe("partitionOfArn", () => {
 
   it("rejects a non-ARN", () => {
     expect(() => partitionOfArn("not-an-arn")).toThrow(/not an ARN/);
+  });
+});
+
+describe("managementEndpoint", () => {
+  it("builds the stage's management endpoint", () => {
+    expect(managementEndpoint("abc123", "eu-west-1", "dev")).toBe("https://abc123.execute-api.eu-west-1.amazonaws.com/dev");
   });
 });

@@ -7,7 +7,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { StackOutputs } from "../../../local/runtime/stack-outputs";
 import { actionGroupFunctions } from "../../../infra/agent-function-schema";
 import { AGENT_INSTRUCTION } from "../../../infra/agent-instruction";
-import { actionGroupEnvironment, authorizerEnvironment, chatEnvironment } from "../../../infra/function-environment";
+import { toEnvironment as actionGroupEnvironment } from "../../../lambdas/action-group/config";
+import { toEnvironment as authorizerEnvironment } from "../../../lambdas/authorizer/config";
+import { toEnvironment as chatEnvironment } from "../../../lambdas/chat/config";
 import { parseStackConfig } from "../../../infra/config";
 import { FUNCTION_SETTINGS } from "../../../infra/function-settings";
 import { APP_PROTOCOL, FUNCTION_NAMES, stackNames } from "../../../infra/naming";
@@ -180,7 +182,6 @@ describe("data", () => {
       item: {
         tenantId: { S: "tenant2" },
         displayName: { S: "Tenant Two" },
-        ordersTableName: { S: names.ordersTable("tenant2") },
         returnPolicyDays: { N: "20" },
       },
     });
@@ -377,13 +378,10 @@ describe("functions", () => {
     const env = (fn: string) => one("aws:lambda/function:Function", fn).inputs.environment.variables;
     const endpoint = `https://${MOCK_API_ID}.execute-api.${MOCK_REGION}.amazonaws.com/${STAGE}`;
     expect(env("authorizer")).toEqual(
-      authorizerEnvironment({
-        userPoolId: "users-id",
-        userPoolClientId: "web-id",
-        tenantIds: ["tenant1", "tenant2"],
-        appProtocol: APP_PROTOCOL,
-        logLevel: "DEBUG",
-      }),
+      authorizerEnvironment(
+        { userPoolId: "users-id", clientId: "web-id", tenantIds: new Set(["tenant1", "tenant2"]), appProtocol: APP_PROTOCOL },
+        "DEBUG",
+      ),
     );
     expect(env("chat")).toEqual(
       chatEnvironment({
@@ -395,8 +393,7 @@ describe("functions", () => {
         appProtocol: APP_PROTOCOL,
         limitsTableName: names.limitsTable,
         asksPerUserPerMinute: 12,
-        logLevel: "DEBUG",
-      }),
+      }, "DEBUG"),
     );
     expect(env("chat")).toMatchObject({ LIMITS_TABLE_NAME: names.limitsTable, ASKS_PER_USER_PER_MINUTE: "12" });
     expect(env("action-group")).toEqual(
@@ -405,8 +402,7 @@ describe("functions", () => {
         ordersTablePrefix: names.ordersTablePrefix,
         connectionsTableName: names.connectionsTable,
         managementEndpoint: endpoint,
-        logLevel: "DEBUG",
-      }),
+      }, "DEBUG"),
     );
     // The authorizer verifies against the AWS issuer: no local override on AWS.
     expect(env("authorizer")).not.toHaveProperty("JWKS_URI");

@@ -2,12 +2,11 @@ import { tenantItemJson, tenantRecord } from "../../../infra/tenant-record";
 
 describe("tenant record", () => {
   it("is the item the action group reads, in DynamoDB JSON", () => {
-    const record = tenantRecord({ id: "t1", displayName: "T One", returnPolicyDays: 0, users: ["u"] }, "p-orders-t1");
-    expect(record).toEqual({ tenantId: "t1", displayName: "T One", ordersTableName: "p-orders-t1", returnPolicyDays: 0 });
+    const record = tenantRecord({ id: "t1", displayName: "T One", returnPolicyDays: 0, users: ["u"] });
+    expect(record).toEqual({ tenantId: "t1", displayName: "T One", returnPolicyDays: 0 });
     expect(JSON.parse(tenantItemJson(record))).toEqual({
       tenantId: { S: "t1" },
       displayName: { S: "T One" },
-      ordersTableName: { S: "p-orders-t1" },
       returnPolicyDays: { N: "0" },
     });
   });

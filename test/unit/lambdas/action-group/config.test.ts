@@ -1,26 +1,38 @@
-import { loadActionGroupConfig, ordersTableName } from "../../../../lambdas/action-group/config";
-import { ActionGroupConfigError } from "../../../../lambdas/action-group/errors";
-import { actionGroupEnvironment } from "../../../../infra/function-environment";
+import {
+  ActionGroupConfigError,
+  loadActionGroupConfig,
+  ordersTableName,
+  toEnvironment,
+} from "../../../../lambdas/action-group/config";
 import { ENV } from "./fixtures";
 
-describe("loadActionGroupConfig", () => {
-  it("reads what actionGroupEnvironment() builds, plus AWS_REGION", () => {
-    const env = {
-      ...actionGroupEnvironment({
-        tenantsTableName: "mta-dev-tenants",
-        ordersTablePrefix: "mta-dev-orders-",
-        connectionsTableName: "mta-dev-connections",
-        managementEndpoint: "https://abc.execute-api.eu-west-1.amazonaws.com/dev",
-      }),
-      AWS_REGION: "eu-west-1",
-    };
-    expect(loadActionGroupConfig(env)).toEqual({
-      region: "eu-west-1",
-      tenantsTableName: "mta-dev-tenants",
-      ordersTablePrefix: "mta-dev-orders-",
-      connectionsTableName: "mta-dev-connections",
-      managementEndpoint: "https://abc.execute-api.eu-west-1.amazonaws.com/dev",
+const SETTINGS = {
+  tenantsTableName: "mta-dev-tenants",
+  ordersTablePrefix: "mta-dev-orders-",
+  connectionsTableName: "mta-dev-connections",
+  managementEndpoint: "https://abc.execute-api.eu-west-1.amazonaws.com/dev",
+};
+
+describe("toEnvironment", () => {
+  it("gives the action group its service name and tables, and nothing about the role or agent", () => {
+    const env = toEnvironment(SETTINGS);
+    expect(env).toEqual({
+      TENANTS_TABLE_NAME: "mta-dev-tenants",
+      ORDERS_TABLE_PREFIX: "mta-dev-orders-",
+      CONNECTIONS_TABLE_NAME: "mta-dev-connections",
+      WEBSOCKET_MANAGEMENT_ENDPOINT: "https://abc.execute-api.eu-west-1.amazonaws.com/dev",
+      POWERTOOLS_SERVICE_NAME: "action-group",
+      POWERTOOLS_LOG_LEVEL: "INFO",
     });
+    // The action group never learns the tenant-access role or the agent: it only uses credentials it is handed.
+    expect(Object.keys(env)).not.toContain("TENANT_ACCESS_ROLE_ARN");
+  });
+});
+
+describe("loadActionGroupConfig", () => {
+  it("round-trips what toEnvironment builds, plus AWS_REGION", () => {
+    const env = { ...toEnvironment(SETTINGS), AWS_REGION: "eu-west-1" };
+    expect(loadActionGroupConfig(env)).toEqual({ ...SETTINGS, region: "eu-west-1" });
   });
 
   it.each(["TENANTS_TABLE_NAME", "ORDERS_TABLE_PREFIX", "CONNECTIONS_TABLE_NAME", "WEBSOCKET_MANAGEMENT_ENDPOINT", "AWS_REGION"])(

@@ -1,4 +1,4 @@
-import { ToolError, errorName, toToolError } from "../../../../lambdas/action-group/errors";
+import { errorName, ToolError, toToolError } from "../../../../lambdas/action-group/errors";
 
 const named = (name: string) => Object.assign(new Error("User arn:aws:sts::123:assumed-role/x is not authorized"), { name });
 

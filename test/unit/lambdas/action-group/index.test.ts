@@ -3,6 +3,7 @@
  * management API mocked. Identity comes only from sessionAttributes; tenant data is read
  * only with the scoped credentials; the own role only checks the connection owner.
  */
+import type { BedrockAgentFunctionResponse } from "@aws-lambda-powertools/event-handler/types";
 import {
   ApiGatewayManagementApiClient,
   GoneException,
@@ -10,25 +11,24 @@ import {
 } from "@aws-sdk/client-apigatewaymanagementapi";
 import { DynamoDBServiceException } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, GetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
-import type { BedrockAgentFunctionResponse } from "@aws-lambda-powertools/event-handler/types";
 import { mockClient } from "aws-sdk-client-mock";
-import { TOOL_NAMES } from "../../../../lambdas/action-group/function-schema";
+import { TOOL_FUNCTIONS } from "../../../../lambdas/action-group/function-schema";
 import type { ActionGroupHandler } from "../../../../lambdas/action-group/handler";
 import {
   ANSWER_ID,
+  bedrockEvent,
   CONNECTION_ID,
   ENV,
+  installFunctionEnvironment,
   OTHER_TENANT,
   OTHER_USER,
   ROLE_KEY,
   SCOPED_KEY,
   SCOPED_SECRET,
   SCOPED_TOKEN,
+  sessionAttributes,
   TENANT,
   USER,
-  bedrockEvent,
-  installFunctionEnvironment,
-  sessionAttributes,
 } from "./fixtures";
 
 const ddb = mockClient(DynamoDBDocumentClient);
@@ -42,7 +42,7 @@ beforeAll(async () => {
 });
 
 const ORDERS_TABLE = `${ENV.ORDERS_TABLE_PREFIX}${TENANT}`;
-const TENANT_ITEM = { tenantId: TENANT, displayName: "Tenant One", ordersTableName: ORDERS_TABLE, returnPolicyDays: 10 };
+const TENANT_ITEM = { tenantId: TENANT, displayName: "Tenant One", returnPolicyDays: 10 };
 const daysAgo = (days: number) => new Date(Date.now() - days * 86_400_000).toISOString();
 
 function order(orderId: string, orderDate: string) {
@@ -346,7 +346,7 @@ describe("status events (invariant 6)", () => {
 describe("tools and events", () => {
   it("registers exactly the tools of the function schema", async () => {
     ddb.on(QueryCommand).resolves({ Items: [] });
-    for (const name of TOOL_NAMES) {
+    for (const { name } of TOOL_FUNCTIONS) {
       const response = await handler(bedrockEvent(name, { parameters: [{ name: "orderId", type: "string", value: "o-1" }] }));
       expect(response.response.functionResponse.responseBody.TEXT.body).not.toContain("has not been registered");
     }

@@ -1,12 +1,56 @@
-import { loadAuthorizerConfig } from "../../../../lambdas/authorizer/config";
-import { AuthorizerConfigError } from "../../../../lambdas/authorizer/errors";
-import { authorizerEnvironment } from "../../../../infra/function-environment";
+/** The authorizer's environment contract: toEnvironment and the loader agree; errors name variables, never values. */
+import {
+  AuthorizerConfigError,
+  isPermittedJwksUrl,
+  loadAuthorizerConfig,
+  toEnvironment,
+  type AuthorizerConfig,
+} from "../../../../lambdas/authorizer/config";
 
-const AWS_ENV = authorizerEnvironment({
+const AWS_CONFIG: AuthorizerConfig = {
   userPoolId: "eu-west-1_AbCdEf123",
-  userPoolClientId: "client123",
-  tenantIds: ["tenant1", "tenant2"],
+  clientId: "client123",
+  tenantIds: new Set(["tenant1", "tenant2"]),
   appProtocol: "mta.v1",
+};
+const LOCAL_CONFIG: AuthorizerConfig = {
+  userPoolId: "local_abc",
+  clientId: "client123",
+  tenantIds: new Set(["tenant1"]),
+  appProtocol: "mta.v1",
+  issuerOverride: {
+    issuer: "http://127.0.0.1:9230/local_abc",
+    jwksUri: "http://127.0.0.1:9230/local_abc/.well-known/jwks.json",
+  },
+};
+const AWS_ENV = toEnvironment(AWS_CONFIG);
+
+describe("toEnvironment", () => {
+  it("joins tenant ids and omits the issuer overrides unless given (AWS)", () => {
+    expect(AWS_ENV).toEqual({
+      USER_POOL_ID: "eu-west-1_AbCdEf123",
+      USER_POOL_CLIENT_ID: "client123",
+      TENANT_IDS: "tenant1,tenant2",
+      APP_PROTOCOL: "mta.v1",
+      POWERTOOLS_SERVICE_NAME: "authorizer",
+      POWERTOOLS_LOG_LEVEL: "INFO",
+    });
+  });
+
+  it("adds the issuer and JWKS overrides for a local issuer", () => {
+    expect(toEnvironment(LOCAL_CONFIG, "DEBUG")).toMatchObject({
+      JWT_ISSUER: "http://127.0.0.1:9230/local_abc",
+      JWKS_URI: expect.stringMatching(/jwks\.json$/),
+      POWERTOOLS_LOG_LEVEL: "DEBUG",
+    });
+  });
+
+  it.each([
+    ["AWS", AWS_CONFIG],
+    ["local", LOCAL_CONFIG],
+  ])("round-trips through the loader (%s)", (_label, config) => {
+    expect(loadAuthorizerConfig({ ...toEnvironment(config) })).toEqual(config);
+  });
 });
 
 describe("loadAuthorizerConfig", () => {
@@ -20,14 +64,7 @@ describe("loadAuthorizerConfig", () => {
   });
 
   it("takes the issuer override of the local stack", () => {
-    const env = authorizerEnvironment({
-      userPoolId: "local_abc",
-      userPoolClientId: "client123",
-      tenantIds: ["tenant1"],
-      appProtocol: "mta.v1",
-      issuer: "http://127.0.0.1:9230/local_abc",
-      jwksUri: "http://127.0.0.1:9230/local_abc/.well-known/jwks.json",
-    });
+    const env = toEnvironment(LOCAL_CONFIG);
     expect(loadAuthorizerConfig({ ...env }).issuerOverride).toEqual({
       issuer: "http://127.0.0.1:9230/local_abc",
       jwksUri: "http://127.0.0.1:9230/local_abc/.well-known/jwks.json",
@@ -57,4 +94,22 @@ describe("loadAuthorizerConfig", () => {
       expect.objectContaining({ message: expect.not.stringContaining("SECRETISH") }),
     );
   });
+});
+
+describe("isPermittedJwksUrl", () => {
+  it.each([
+    "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_x/.well-known/jwks.json",
+    "http://127.0.0.1:9230/local_x/.well-known/jwks.json",
+    "http://localhost:9230/local_x/.well-known/jwks.json",
+    "http://[::1]:9230/jwks.json",
+  ])("allows %s", (uri) => expect(isPermittedJwksUrl(uri)).toBe(true));
+
+  it.each([
+    "http://idp.example.com/jwks.json",
+    "http://127.0.0.1.evil.example/jwks.json",
+    "http://10.0.0.1/jwks.json",
+    "https://user:pass@idp.example.com/jwks.json",
+    "file:///etc/passwd",
+    "not a url",
+  ])("refuses %s", (uri) => expect(isPermittedJwksUrl(uri)).toBe(false));
 });

@@ -3,9 +3,9 @@
  * configures it (issuer override, JWKS on 127.0.0.1): the verifier lives at module scope,
  * so a warm container downloads the JWKS once; a bad configuration fails the invocation.
  */
-import { authorizerEnvironment } from "../../../../infra/function-environment";
 import type { WebSocketAuthorizerEvent } from "../../../../lambdas/authorizer/authorize";
-import type { AuthorizerPolicy } from "../../../../lambdas/authorizer/policy";
+import { toEnvironment } from "../../../../lambdas/authorizer/config";
+import type { AuthorizerPolicy } from "../../../../lambdas/authorizer/authorize";
 import { createSigningKey, jwksOf, startJwksServer, TestIdentityProvider, type JwksServer } from "../../../support/jwt-signer";
 import { APP_PROTOCOL, captureOutput, CLIENT_ID, TENANTS, withToken } from "./fixtures";
 
@@ -27,13 +27,12 @@ function loadHandler(env: Record<string, string | undefined>): Handler {
 
 function localEnvironment(): Record<string, string> {
   return {
-    ...authorizerEnvironment({
+    ...toEnvironment({
       userPoolId: "local_testpool",
-      userPoolClientId: CLIENT_ID,
-      tenantIds: [...TENANTS],
+      clientId: CLIENT_ID,
+      tenantIds: new Set(TENANTS),
       appProtocol: APP_PROTOCOL,
-      issuer: server.issuer,
-      jwksUri: server.jwksUri,
+      issuerOverride: { issuer: server.issuer, jwksUri: server.jwksUri },
     }),
   };
 }

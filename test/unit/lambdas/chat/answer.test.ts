@@ -1,41 +1,60 @@
 /**
- * The answer step: ownership is checked before anything is minted, asked or sent; the
- * agent gets the sessionAttributes contract; chunks stream in order then `done`; every
- * failure ends in one `error` event with the answerId; a vanished connection stops it.
+ * lambdas/chat/answer.ts: the asynchronous answer step (credentials, agent, streaming,
+ * retries, failures) with mocked clients; the answer-step payload (round-trips, and is
+ * refused when it does not add up); the throttling backoff; and the failure classes the
+ * client may see.
  */
-import { ApiGatewayManagementApiClient, GoneException, PostToConnectionCommand } from "@aws-sdk/client-apigatewaymanagementapi";
+import {
+  ApiGatewayManagementApiClient,
+  GoneException,
+  PostToConnectionCommand,
+} from "@aws-sdk/client-apigatewaymanagementapi";
 import {
   AccessDeniedException,
   BedrockAgentRuntimeClient,
   InvokeAgentCommand,
+  type ResponseStream,
   ThrottlingException,
   ValidationException,
-  type ResponseStream,
 } from "@aws-sdk/client-bedrock-agent-runtime";
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand } from "@aws-sdk/lib-dynamodb";
 import { mockClient } from "aws-sdk-client-mock";
 import "aws-sdk-client-mock-jest";
-import { answer, sessionAttributes } from "../../../../lambdas/chat/answer";
-import type { AnswerRequest } from "../../../../lambdas/chat/answer-request";
-import { MAX_AGENT_ATTEMPTS } from "../../../../lambdas/chat/retry";
+import {
+  AgentResponseError,
+  answer,
+  type AnswerRequest,
+  answerRequest,
+  AnswerRequestError,
+  BACKOFF_CAP_MS,
+  backoffDelayMs,
+  classifyAnswerFailure,
+  isAnswerRequestLike,
+  isThrottling,
+  MAX_AGENT_ATTEMPTS,
+  parseAnswerRequest,
+  sessionAttributes,
+} from "../../../../lambdas/chat/answer";
+import { ScopedCredentialsError } from "../../../../lambdas/shared/scoped-credentials";
 import { SessionAttributes } from "../../../../lambdas/shared/session-attributes";
 import {
+  agentStream,
+  answerIdOf,
   CONNECTION_A,
   CREDENTIALS_EXPIRATION,
   FAKE_ACCESS_KEY_ID,
   FAKE_SECRET_ACCESS_KEY,
   FAKE_SESSION_TOKEN,
-  TENANT_A,
-  TENANT_B,
-  USER_A,
-  USER_B,
-  agentStream,
-  answerIdOf,
   postedEvents,
   recordFor,
   stsCredentials,
+  TENANT_A,
+  TENANT_B,
   testDependencies,
+  TOKEN_EXPIRES_AT,
+  USER_A,
+  USER_B,
 } from "./fixtures";
 
 const ddb = mockClient(DynamoDBDocumentClient);
@@ -283,5 +302,77 @@ describe("the connection", () => {
     ]);
     // The first chunk after the change was checked and dropped, and the stream was abandoned.
     expect(pulledAfterReassign).toBe(1);
+  });
+});
+
+/** The answer-step payload: round-trips, and is refused when it does not add up. */
+describe("answer request", () => {
+  describe("answer request payload", () => {
+    const message = { action: "ask" as const, answerId: answerIdOf(), conversationId: "c-1", prompt: "hello" };
+    const caller = { userId: USER_A, tenantId: TENANT_A, tokenExpiresAt: TOKEN_EXPIRES_AT };
+
+    it("round-trips through the parser", () => {
+      const payload = answerRequest(message, caller, CONNECTION_A);
+      expect(isAnswerRequestLike(payload)).toBe(true);
+      expect(parseAnswerRequest(JSON.parse(JSON.stringify(payload)))).toEqual(payload);
+    });
+
+    it("refuses an answerId that is not the userId's", () => {
+      const payload = { ...answerRequest(message, caller, CONNECTION_A), answerId: answerIdOf(USER_B) };
+      expect(() => parseAnswerRequest(payload)).toThrow(new AnswerRequestError("answer request: answerId does not belong to userId"));
+    });
+
+    it("names the invalid fields without echoing their values", () => {
+      const payload = { ...answerRequest(message, caller, CONNECTION_A), tenantId: "EVIL TENANT", extra: 1 };
+      let error: unknown;
+      try {
+        parseAnswerRequest(payload);
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(AnswerRequestError);
+      expect((error as Error).message).toContain("tenantId");
+      expect((error as Error).message).not.toContain("EVIL");
+    });
+  });
+});
+
+/** Throttling backoff: exponential, jittered, capped. */
+describe("backoff", () => {
+  describe("backoffDelayMs", () => {
+    it("grows exponentially, stays within [ceiling/2, ceiling] and is capped", () => {
+      expect(backoffDelayMs(1, 0)).toBe(200);
+      expect(backoffDelayMs(1, 0.999)).toBeLessThanOrEqual(400);
+      expect(backoffDelayMs(2, 0)).toBe(400);
+      expect(backoffDelayMs(3, 0)).toBe(800);
+      expect(backoffDelayMs(20, 0.999)).toBeLessThanOrEqual(BACKOFF_CAP_MS);
+      expect(backoffDelayMs(20, 0)).toBe(BACKOFF_CAP_MS / 2);
+    });
+
+    it("spreads retries with jitter", () => {
+      expect(backoffDelayMs(2, 0.1)).not.toBe(backoffDelayMs(2, 0.9));
+    });
+  });
+});
+
+/** Which error event a failed answer ends with. */
+describe("answer failures", () => {
+  describe("classifyAnswerFailure", () => {
+    it.each([
+      ["ThrottlingException", new ThrottlingException({ message: "x", $metadata: {} }), "throttled"],
+      ["ValidationException", new ValidationException({ message: "x", $metadata: {} }), "agent_error"],
+      ["a named DependencyFailedException", Object.assign(new Error("x"), { name: "DependencyFailedException" }), "agent_error"],
+      ["AgentResponseError", new AgentResponseError("x"), "agent_error"],
+      ["ScopedCredentialsError", new ScopedCredentialsError("assume_role_failed", "x"), "internal"],
+      ["TypeError", new TypeError("x"), "internal"],
+      ["a string", "oops", "internal"],
+    ])("%s → %s", (_label, error, code) => {
+      expect(classifyAnswerFailure(error)).toBe(code);
+    });
+
+    it("recognises throttling by name", () => {
+      expect(isThrottling(Object.assign(new Error("x"), { name: "ThrottlingException" }))).toBe(true);
+      expect(isThrottling(new Error("ThrottlingException"))).toBe(false);
+    });
   });
 });

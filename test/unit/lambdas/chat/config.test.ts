@@ -1,24 +1,28 @@
 /** The chat configuration: every required variable checked, errors name variables, never values. */
-import { loadChatConfig } from "../../../../lambdas/chat/config";
-import { ChatConfigError } from "../../../../lambdas/chat/errors";
-import { chatEnvironment } from "../../../../infra/function-environment";
+import { ChatConfigError, loadChatConfig, toEnvironment } from "../../../../lambdas/chat/config";
 import { CHAT_ENV, CONFIG } from "./fixtures";
 
+describe("toEnvironment", () => {
+  it("gives chat its service name and tables, the limit as a string", () => {
+    const { functionName: _functionName, region: _region, ...settings } = CONFIG;
+    expect(toEnvironment({ ...settings, asksPerUserPerMinute: 30 }, "DEBUG")).toMatchObject({
+      CONNECTIONS_TABLE_NAME: CONFIG.connectionsTableName,
+      AGENT_ALIAS_ID: CONFIG.agentAliasId,
+      POWERTOOLS_SERVICE_NAME: "chat",
+      POWERTOOLS_LOG_LEVEL: "DEBUG",
+      LIMITS_TABLE_NAME: CONFIG.limitsTableName,
+      // Environment values are strings; the chat config parses it back to a whole number.
+      ASKS_PER_USER_PER_MINUTE: "30",
+    });
+  });
+});
+
 describe("loadChatConfig", () => {
-  it("parses the environment the infra builder produces plus the runtime's variables", () => {
+  it("round-trips what toEnvironment builds, plus the runtime's variables", () => {
     const env = {
-      ...chatEnvironment({
-        connectionsTableName: CONFIG.connectionsTableName,
-        tenantAccessRoleArn: CONFIG.tenantAccessRoleArn,
-        agentId: CONFIG.agentId,
-        agentAliasId: CONFIG.agentAliasId,
-        managementEndpoint: CONFIG.managementEndpoint,
-        appProtocol: CONFIG.appProtocol,
-        limitsTableName: CONFIG.limitsTableName,
-        asksPerUserPerMinute: CONFIG.asksPerUserPerMinute,
-      }),
+      ...toEnvironment(CONFIG),
       AWS_LAMBDA_FUNCTION_NAME: CONFIG.functionName,
-      AWS_REGION: "us-east-1",
+      AWS_REGION: CONFIG.region,
     };
     expect(loadChatConfig(env)).toEqual(CONFIG);
   });

@@ -11,20 +11,20 @@ import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand } from "@
 import { mockClient } from "aws-sdk-client-mock";
 import "aws-sdk-client-mock-jest";
 import {
+  agentStream,
+  answerIdOf,
   APP_PROTOCOL,
+  askBody,
+  authorizerContext,
   CHAT_ENV,
   CONNECTION_A,
   FAKE_JWT,
-  TENANT_A,
-  USER_A,
-  USER_B,
-  agentStream,
-  authorizerContext,
-  answerIdOf,
-  askBody,
   postedEvents,
   recordFor,
   stsCredentials,
+  TENANT_A,
+  USER_A,
+  USER_B,
   wsEvent,
 } from "./fixtures";
 

@@ -17,20 +17,20 @@ import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { mockClient } from "aws-sdk-client-mock";
 import {
+  agentStream,
+  answerIdOf,
   APP_PROTOCOL,
+  askBody,
+  authorizerContext,
   CHAT_ENV,
   FAKE_ACCESS_KEY_ID,
   FAKE_JWT,
   FAKE_SECRET_ACCESS_KEY,
   FAKE_SESSION_TOKEN,
-  TENANT_A,
-  USER_A,
-  agentStream,
-  answerIdOf,
-  askBody,
-  authorizerContext,
   postedEvents,
   stsCredentials,
+  TENANT_A,
+  USER_A,
   wsEvent,
 } from "./fixtures";
 

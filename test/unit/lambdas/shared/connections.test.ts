@@ -1,40 +1,230 @@
-/** The connections table record and store. */
-import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
+/**
+ * lambdas/shared/connections.ts: the connections table record and store; the low-level
+ * post ("gone" on HTTP 410, other failures rethrown); route-level replies to the sender
+ * without an owner lookup; and AnswerChannel (invariant 6), which posts only to a
+ * connection whose stored owner is the user being answered. A vanished connection's
+ * record is forgotten either way.
+ */
+import { ApiGatewayManagementApiClient, GoneException, PostToConnectionCommand } from "@aws-sdk/client-apigatewaymanagementapi";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { mockClient } from "aws-sdk-client-mock";
 import "aws-sdk-client-mock-jest";
-import { ConnectionStore, MAX_CONNECTION_SECONDS, connectionRecord } from "../../../../lambdas/shared/connections";
+import {
+  AnswerChannel,
+  connectionRecord,
+  ConnectionStore,
+  isGoneException,
+  postToConnection,
+  replyToSender,
+} from "../../../../lambdas/shared/connections";
+import { chunk, done, pong, status } from "../../../../lambdas/shared/protocol";
+import { MAX_CONNECTION_MS } from "../../../../web/js/protocol-limits.js";
+import { CONNECTION_A, postedEvents, testDependencies } from "../chat/fixtures";
 
 const ddb = mockClient(DynamoDBDocumentClient);
-const NOW = new Date("2026-11-02T10:00:00.000Z");
-const record = connectionRecord({
-  connectionId: "c1",
-  userId: "11111111-1111-4111-8111-111111111111",
-  tenantId: "tenant1",
-  tokenExpiresAt: 1_800_000_000,
-  now: NOW,
+const api = mockClient(ApiGatewayManagementApiClient);
+
+/** The connections table record and store. */
+describe("connection records", () => {
+  const NOW = new Date("2026-11-02T10:00:00.000Z");
+  const record = connectionRecord({
+    connectionId: "c1",
+    userId: "11111111-1111-4111-8111-111111111111",
+    tenantId: "tenant1",
+    tokenExpiresAt: 1_800_000_000,
+    now: NOW,
+  });
+  const store = () => new ConnectionStore(DynamoDBDocumentClient.from(new DynamoDBClient({ region: "us-east-1" })), "conns");
+
+  beforeEach(() => ddb.reset());
+
+  it("builds a record whose TTL outlives API Gateway's 2-hour limit", () => {
+    expect(record.connectedAt).toBe(NOW.toISOString());
+    expect(record.ttl).toBeGreaterThan(NOW.getTime() / 1000 + MAX_CONNECTION_MS / 1000);
+    expect(record.ttl).toBeLessThan(NOW.getTime() / 1000 + MAX_CONNECTION_MS / 1000 + 3600);
+  });
+
+  it("puts, reads consistently and deletes by connectionId", async () => {
+    ddb.on(PutCommand).resolves({});
+    ddb.on(GetCommand, { Key: { connectionId: "c1" } }).resolves({ Item: record });
+    ddb.on(GetCommand, { Key: { connectionId: "c2" } }).resolves({});
+    ddb.on(DeleteCommand).resolves({});
+    const s = store();
+    await s.put(record);
+    expect(await s.get("c1")).toEqual(record);
+    expect(await s.get("c2")).toBeUndefined();
+    await s.delete("c1");
+    expect(ddb).toHaveReceivedCommandWith(PutCommand, { TableName: "conns", Item: record });
+    expect(ddb).toHaveReceivedCommandWith(GetCommand, { TableName: "conns", ConsistentRead: true });
+    expect(ddb).toHaveReceivedCommandWith(DeleteCommand, { TableName: "conns", Key: { connectionId: "c1" } });
+  });
 });
-const store = () => new ConnectionStore(DynamoDBDocumentClient.from(new DynamoDBClient({ region: "us-east-1" })), "conns");
 
-beforeEach(() => ddb.reset());
+/** The low-level post: JSON to the named connection, "gone" on HTTP 410, other failures rethrown. */
+describe("postToConnection", () => {
+  const client = () => new ApiGatewayManagementApiClient({ region: "us-east-1", endpoint: "https://x.example/test" });
 
-it("builds a record whose TTL outlives API Gateway's 2-hour limit", () => {
-  expect(record.connectedAt).toBe(NOW.toISOString());
-  expect(record.ttl).toBeGreaterThan(NOW.getTime() / 1000 + MAX_CONNECTION_SECONDS);
-  expect(record.ttl).toBeLessThan(NOW.getTime() / 1000 + MAX_CONNECTION_SECONDS + 3600);
+  beforeEach(() => api.reset());
+
+  it("posts the event as UTF-8 JSON to the connection and reports sent", async () => {
+    api.on(PostToConnectionCommand).resolves({});
+    const event = status("11111111-1111-4111-8111-111111111111.q-1", "Looking up order ö…");
+    expect(await postToConnection(client(), "c1", event)).toBe("sent");
+    const [call] = api.commandCalls(PostToConnectionCommand);
+    expect(call.args[0].input.ConnectionId).toBe("c1");
+    expect(JSON.parse(Buffer.from(call.args[0].input.Data as Uint8Array).toString("utf8"))).toEqual(event);
+  });
+
+  it("reports gone on a GoneException", async () => {
+    api.on(PostToConnectionCommand).rejects(new GoneException({ message: "gone", $metadata: { httpStatusCode: 410 } }));
+    expect(await postToConnection(client(), "c1", pong())).toBe("gone");
+  });
+
+  it("rethrows any other failure", async () => {
+    api.on(PostToConnectionCommand).rejects(new Error("ECONNRESET"));
+    await expect(postToConnection(client(), "c1", pong())).rejects.toThrow("ECONNRESET");
+  });
+
+  describe("isGoneException", () => {
+    it("recognises the SDK's class and, from another SDK copy, the name", () => {
+      expect(isGoneException(new GoneException({ message: "gone", $metadata: {} }))).toBe(true);
+      expect(isGoneException(Object.assign(new Error("gone"), { name: "GoneException" }))).toBe(true);
+    });
+
+    it.each([[new Error("GoneException")], [null], [undefined], ["GoneException"]])("rejects %p", (error) => {
+      expect(isGoneException(error)).toBe(false);
+    });
+  });
 });
 
-it("puts, reads consistently and deletes by connectionId", async () => {
-  ddb.on(PutCommand).resolves({});
-  ddb.on(GetCommand, { Key: { connectionId: "c1" } }).resolves({ Item: record });
-  ddb.on(GetCommand, { Key: { connectionId: "c2" } }).resolves({});
-  ddb.on(DeleteCommand).resolves({});
-  const s = store();
-  await s.put(record);
-  expect(await s.get("c1")).toEqual(record);
-  expect(await s.get("c2")).toBeUndefined();
-  await s.delete("c1");
-  expect(ddb).toHaveReceivedCommandWith(PutCommand, { TableName: "conns", Item: record });
-  expect(ddb).toHaveReceivedCommandWith(GetCommand, { TableName: "conns", ConsistentRead: true });
-  expect(ddb).toHaveReceivedCommandWith(DeleteCommand, { TableName: "conns", Key: { connectionId: "c1" } });
+/**
+ * Route-level replies go to the connection that sent the frame, without an owner lookup
+ * (by design: see replyToSender in connections.ts); a vanished connection's record is forgotten.
+ */
+describe("replyToSender", () => {
+  beforeEach(() => {
+    ddb.reset();
+    api.reset();
+    ddb.on(DeleteCommand).resolves({});
+    api.on(PostToConnectionCommand).resolves({});
+  });
+
+  it("posts to the sender's connection without reading its record", async () => {
+    expect(await replyToSender(testDependencies(), CONNECTION_A, pong())).toBe("sent");
+    expect(postedEvents(api)).toEqual([{ connectionId: CONNECTION_A, event: pong() }]);
+    expect(ddb).not.toHaveReceivedCommand(GetCommand);
+    expect(ddb).not.toHaveReceivedCommand(DeleteCommand);
+  });
+
+  it("reports gone and deletes the record when the connection has vanished", async () => {
+    api.on(PostToConnectionCommand).rejects(new GoneException({ message: "gone", $metadata: { httpStatusCode: 410 } }));
+    expect(await replyToSender(testDependencies(), CONNECTION_A, pong())).toBe("gone");
+    expect(ddb).toHaveReceivedCommandWith(DeleteCommand, { Key: { connectionId: CONNECTION_A } });
+  });
+
+  it("still reports gone when deleting the record fails (its TTL removes it)", async () => {
+    api.on(PostToConnectionCommand).rejects(new GoneException({ message: "gone", $metadata: { httpStatusCode: 410 } }));
+    ddb.on(DeleteCommand).rejects(new Error("ProvisionedThroughputExceededException"));
+    expect(await replyToSender(testDependencies(), CONNECTION_A, pong())).toBe("gone");
+  });
+
+  it("rethrows other post failures", async () => {
+    api.on(PostToConnectionCommand).rejects(new Error("InternalServerError"));
+    await expect(replyToSender(testDependencies(), CONNECTION_A, pong())).rejects.toThrow("InternalServerError");
+  });
+});
+
+/**
+ * AnswerChannel (invariant 6): posts only to a connection whose stored owner is the user
+ * being answered; a vanished connection is forgotten; ownership is read before every event.
+ */
+describe("AnswerChannel", () => {
+  const USER_A = "11111111-1111-4111-8111-111111111111";
+  const USER_B = "22222222-2222-4222-8222-222222222222";
+  const ANSWER = `${USER_A}.q-1`;
+  const recordOf = (userId: string) =>
+    connectionRecord({ connectionId: "c1", userId, tenantId: "tenant1", tokenExpiresAt: 1, now: new Date() });
+
+  const channel = (userId = USER_A) =>
+    new AnswerChannel(
+      new ApiGatewayManagementApiClient({ region: "us-east-1", endpoint: "https://x.example/test" }),
+      new ConnectionStore(DynamoDBDocumentClient.from(new DynamoDBClient({ region: "us-east-1" })), "conns"),
+      "c1",
+      userId,
+    );
+
+  beforeEach(() => {
+    ddb.reset();
+    api.reset();
+    ddb.on(GetCommand).resolves({ Item: recordOf(USER_A) });
+    ddb.on(DeleteCommand).resolves({});
+    api.on(PostToConnectionCommand).resolves({});
+  });
+
+  it("posts JSON events to the owner's connection, checking ownership (consistent read) before each one", async () => {
+    const c = channel();
+    expect(await c.send(chunk(ANSWER, "a"))).toBe("sent");
+    expect(await c.send(done(ANSWER))).toBe("sent");
+    expect(ddb).toHaveReceivedCommandTimes(GetCommand, 2);
+    expect(ddb).toHaveReceivedCommandWith(GetCommand, { Key: { connectionId: "c1" }, ConsistentRead: true });
+    const data = api.commandCalls(PostToConnectionCommand).map((call) => JSON.parse(Buffer.from(call.args[0].input.Data as Uint8Array).toString()));
+    expect(data).toEqual([chunk(ANSWER, "a"), done(ANSWER)]);
+    expect(api).toHaveReceivedCommandWith(PostToConnectionCommand, { ConnectionId: "c1" });
+  });
+
+  it("posts nothing to a connection owned by another user", async () => {
+    const c = channel(USER_B);
+    expect(await c.send(chunk(ANSWER, "secret"))).toBe("not_owner");
+    expect(await c.send(done(ANSWER))).toBe("not_owner");
+    expect(api).not.toHaveReceivedCommand(PostToConnectionCommand);
+  });
+
+  it("stops at the first event after the record changes owner mid-answer, and stays stopped", async () => {
+    ddb
+      .on(GetCommand)
+      .resolvesOnce({ Item: recordOf(USER_A) })
+      .resolvesOnce({ Item: recordOf(USER_A) })
+      .resolves({ Item: recordOf(USER_B) });
+    const c = channel();
+    expect(await c.send(chunk(ANSWER, "one"))).toBe("sent");
+    expect(await c.send(chunk(ANSWER, "two"))).toBe("sent");
+    expect(await c.send(chunk(ANSWER, "three"))).toBe("not_owner");
+    // Sticky: even if the record flips back, nothing more goes out on this channel.
+    ddb.on(GetCommand).resolves({ Item: recordOf(USER_A) });
+    expect(await c.send(done(ANSWER))).toBe("not_owner");
+    const texts = api.commandCalls(PostToConnectionCommand).map((call) => JSON.parse(Buffer.from(call.args[0].input.Data as Uint8Array).toString()).text);
+    expect(texts).toEqual(["one", "two"]);
+    expect(ddb).toHaveReceivedCommandTimes(GetCommand, 3);
+  });
+
+  it("stops when the record disappears mid-answer (gone), and stays stopped", async () => {
+    ddb.on(GetCommand).resolvesOnce({ Item: recordOf(USER_A) }).resolves({});
+    const c = channel();
+    expect(await c.send(chunk(ANSWER, "one"))).toBe("sent");
+    expect(await c.send(chunk(ANSWER, "two"))).toBe("gone");
+    ddb.on(GetCommand).resolves({ Item: recordOf(USER_A) });
+    expect(await c.send(done(ANSWER))).toBe("gone");
+    expect(api).toHaveReceivedCommandTimes(PostToConnectionCommand, 1);
+  });
+
+  it("posts nothing to a connection without a record", async () => {
+    ddb.on(GetCommand).resolves({});
+    expect(await channel().send(done(ANSWER))).toBe("gone");
+    expect(api).not.toHaveReceivedCommand(PostToConnectionCommand);
+  });
+
+  it("on GoneException: reports gone, deletes the record, stops posting", async () => {
+    api.on(PostToConnectionCommand).rejects(new GoneException({ message: "gone", $metadata: {} }));
+    const c = channel();
+    expect(await c.send(chunk(ANSWER, "a"))).toBe("gone");
+    expect(await c.send(chunk(ANSWER, "b"))).toBe("gone");
+    expect(api).toHaveReceivedCommandTimes(PostToConnectionCommand, 1);
+    expect(ddb).toHaveReceivedCommandWith(DeleteCommand, { Key: { connectionId: "c1" } });
+  });
+
+  it("rethrows other post failures", async () => {
+    api.on(PostToConnectionCommand).rejects(new Error("InternalServerError"));
+    await expect(channel().send(done(ANSWER))).rejects.toThrow("InternalServerError");
+  });
 });

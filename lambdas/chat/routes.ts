@@ -1,0 +1,252 @@
+/**
+ * The chat function's WebSocket routes. `$connect` stores who the connection belongs to
+ * (from the authorizer context only) and agrees on the app subprotocol; `$disconnect`
+ * forgets it; every other frame (route `ask`, and `$default` for everything else, `ping`
+ * included) is parsed, authorized, acknowledged and handed to the asynchronous answer step.
+ */
+import { InvokeCommand } from "@aws-sdk/client-lambda";
+import { type AuthorizerContext, parseAuthorizerContext, tokenExpired } from "../shared/authorizer-context";
+import { connectionRecord, type ConnectionRecord, type PostOutcome, replyToSender } from "../shared/connections";
+import { answerIdOwner } from "../shared/identifiers";
+import { errorSummary } from "../shared/logger";
+import {
+  accepted,
+  type AskMessage,
+  type ErrorCode,
+  errorEvent,
+  parseClientMessage,
+  pong,
+  type ServerEvent,
+} from "../shared/protocol";
+import { offeredSubprotocols } from "../shared/subprotocol-header";
+import { answerRequest } from "./answer";
+import { THROTTLED_MESSAGE } from "./ask-rate-limit";
+import type { ChatDependencies } from "./dependencies";
+
+export interface WebSocketEvent {
+  requestContext: {
+    routeKey: string;
+    connectionId: string;
+    eventType?: string;
+    /** Set by API Gateway from the `$connect` authorizer's context, on every route. */
+    authorizer?: unknown;
+  };
+  headers?: Record<string, string | undefined> | null;
+  multiValueHeaders?: Record<string, string[] | undefined> | null;
+  body?: string | null;
+  isBase64Encoded?: boolean;
+}
+
+export interface WebSocketResult {
+  statusCode: number;
+  headers?: Record<string, string>;
+  body?: string;
+}
+
+export function isWebSocketEvent(event: unknown): event is WebSocketEvent {
+  if (typeof event !== "object" || event === null) return false;
+  const ctx = (event as { requestContext?: unknown }).requestContext;
+  if (typeof ctx !== "object" || ctx === null) return false;
+  const { routeKey, connectionId } = ctx as { routeKey?: unknown; connectionId?: unknown };
+  return typeof routeKey === "string" && typeof connectionId === "string" && connectionId.length > 0;
+}
+
+/** The text frame, decoded when API Gateway delivered it base64-encoded. */
+export function frameText(event: WebSocketEvent): string | undefined {
+  if (typeof event.body !== "string") return undefined;
+  return event.isBase64Encoded ? Buffer.from(event.body, "base64").toString("utf8") : event.body;
+}
+
+/**
+ * WebSocket subprotocol negotiation on `$connect`. The browser offers
+ * `[APP_PROTOCOL, <ID token>]`; API Gateway requires the integration to pick one or the
+ * browser drops the connection. We pick the app protocol and never the token (which
+ * would otherwise be echoed into response headers and proxy logs). Pure; the offer is
+ * read by shared/subprotocol-header.ts.
+ */
+/** Response headers for `$connect`: the app protocol, only when the client offered it. */
+export function connectResponseHeaders(
+  offered: readonly string[],
+  appProtocol: string,
+): Record<string, string> | undefined {
+  return offered.includes(appProtocol) ? { "Sec-WebSocket-Protocol": appProtocol } : undefined;
+}
+
+/**
+ * `$connect`: the authorizer has already verified the token; store who this connection
+ * belongs to (from the authorizer context only) and agree on the app subprotocol.
+ */
+export async function handleConnect(event: WebSocketEvent, deps: ChatDependencies): Promise<WebSocketResult> {
+  const { connectionId } = event.requestContext;
+  const caller = parseAuthorizerContext(event.requestContext.authorizer);
+  if (!caller) {
+    // Only reachable if the route lost its authorizer: refuse rather than store an anonymous connection.
+    deps.logger.warn("connect refused: missing or malformed authorizer context");
+    return { statusCode: 403 };
+  }
+  const log = deps.logger.createChild();
+  log.appendKeys({ tenantId: caller.tenantId, userId: caller.userId });
+  try {
+    await deps.connections.put(
+      connectionRecord({
+        connectionId,
+        userId: caller.userId,
+        tenantId: caller.tenantId,
+        tokenExpiresAt: caller.tokenExpiresAt,
+        now: deps.now(),
+      }),
+    );
+  } catch (error) {
+    log.error("connect failed: could not store the connection", errorSummary(error));
+    return { statusCode: 500 };
+  }
+  log.info("connected");
+  const offered = offeredSubprotocols(event.headers, event.multiValueHeaders);
+  const headers = connectResponseHeaders(offered, deps.config.appProtocol);
+  return headers ? { statusCode: 200, headers } : { statusCode: 200 };
+}
+
+/** `$disconnect`: forget the connection, so nothing is sent to it or in its name again. */
+export async function handleDisconnect(event: WebSocketEvent, deps: ChatDependencies): Promise<WebSocketResult> {
+  try {
+    await deps.connections.delete(event.requestContext.connectionId);
+  } catch (error) {
+    // The record's TTL removes it anyway; API Gateway ignores $disconnect results.
+    deps.logger.error("disconnect: could not delete the connection", errorSummary(error));
+    return { statusCode: 500 };
+  }
+  deps.logger.info("disconnected");
+  return { statusCode: 200 };
+}
+
+/**
+ * Whether a parsed `ask` may be answered (invariants 5 and 6), as a pure decision over
+ * the verified caller, the stored connection record and the clock. The messages are
+ * client-safe: they say what is wrong without echoing another user's data.
+ */
+export type AskDecision = { ok: true } | { ok: false; code: ErrorCode; message: string };
+
+export function decideAsk(args: {
+  message: AskMessage;
+  caller: AuthorizerContext;
+  connectionId: string;
+  record: ConnectionRecord | undefined;
+  now: Date;
+}): AskDecision {
+  const { message, caller, record } = args;
+  if (answerIdOwner(message.answerId) !== caller.userId) {
+    return { ok: false, code: "forbidden", message: "answerId must start with your own user id" };
+  }
+  if (tokenExpired(caller, args.now)) {
+    return { ok: false, code: "token_expired", message: "your sign-in has expired; reconnect with a fresh token" };
+  }
+  if (!record || record.connectionId !== args.connectionId) {
+    return { ok: false, code: "forbidden", message: "this connection is not registered; reconnect" };
+  }
+  if (record.userId !== caller.userId || record.tenantId !== caller.tenantId) {
+    return { ok: false, code: "forbidden", message: "this connection does not belong to you" };
+  }
+  return { ok: true };
+}
+
+/**
+ * Every client frame (route `ask`, and `$default` for everything else, `ping` included:
+ * there is no `ping` route): parse, authorize, acknowledge, and hand the question to the
+ * asynchronous answer step. Every frame gets an answer or an
+ * `error` event (invariant 9), and the result is always 200 so the connection stays usable.
+ */
+const OK: WebSocketResult = { statusCode: 200 };
+
+export async function handleMessage(event: WebSocketEvent, deps: ChatDependencies): Promise<WebSocketResult> {
+  const { connectionId } = event.requestContext;
+  const log = deps.logger.createChild();
+  log.appendKeys({ route: event.requestContext.routeKey });
+  const reply = (serverEvent: ServerEvent) => replyToSender(deps, connectionId, serverEvent);
+
+  const parsed = parseClientMessage(frameText(event));
+  const answerId = parsed.ok ? (parsed.message.action === "ask" ? parsed.message.answerId : undefined) : parsed.answerId;
+  try {
+    const caller = parseAuthorizerContext(event.requestContext.authorizer);
+    if (!caller) {
+      log.warn("message refused: missing or malformed authorizer context");
+      await reply(errorEvent("forbidden", "this connection is not authorized", answerId));
+      return OK;
+    }
+    log.appendKeys({ tenantId: caller.tenantId, userId: caller.userId, ...(answerId ? { answerId } : {}) });
+    if (!parsed.ok) {
+      log.info("bad request", { reason: parsed.message });
+      await reply(errorEvent("bad_request", parsed.message, answerId));
+      return OK;
+    }
+    if (parsed.message.action === "ping") {
+      await reply(pong());
+      return OK;
+    }
+    await handleAsk(parsed.message, caller, connectionId, deps, log, reply);
+    return OK;
+  } catch (error) {
+    log.error("message failed", errorSummary(error));
+    try {
+      await reply(errorEvent("internal", "something went wrong; please try again", answerId));
+      return OK;
+    } catch (replyError) {
+      log.error("could not report the failure to the client", errorSummary(replyError));
+      return { statusCode: 500 };
+    }
+  }
+}
+
+async function handleAsk(
+  message: AskMessage,
+  caller: AuthorizerContext,
+  connectionId: string,
+  deps: ChatDependencies,
+  log: ChatDependencies["logger"],
+  reply: (event: ServerEvent) => Promise<PostOutcome>,
+): Promise<void> {
+  const record = await deps.connections.get(connectionId);
+  const decision = decideAsk({ message, caller, connectionId, record, now: deps.now() });
+  if (!decision.ok) {
+    log.warn("ask refused", { code: decision.code });
+    await reply(errorEvent(decision.code, decision.message, message.answerId));
+    return;
+  }
+  // Counted only once the ask is known to be this caller's own (decideAsk), so refused
+  // frames cost no allowance; the key is the verified sub, so no one can spend another's.
+  let withinLimit: boolean;
+  try {
+    withinLimit = await deps.askLimiter.tryConsume(caller.userId, deps.now());
+  } catch (error) {
+    // Fail closed: the limit exists to cap cost and concurrency, and a limit that opens
+    // whenever its table errs (throttled, unavailable) gives way exactly under load. The
+    // SDK has already retried transient errors; the user gets a clear, retryable error.
+    log.error("ask limit check failed", errorSummary(error));
+    await reply(errorEvent("internal", "the question could not be checked; please try again", message.answerId));
+    return;
+  }
+  if (!withinLimit) {
+    log.warn("ask refused", { code: "throttled", limitPerMinute: deps.config.asksPerUserPerMinute });
+    await reply(errorEvent("throttled", THROTTLED_MESSAGE, message.answerId));
+    return;
+  }
+  // Prompt text is user content: its length is enough to debug with.
+  log.info("ask accepted", { promptLength: message.prompt.length, conversationId: message.conversationId });
+  if ((await reply(accepted(message.answerId))) === "gone") {
+    log.info("connection gone before the hand-off");
+    return;
+  }
+  try {
+    const response = await deps.lambda.send(
+      new InvokeCommand({
+        FunctionName: deps.config.functionName,
+        InvocationType: "Event",
+        Payload: Buffer.from(JSON.stringify(answerRequest(message, caller, connectionId)), "utf8"),
+      }),
+    );
+    const status = response.StatusCode ?? 202;
+    if (status < 200 || status >= 300) throw new Error(`asynchronous invoke returned status ${status}`);
+  } catch (error) {
+    log.error("hand-off to the answer step failed", errorSummary(error));
+    await reply(errorEvent("internal", "the question could not be queued; please try again", message.answerId));
+  }
+}

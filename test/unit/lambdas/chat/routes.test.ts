@@ -1,0 +1,500 @@
+/**
+ * lambdas/chat/routes.ts: every client frame (parse, authorize, acknowledge, hand over);
+ * `$connect` and `$disconnect`; the subprotocol answer; the ask decision; and the
+ * WebSocket event helpers.
+ */
+import {
+  ApiGatewayManagementApiClient,
+  GoneException,
+  PostToConnectionCommand,
+} from "@aws-sdk/client-apigatewaymanagementapi";
+import { ConditionalCheckFailedException, ProvisionedThroughputExceededException } from "@aws-sdk/client-dynamodb";
+import { InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
+import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { mockClient } from "aws-sdk-client-mock";
+import "aws-sdk-client-mock-jest";
+import { askWindow, THROTTLED_MESSAGE } from "../../../../lambdas/chat/ask-rate-limit";
+import {
+  connectResponseHeaders,
+  decideAsk,
+  handleConnect,
+  handleDisconnect,
+  handleMessage,
+  isWebSocketEvent,
+} from "../../../../lambdas/chat/routes";
+import { PROMPT_MAX_CHARS } from "../../../../lambdas/shared/protocol";
+import { MAX_CONNECTION_MS } from "../../../../web/js/protocol-limits.js";
+import {
+  answerIdOf,
+  APP_PROTOCOL,
+  askBody,
+  authorizerContext,
+  CONFIG,
+  CONNECTION_A,
+  CONNECTION_B,
+  FAKE_JWT,
+  NOW,
+  NOW_SECONDS,
+  postedEvents,
+  recordFor,
+  TENANT_A,
+  TENANT_B,
+  testDependencies,
+  TOKEN_EXPIRES_AT,
+  USER_A,
+  USER_B,
+  wsEvent,
+} from "./fixtures";
+
+const ddb = mockClient(DynamoDBDocumentClient);
+const api = mockClient(ApiGatewayManagementApiClient);
+const lambda = mockClient(LambdaClient);
+
+describe("message routes", () => {
+  beforeEach(() => {
+    ddb.reset();
+    api.reset();
+    lambda.reset();
+    ddb.on(GetCommand).resolves({ Item: recordFor() });
+    ddb.on(UpdateCommand).resolves({});
+    api.on(PostToConnectionCommand).resolves({});
+    lambda.on(InvokeCommand).resolves({ StatusCode: 202 });
+  });
+
+  async function send(body: string | null, options: Parameters<typeof wsEvent>[1] = {}, route = "ask") {
+    const result = await handleMessage(wsEvent(route, { ...options, body }), testDependencies());
+    return { result, events: postedEvents(api) };
+  }
+
+  describe("ask: the allowed path", () => {
+    it("acknowledges, then hands the question to its own function asynchronously", async () => {
+      const { result, events } = await send(askBody({ prompt: "Where is my order?" }));
+
+      expect(result).toEqual({ statusCode: 200 });
+      expect(events).toEqual([{ connectionId: CONNECTION_A, event: { type: "accepted", answerId: answerIdOf() } }]);
+      expect(lambda).toHaveReceivedCommandTimes(InvokeCommand, 1);
+      const input = lambda.commandCalls(InvokeCommand)[0].args[0].input;
+      expect(input.FunctionName).toBe("multi-tenant-assistant-test-chat");
+      expect(input.InvocationType).toBe("Event");
+      expect(JSON.parse(Buffer.from(input.Payload as Uint8Array).toString("utf8"))).toEqual({
+        kind: "answer",
+        answerId: answerIdOf(),
+        conversationId: "conv-1",
+        prompt: "Where is my order?",
+        connectionId: CONNECTION_A,
+        userId: USER_A,
+        tenantId: TENANT_A,
+      });
+      expect(ddb).toHaveReceivedCommandWith(GetCommand, { Key: { connectionId: CONNECTION_A }, ConsistentRead: true });
+    });
+
+    it("takes identity from the authorizer context, not from anything the client sends", async () => {
+      const body = JSON.stringify({ ...JSON.parse(askBody()), tenantId: TENANT_B });
+      const { events } = await send(body);
+      // Unknown fields are refused outright (strict schema), so a client cannot even try.
+      expect(events[0].event).toMatchObject({ type: "error", code: "bad_request", answerId: answerIdOf() });
+      expect(lambda).not.toHaveReceivedCommand(InvokeCommand);
+    });
+
+    it("accepts a prompt of exactly the maximum length", async () => {
+      const { events } = await send(askBody({ prompt: "x".repeat(PROMPT_MAX_CHARS) }));
+      expect(events.map((e) => e.event.type)).toEqual(["accepted"]);
+      expect(lambda).toHaveReceivedCommandTimes(InvokeCommand, 1);
+    });
+
+    it("reports a failed hand-off as an internal error with the answerId", async () => {
+      lambda.on(InvokeCommand).rejects(Object.assign(new Error("Rate exceeded"), { name: "TooManyRequestsException" }));
+      const { result, events } = await send(askBody());
+      expect(result).toEqual({ statusCode: 200 });
+      expect(events.map((e) => e.event)).toEqual([
+        { type: "accepted", answerId: answerIdOf() },
+        { type: "error", answerId: answerIdOf(), code: "internal", message: expect.any(String) },
+      ]);
+    });
+
+    it("treats a non-2xx invoke status as a failed hand-off", async () => {
+      lambda.on(InvokeCommand).resolves({ StatusCode: 500 });
+      const { events } = await send(askBody());
+      expect(events[1].event).toMatchObject({ type: "error", code: "internal", answerId: answerIdOf() });
+    });
+
+    it("does not hand off when the connection vanished before the acknowledgement", async () => {
+      api.on(PostToConnectionCommand).rejects(new GoneException({ message: "gone", $metadata: {} }));
+      ddb.on(DeleteCommand).resolves({});
+      const { result } = await send(askBody());
+      expect(result).toEqual({ statusCode: 200 });
+      expect(lambda).not.toHaveReceivedCommand(InvokeCommand);
+      expect(ddb).toHaveReceivedCommandWith(DeleteCommand, { Key: { connectionId: CONNECTION_A } });
+    });
+
+    it("reports an unexpected failure (connections table down) as internal with the answerId", async () => {
+      ddb.on(GetCommand).rejects(new Error("ProvisionedThroughputExceededException"));
+      const { result, events } = await send(askBody());
+      expect(result).toEqual({ statusCode: 200 });
+      expect(events.map((e) => e.event)).toEqual([
+        { type: "error", answerId: answerIdOf(), code: "internal", message: expect.any(String) },
+      ]);
+      expect(lambda).not.toHaveReceivedCommand(InvokeCommand);
+    });
+  });
+
+  describe("ask: the per-user rate limit", () => {
+    const windowFull = () => new ConditionalCheckFailedException({ message: "The conditional request failed", $metadata: {} });
+
+    it("counts an allowed ask once, in the caller's own window, before acknowledging it", async () => {
+      const { events } = await send(askBody());
+      expect(events.map((e) => e.event.type)).toEqual(["accepted"]);
+      expect(ddb).toHaveReceivedCommandTimes(UpdateCommand, 1);
+      expect(ddb).toHaveReceivedCommandWith(UpdateCommand, {
+        TableName: CONFIG.limitsTableName,
+        Key: { limitKey: askWindow(USER_A, NOW).limitKey },
+        ExpressionAttributeValues: expect.objectContaining({ ":max": CONFIG.asksPerUserPerMinute }),
+      });
+      expect(lambda).toHaveReceivedCommandTimes(InvokeCommand, 1);
+    });
+
+    it("answers a full window with throttled and the answerId, and hands nothing off", async () => {
+      ddb.on(UpdateCommand).rejects(windowFull());
+      const { result, events } = await send(askBody());
+      expect(result).toEqual({ statusCode: 200 });
+      expect(events).toEqual([
+        { connectionId: CONNECTION_A, event: { type: "error", answerId: answerIdOf(), code: "throttled", message: THROTTLED_MESSAGE } },
+      ]);
+      expect(lambda).not.toHaveReceivedCommand(InvokeCommand);
+    });
+
+    it("fails closed: any other limits-table error is internal, with no acknowledgement and no hand-off", async () => {
+      ddb.on(UpdateCommand).rejects(new ProvisionedThroughputExceededException({ message: "slow down", $metadata: {} }));
+      const { result, events } = await send(askBody());
+      expect(result).toEqual({ statusCode: 200 });
+      expect(events.map((e) => e.event)).toEqual([
+        { type: "error", answerId: answerIdOf(), code: "internal", message: expect.any(String) },
+      ]);
+      expect(lambda).not.toHaveReceivedCommand(InvokeCommand);
+    });
+
+    it("spends no allowance on an ask that is refused anyway (another user's answerId)", async () => {
+      const { events } = await send(askBody({ answerId: answerIdOf(USER_B) }));
+      expect(events[0].event).toMatchObject({ type: "error", code: "forbidden" });
+      expect(ddb).not.toHaveReceivedCommand(UpdateCommand);
+    });
+
+    it("keys the counter by the verified caller, whatever the frame says", async () => {
+      ddb.on(GetCommand).resolves({ Item: recordFor(USER_B, TENANT_A) });
+      await send(askBody({ answerId: answerIdOf(USER_B) }), { authorizer: authorizerContext(USER_B, TENANT_A) });
+      expect(ddb).toHaveReceivedCommandWith(UpdateCommand, { Key: { limitKey: askWindow(USER_B, NOW).limitKey } });
+    });
+
+    it("does not count pings", async () => {
+      await send(JSON.stringify({ action: "ping" }), {}, "ping");
+      expect(ddb).not.toHaveReceivedCommand(UpdateCommand);
+    });
+  });
+
+  describe("ask: rejections", () => {
+    const rejected = async (body: string | null, options: Parameters<typeof wsEvent>[1] = {}, route = "ask") => {
+      const { result, events } = await send(body, options, route);
+      expect(result).toEqual({ statusCode: 200 });
+      expect(events).toHaveLength(1);
+      expect(events[0].connectionId).toBe(CONNECTION_A);
+      expect(lambda).not.toHaveReceivedCommand(InvokeCommand);
+      return events[0].event;
+    };
+
+    it.each([
+      ["garbled JSON", '{"action":"ask",', "message is not valid JSON"],
+      ["an empty frame", "", "empty message"],
+      ["a JSON array", "[1,2]", "message must be a JSON object"],
+      ["a prompt of the wrong type", JSON.stringify({ action: "ask", answerId: answerIdOf(), conversationId: "c", prompt: 42 }), "prompt:"],
+      ["a missing conversationId", JSON.stringify({ action: "ask", answerId: answerIdOf(), prompt: "hi" }), "conversationId:"],
+      ["a conversationId with bad characters", askBody({ conversationId: "../other" }), "conversationId:"],
+      ["an empty prompt", askBody({ prompt: "" }), "prompt must not be empty"],
+      ["an oversize prompt", askBody({ prompt: "x".repeat(PROMPT_MAX_CHARS + 1) }), `at most ${PROMPT_MAX_CHARS} characters`],
+      ["an oversize frame", askBody({ prompt: "é".repeat(17_000) }), "exceeds 32768 bytes"],
+      ["a malformed answerId", askBody({ answerId: "not-an-answer-id" }), "answerId:"],
+    ])("refuses %s with bad_request", async (_label, body, expected) => {
+      const event = await rejected(body);
+      expect(event).toMatchObject({ type: "error", code: "bad_request" });
+      expect((event as { message: string }).message).toContain(expected);
+    });
+
+    it("pairs a bad_request with the answerId when one can be read", async () => {
+      const event = await rejected(askBody({ prompt: "" }));
+      expect(event).toMatchObject({ code: "bad_request", answerId: answerIdOf() });
+    });
+
+    it("refuses an unknown action with bad_request naming it (on $default)", async () => {
+      const event = await rejected(JSON.stringify({ action: "deleteEverything" }), {}, "$default");
+      expect(event).toMatchObject({ type: "error", code: "bad_request", message: 'unknown action "deleteEverything"' });
+    });
+
+    it("refuses garbled JSON on $default with bad_request", async () => {
+      const event = await rejected("not json at all", {}, "$default");
+      expect(event).toMatchObject({ code: "bad_request", message: "message is not valid JSON" });
+    });
+
+    it("refuses an answerId of another user's sub with forbidden", async () => {
+      const event = await rejected(askBody({ answerId: answerIdOf(USER_B) }));
+      expect(event).toMatchObject({ type: "error", code: "forbidden", answerId: answerIdOf(USER_B) });
+    });
+
+    it("refuses when the token has expired with token_expired", async () => {
+      const event = await rejected(askBody(), { authorizer: authorizerContext(USER_A, TENANT_A, NOW_SECONDS - 1) });
+      expect(event).toMatchObject({ type: "error", code: "token_expired", answerId: answerIdOf() });
+    });
+
+    it("refuses when the token expires exactly now", async () => {
+      const event = await rejected(askBody(), { authorizer: authorizerContext(USER_A, TENANT_A, NOW_SECONDS) });
+      expect(event).toMatchObject({ code: "token_expired" });
+    });
+
+    it("refuses when the connection record belongs to another user with forbidden", async () => {
+      ddb.on(GetCommand).resolves({ Item: recordFor(USER_B, TENANT_A) });
+      const event = await rejected(askBody());
+      expect(event).toMatchObject({ type: "error", code: "forbidden", answerId: answerIdOf() });
+    });
+
+    it("refuses when the connection record names another tenant with forbidden", async () => {
+      ddb.on(GetCommand).resolves({ Item: recordFor(USER_A, TENANT_B) });
+      expect(await rejected(askBody())).toMatchObject({ code: "forbidden" });
+    });
+
+    it("refuses when the connection has no record with forbidden", async () => {
+      ddb.on(GetCommand).resolves({});
+      expect(await rejected(askBody())).toMatchObject({ code: "forbidden", answerId: answerIdOf() });
+    });
+
+    it.each([
+      ["missing", undefined],
+      ["without a tenant", { userId: USER_A, tokenExpiresAt: NOW_SECONDS + 60 }],
+      ["with a malformed sub", { userId: "admin", tenantId: TENANT_A, tokenExpiresAt: NOW_SECONDS + 60 }],
+      ["with a malformed expiry", { userId: USER_A, tenantId: TENANT_A, tokenExpiresAt: "soon" }],
+    ])("refuses when the authorizer context is %s with forbidden", async (_label, authorizer) => {
+      const event = await rejected(askBody(), { authorizer });
+      expect(event).toMatchObject({ type: "error", code: "forbidden", answerId: answerIdOf() });
+      expect(ddb).not.toHaveReceivedCommand(GetCommand);
+    });
+
+    it("accepts an expiry that API Gateway delivered as a numeric string", async () => {
+      const authorizer = { ...authorizerContext(), tokenExpiresAt: String(NOW_SECONDS + 60) };
+      const { events } = await send(askBody(), { authorizer });
+      expect(events.map((e) => e.event.type)).toEqual(["accepted"]);
+    });
+
+    it("keeps the connection usable: a bad frame then a good one", async () => {
+      const deps = testDependencies();
+      await handleMessage(wsEvent("ask", { body: "{oops" }), deps);
+      await handleMessage(wsEvent("ask", { body: askBody() }), deps);
+      expect(postedEvents(api).map((e) => e.event.type)).toEqual(["error", "accepted"]);
+      expect(lambda).toHaveReceivedCommandTimes(InvokeCommand, 1);
+    });
+
+    it("decodes base64-encoded frames", async () => {
+      const event = wsEvent("ask", { body: Buffer.from(askBody()).toString("base64") });
+      event.isBase64Encoded = true;
+      await handleMessage(event, testDependencies());
+      expect(postedEvents(api).map((e) => e.event.type)).toEqual(["accepted"]);
+    });
+  });
+
+  describe("ping", () => {
+    it.each(["ping", "$default"])("answers pong on the %s route without touching the table", async (route) => {
+      const { result, events } = await send(JSON.stringify({ action: "ping" }), {}, route);
+      expect(result).toEqual({ statusCode: 200 });
+      expect(events).toEqual([{ connectionId: CONNECTION_A, event: { type: "pong" } }]);
+      expect(ddb).not.toHaveReceivedCommand(GetCommand);
+      expect(lambda).not.toHaveReceivedCommand(InvokeCommand);
+    });
+
+    it("refuses a ping with extra fields", async () => {
+      const { events } = await send(JSON.stringify({ action: "ping", x: 1 }), {}, "$default");
+      expect(events[0].event).toMatchObject({ type: "error", code: "bad_request" });
+    });
+  });
+
+  describe("when even the error cannot be delivered", () => {
+    it("returns 500 rather than pretend the client was told", async () => {
+      api.on(PostToConnectionCommand).rejects(new Error("InternalServerError"));
+      const { result } = await send("{oops");
+      expect(result).toEqual({ statusCode: 500 });
+    });
+  });
+});
+
+/**
+ * `$connect` stores identity from the authorizer context only and echoes the app
+ * subprotocol (never the token).
+ */
+describe("$connect", () => {
+  beforeEach(() => {
+    ddb.reset();
+    ddb.on(PutCommand).resolves({});
+  });
+
+  describe("$connect", () => {
+    it("stores the connection from the authorizer context and echoes only the app protocol", async () => {
+      const result = await handleConnect(
+        wsEvent("$connect", { headers: { "Sec-WebSocket-Protocol": `${APP_PROTOCOL}, ${FAKE_JWT}` } }),
+        testDependencies(),
+      );
+
+      expect(result).toEqual({ statusCode: 200, headers: { "Sec-WebSocket-Protocol": APP_PROTOCOL } });
+      expect(JSON.stringify(result)).not.toContain(FAKE_JWT);
+      expect(ddb).toHaveReceivedCommandWith(PutCommand, {
+        TableName: "multi-tenant-assistant-test-connections",
+        Item: {
+          connectionId: CONNECTION_A,
+          userId: USER_A,
+          tenantId: TENANT_A,
+          connectedAt: NOW.toISOString(),
+          tokenExpiresAt: TOKEN_EXPIRES_AT,
+          ttl: NOW_SECONDS + MAX_CONNECTION_MS / 1000 + 300,
+        },
+      });
+    });
+
+    it("matches the header name case-insensitively", async () => {
+      const result = await handleConnect(
+        wsEvent("$connect", { headers: { "sec-websocket-protocol": `${APP_PROTOCOL},${FAKE_JWT}` } }),
+        testDependencies(),
+      );
+      expect(result.headers).toEqual({ "Sec-WebSocket-Protocol": APP_PROTOCOL });
+    });
+
+    it("echoes nothing when the client did not offer the app protocol", async () => {
+      const result = await handleConnect(
+        wsEvent("$connect", { headers: { "Sec-WebSocket-Protocol": `other.v2, ${FAKE_JWT}` } }),
+        testDependencies(),
+      );
+      expect(result).toEqual({ statusCode: 200 });
+    });
+
+    it("echoes nothing when no subprotocol was offered", async () => {
+      const result = await handleConnect(wsEvent("$connect", { headers: {} }), testDependencies());
+      expect(result).toEqual({ statusCode: 200 });
+    });
+
+    it("reads the offer from repeated header lines (multiValueHeaders)", async () => {
+      const event = { ...wsEvent("$connect"), multiValueHeaders: { "SEC-WEBSOCKET-PROTOCOL": [APP_PROTOCOL, FAKE_JWT] } };
+      const result = await handleConnect(event, testDependencies());
+      expect(result.headers).toEqual({ "Sec-WebSocket-Protocol": APP_PROTOCOL });
+    });
+
+    it("does not mistake a protocol with the app protocol as a prefix for it", async () => {
+      const result = await handleConnect(
+        wsEvent("$connect", { headers: { "Sec-WebSocket-Protocol": `${APP_PROTOCOL}x` } }),
+        testDependencies(),
+      );
+      expect(result.headers).toBeUndefined();
+    });
+
+    it.each([
+      ["missing", undefined],
+      ["empty", {}],
+      ["without userId", { tenantId: TENANT_A, tokenExpiresAt: TOKEN_EXPIRES_AT }],
+      ["with a malformed tenant", { userId: USER_A, tenantId: "Tenant_1", tokenExpiresAt: TOKEN_EXPIRES_AT }],
+      ["without an expiry", { userId: USER_A, tenantId: TENANT_A }],
+    ])("refuses with 403 and stores nothing when the authorizer context is %s", async (_label, authorizer) => {
+      const result = await handleConnect(
+        wsEvent("$connect", { authorizer, headers: { "Sec-WebSocket-Protocol": `${APP_PROTOCOL}, ${FAKE_JWT}` } }),
+        testDependencies(),
+      );
+      expect(result).toEqual({ statusCode: 403 });
+      expect(ddb).not.toHaveReceivedCommand(PutCommand);
+    });
+
+    it("never takes identity from headers or query the client controls", async () => {
+      const event = wsEvent("$connect", { headers: { "x-tenant-id": "tenant2", "x-user-id": "someone" } });
+      await handleConnect(event, testDependencies());
+      expect(ddb).toHaveReceivedCommandWith(PutCommand, { Item: expect.objectContaining({ userId: USER_A, tenantId: TENANT_A }) });
+    });
+
+    it("answers 500 when the record cannot be stored", async () => {
+      ddb.on(PutCommand).rejects(new Error("ResourceNotFoundException"));
+      const result = await handleConnect(wsEvent("$connect"), testDependencies());
+      expect(result).toEqual({ statusCode: 500 });
+    });
+  });
+});
+
+/** `$disconnect` forgets the connection, so nothing is sent to it or in its name again. */
+describe("$disconnect", () => {
+  beforeEach(() => {
+    ddb.reset();
+    ddb.on(DeleteCommand).resolves({});
+  });
+
+  describe("$disconnect", () => {
+    it("deletes the connection record", async () => {
+      const result = await handleDisconnect(wsEvent("$disconnect"), testDependencies());
+      expect(result).toEqual({ statusCode: 200 });
+      expect(ddb).toHaveReceivedCommandWith(DeleteCommand, {
+        TableName: "multi-tenant-assistant-test-connections",
+        Key: { connectionId: CONNECTION_A },
+      });
+    });
+
+    it("deletes only the record of the connection that closed", async () => {
+      await handleDisconnect(wsEvent("$disconnect", { connectionId: CONNECTION_B }), testDependencies());
+      expect(ddb).toHaveReceivedCommandTimes(DeleteCommand, 1);
+      expect(ddb).toHaveReceivedCommandWith(DeleteCommand, { Key: { connectionId: CONNECTION_B } });
+    });
+
+    it("answers 500 when the delete fails (the TTL cleans up)", async () => {
+      ddb.on(DeleteCommand).rejects(new Error("InternalServerError"));
+      expect(await handleDisconnect(wsEvent("$disconnect"), testDependencies())).toEqual({ statusCode: 500 });
+    });
+  });
+});
+
+/** Subprotocol negotiation on `$connect`: the app protocol when offered, never the token. */
+describe("subprotocol", () => {
+  describe("connectResponseHeaders", () => {
+    it("chooses the app protocol, never the token", () => {
+      const headers = connectResponseHeaders([APP_PROTOCOL, FAKE_JWT], APP_PROTOCOL);
+      expect(headers).toEqual({ "Sec-WebSocket-Protocol": APP_PROTOCOL });
+      expect(JSON.stringify(headers)).not.toContain(FAKE_JWT);
+    });
+
+    it("chooses the app protocol wherever it stands in the offer", () => {
+      expect(connectResponseHeaders(["other.v2", APP_PROTOCOL], APP_PROTOCOL)).toEqual({ "Sec-WebSocket-Protocol": APP_PROTOCOL });
+    });
+
+    it.each([
+      ["only a token", [FAKE_JWT]],
+      ["nothing", []],
+      ["a protocol with the app protocol as prefix", [`${APP_PROTOCOL}x`]],
+    ])("answers no header when the offer is %s", (_label, offered) => {
+      expect(connectResponseHeaders(offered, APP_PROTOCOL)).toBeUndefined();
+    });
+  });
+});
+
+/** The ask decision (invariants 5 and 6) as a pure function. */
+describe("ask policy", () => {
+  describe("decideAsk", () => {
+    const message = { action: "ask" as const, answerId: answerIdOf(), conversationId: "c-1", prompt: "hello" };
+    const caller = { userId: USER_A, tenantId: TENANT_A, tokenExpiresAt: TOKEN_EXPIRES_AT };
+    const base = { message, caller, connectionId: CONNECTION_A, record: recordFor(), now: NOW };
+
+    it("allows the owner", () => expect(decideAsk(base)).toEqual({ ok: true }));
+    it("checks the answerId prefix first", () =>
+      expect(decideAsk({ ...base, message: { ...message, answerId: answerIdOf(USER_B) }, record: undefined })).toMatchObject({
+        code: "forbidden",
+      }));
+    it("refuses a record for another connection id", () =>
+      expect(decideAsk({ ...base, connectionId: "other" })).toMatchObject({ ok: false, code: "forbidden" }));
+  });
+});
+
+/** Recognising route events and reading their headers. */
+describe("websocket event", () => {
+  describe("isWebSocketEvent", () => {
+    it("recognises route events and nothing else", () => {
+      expect(isWebSocketEvent(wsEvent("ask"))).toBe(true);
+      expect(isWebSocketEvent({ kind: "answer" })).toBe(false);
+      expect(isWebSocketEvent({ requestContext: { routeKey: "ask" } })).toBe(false);
+      expect(isWebSocketEvent(null)).toBe(false);
+    });
+  });
+});
