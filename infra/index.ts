@@ -1,6 +1,6 @@
 /**
  * The Pulumi program: validates the stack configuration, composes the components in
- * dependency order and exports exactly the stack outputs of design brief section 5.
+ * dependency order and exports exactly the stack outputs of docs/architecture.md §Stack outputs.
  *
  * Order (no cycles): API (for its id) → function roles → tenant-access role (trusts the
  * chat role) → action-group function → agent (invokes it) → chat function (needs the
@@ -144,7 +144,7 @@ new WebSocketRoutes("websocket-routes", {
   logRetentionDays: config.logRetentionDays,
 });
 
-// Stack outputs: design brief section 5 (scripts/stack-outputs.ts validates this shape).
+// Stack outputs: docs/architecture.md §Stack outputs (local/runtime/stack-outputs.ts validates this shape).
 export const region = ctx.apply((c) => c.region);
 export const webSocketUrl = webSocket.url;
 export const webSocketProtocol = APP_PROTOCOL;

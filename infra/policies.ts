@@ -1,5 +1,5 @@
 /**
- * Every IAM policy document of the stack, as pure functions (invariant 10). The Pulumi
+ * Every IAM policy document of the stack, as pure functions (I10). The Pulumi
  * program attaches them to roles and the local stack's IAM gate evaluates the very
  * same documents, so what is tested locally is what is deployed.
  *
@@ -83,7 +83,7 @@ function manageConnectionsStatement(ctx: AwsContext, apiId: string, stage: strin
 }
 
 /**
- * The tenant-access role (invariant 3): read-only, bound by session tags to the caller's
+ * The tenant-access role (I3): read-only, bound by session tags to the caller's
  * tenant row and to the caller's own partition of their tenant's orders table.
  * `ForAllValues` is vacuously true when LeadingKeys is absent, hence the Null guards.
  */
@@ -217,7 +217,7 @@ export function chatRolePolicy(
 }
 
 /**
- * Invariant 4: NOTHING on the tenants or orders tables. Tenant data is read only with
+ * I4: NOTHING on the tenants or orders tables. Tenant data is read only with
  * the scoped credentials that arrive in sessionAttributes.
  */
 export function actionGroupRolePolicy(

@@ -1,6 +1,6 @@
 /**
  * The key schema of every DynamoDB table, one definition for the Pulumi program
- * (components/data.ts) and the local stack (local/tables.ts), with the pure conversions
+ * (components/data.ts) and the local stack (local/dynamodb/tables.ts), with the pure conversions
  * each needs. Pure: names come from naming.ts, nothing here creates anything.
  */
 import type { StackNames } from "./naming";

@@ -1,6 +1,6 @@
 /**
  * The Cognito user pool and app client settings, one definition for the Pulumi program
- * (components/identity.ts) and the local stack (local/cognito.ts), so a password, an
+ * (components/identity.ts) and the local stack (local/cognito/cognito.ts), so a password, an
  * attribute write or a token lifetime behaves the same on both. Pure: plain values plus
  * the Cognito API (PascalCase) form the local stack sends, and the password check the
  * local Cognito gate applies.
@@ -27,7 +27,7 @@ export const PASSWORD_POLICY: Readonly<PasswordPolicy> = {
 };
 
 /**
- * The tenant a user belongs to (invariant 7): set by the operator at creation, never
+ * The tenant a user belongs to (I7): set by the operator at creation, never
  * changed, never written by the app client. `name` is the schema name; users, tokens
  * and write lists see `custom:<name>`.
  */

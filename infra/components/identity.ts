@@ -1,5 +1,5 @@
 /**
- * Cognito (invariant 7): operator-created users only, `custom:tenantId` immutable and not
+ * Cognito (I7): operator-created users only, `custom:tenantId` immutable and not
  * writable by the app client, one user per configured username with a generated
  * temporary password (changed at first sign-in: NEW_PASSWORD_REQUIRED).
  */

@@ -1,5 +1,5 @@
 /**
- * The tenant-access role (invariant 3): the only principal that can read tenant data,
+ * The tenant-access role (I3): the only principal that can read tenant data,
  * assumable only by the chat role with tenantId/userId session tags. Its permissions
  * follow the tags, so one role serves every tenant without trusting any caller input.
  */

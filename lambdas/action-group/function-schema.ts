@@ -1,7 +1,7 @@
 /**
  * The action group's function schema: the one definition that the Pulumi agent
  * (infra/components/agent.ts), the local Bedrock stand-in's planner and the resolver's tool
- * registrations all read. No tool takes a tenantId or userId parameter (invariant 1):
+ * registrations all read. No tool takes a tenantId or userId parameter (I1):
  * identity comes only from sessionAttributes.
  */
 

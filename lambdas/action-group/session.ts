@@ -51,7 +51,7 @@ export function readSessionIdentity(sessionAttributes: unknown, now: Date = new 
 
 /**
  * DynamoDB clients built from the tenant-scoped credentials of one session, never from
- * the default credential chain (invariant 4: the function's own role reads no tenant
+ * the default credential chain (I4: the function's own role reads no tenant
  * data). Cached per access key id so warm invocations of the same session reuse their
  * connections; the cache is small and evicts the least recently used entry.
  */
@@ -140,7 +140,7 @@ export class ScopedClientCache {
 /**
  * Tool progress (`status` events) for the caller's connection. The connection comes from
  * sessionAttributes and AnswerChannel checks that its stored owner is the verified user
- * before posting (invariant 6). Progress is best effort: a failure is logged, never
+ * before posting (I6). Progress is best effort: a failure is logged, never
  * turned into a tool failure.
  */
 export type StatusOutcome = SendOutcome | "failed";

@@ -79,7 +79,7 @@ export function rejectTokenInQuery(query: QueryMap, multiValueQuery?: MultiValue
 
 /**
  * Identity from the claims of an already verified ID token: the only place tenant and
- * user identity enter the system (invariant 1). Pure, so every malformed claim is
+ * user identity enter the system (I1). Pure, so every malformed claim is
  * tested without keys or network.
  */
 type Claims = Readonly<Record<string, unknown>>;

@@ -2,7 +2,7 @@
  * The asynchronous answer step: mint tenant-scoped credentials, ask the Bedrock agent
  * with them in sessionAttributes, and stream its answer to the asker's connection.
  * Nothing is sent before the connection is confirmed to belong to the asker
- * (invariant 6), and every question ends with `done` or an `error` event (invariant 9).
+ * (I6), and every question ends with `done` or an `error` event (I9).
  * Never throws: Lambda would retry a failed asynchronous invoke and answer twice.
  *
  * Beside it: the payload the `ask` route hands to this step, the retry backoff for agent

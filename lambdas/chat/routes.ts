@@ -120,7 +120,7 @@ export async function handleDisconnect(event: WebSocketEvent, deps: ChatDependen
 }
 
 /**
- * Whether a parsed `ask` may be answered (invariants 5 and 6), as a pure decision over
+ * Whether a parsed `ask` may be answered (I5 and I6), as a pure decision over
  * the verified caller, the stored connection record and the clock. The messages are
  * client-safe: they say what is wrong without echoing another user's data.
  */
@@ -153,7 +153,7 @@ export function decideAsk(args: {
  * Every client frame (route `ask`, and `$default` for everything else, `ping` included:
  * there is no `ping` route): parse, authorize, acknowledge, and hand the question to the
  * asynchronous answer step. Every frame gets an answer or an
- * `error` event (invariant 9), and the result is always 200 so the connection stays usable.
+ * `error` event (I9), and the result is always 200 so the connection stays usable.
  */
 const OK: WebSocketResult = { statusCode: 200 };
 

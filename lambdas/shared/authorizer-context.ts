@@ -1,7 +1,7 @@
 /**
  * The identity the `$connect` authorizer returns as its policy context, which API Gateway
  * then hands the chat function as `requestContext.authorizer` on every route of that
- * connection: the only place caller identity comes from (invariant 1). One definition for
+ * connection: the only place caller identity comes from (I1). One definition for
  * the producer and the reader, so the authorizer can never emit a context the chat
  * function would refuse. Pure.
  */

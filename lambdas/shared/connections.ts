@@ -7,9 +7,9 @@
  *   connection that sent the frame being answered. API Gateway supplies that connectionId
  *   together with the authorizer context of the same connection, so the recipient IS the
  *   requester and the reply needs no ownership lookup (which would also leave a client
- *   with no registered record without its error, breaking invariant 9).
+ *   with no registered record without its error, breaking I9).
  * - `AnswerChannel`: anything sent to a connection named in data (the answer step, the
- *   action group's status events) goes through its ownership check first (invariant 6).
+ *   action group's status events) goes through its ownership check first (I6).
  *
  * Either way, a connection API Gateway no longer knows has its record deleted (in
  * `replyToSender`, the one place that happens).

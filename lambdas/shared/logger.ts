@@ -1,5 +1,5 @@
 /**
- * Structured logging (Powertools Logger) for every function. Invariant 8: logs never
+ * Structured logging (Powertools Logger) for every function. I8: logs never
  * carry a JWT, an access key, a secret key or a session token. Handlers simply never log
  * them; the replacer below is defence in depth for whatever slips through (an SDK error
  * message, a nested object), redacting by key name and by value shape.

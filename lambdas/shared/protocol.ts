@@ -1,5 +1,5 @@
 /**
- * The WebSocket protocol (design brief section 4): client messages are parsed with zod,
+ * The WebSocket protocol (docs/architecture.md §Protocol): client messages are parsed with zod,
  * server events are built by the functions below so their shape has one definition.
  */
 import { en } from "zod/locales";

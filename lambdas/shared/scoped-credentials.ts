@@ -1,5 +1,5 @@
 /**
- * Tenant-scoped STS credentials (invariant 3): AssumeRole on the tenant-access role with
+ * Tenant-scoped STS credentials (I3): AssumeRole on the tenant-access role with
  * session tags `tenantId` and `userId`, which the role's policy turns into DynamoDB
  * LeadingKeys conditions. Cached per (tenantId, userId) until shortly before expiry, so a
  * warm function answering one user makes one STS call per ~13 minutes, not one per answer.

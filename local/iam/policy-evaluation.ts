@@ -1,6 +1,6 @@
 /**
  * IAM evaluation for the local stand-ins with @cloud-copilot/iam-simulate, against the
- * very documents infra/policies.ts produces (invariant 10). Dev-only (AGPL): never
+ * very documents infra/policies.ts produces (I10). Dev-only (AGPL): never
  * bundled into a Lambda.
  */
 import { runSimulation } from "@cloud-copilot/iam-simulate";

@@ -1,5 +1,5 @@
 /**
- * The stack outputs contract (design brief section 5): one JSON shape for an AWS stack
+ * The stack outputs contract (docs/architecture.md §Stack outputs): one JSON shape for an AWS stack
  * (`pulumi stack output --json --show-secrets`) and the local stack
  * (`.local/stack-outputs.json`). Every tool that targets "a stack" loads it here. It
  * lives with the local stack, which writes it and serves the page from it; the CLIs and

@@ -51,7 +51,7 @@ export class UpgradeRefusedError extends Error {
 export class NoTerminalEventError extends Error {
   readonly code = "no_terminal_event";
   constructor(answerId: string, timeoutMs: number) {
-    super(`no done/error event for ${answerId} within ${timeoutMs} ms (invariant 9)`);
+    super(`no done/error event for ${answerId} within ${timeoutMs} ms (I9)`);
     this.name = "NoTerminalEventError";
   }
 }
@@ -168,7 +168,7 @@ export class StackConnection {
     });
   }
 
-  /** Every event carrying `answerId`, until done or error; rejects if none arrives (invariant 9). */
+  /** Every event carrying `answerId`, until done or error; rejects if none arrives (I9). */
   collect(answerId: string, timeoutMs = 30_000): Promise<Answer> {
     const events: ServerEvent[] = [];
     return new Promise((resolve, reject) => {

@@ -1,4 +1,4 @@
-/** The page's `/config.json` (scripts/web-server.ts WebConfig), checked before use. */
+/** The page's `/config.json` (WebConfig in local/hosting/page-server.ts), checked before use. */
 
 /**
  * @typedef {object} PageConfig

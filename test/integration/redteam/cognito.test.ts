@@ -1,5 +1,5 @@
 /**
- * Red team: the identity provider itself (invariant 7 and sign-in), over the real SDK
+ * Red team: the identity provider itself (I7 and sign-in), over the real SDK
  * against the stack's Cognito endpoint. Each refusal is paired with the honest path
  * still working: a fresh user cannot be taken over with a wrong temporary password (or a
  * made-up challenge session) but completes sign-in with the right one; a wrong password or

@@ -80,7 +80,7 @@ async function runCorpus(h: Harness, mode: "honest" | "compromised"): Promise<An
   const answers = await inBatches(list, 4, async ({ attacker, prompt }) => {
     const answer = await connections.get(attacker.sub)!.ask(prompt.prompt);
     h.tally.attack(`prompt_injection/${mode}`);
-    // Invariant 9: every question ends, and an attack never yields another user's data.
+    // I9: every question ends, and an attack never yields another user's data.
     expect({ id: prompt.id, outcome: ["done", "error"].includes(answer.outcome) }).toEqual({ id: prompt.id, outcome: true });
     expect({ id: prompt.id, leak: foreignCanaryIn(answer, attacker) }).toEqual({ id: prompt.id, leak: undefined });
     return answer;

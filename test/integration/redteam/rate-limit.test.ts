@@ -70,7 +70,7 @@ describe("per-user ask rate limit", () => {
     h.tally.attack("rate_limit/flood_one_user", total);
     process.stdout.write(`rate-limit: ${total} asks of one user over ${CONNECTIONS} connections answered in ${Date.now() - started} ms\n`);
 
-    // Invariant 9 holds under the limit too: every ask ended, with done or error.
+    // I9 holds under the limit too: every ask ended, with done or error.
     for (const answer of answers) expect(["done", "error"]).toContain(answer.outcome);
     const accepted = answers.filter(wasAccepted);
     const limited = answers.filter(wasRateLimited);

@@ -10,7 +10,7 @@ describe("actionGroupFunctions", () => {
     ]);
   });
 
-  it("never offers the model an identity parameter (invariant 1)", () => {
+  it("never offers the model an identity parameter (I1)", () => {
     const keys = actionGroupFunctions().flatMap((f) => f.parameters.map((p) => p.mapBlockKey.toLowerCase()));
     for (const forbidden of ["tenantid", "userid", "sub", "username"]) expect(keys).not.toContain(forbidden);
   });

@@ -122,7 +122,7 @@ describe("stack outputs (docs/architecture.md §Stack outputs)", () => {
   });
 });
 
-describe("identity (invariant 7)", () => {
+describe("identity (I7)", () => {
   it("has no self sign-up and an immutable custom:tenantId", () => {
     const pool = one("aws:cognito/userPool:UserPool", "users");
     expect(pool.inputs.adminCreateUserConfig.allowAdminCreateUserOnly).toBe(true);
@@ -268,7 +268,7 @@ describe("the local stack's copies of AWS definitions", () => {
   });
 });
 
-describe("isolation (invariants 3 and 4)", () => {
+describe("isolation (I3 and I4)", () => {
   const chatRoleArn = `arn:aws:iam::${MOCK_ACCOUNT}:role/${names.functionName("chat")}-role`;
 
   it("gives the tenant-access role exactly the tenantAccessPolicy: GetItem/Query, no Scan, no writes", () => {

@@ -93,7 +93,7 @@ function asUserA(action: string, table: string, leadingKeys?: string[], tags = {
   return simulate(tenantPolicy, { principal: TENANT_SESSION, action, resource: arn(table), context });
 }
 
-describe("tenantAccessPolicy (invariant 3) evaluated with iam-simulate", () => {
+describe("tenantAccessPolicy (I3) evaluated with iam-simulate", () => {
   const tenants = names.tenantsTable;
   const ownOrders = names.ordersTable("tenant1");
   const otherOrders = names.ordersTable("tenant2");
@@ -168,7 +168,7 @@ describe("tenantAccessPolicy (invariant 3) evaluated with iam-simulate", () => {
   });
 });
 
-describe("actionGroupRolePolicy (invariant 4)", () => {
+describe("actionGroupRolePolicy (I4)", () => {
   const asActionGroup = (action: string, resource: string, keys: string[]) =>
     simulate(actionGroupPolicy, {
       principal: ACTION_GROUP_SESSION,

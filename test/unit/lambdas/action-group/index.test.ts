@@ -225,7 +225,7 @@ describe("getOrder", () => {
   });
 });
 
-describe("identity comes only from sessionAttributes (invariant 1)", () => {
+describe("identity comes only from sessionAttributes (I1)", () => {
   it("ignores tenantId and userId parameters chosen by the model", async () => {
     ddb.on(GetCommand, { TableName: ORDERS_TABLE }).resolves({ Item: order("o-7", daysAgo(3)) });
     ddb.on(QueryCommand).resolves({ Items: [] });
@@ -278,7 +278,7 @@ describe("identity comes only from sessionAttributes (invariant 1)", () => {
   });
 });
 
-describe("denied scoped credentials (invariant 4)", () => {
+describe("denied scoped credentials (I4)", () => {
   it.each(["AccessDeniedException", "UnrecognizedClientException"])(
     "turns %s into access_denied with no second attempt",
     async (name) => {
@@ -310,7 +310,7 @@ describe("denied scoped credentials (invariant 4)", () => {
   });
 });
 
-describe("status events (invariant 6)", () => {
+describe("status events (I6)", () => {
   it("are not posted when the connection belongs to another user; the tool still answers", async () => {
     ddb.on(GetCommand, { TableName: ENV.CONNECTIONS_TABLE_NAME }).resolves({ Item: ownConnection(OTHER_USER) });
     const response = await handler(bedrockEvent("getReturnPolicy"));
@@ -398,7 +398,7 @@ describe("tools and events", () => {
   });
 });
 
-describe("logs (invariant 8)", () => {
+describe("logs (I8)", () => {
   it("carry tenantId, userId, answerId and tool, never credentials or the event", async () => {
     const lines: string[] = [];
     const capture = (chunk: string | Uint8Array) => {

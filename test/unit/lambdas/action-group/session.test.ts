@@ -163,7 +163,7 @@ describe("scoped clients", () => {
 });
 
 /**
- * Tool progress (invariant 6): a status event reaches the session's connection only when
+ * Tool progress (I6): a status event reaches the session's connection only when
  * its stored owner is the verified user; every failure is logged, never thrown.
  */
 describe("status events", () => {

@@ -251,7 +251,7 @@ it("signJwt can sign arbitrary claims (sanity check of the test signer)", () => 
 });
 
 /**
- * The key-less checks before any JWKS download (invariant 2): a foreign algorithm, a token
+ * The key-less checks before any JWKS download (I2): a foreign algorithm, a token
  * without a key id or from a foreign issuer is refused by its header and claims alone,
  * while a well-formed token from a configured issuer passes on to full verification.
  */

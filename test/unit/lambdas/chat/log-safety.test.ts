@@ -1,5 +1,5 @@
 /**
- * Invariant 8, proven on the real handler and the real logger: capture EVERYTHING written
+ * I8, proven on the real handler and the real logger: capture EVERYTHING written
  * to stdout, stderr and the console during a full connect → ask → answer flow (with a
  * throttle retry, an agent error whose message carries a secret, and the token in the
  * connect headers) at DEBUG level, and search it for the JWT and the scoped credentials.

@@ -470,7 +470,7 @@ describe("subprotocol", () => {
   });
 });
 
-/** The ask decision (invariants 5 and 6) as a pure function. */
+/** The ask decision (I5 and I6) as a pure function. */
 describe("ask policy", () => {
   describe("decideAsk", () => {
     const message = { action: "ask" as const, answerId: answerIdOf(), conversationId: "c-1", prompt: "hello" };

@@ -1,7 +1,7 @@
 /**
  * lambdas/shared/connections.ts: the connections table record and store; the low-level
  * post ("gone" on HTTP 410, other failures rethrown); route-level replies to the sender
- * without an owner lookup; and AnswerChannel (invariant 6), which posts only to a
+ * without an owner lookup; and AnswerChannel (I6), which posts only to a
  * connection whose stored owner is the user being answered. A vanished connection's
  * record is forgotten either way.
  */
@@ -136,7 +136,7 @@ describe("replyToSender", () => {
 });
 
 /**
- * AnswerChannel (invariant 6): posts only to a connection whose stored owner is the user
+ * AnswerChannel (I6): posts only to a connection whose stored owner is the user
  * being answered; a vanished connection is forgotten; ownership is read before every event.
  */
 describe("AnswerChannel", () => {

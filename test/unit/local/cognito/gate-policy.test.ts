@@ -154,7 +154,7 @@ describe("CognitoGatePolicy: errors as AWS words them", () => {
   });
 });
 
-describe("CognitoGatePolicy: invariant 7", () => {
+describe("CognitoGatePolicy: I7", () => {
   const accessToken = (overrides: Claims = {}, options: Parameters<typeof signJwt>[2] = {}) =>
     signJwt(
       { iss: `${GATE}/${POOL}`, token_use: "access", client_id: CLIENT, username: "alice", sub: "sub-alice", exp: Math.floor(now / 1000) + 3600, ...overrides },
