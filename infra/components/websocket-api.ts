@@ -5,7 +5,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { ROUTE_SELECTION_EXPRESSION } from "../websocket-routing";
+import { ROUTE_SELECTION_EXPRESSION } from "../route-keys";
 
 export interface WebSocketApiArgs {
   namePrefix: string;

@@ -8,7 +8,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { accessLogFormat } from "../access-log-format";
 import type { ThrottleConfig } from "../config";
-import { ROUTE_KEYS } from "../websocket-routing";
+import { ROUTE_KEYS } from "../route-keys";
 import type { WebSocketApi } from "./websocket-api";
 
 /** The browser offers [APP_PROTOCOL, <ID token>] as subprotocols: the only place a browser can put it. */

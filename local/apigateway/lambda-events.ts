@@ -4,7 +4,7 @@
  * the AWS developer guide examples field by field, so handlers tested locally see what
  * they will see in AWS.
  */
-import { ROUTE_SELECTION_EXPRESSION, routeSelectionField } from "../../infra/websocket-routing";
+import { ROUTE_SELECTION_EXPRESSION, routeSelectionField } from "../../infra/route-keys";
 
 export interface ApiIdentity {
   apiId: string;

@@ -16,7 +16,7 @@ import type { Duplex } from "node:stream";
 import type { AddressInfo } from "node:net";
 import { randomBytes, randomUUID } from "node:crypto";
 import { WebSocketServer, WebSocket, type RawData } from "ws";
-import { MESSAGE_ROUTE_KEYS } from "../../infra/websocket-routing";
+import { MESSAGE_ROUTE_KEYS } from "../../infra/route-keys";
 import { IDLE_TIMEOUT_MS, MAX_CONNECTION_MS } from "../../web/js/protocol-limits.js";
 import type { RawAwsRequest } from "../runtime/aws-request";
 import { handleManagementRequest, matchManagementPath, type ManagedConnection } from "./management-api";
@@ -247,7 +247,7 @@ export async function startApiGateway(o: ApiGatewayOptions): Promise<ApiGatewayS
   }
 
   async function dispatch(conn: Connection, body: string): Promise<void> {
-    // The Pulumi program's routes and selection expression (infra/websocket-routing.ts).
+    // The Pulumi program's routes and selection expression (infra/route-keys.ts).
     const routeKey = selectRoute(body, MESSAGE_ROUTE_KEYS);
     const requestId = randomUUID();
     const event = buildMessageEvent(

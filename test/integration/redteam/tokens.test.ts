@@ -4,7 +4,7 @@
  * subprotocol still succeeds and answers.
  */
 import { CreateUserPoolClientCommand, DeleteUserPoolClientCommand } from "@aws-sdk/client-cognito-identity-provider";
-import { createSigningKey, signJwt } from "../../support/jwt-signer";
+import { createSigningKey, signJwt } from "../../../local/cognito/test-identity-provider";
 import { stackIsLocal } from "../../support/stack/outputs";
 import { decodeClaims, signIn } from "../../../scripts/stack-client/sign-in";
 import type { TestUser } from "../../support/stack/test-users";

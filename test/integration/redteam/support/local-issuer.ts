@@ -12,7 +12,7 @@
 import { createPrivateKey, createPublicKey } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { signingKeyFromPem } from "../../../../local/cognito/token-signer";
-import { signJwt, type Claims, type SigningKey } from "../../../support/jwt-signer";
+import { signJwt, type Claims, type SigningKey } from "../../../../local/cognito/test-identity-provider";
 import { stackOutputs } from "../../../support/stack/outputs";
 import { decodeClaims } from "../../../../scripts/stack-client/sign-in";
 

@@ -27,7 +27,7 @@ import {
   type SigningKey,
   startJwksServer,
   TestIdentityProvider,
-} from "../../../support/jwt-signer";
+} from "../../../../local/cognito/test-identity-provider";
 import {
   APP_PROTOCOL,
   captureOutput,

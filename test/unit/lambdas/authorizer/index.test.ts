@@ -6,7 +6,7 @@
 import type { WebSocketAuthorizerEvent } from "../../../../lambdas/authorizer/authorize";
 import { toEnvironment } from "../../../../lambdas/authorizer/config";
 import type { AuthorizerPolicy } from "../../../../lambdas/authorizer/authorize";
-import { createSigningKey, jwksOf, startJwksServer, TestIdentityProvider, type JwksServer } from "../../../support/jwt-signer";
+import { createSigningKey, jwksOf, startJwksServer, TestIdentityProvider, type JwksServer } from "../../../../local/cognito/test-identity-provider";
 import { APP_PROTOCOL, captureOutput, CLIENT_ID, TENANTS, withToken } from "./fixtures";
 
 type Handler = (event: WebSocketAuthorizerEvent) => Promise<AuthorizerPolicy>;

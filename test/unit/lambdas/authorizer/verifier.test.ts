@@ -47,7 +47,7 @@ import {
   signJwt,
   startJwksServer,
   TestIdentityProvider,
-} from "../../../support/jwt-signer";
+} from "../../../../local/cognito/test-identity-provider";
 import { CLIENT_ID, overrideConfig, TENANTS } from "./fixtures";
 
 const POOL_ID = "eu-west-1_AbCdEf123";

@@ -1,7 +1,7 @@
 import { createPublicKey } from "node:crypto";
 import { verifyAccessToken, type AccessTokenContext } from "../../../../local/cognito/access-token";
 import { CognitoGateRefusal } from "../../../../local/cognito/errors";
-import { createSigningKey, signJwt, type Claims } from "../../../support/jwt-signer";
+import { createSigningKey, signJwt, type Claims } from "../../../../local/cognito/test-identity-provider";
 
 const key = createSigningKey("CognitoLocal");
 const foreign = createSigningKey("CognitoLocal");

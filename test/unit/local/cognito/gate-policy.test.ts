@@ -1,6 +1,6 @@
 import { createUserPoolSettings } from "../../../../infra/user-pool-settings";
 import { CognitoGatePolicy, type GateDecision, type PendingRequest } from "../../../../local/cognito/gate-policy";
-import { createSigningKey, signJwt, type Claims } from "../../../support/jwt-signer";
+import { createSigningKey, signJwt, type Claims } from "../../../../local/cognito/test-identity-provider";
 
 const key = createSigningKey("CognitoLocal");
 const GATE = "http://127.0.0.1:4520";

@@ -27,7 +27,7 @@ import { close, listen } from "../../../../local/runtime/listen";
 import { createLocalIdentities } from "../../../../local/iam/roles";
 import { verifySigV4 } from "../../../../local/iam/sigv4-verify";
 import { assumeRole } from "../../../../local/sts/sts";
-import { signJwt } from "../../../support/jwt-signer";
+import { signJwt } from "../../../../local/cognito/test-identity-provider";
 
 describe("routeOf: only what the AWS user-pool endpoint serves", () => {
   it.each([

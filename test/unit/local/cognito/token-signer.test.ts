@@ -10,7 +10,7 @@ import {
   signingKeyFromPem,
   TokenResignError,
 } from "../../../../local/cognito/token-signer";
-import { signJwt } from "../../../support/jwt-signer";
+import { signJwt } from "../../../../local/cognito/test-identity-provider";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const shippedPem = (require("cognito-local/lib/keys/cognitoLocal.private.json") as { pem: string }).pem;

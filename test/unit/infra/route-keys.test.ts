@@ -1,5 +1,5 @@
-/** infra/websocket-routing.ts: the routes and the selection expression both stacks use. */
-import { MESSAGE_ROUTE_KEYS, ROUTE_KEYS, ROUTE_SELECTION_EXPRESSION, routeSelectionField } from "../../../infra/websocket-routing";
+/** infra/route-keys.ts: the routes and the selection expression both stacks use. */
+import { MESSAGE_ROUTE_KEYS, ROUTE_KEYS, ROUTE_SELECTION_EXPRESSION, routeSelectionField } from "../../../infra/route-keys";
 import { selectRoute } from "../../../local/apigateway/lambda-events";
 
 describe("WebSocket routing", () => {
