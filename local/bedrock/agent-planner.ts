@@ -303,8 +303,9 @@ function renderResult(fn: string, r: Record<string, unknown>): string | undefine
       if (!Array.isArray(r.orders)) return undefined;
       if (r.orders.length === 0) return "You have no orders.";
       const orders = r.orders.filter(isRecord);
-      const lines = orders.map((o) => describeOrder(o));
-      return `You have ${orders.length} order${orders.length === 1 ? "" : "s"}.\n${lines.join("\n")}`;
+      // Markdown, as real models answer: a bulleted list with the order ids in bold.
+      const lines = orders.map((o) => `- ${describeOrder(o, true)}`);
+      return `You have ${orders.length} order${orders.length === 1 ? "" : "s"}:\n\n${lines.join("\n")}`;
     }
     case "getOrder": {
       if (!isRecord(r.order)) return undefined;
@@ -340,7 +341,7 @@ function describeItems(items: unknown): string | undefined {
   return names.every((n) => n !== undefined) ? names.join(", ") : `${items.length} item${items.length === 1 ? "" : "s"}`;
 }
 
-function describeOrder(o: Record<string, unknown>): string {
+function describeOrder(o: Record<string, unknown>, boldId = false): string {
   const id = typeof o.orderId === "string" ? o.orderId : "(no id)";
   const parts: string[] = [];
   if (typeof o.orderDate === "string") parts.push(`placed on ${displayDate(o.orderDate)}`);
@@ -351,7 +352,7 @@ function describeOrder(o: Record<string, unknown>): string {
     parts.push(`total ${total}${typeof o.currency === "string" ? ` ${o.currency}` : ""}`);
   }
   if (typeof o.status === "string") parts.push(`status ${o.status}`);
-  return `Order ${id}${parts.length ? `: ${parts.join("; ")}` : ""}.`;
+  return `Order ${boldId ? `**${id}**` : id}${parts.length ? `: ${parts.join("; ")}` : ""}.`;
 }
 
 // ---------------------------------------------------------------------------------------

@@ -11,6 +11,17 @@ import { extname, isAbsolute, relative, resolve, sep } from "node:path";
 import type { StackOutputs } from "../runtime/stack-outputs";
 
 export const WEB_DIR = resolve(__dirname, "..", "..", "web");
+const NODE_MODULES = resolve(__dirname, "..", "..", "node_modules");
+
+/**
+ * The page's libraries, served as ES modules from the pinned npm packages (package.json
+ * pins exact versions; no build step, no CDN): a fixed map from URL to file, so nothing
+ * else under node_modules is reachable. web/vendor/*.d.ts type them for tsc.
+ */
+export const VENDOR_MODULES: Readonly<Record<string, string>> = {
+  "/vendor/marked.js": resolve(NODE_MODULES, "marked", "lib", "marked.esm.js"),
+  "/vendor/purify.js": resolve(NODE_MODULES, "dompurify", "dist", "purify.es.mjs"),
+};
 export const WEB_HOST = "127.0.0.1";
 
 /** What the page needs to know about a stack; served as `/config.json`. */
@@ -135,7 +146,8 @@ export function createWebServer({ webDir = WEB_DIR, config }: WebServerOptions):
       send(res, 200, CONTENT_TYPES[".json"], configBody, { "Cache-Control": "no-store" });
       return;
     }
-    const file = resolveStaticPath(root, path);
+    const vendored = Object.prototype.hasOwnProperty.call(VENDOR_MODULES, path) ? VENDOR_MODULES[path] : undefined;
+    const file = vendored ?? resolveStaticPath(root, path);
     if (file === undefined) return notFound(res);
     let real: string;
     let size: number;
@@ -147,10 +159,10 @@ export function createWebServer({ webDir = WEB_DIR, config }: WebServerOptions):
     } catch {
       return notFound(res);
     }
-    if (!isInside(root, real)) return notFound(res);
+    if (vendored === undefined && !isInside(root, real)) return notFound(res);
     res.writeHead(200, {
       ...headers,
-      "Content-Type": CONTENT_TYPES[extname(real)],
+      "Content-Type": vendored === undefined ? CONTENT_TYPES[extname(real)] : CONTENT_TYPES[".js"],
       "Content-Length": size,
       // Always revalidate: there is no build step and so no fingerprinted file names.
       "Cache-Control": "no-cache",

@@ -1,7 +1,9 @@
 /**
- * All DOM writes for the conversation. Server data is only ever put on the page with
- * textContent / dataset, never innerHTML, so a model answer cannot inject markup.
+ * All DOM writes for the conversation. Server data is put on the page with textContent /
+ * dataset, except the answer text, which is Markdown rendered and sanitised by
+ * markdown.js (never innerHTML of anything unsanitised), so a model answer cannot inject markup.
  */
+import { renderMarkdown } from "./markdown.js";
 
 /** @typedef {import("./answers.js").Answer} Answer */
 /** @typedef {import("./chat.js").ChatView} ChatView */
@@ -37,6 +39,8 @@ function el(doc, tag, className, text) {
 export function createChatView({ messages, notice, doc = document }) {
   /** @type {Map<string, HTMLElement>} */
   const bubbles = new Map();
+  /** @type {WeakMap<HTMLElement, string>} the Markdown each answer's .text shows */
+  const renderedText = new WeakMap();
 
   // Follow the stream only if the reader is already at the bottom; never yank them back.
   const nearBottom = () => messages.scrollHeight - messages.scrollTop - messages.clientHeight < 80;
@@ -61,7 +65,7 @@ export function createChatView({ messages, notice, doc = document }) {
       bubble.dataset.phase = answer.phase;
       bubble.setAttribute("aria-label", "Assistant");
       bubble.setAttribute("aria-busy", "true");
-      bubble.append(el(doc, "ul", "status"), el(doc, "p", "text"), el(doc, "p", "progress", PROGRESS_TEXT[answer.phase]));
+      bubble.append(el(doc, "ul", "status"), el(doc, "div", "text markdown"), el(doc, "p", "progress", PROGRESS_TEXT[answer.phase]));
       bubbles.set(answer.answerId, bubble);
       append(bubble);
     },
@@ -76,8 +80,12 @@ export function createChatView({ messages, notice, doc = document }) {
       while (statusList && statusList.childElementCount < answer.statuses.length) {
         statusList.append(el(doc, "li", undefined, answer.statuses[statusList.childElementCount]));
       }
-      const text = bubble.querySelector(".text");
-      if (text && text.textContent !== answer.text) text.textContent = answer.text;
+      const text = /** @type {HTMLElement | null} */ (bubble.querySelector(".text"));
+      // Rendered into a detached fragment and swapped in one step: no flicker while streaming.
+      if (text && renderedText.get(text) !== answer.text) {
+        text.replaceChildren(renderMarkdown(answer.text));
+        renderedText.set(text, answer.text);
+      }
       const progress = bubble.querySelector(".progress");
       if (answer.phase === "done" || answer.phase === "error") {
         progress?.remove();

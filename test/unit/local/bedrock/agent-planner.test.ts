@@ -126,13 +126,13 @@ describe("renderAnswer (honest)", () => {
     expect(renderAnswer([{ call: policy, body }], "honest")).toBe("Tenant One accepts returns within 10 days of purchase.");
   });
 
-  it("renders no orders and a list of orders", () => {
+  it("renders no orders and a list of orders (Markdown, as real models answer)", () => {
     expect(renderAnswer([{ call: list, body: '{"orders":[]}' }], "honest")).toBe("You have no orders.");
     const body = JSON.stringify({
       orders: [{ orderId: "ord-1", orderDate: "2026-03-01T00:00:00Z", total: 20, currency: "USD", status: "shipped", items: [{ name: "Lamp", quantity: 2 }] }],
     });
     expect(renderAnswer([{ call: list, body }], "honest")).toBe(
-      "You have 1 order.\nOrder ord-1: placed on 2026-03-01; 2 x Lamp; total 20.00 USD; status shipped.",
+      "You have 1 order:\n\n- Order **ord-1**: placed on 2026-03-01; 2 x Lamp; total 20.00 USD; status shipped.",
     );
   });
 

@@ -8,6 +8,7 @@ import {
   createWebServer,
   resolveStaticPath,
   startWebServer,
+  VENDOR_MODULES,
   WEB_DIR,
   webConfigFromOutputs,
   type WebConfig,
@@ -231,9 +232,40 @@ describe("createWebServer", () => {
       expect(page.body).toContain('<script type="module" src="/js/main.js"></script>');
       expect((await request(`http://127.0.0.1:${port}/`, "/js/main.js")).status).toBe(200);
       expect((await request(`http://127.0.0.1:${port}/`, "/js/chat.d.ts")).status).toBe(404);
+      expect((await request(`http://127.0.0.1:${port}/`, "/vendor/marked.d.ts")).status).toBe(404);
     } finally {
       await new Promise((r) => real.close(r));
     }
     expect(WEB_DIR.endsWith("web")).toBe(true);
   });
 });
+
+describe("the page's libraries under /vendor/", () => {
+  let server: http.Server;
+  let base: string;
+  beforeAll(async () => {
+    ({ server, url: base } = await startWebServer({ config }));
+  });
+  afterAll(async () => {
+    await new Promise((r) => server.close(r));
+  });
+
+  it.each([
+    ["/vendor/marked.js", "export{"],
+    ["/vendor/purify.js", "export { purify_default as default }"],
+  ])("serves %s as a JavaScript ES module from the pinned package", async (path, exportText) => {
+    const reply = await request(base, path);
+    expect(reply.status).toBe(200);
+    expect(reply.headers["content-type"]).toBe("text/javascript; charset=utf-8");
+    expect(reply.headers["content-security-policy"]).toBe(contentSecurityPolicy(config));
+    expect(reply.body).toContain(exportText);
+  });
+
+  it("maps exactly those URLs: nothing else under node_modules is reachable", async () => {
+    expect(Object.keys(VENDOR_MODULES).sort()).toEqual(["/vendor/marked.js", "/vendor/purify.js"]);
+    for (const path of ["/vendor/", "/vendor/lodash.js", "/vendor/../package.json", "/node_modules/marked/package.json", "/vendor/marked.js/.."]) {
+      expect((await request(base, path)).status).toBe(404);
+    }
+  });
+});
+
