@@ -169,7 +169,7 @@ export function chatRolePolicy(
   f: {
     functionName: string;
     connectionsTableName: string;
-    /** Per-user ask counters: one conditional UpdateItem per ask, nothing else. */
+    /** Per-user ask counters (one conditional UpdateItem per ask) and stop markers (UpdateItem, GetItem of `stop#` keys). */
     limitsTableName: string;
     tenantAccessRoleArn: string;
     agentId: string;
@@ -189,10 +189,22 @@ export function chatRolePolicy(
       Resource: connections,
     },
     {
+      // Per-user ask counters, and stop markers (`stop#<answerId>`, lambdas/chat/stop-requests.ts).
       Sid: "CountAsksPerUser",
       Effect: "Allow",
       Action: "dynamodb:UpdateItem",
       Resource: tableArn(ctx, f.limitsTableName),
+    },
+    {
+      // The answer step reads only stop markers (I16), never the counters.
+      Sid: "ReadStopRequests",
+      Effect: "Allow",
+      Action: "dynamodb:GetItem",
+      Resource: tableArn(ctx, f.limitsTableName),
+      Condition: {
+        "ForAllValues:StringLike": { "dynamodb:LeadingKeys": ["stop#*"] },
+        Null: { "dynamodb:LeadingKeys": "false" },
+      },
     },
     {
       Sid: "MintTenantScopedCredentials",

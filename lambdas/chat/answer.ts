@@ -21,10 +21,11 @@ import {
   TENANT_ID_PATTERN,
 } from "../shared/identifiers";
 import { errorSummary } from "../shared/logger";
-import { type AskMessage, chunk, done, type ErrorCode, errorEvent, PROMPT_MAX_CHARS } from "../shared/protocol";
+import { type AskMessage, chunk, done, doneStopped, type ErrorCode, errorEvent, PROMPT_MAX_CHARS } from "../shared/protocol";
 import type { ScopedCredentials } from "../shared/scoped-credentials";
 import type { SessionAttributes } from "../shared/session-attributes";
 import type { ChatDependencies } from "./dependencies";
+import { type StopWatch, watchForStop } from "./stop-requests";
 
 /**
  * The payload the `ask` route hands to the asynchronous answer step (a Lambda `Event`
@@ -136,7 +137,7 @@ export const FAILURE_MESSAGES: Readonly<Record<AnswerFailureCode, string>> = {
   internal: "something went wrong while answering; please try again",
 };
 
-export type AnswerOutcome = "done" | "error" | "gone" | "not_owner";
+export type AnswerOutcome = "done" | "stopped" | "error" | "gone" | "not_owner";
 
 type Logger = ChatDependencies["logger"];
 
@@ -178,12 +179,22 @@ export async function answer(request: AnswerRequest, deps: ChatDependencies): Pr
   }
 
   log.info("answer started", { promptLength: request.prompt.length });
+  // The asker may stop the answer from another invocation (I16): polled, never per chunk.
+  const stopWatch = watchForStop(deps.stopRequests, request.answerId, {
+    onError: (error) => log.warn("stop check failed", errorSummary(error)),
+  });
   try {
     const credentials = await deps.credentials.get(request.tenantId, request.userId);
-    const streamed = await streamAgentAnswer(request, credentials, channel, deps, log);
+    const streamed = await streamAgentAnswer(request, credentials, channel, deps, log, stopWatch);
     if (streamed.stopped !== undefined) {
       log.info("answer stopped", { reason: streamed.stopped, chunks: streamed.chunks });
       return streamed.stopped;
+    }
+    if (streamed.userStopped) {
+      const final = await channel.send(doneStopped(request.answerId));
+      if (final !== "sent") return final;
+      log.info("answer stopped by the asker", { chunks: streamed.chunks, durationMs: deps.now().getTime() - started });
+      return "stopped";
     }
     const final = await channel.send(done(request.answerId));
     if (final !== "sent") return final;
@@ -203,6 +214,8 @@ export async function answer(request: AnswerRequest, deps: ChatDependencies): Pr
       log.error("could not report the failure to the client", errorSummary(sendError));
     }
     return "error";
+  } finally {
+    stopWatch.dispose();
   }
 }
 
@@ -211,6 +224,8 @@ interface StreamResult {
   attempts: number;
   /** Set when the channel closed mid-answer: stop quietly. */
   stopped?: "gone" | "not_owner";
+  /** The asker sent `stop`: the agent stream was closed; end with `done` `stopped`. */
+  userStopped?: true;
 }
 
 async function streamAgentAnswer(
@@ -219,9 +234,11 @@ async function streamAgentAnswer(
   channel: AnswerChannel,
   deps: ChatDependencies,
   log: Logger,
+  stopWatch: StopWatch,
 ): Promise<StreamResult> {
   let chunks = 0;
   for (let attempt = 1; ; attempt += 1) {
+    if (stopWatch.stopped()) return { chunks, attempts: attempt - 1, userStopped: true };
     try {
       const response = await deps.agent.send(
         new InvokeAgentCommand({
@@ -233,6 +250,8 @@ async function streamAgentAnswer(
           streamingConfigurations: { streamFinalResponse: true },
           enableTrace: false,
         }),
+        // Aborting the request closes the agent's stream, even while it is silent (tool calls).
+        { abortSignal: stopWatch.signal },
       );
       if (!response.completion) throw new AgentResponseError("the agent returned no completion stream");
       // Streaming decode: a multi-byte character may be split across two chunks.
@@ -243,16 +262,21 @@ async function streamAgentAnswer(
         return channel.send(chunk(request.answerId, text));
       };
       for await (const event of response.completion) {
+        if (stopWatch.stopped()) return { chunks, attempts: attempt, userStopped: true };
         const bytes = event.chunk?.bytes;
         if (!bytes) continue;
         const outcome = await forward(decoder.decode(bytes, { stream: true }));
         // Leaving the loop closes the agent's stream.
         if (outcome !== "sent") return { chunks, attempts: attempt, stopped: outcome };
       }
+      // An aborted request may end the stream quietly instead of throwing.
+      if (stopWatch.stopped()) return { chunks, attempts: attempt, userStopped: true };
       const tail = await forward(decoder.decode());
       if (tail !== "sent") return { chunks, attempts: attempt, stopped: tail };
       return { chunks, attempts: attempt };
     } catch (error) {
+      // The abort surfaces as an error of the request or the stream: it is the stop, not a failure.
+      if (stopWatch.stopped()) return { chunks, attempts: attempt, userStopped: true };
       // After the first chunk a retry would repeat text the user already has.
       if (!isThrottling(error) || chunks > 0 || attempt >= MAX_AGENT_ATTEMPTS) throw error;
       const delayMs = backoffDelayMs(attempt, deps.random());

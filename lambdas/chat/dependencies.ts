@@ -17,11 +17,14 @@ import { ConnectionStore } from "../shared/connections";
 import { ScopedCredentialsProvider } from "../shared/scoped-credentials";
 import { AskRateLimiter } from "./ask-rate-limit";
 import type { ChatConfig } from "./config";
+import { type StopRequestStore, StopRequests } from "./stop-requests";
 
 export interface ChatDependencies {
   config: ChatConfig;
   connections: ConnectionStore;
   askLimiter: AskRateLimiter;
+  /** Stop markers on the limits table (stop-requests.ts). */
+  stopRequests: StopRequestStore;
   api: ApiGatewayManagementApiClient;
   lambda: LambdaClient;
   agent: BedrockAgentRuntimeClient;
@@ -42,6 +45,7 @@ export function createDependencies(config: ChatConfig, logger: Logger): ChatDepe
     config,
     connections: new ConnectionStore(documents, config.connectionsTableName),
     askLimiter: new AskRateLimiter(documents, config.limitsTableName, config.asksPerUserPerMinute),
+    stopRequests: new StopRequests(documents, config.limitsTableName),
     api: new ApiGatewayManagementApiClient({ region, endpoint: config.managementEndpoint }),
     lambda: new LambdaClient({ region }),
     // One retry policy, ours (answer.ts), which knows whether text was already streamed;

@@ -22,6 +22,7 @@ import { offeredSubprotocols } from "../shared/subprotocol-header";
 import { answerRequest } from "./answer";
 import { THROTTLED_MESSAGE } from "./ask-rate-limit";
 import type { ChatDependencies } from "./dependencies";
+import { handleStop } from "./stop-route";
 
 export interface WebSocketEvent {
   requestContext: {
@@ -164,7 +165,7 @@ export async function handleMessage(event: WebSocketEvent, deps: ChatDependencie
   const reply = (serverEvent: ServerEvent) => replyToSender(deps, connectionId, serverEvent);
 
   const parsed = parseClientMessage(frameText(event));
-  const answerId = parsed.ok ? (parsed.message.action === "ask" ? parsed.message.answerId : undefined) : parsed.answerId;
+  const answerId = parsed.ok ? ("answerId" in parsed.message ? parsed.message.answerId : undefined) : parsed.answerId;
   try {
     const caller = parseAuthorizerContext(event.requestContext.authorizer);
     if (!caller) {
@@ -180,6 +181,10 @@ export async function handleMessage(event: WebSocketEvent, deps: ChatDependencie
     }
     if (parsed.message.action === "ping") {
       await reply(pong());
+      return OK;
+    }
+    if (parsed.message.action === "stop") {
+      await handleStop(parsed.message, caller, deps, log, reply);
       return OK;
     }
     await handleAsk(parsed.message, caller, connectionId, deps, log, reply);

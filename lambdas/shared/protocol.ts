@@ -32,7 +32,14 @@ export type AskMessage = z.infer<typeof AskMessage>;
 export const PingMessage = z.strictObject({ action: z.literal("ping") });
 export type PingMessage = z.infer<typeof PingMessage>;
 
-export const ClientMessage = z.discriminatedUnion("action", [AskMessage, PingMessage]);
+/** Stop streaming one of the caller's own answers (its answerId must start with the caller's sub, I5). */
+export const StopMessage = z.strictObject({
+  action: z.literal("stop"),
+  answerId: z.string().check(z.regex(ANSWER_ID_PATTERN, "answerId must be <sub>.<id> with [A-Za-z0-9-]{1,48}")),
+});
+export type StopMessage = z.infer<typeof StopMessage>;
+
+export const ClientMessage = z.discriminatedUnion("action", [AskMessage, PingMessage, StopMessage]);
 export type ClientMessage = z.infer<typeof ClientMessage>;
 
 export const ERROR_CODES = [
@@ -49,7 +56,8 @@ export type ServerEvent =
   | { type: "accepted"; answerId: string }
   | { type: "status"; answerId: string; text: string }
   | { type: "chunk"; answerId: string; text: string }
-  | { type: "done"; answerId: string }
+  | { type: "done"; answerId: string; stopped?: true }
+  | { type: "stopping"; answerId: string }
   | { type: "error"; answerId?: string; code: ErrorCode; message: string }
   | { type: "pong" };
 
@@ -57,7 +65,8 @@ export const ServerEventSchema: z.ZodMiniType<ServerEvent> = z.discriminatedUnio
   z.object({ type: z.literal("accepted"), answerId: z.string() }),
   z.object({ type: z.literal("status"), answerId: z.string(), text: z.string() }),
   z.object({ type: z.literal("chunk"), answerId: z.string(), text: z.string() }),
-  z.object({ type: z.literal("done"), answerId: z.string() }),
+  z.object({ type: z.literal("done"), answerId: z.string(), stopped: z.optional(z.literal(true)) }),
+  z.object({ type: z.literal("stopping"), answerId: z.string() }),
   z.object({
     type: z.literal("error"),
     answerId: z.optional(z.string()),
@@ -71,6 +80,10 @@ export const accepted = (answerId: string): ServerEvent => ({ type: "accepted", 
 export const status = (answerId: string, text: string): ServerEvent => ({ type: "status", answerId, text });
 export const chunk = (answerId: string, text: string): ServerEvent => ({ type: "chunk", answerId, text });
 export const done = (answerId: string): ServerEvent => ({ type: "done", answerId });
+/** The answer ended early because its asker sent `stop`: what was streamed is all there is. */
+export const doneStopped = (answerId: string): ServerEvent => ({ type: "done", answerId, stopped: true });
+/** Reply to `stop`: the request is recorded; the answer itself ends with a `done` (stopped or not). */
+export const stopping = (answerId: string): ServerEvent => ({ type: "stopping", answerId });
 export const pong = (): ServerEvent => ({ type: "pong" });
 export const errorEvent = (code: ErrorCode, message: string, answerId?: string): ServerEvent =>
   answerId === undefined ? { type: "error", code, message } : { type: "error", answerId, code, message };

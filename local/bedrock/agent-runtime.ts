@@ -80,6 +80,12 @@ export function turnUserId(sessionAttributes: Readonly<Record<string, string>> |
 
 export const THROTTLE_MARKER = "[[throttle]]";
 export const MID_STREAM_THROTTLE_MARKER = "[[throttle-mid-stream]]";
+/**
+ * Test hook: stream the answer word by word, `SLOW_CHUNK_DELAY_MS` apart, so a test (or a
+ * person trying the Stop button) can stop it mid-answer.
+ */
+export const SLOW_MARKER = "[[slow]]";
+export const SLOW_CHUNK_DELAY_MS = 400;
 
 const ROUTE = /^\/agents\/([^/]+)\/agentAliases\/([^/]+)\/sessions\/([^/]+)\/text$/;
 export const SESSION_ID_PATTERN = /^[0-9a-zA-Z._:-]{2,100}$/;
@@ -219,10 +225,12 @@ export async function startBedrockAgentRuntime(o: BedrockAgentRuntimeOptions): P
     if (request.endSession) memory.forget(sessionId);
 
     // Like the service: without streamFinalResponse the final answer arrives as one chunk.
-    const pieces = request.streamingConfigurations?.streamFinalResponse === true ? splitIntoChunks(answer) : [answer];
+    const slow = inputText.includes(SLOW_MARKER);
+    const streamed = request.streamingConfigurations?.streamFinalResponse === true;
+    const pieces = !streamed ? [answer] : slow ? answer.split(/(?<=\s)/) : splitIntoChunks(answer);
     const midStreamThrottle = inputText.includes(MID_STREAM_THROTTLE_MARKER);
     for (const [i, piece] of pieces.entries()) {
-      if (i > 0) await sleep(o.chunkDelayMs ?? 15);
+      if (i > 0) await sleep(slow ? SLOW_CHUNK_DELAY_MS : (o.chunkDelayMs ?? 15));
       await writeFrame(res, encodeChunkEvent(piece));
       if (midStreamThrottle) {
         return failStream(res, "throttlingException", "Your request rate is too high (local test hook [[throttle-mid-stream]]).");

@@ -438,6 +438,20 @@ describe("the limits table (per-user ask counters)", () => {
     await expect(asChat("dynamodb:UpdateItem", arn(names.ordersTable("tenant1")))).resolves.not.toBe("Allowed");
   });
 
+  it("the chat role may GetItem stop markers (stop#…) and no counter (I16)", async () => {
+    const getAs = (keys: string[]) =>
+      simulate(chatPolicy, { principal: CHAT_SESSION, action: "dynamodb:GetItem", resource: limits, context: { "dynamodb:LeadingKeys": keys } });
+    await expect(getAs([`stop#${USER_A}.answer-1`])).resolves.toBe("Allowed");
+    await expect(getAs(counterKey)).resolves.not.toBe("Allowed");
+    await expect(getAs([`stop#${USER_A}.a`, counterKey[0]])).resolves.not.toBe("Allowed");
+    await expect(
+      simulate(chatPolicy, { principal: CHAT_SESSION, action: "dynamodb:GetItem", resource: arn(names.tenantsTable), context: { "dynamodb:LeadingKeys": [`stop#${USER_A}.a`] } }),
+    ).resolves.not.toBe("Allowed");
+    await expect(
+      simulate(chatPolicy, { principal: CHAT_SESSION, action: "dynamodb:Query", resource: limits, context: { "dynamodb:LeadingKeys": [`stop#${USER_A}.a`] } }),
+    ).resolves.not.toBe("Allowed");
+  });
+
   it("neither the action-group role nor a tenant-access session may touch it", async () => {
     for (const action of ["dynamodb:UpdateItem", "dynamodb:GetItem", "dynamodb:PutItem"]) {
       await expect(

@@ -305,6 +305,71 @@ describe("the connection", () => {
   });
 });
 
+describe("stopped by the asker (I16)", () => {
+  it("closes the agent stream at the next event after the stop is seen, and ends with done stopped", async () => {
+    let stopSeen: () => void = () => undefined;
+    const seen = new Promise<void>((r) => (stopSeen = r));
+    let pulledAfterStop = 0;
+    let closed = false;
+    async function* slowAnswer(): AsyncGenerator<ResponseStream> {
+      try {
+        yield { chunk: { bytes: new TextEncoder().encode("first ") } } as ResponseStream;
+        await seen;
+        for (const text of ["second ", "third"]) {
+          pulledAfterStop += 1;
+          yield { chunk: { bytes: new TextEncoder().encode(text) } } as ResponseStream;
+        }
+      } finally {
+        closed = true;
+      }
+    }
+    agent.on(InvokeAgentCommand).resolves({ completion: slowAnswer() });
+    const reads: string[] = [];
+    const stopRequests = {
+      request: async () => undefined,
+      isRequested: async (answerId: string) => {
+        reads.push(answerId);
+        setImmediate(stopSeen);
+        return true;
+      },
+    };
+    expect(await answer(request, testDependencies({ stopRequests }))).toBe("stopped");
+    expect(postedEvents(api).map((e) => e.event)).toEqual([
+      { type: "chunk", answerId: request.answerId, text: "first " },
+      { type: "done", answerId: request.answerId, stopped: true },
+    ]);
+    expect(reads).toEqual([request.answerId]);
+    expect(pulledAfterStop).toBe(1);
+    expect(closed).toBe(true);
+    // The request carried the abort signal, so a silent agent is cut off too.
+    const options = (agent.commandCalls(InvokeAgentCommand)[0].args as unknown[])[1] as { abortSignal?: AbortSignal } | undefined;
+    expect(options?.abortSignal?.aborted).toBe(true);
+  });
+
+  it("ends with done stopped when the aborted stream ends quietly instead of throwing", async () => {
+    let stopSeen: () => void = () => undefined;
+    const seen = new Promise<void>((r) => (stopSeen = r));
+    async function* endsOnAbort(): AsyncGenerator<ResponseStream> {
+      yield { chunk: { bytes: new TextEncoder().encode("first ") } } as ResponseStream;
+      await seen;
+    }
+    agent.on(InvokeAgentCommand).resolves({ completion: endsOnAbort() });
+    const stopRequests = { request: async () => undefined, isRequested: async () => (setImmediate(stopSeen), true) };
+    expect(await answer(request, testDependencies({ stopRequests }))).toBe("stopped");
+    expect(postedEvents(api).map((e) => e.event)).toEqual([
+      { type: "chunk", answerId: request.answerId, text: "first " },
+      { type: "done", answerId: request.answerId, stopped: true },
+    ]);
+  });
+
+  it("a short answer reads no stop marker at all", async () => {
+    agent.on(InvokeAgentCommand).resolves({ completion: agentStream(["quick"]) });
+    const isRequested = jest.fn(async () => true);
+    expect(await answer(request, testDependencies({ stopRequests: { request: async () => undefined, isRequested } }))).toBe("done");
+    expect(isRequested).not.toHaveBeenCalled();
+  });
+});
+
 /** The answer-step payload: round-trips, and is refused when it does not add up. */
 describe("answer request", () => {
   describe("answer request payload", () => {

@@ -16,6 +16,7 @@ import { LambdaClient } from "@aws-sdk/client-lambda";
 import { STSClient } from "@aws-sdk/client-sts";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { AwsStub } from "aws-sdk-client-mock";
+import { StopRequests } from "../../../../lambdas/chat/stop-requests";
 import { AskRateLimiter } from "../../../../lambdas/chat/ask-rate-limit";
 import type { ChatConfig } from "../../../../lambdas/chat/config";
 import type { ChatDependencies } from "../../../../lambdas/chat/dependencies";
@@ -171,6 +172,7 @@ export function testDependencies(overrides: Partial<ChatDependencies> = {}): Tes
     config: CONFIG,
     connections: new ConnectionStore(documents, CONFIG.connectionsTableName),
     askLimiter: new AskRateLimiter(documents, CONFIG.limitsTableName, CONFIG.asksPerUserPerMinute),
+    stopRequests: new StopRequests(documents, CONFIG.limitsTableName),
     api: new ApiGatewayManagementApiClient({ region: "us-east-1", endpoint: CONFIG.managementEndpoint }),
     lambda: new LambdaClient({ region: "us-east-1" }),
     agent: new BedrockAgentRuntimeClient({ region: "us-east-1", maxAttempts: 1 }),
