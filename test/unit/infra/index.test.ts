@@ -330,11 +330,20 @@ describe("isolation (I3 and I4)", () => {
     expect(manage?.Resource).toBe(`arn:aws:execute-api:${MOCK_REGION}:${MOCK_ACCOUNT}:${MOCK_API_ID}/${STAGE}/POST/@connections/*`);
   });
 
-  it("lets the chat role UpdateItem the limits table and nothing more there", () => {
+  it("lets the chat role UpdateItem the limits table, GetItem only its stop markers, and nothing more there", () => {
     const policy = policyOf(one("aws:iam/rolePolicy:RolePolicy", "chat-policy"));
     const limitsArn = `arn:aws:dynamodb:${MOCK_REGION}:${MOCK_ACCOUNT}:table/${names.limitsTable}`;
     const onLimits = policy.Statement.filter((s) => [s.Resource].flat().some((r) => r?.startsWith(limitsArn)));
-    expect(onLimits).toEqual([{ Sid: "CountAsksPerUser", Effect: "Allow", Action: "dynamodb:UpdateItem", Resource: limitsArn }]);
+    expect(onLimits).toEqual([
+      { Sid: "CountAsksPerUser", Effect: "Allow", Action: "dynamodb:UpdateItem", Resource: limitsArn },
+      {
+        Sid: "ReadStopRequests",
+        Effect: "Allow",
+        Action: "dynamodb:GetItem",
+        Resource: limitsArn,
+        Condition: { "ForAllValues:StringLike": { "dynamodb:LeadingKeys": ["stop#*"] }, Null: { "dynamodb:LeadingKeys": "false" } },
+      },
+    ]);
     for (const other of ["action-group-policy", "authorizer-policy", "tenant-access-policy"]) {
       expect(JSON.stringify(policyOf(one("aws:iam/rolePolicy:RolePolicy", other)))).not.toContain(names.limitsTable);
     }
