@@ -19,11 +19,12 @@ import { APP_PROTOCOL, FUNCTION_NAMES, stackNames, type FunctionName } from "../
 import type { AwsContext } from "../infra/policies";
 import { ACTION_GROUP_NAME, TOOL_FUNCTIONS } from "../lambdas/action-group/function-schema";
 import { buildFunction } from "./lambda/function-bundler";
+import { CallCounter } from "./runtime/call-counter";
 import type { StackOutputs } from "./runtime/stack-outputs";
 import { createWebServer, webConfigFromOutputs } from "./hosting/page-server";
 import { startApiGateway, type ApiGatewayOptions } from "./apigateway/websocket-api";
 import type { RawAwsRequest } from "./runtime/aws-request";
-import { startBedrockAgentRuntime } from "./bedrock/agent-runtime";
+import { DEFAULT_CHUNK_DELAY_MS, startBedrockAgentRuntime } from "./bedrock/agent-runtime";
 import { agentModeFor, HONEST, type AgentModeSetting } from "./redteam/agent-mode-scope";
 import { startCognito } from "./cognito/cognito";
 import { actionGroupVariants } from "./redteam/action-group-variants";
@@ -62,6 +63,12 @@ export interface StartLocalStackOptions {
    * asks as one user measures latency, not the limit).
    */
   askRateLimit?: StackConfig["askRateLimit"];
+  /**
+   * The Bedrock stand-in's pause between streamed chunks (default 15 ms, standing in for
+   * the model's speed so the page and the tests see streaming); 0 is a benchmark setting
+   * that measures the system's own time.
+   */
+  agentChunkDelayMs?: number;
 }
 
 export interface LocalStack {
@@ -75,6 +82,12 @@ export interface LocalStack {
   setActionGroupBundle(path: string | null): Promise<void>;
   /** The real action group, or the red-team fixture the stack builds itself. */
   setActionGroupVariant(variant: ActionGroupVariant): Promise<void>;
+  /** In-process callers only (benchmarks): the Bedrock stand-in's pause between chunks from now on. */
+  setAgentChunkDelayMs(ms: number): void;
+  /** Every call the stand-ins served, by service and operation (also `GET /calls` on the control server). */
+  calls: CallCounter;
+  /** Execution environments per function (cold starts so far, running now, the cap). */
+  lambdaEnvironments(fn: FunctionName): { coldStarts: number; size: number; max: number };
   stop(): Promise<void>;
 }
 
@@ -122,6 +135,7 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
     agentAliasId: LOCAL_AGENT_ALIAS_ID,
     tenantIds: config.tenants.map((t) => t.id),
   });
+  const calls = new CallCounter();
   const sweeper = setInterval(() => registry.sweep(), 60_000);
   sweeper.unref();
 
@@ -146,8 +160,8 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
         operators: { ctx, authenticate: (request, o) => verifySigV4(request, registry, o), authorize: authorizeIam },
         operatorCredentials: { accessKeyId: identities.admin.accessKeyId, secretAccessKey: identities.admin.secretAccessKey },
       }),
-      startDynamoDbGate({ port: port("dynamodb"), ctx, registry }),
-      startSts({ port: port("sts"), ctx, registry, roles: identities.roles }),
+      startDynamoDbGate({ port: port("dynamodb"), ctx, registry, calls }),
+      startSts({ port: port("sts"), ctx, registry, roles: identities.roles, calls }),
     ]);
     stops.push(cognito.close, dynamodb.close, sts.close);
 
@@ -159,10 +173,7 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
     await createTablesAndSeed(adminDynamo, names, config);
     adminDynamo.destroy();
 
-    const lambda = new LambdaService({
-      ctx,
-      logDir,
-    });
+    const lambda = new LambdaService({ ctx, logDir, calls });
     const lambdaApi = await lambda.startHttp(port("lambda"), registry);
     stops.push(lambdaApi.close, () => lambda.close());
 
@@ -174,6 +185,7 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
       };
 
     let agentMode: AgentModeSetting = HONEST;
+    let agentChunkDelayMs = options.agentChunkDelayMs ?? DEFAULT_CHUNK_DELAY_MS;
     const fnName = (fn: FunctionName) => names.functionName(fn);
     const bedrock = await startBedrockAgentRuntime({
       port: port("bedrockAgentRuntime"),
@@ -189,6 +201,8 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
       authorize: authorizeWith("bedrock", "bedrock:InvokeAgent", { status: 403, code: "AccessDeniedException" }),
       invokeActionGroup: async (event) => unwrap("action-group", await lambda.invoke(fnName("action-group"), event)),
       mode: (userId) => agentModeFor(agentMode, userId),
+      chunkDelayMs: () => agentChunkDelayMs,
+      calls,
     });
     stops.push(bedrock.close);
 
@@ -202,6 +216,7 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
       invokeIntegration: async (event) => unwrap("chat", await lambda.invoke(fnName("chat"), event)),
       authorize: authorizeWith("execute-api", "execute-api:ManageConnections", { status: 403, code: "ForbiddenException" }),
       limits: options.limits,
+      calls,
     });
     stops.push(apiGateway.close);
 
@@ -256,6 +271,8 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
         timeoutMs: FUNCTION_SETTINGS[fn].timeoutSeconds * 1000,
         memoryMb: FUNCTION_SETTINGS[fn].memoryMb,
         handler: FUNCTION_SETTINGS[fn].handler,
+        // Lambda's concurrency for the function: its reservation when the stack sets one.
+        maxEnvironments: fn === "action-group" ? undefined : config.reservedConcurrency[fn],
       });
     }
     await lambda.startAll();
@@ -269,7 +286,7 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
       build: (entry, outfile) => buildFunction("action-group", entry, outfile),
       setBundle: setActionGroupBundle,
     });
-    const control = await startControlServer(port("control"), { setAgentMode, setActionGroupVariant });
+    const control = await startControlServer(port("control"), { setAgentMode, setActionGroupVariant, callCounts: () => calls.snapshot() });
     stops.push(control.close);
 
     const outputs: StackOutputs = {
@@ -310,7 +327,20 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
     // (from an earlier run, perhaps world-readable) is narrowed as well.
     writeOwnerOnlyFile(outputsFile, `${JSON.stringify(outputs, null, 2)}\n`);
 
-    return { outputs, outputsFile, startupMs: Date.now() - started, setAgentMode, setActionGroupBundle, setActionGroupVariant, stop };
+    return {
+      outputs,
+      outputsFile,
+      startupMs: Date.now() - started,
+      setAgentMode,
+      setActionGroupBundle,
+      setActionGroupVariant,
+      setAgentChunkDelayMs: (ms) => {
+        agentChunkDelayMs = Math.max(0, ms);
+      },
+      calls,
+      lambdaEnvironments: (fn) => lambda.environments(fnName(fn)),
+      stop,
+    };
   } catch (error) {
     await stop();
     throw error;

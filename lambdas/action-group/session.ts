@@ -155,9 +155,8 @@ export function createStatusPoster(
 ): StatusPoster {
   return async (identity, text) => {
     try {
-      const outcome = await new AnswerChannel(api, connections, identity.connectionId, identity.userId).send(
-        status(identity.answerId, text),
-      );
+      const channel = await AnswerChannel.open({ api, connections }, { connectionId: identity.connectionId, userId: identity.userId });
+      const outcome = typeof channel === "string" ? channel : await channel.send(status(identity.answerId, text));
       if (outcome === "not_owner") logger.warn("status not posted: connection belongs to another user");
       else if (outcome === "gone") logger.debug("status not posted: connection gone");
       return outcome;

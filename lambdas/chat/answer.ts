@@ -2,7 +2,8 @@
  * The asynchronous answer step: mint tenant-scoped credentials, ask the Bedrock agent
  * with them in sessionAttributes, and stream its answer to the asker's connection.
  * Nothing is sent before the connection is confirmed to belong to the asker
- * (I6), and every question ends with `done` or an `error` event (I9).
+ * (I6, checked once per answer), the text goes out coalesced (chunk-coalescer.ts), and
+ * every question ends with `done` or an `error` event (I9).
  * Never throws: Lambda would retry a failed asynchronous invoke and answer twice.
  *
  * Beside it: the payload the `ask` route hands to this step, the retry backoff for agent
@@ -24,6 +25,7 @@ import { errorSummary } from "../shared/logger";
 import { type AskMessage, chunk, done, doneStopped, type ErrorCode, errorEvent, PROMPT_MAX_CHARS } from "../shared/protocol";
 import type { ScopedCredentials } from "../shared/scoped-credentials";
 import type { SessionAttributes } from "../shared/session-attributes";
+import { ChunkCoalescer, COALESCE_INTERVAL_MS, COALESCE_MAX_CHARS } from "./chunk-coalescer";
 import type { ChatDependencies } from "./dependencies";
 import { type StopWatch, watchForStop } from "./stop-requests";
 
@@ -161,17 +163,18 @@ export async function answer(request: AnswerRequest, deps: ChatDependencies): Pr
 
   let channel: AnswerChannel;
   try {
-    // Checked before credentials are minted or the agent is asked, not just before sending.
-    const record = await deps.connections.get(request.connectionId);
-    if (!record) {
+    // The owner check of this answer (I6), before credentials are minted or the agent is
+    // asked; AnswerChannel explains why once per answer is enough.
+    const opened = await AnswerChannel.open(deps, request);
+    if (opened === "gone") {
       log.info("answer dropped: the connection is gone");
       return "gone";
     }
-    if (record.userId !== request.userId || record.tenantId !== request.tenantId) {
+    if (opened === "not_owner") {
       log.warn("answer refused: the connection belongs to another user");
       return "not_owner";
     }
-    channel = new AnswerChannel(deps.api, deps.connections, request.connectionId, request.userId);
+    channel = opened;
   } catch (error) {
     // Without a verified connection there is nobody we may tell.
     log.error("answer failed before the connection was verified", errorSummary(error));
@@ -200,6 +203,7 @@ export async function answer(request: AnswerRequest, deps: ChatDependencies): Pr
     if (final !== "sent") return final;
     log.info("answer done", {
       chunks: streamed.chunks,
+      messages: streamed.messages,
       attempts: streamed.attempts,
       durationMs: deps.now().getTime() - started,
     });
@@ -220,10 +224,13 @@ export async function answer(request: AnswerRequest, deps: ChatDependencies): Pr
 }
 
 interface StreamResult {
+  /** Pieces of text the agent streamed. */
   chunks: number;
+  /** Chunk events posted (coalesced). */
+  messages: number;
   attempts: number;
-  /** Set when the channel closed mid-answer: stop quietly. */
-  stopped?: "gone" | "not_owner";
+  /** Set when the connection closed mid-answer: stop quietly. */
+  stopped?: "gone";
   /** The asker sent `stop`: the agent stream was closed; end with `done` `stopped`. */
   userStopped?: true;
 }
@@ -238,7 +245,24 @@ async function streamAgentAnswer(
 ): Promise<StreamResult> {
   let chunks = 0;
   for (let attempt = 1; ; attempt += 1) {
-    if (stopWatch.stopped()) return { chunks, attempts: attempt - 1, userStopped: true };
+    if (stopWatch.stopped()) return { chunks, messages: 0, attempts: attempt - 1, userStopped: true };
+    const coalescer = new ChunkCoalescer({
+      post: (text) => channel.send(chunk(request.answerId, text)),
+      maxChars: COALESCE_MAX_CHARS,
+      intervalMs: COALESCE_INTERVAL_MS,
+      now: () => deps.now().getTime(),
+    });
+    const result = (end: Pick<StreamResult, "stopped" | "userStopped"> = {}): StreamResult => ({
+      chunks,
+      messages: coalescer.messages,
+      attempts: attempt,
+      ...end,
+    });
+    // On a stop, what arrived before it still goes out, then `done` `stopped`.
+    const stoppedByUser = async () => {
+      await coalescer.drain();
+      return result({ userStopped: true });
+    };
     try {
       const response = await deps.agent.send(
         new InvokeAgentCommand({
@@ -256,27 +280,24 @@ async function streamAgentAnswer(
       if (!response.completion) throw new AgentResponseError("the agent returned no completion stream");
       // Streaming decode: a multi-byte character may be split across two chunks.
       const decoder = new TextDecoder("utf-8");
-      const forward = async (text: string): Promise<"sent" | "gone" | "not_owner"> => {
-        if (text.length === 0) return "sent";
-        chunks += 1;
-        return channel.send(chunk(request.answerId, text));
-      };
       for await (const event of response.completion) {
-        if (stopWatch.stopped()) return { chunks, attempts: attempt, userStopped: true };
+        if (stopWatch.stopped()) return await stoppedByUser();
         const bytes = event.chunk?.bytes;
         if (!bytes) continue;
-        const outcome = await forward(decoder.decode(bytes, { stream: true }));
+        const text = decoder.decode(bytes, { stream: true });
+        if (text.length > 0) chunks += 1;
         // Leaving the loop closes the agent's stream.
-        if (outcome !== "sent") return { chunks, attempts: attempt, stopped: outcome };
+        if (coalescer.push(text) === "gone") return result({ stopped: "gone" });
       }
       // An aborted request may end the stream quietly instead of throwing.
-      if (stopWatch.stopped()) return { chunks, attempts: attempt, userStopped: true };
-      const tail = await forward(decoder.decode());
-      if (tail !== "sent") return { chunks, attempts: attempt, stopped: tail };
-      return { chunks, attempts: attempt };
+      if (stopWatch.stopped()) return await stoppedByUser();
+      coalescer.push(decoder.decode());
+      return (await coalescer.end()) === "gone" ? result({ stopped: "gone" }) : result();
     } catch (error) {
       // The abort surfaces as an error of the request or the stream: it is the stop, not a failure.
-      if (stopWatch.stopped()) return { chunks, attempts: attempt, userStopped: true };
+      if (stopWatch.stopped()) return await stoppedByUser();
+      // What arrived before the failure goes out before the error event, in order.
+      await coalescer.drain();
       // After the first chunk a retry would repeat text the user already has.
       if (!isThrottling(error) || chunks > 0 || attempt >= MAX_AGENT_ATTEMPTS) throw error;
       const delayMs = backoffDelayMs(attempt, deps.random());

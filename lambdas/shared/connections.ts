@@ -9,7 +9,8 @@
  *   requester and the reply needs no ownership lookup (which would also leave a client
  *   with no registered record without its error, breaking I9).
  * - `AnswerChannel`: anything sent to a connection named in data (the answer step, the
- *   action group's status events) goes through its ownership check first (I6).
+ *   action group's status events) goes through its ownership check first, once per
+ *   answer or status event (I6).
  *
  * Either way, a connection API Gateway no longer knows has its record deleted (in
  * `replyToSender`, the one place that happens).
@@ -119,16 +120,21 @@ export async function replyToSender(
 }
 
 /**
- * One answer's path to one connection, for one verified user. The owner is read again
- * (consistent read) before EVERY event: a connection id can change hands mid-answer
- * (disconnect, reconnect, a rewritten record), and one GetItem per event is cheap next to
- * the model call that produced it.
+ * One answer's path to one connection, for one verified user (I6). `open` reads the stored
+ * owner once (consistent read) and yields a channel only when it names that user; every
+ * event of the answer then goes out without another read. Sound because the owner of a
+ * connection id cannot change while the connection lives: API Gateway never reuses a
+ * connection id, and the record is written only at `$connect`, from the authorizer's
+ * verified context, for the socket that was just upgraded (docs/threat-model.md T19).
+ * A record rewritten later names a socket whose owner it does not change; a connection
+ * that closes mid-answer is reported by PostToConnection as gone (410), which closes the
+ * channel, so a record deleted mid-answer needs no read to be noticed either.
  */
 export class AnswerChannel {
-  /** Sticky once the connection is gone or owned by someone else: nothing is sent after. */
-  private state: "gone" | "not_owner" | undefined;
+  /** Sticky once the connection is gone: nothing is sent after. */
+  private state: "gone" | undefined;
 
-  constructor(
+  private constructor(
     readonly api: ApiGatewayManagementApiClient,
     readonly connections: ConnectionStore,
     readonly connectionId: string,
@@ -136,16 +142,23 @@ export class AnswerChannel {
   ) {}
 
   /**
-   * Post one event. Returns "gone" once the connection has disappeared (its record is
-   * then deleted) and "not_owner" when the record names another user; never throws for either.
+   * The channel to `connectionId` when its stored record names `userId` (and `tenantId`,
+   * when given); "gone" without a record, "not_owner" when it names anyone else.
    */
-  async send(event: ServerEvent): Promise<SendOutcome> {
+  static async open(
+    deps: { readonly api: ApiGatewayManagementApiClient; readonly connections: ConnectionStore },
+    owner: { connectionId: string; userId: string; tenantId?: string },
+  ): Promise<AnswerChannel | "gone" | "not_owner"> {
+    const record = await deps.connections.get(owner.connectionId);
+    if (!record) return "gone";
+    if (record.userId !== owner.userId) return "not_owner";
+    if (owner.tenantId !== undefined && record.tenantId !== owner.tenantId) return "not_owner";
+    return new AnswerChannel(deps.api, deps.connections, owner.connectionId, owner.userId);
+  }
+
+  /** Post one event; "gone" once the connection has disappeared (its record is then deleted). Never throws for that. */
+  async send(event: ServerEvent): Promise<PostOutcome> {
     if (this.state) return this.state;
-    // The stored record, read now: is the connection open and owned by `userId`?
-    const record = await this.connections.get(this.connectionId);
-    // A concurrent send may have closed the channel while this one was reading.
-    if (this.state) return this.state;
-    if (record?.userId !== this.userId) return (this.state = record ? "not_owner" : "gone");
     const posted = await replyToSender(this, this.connectionId, event);
     if (posted === "gone") this.state = posted;
     return posted;

@@ -6,6 +6,7 @@
  */
 import type * as http from "node:http";
 import { LocalAwsError, readBody, readRawRequest, type RawAwsRequest } from "../runtime/aws-request";
+import type { CallCounter } from "../runtime/call-counter";
 import { manageConnectionsArn, type ApiIdentity } from "./lambda-events";
 
 export interface ManagedConnection {
@@ -21,6 +22,7 @@ export interface ManagementApiDeps {
   authorize(request: RawAwsRequest, resourceArn: string): Promise<void>;
   /** API Gateway: 128 KB per PostToConnection payload. */
   maxPayloadBytes: number;
+  calls?: CallCounter;
 }
 
 /** The connection id of a management path under this stage, or undefined for other paths. */
@@ -64,6 +66,8 @@ export async function handleManagementRequest(
   if (method === "POST" && body.length > deps.maxPayloadBytes) {
     return sendJson(res, 413, "PayloadTooLargeException", { message: "Message too long" });
   }
+  if (method === "POST") deps.calls?.count("apigateway", "PostToConnection", { bytes: body.length, detail: eventTypeOf(body) });
+  else deps.calls?.count("apigateway", method === "GET" ? "GetConnection" : "DeleteConnection");
   const connection = deps.lookup(match.connectionId);
   if (!connection) return sendJson(res, 410, "GoneException", { message: `Connection ${match.connectionId} is gone` });
 
@@ -87,6 +91,16 @@ export async function handleManagementRequest(
     default:
       connection.close();
       res.writeHead(204).end();
+  }
+}
+
+/** The `type` of a server event, for the counts by kind; "other" for anything else. */
+function eventTypeOf(body: Buffer): string {
+  try {
+    const type = (JSON.parse(body.toString("utf8")) as { type?: unknown }).type;
+    return typeof type === "string" && /^[a-z_]{1,20}$/.test(type) ? type : "other";
+  } catch {
+    return "other";
   }
 }
 

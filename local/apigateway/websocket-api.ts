@@ -20,6 +20,7 @@ import { MESSAGE_ROUTE_KEYS } from "../../infra/route-keys";
 import { IDLE_TIMEOUT_MS, MAX_CONNECTION_MS } from "../../web/js/protocol-limits.js";
 import type { RawAwsRequest } from "../runtime/aws-request";
 import { handleManagementRequest, matchManagementPath, type ManagedConnection } from "./management-api";
+import type { CallCounter } from "../runtime/call-counter";
 import { FrameSizeMeter } from "./frame-size-meter";
 import {
   buildAuthorizerEvent,
@@ -56,6 +57,8 @@ export interface ApiGatewayOptions {
   limits?: ApiGatewayLimits;
   /** Routes with a route response: the integration's `body` is sent back to the client (default: none). */
   routeResponses?: readonly string[];
+  /** Counts client messages, connections and PostToConnection calls (local/runtime/call-counter.ts). */
+  calls?: CallCounter;
 }
 
 export interface ApiGatewayServer {
@@ -103,6 +106,7 @@ export async function startApiGateway(o: ApiGatewayOptions): Promise<ApiGatewayS
       lookup: (id) => connections.get(id),
       authorize: o.authorize,
       maxPayloadBytes: limits.messageBytes,
+      calls: o.calls,
     }).catch(() => {
       if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" }).end(JSON.stringify({ message: "Internal server error" }));
     });
@@ -227,7 +231,9 @@ export async function startApiGateway(o: ApiGatewayOptions): Promise<ApiGatewayS
         return;
       }
       touch();
-      void dispatch(conn, toBuffer(data).toString("utf8"));
+      const bytes = toBuffer(data);
+      o.calls?.count("apigateway", "ClientMessage", { bytes: bytes.length });
+      void dispatch(conn, bytes.toString("utf8"));
     });
     ws.on("error", () => undefined);
     ws.on("close", (code: number, reason: Buffer) => {

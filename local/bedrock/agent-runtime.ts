@@ -16,6 +16,7 @@ import * as z from "zod";
 import type { ToolFunction } from "../../lambdas/action-group/function-schema";
 import { SUB_PATTERN } from "../../lambdas/shared/identifiers";
 import { LocalAwsError, readBody, readRawRequest, type RawAwsRequest } from "../runtime/aws-request";
+import type { CallCounter } from "../runtime/call-counter";
 import { ConversationMemory } from "./agent-memory";
 import {
   ActionGroupResponseError,
@@ -56,8 +57,13 @@ export interface BedrockAgentRuntimeOptions {
   /** Region and account for the alias ARN handed to `authorize`. */
   region?: string;
   accountId?: string;
-  /** Pause between streamed chunks, so streaming is observable (default 15 ms). */
-  chunkDelayMs?: number;
+  /**
+   * Pause between streamed chunks, standing in for the model's speed so streaming is
+   * observable (default 15 ms); 0 (a benchmark setting) streams without pausing. Read per
+   * request, so a benchmark can switch it on a running stack.
+   */
+  chunkDelayMs?: () => number;
+  calls?: CallCounter;
 }
 
 export interface BedrockAgentRuntimeServer {
@@ -108,6 +114,8 @@ const InvokeAgentBody = z.object({
 
 class StreamAborted extends Error {}
 
+export const DEFAULT_CHUNK_DELAY_MS = 15;
+
 export async function startBedrockAgentRuntime(o: BedrockAgentRuntimeOptions): Promise<BedrockAgentRuntimeServer> {
   const region = o.region ?? "us-east-1";
   const accountId = o.accountId ?? "000000000000";
@@ -146,6 +154,7 @@ export async function startBedrockAgentRuntime(o: BedrockAgentRuntimeOptions): P
     }
     const [agentId, aliasId, sessionId] = route.slice(1).map(safeDecode);
     const aliasArn = `arn:aws:bedrock:${region}:${accountId}:agent-alias/${agentId}/${aliasId}`;
+    o.calls?.count("bedrock", "InvokeAgent");
 
     try {
       await o.authorize(raw, aliasArn);
@@ -230,7 +239,8 @@ export async function startBedrockAgentRuntime(o: BedrockAgentRuntimeOptions): P
     const pieces = !streamed ? [answer] : slow ? answer.split(/(?<=\s)/) : splitIntoChunks(answer);
     const midStreamThrottle = inputText.includes(MID_STREAM_THROTTLE_MARKER);
     for (const [i, piece] of pieces.entries()) {
-      if (i > 0) await sleep(slow ? SLOW_CHUNK_DELAY_MS : (o.chunkDelayMs ?? 15));
+      const pause = slow ? SLOW_CHUNK_DELAY_MS : (o.chunkDelayMs?.() ?? DEFAULT_CHUNK_DELAY_MS);
+      if (i > 0 && pause > 0) await sleep(pause);
       await writeFrame(res, encodeChunkEvent(piece));
       if (midStreamThrottle) {
         return failStream(res, "throttlingException", "Your request rate is too high (local test hook [[throttle-mid-stream]]).");

@@ -10,6 +10,7 @@ import * as http from "node:http";
 import type { AwsContext } from "../../infra/policies";
 import { LocalAwsError, readBody, readRawRequest } from "../runtime/aws-request";
 import type { CredentialRegistry } from "../iam/credentials";
+import type { CallCounter } from "../runtime/call-counter";
 import { resourceAccesses, tablesOf } from "./leading-keys";
 import { authorizeIam } from "../iam/policy-evaluation";
 import { close, listen } from "../runtime/listen";
@@ -23,6 +24,7 @@ export interface DynamoDbGateOptions {
   port: number;
   ctx: AwsContext;
   registry: CredentialRegistry;
+  calls?: CallCounter;
 }
 
 export interface DynamoDbGate {
@@ -87,6 +89,7 @@ export async function startDynamoDbGate(o: DynamoDbGateOptions): Promise<DynamoD
     } catch {
       throw new LocalAwsError(400, "SerializationException", "Start of structure or map found where not expected.");
     }
+    o.calls?.count("dynamodb", op, { detail: tablesOf(parsed).join(",") || "-" });
     if (op === "CreateTable" || op === "DeleteTable" || op === "UpdateTable") {
       for (const t of tablesOf(parsed)) schemas.delete(t);
     } else {

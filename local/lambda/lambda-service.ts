@@ -1,57 +1,32 @@
 /**
- * Lambda stand-in: each function runs its UNCHANGED esbuild bundle in its own child
- * process (lambda-host.cjs) with its role's credentials and exactly the
- * environment the Pulumi program gives it. Invoke over the real REST API (SigV4 +
- * lambda:InvokeFunction) or in-process for the API Gateway and Bedrock stand-ins.
+ * Lambda stand-in: each function runs its UNCHANGED esbuild bundle in execution
+ * environments (child processes, execution-environment.ts) with its role's credentials and
+ * exactly the environment the Pulumi program gives it: one invocation per environment at
+ * a time, a pool up to the function's concurrency, warm environments reused, cold starts
+ * counted. Invoke over the real REST API (SigV4 + lambda:InvokeFunction) or in-process
+ * for the API Gateway and Bedrock stand-ins.
  */
-import { fork, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { createWriteStream, existsSync, mkdirSync, type WriteStream } from "node:fs";
 import * as http from "node:http";
 import { join } from "node:path";
-import { handlerExport } from "../../infra/function-settings";
 import type { AwsContext } from "../../infra/policies";
 import { LocalAwsError, readBody, readRawRequest } from "../runtime/aws-request";
-import type { CredentialRecord, CredentialRegistry } from "../iam/credentials";
+import type { CredentialRegistry } from "../iam/credentials";
 import { authorizeIam } from "../iam/policy-evaluation";
 import { close, listen } from "../runtime/listen";
 import { verifySigV4 } from "../iam/sigv4-verify";
+import type { CallCounter } from "../runtime/call-counter";
+import {
+  ExecutionEnvironment,
+  MissingBundleError,
+  type FunctionErrorPayload,
+  type InvokeResult,
+  type LocalFunctionDefinition,
+} from "./execution-environment";
 
-export const LAMBDA_HOST = join(__dirname, "lambda-host.cjs");
-
-export interface LocalFunctionDefinition {
-  /** Physical function name (e.g. multi-tenant-assistant-dev-chat). */
-  name: string;
-  bundle: string;
-  /** Exactly the environment from the function's toEnvironment() (lambdas/<fn>/config.ts). */
-  environment: Record<string, string>;
-  credentials: CredentialRecord;
-  /** An invocation still running after this fails with Lambda's "Task timed out" and the environment is replaced. */
-  timeoutMs: number;
-  memoryMb?: number;
-  /** Lambda's handler setting, `<file>.<export>` (default `index.handler`); the export is what runs. */
-  handler?: string;
-}
-
-export interface InvokeResult {
-  payload: unknown;
-  /** "Unhandled" when the function threw / timed out / crashed. */
-  functionError?: "Unhandled";
-}
-
-export interface FunctionErrorPayload {
-  errorType: string;
-  errorMessage: string;
-  trace?: string[];
-}
-
-export class MissingBundleError extends Error {
-  readonly code = "missing_bundle";
-  constructor(readonly bundle: string) {
-    super(`Lambda bundle ${bundle} not found: run "npm run build" first`);
-    this.name = "MissingBundleError";
-  }
-}
+export { MissingBundleError };
+export type { FunctionErrorPayload, InvokeResult, LocalFunctionDefinition };
 
 export class FunctionNotFoundError extends LocalAwsError {
   constructor(arn: string) {
@@ -59,156 +34,109 @@ export class FunctionNotFoundError extends LocalAwsError {
   }
 }
 
-interface Pending {
-  resolve(result: InvokeResult): void;
-  timer: NodeJS.Timeout;
-  /** The environment running it: when that one goes, so does the invocation. */
-  child: ChildProcess;
-}
+/**
+ * Environments per function when the stack reserves no concurrency for it: Lambda would
+ * go up to the account's limit (1,000 by default), this machine cannot. Invocations past
+ * the cap wait for an environment instead of being throttled (local/README.md).
+ */
+export const LOCAL_MAX_ENVIRONMENTS = 8;
 
-/** One function's execution environment: a child process, restarted when it dies. */
-class FunctionRuntime {
-  private child?: ChildProcess;
-  private ready?: Promise<void>;
-  private readonly pending = new Map<string, Pending>();
+/**
+ * One function's execution environments, as Lambda keeps them: an invocation takes an
+ * idle (warm) environment, else a new one is started (a cold start, counted) while
+ * fewer than `maxEnvironments` exist, else it waits for the first to come free.
+ */
+class FunctionPool {
+  private readonly environments = new Set<ExecutionEnvironment>();
+  private readonly idle: ExecutionEnvironment[] = [];
+  private readonly waiting: ((environment: ExecutionEnvironment | Error) => void)[] = [];
   private closing = false;
   bundle: string;
+  coldStarts = 0;
 
   constructor(
     readonly definition: LocalFunctionDefinition,
     private readonly baseEnv: Record<string, string>,
     private readonly log: WriteStream | undefined,
+    private readonly calls: CallCounter | undefined,
   ) {
     this.bundle = definition.bundle;
   }
 
-  private environment(): NodeJS.ProcessEnv {
-    const d = this.definition;
-    return {
-      ...this.baseEnv,
-      ...d.environment,
-      AWS_ACCESS_KEY_ID: d.credentials.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: d.credentials.secretAccessKey,
-      ...(d.credentials.sessionToken ? { AWS_SESSION_TOKEN: d.credentials.sessionToken } : {}),
-      AWS_LAMBDA_FUNCTION_NAME: d.name,
-      AWS_LAMBDA_FUNCTION_VERSION: "$LATEST",
-      AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(d.memoryMb ?? 512),
-      AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${d.name}`,
-      AWS_LAMBDA_LOG_STREAM_NAME: `local/[$LATEST]${randomUUID().replace(/-/g, "")}`,
-      LOCAL_LAMBDA_BUNDLE: this.bundle,
-      LOCAL_LAMBDA_HANDLER: handlerExport(d.handler ?? "index.handler"),
-    };
+  get maxEnvironments(): number {
+    return Math.max(1, this.definition.maxEnvironments ?? LOCAL_MAX_ENVIRONMENTS);
   }
 
-  start(): Promise<void> {
-    if (this.ready) return this.ready;
-    if (!existsSync(this.bundle)) return Promise.reject(new MissingBundleError(this.bundle));
-    const child = fork(LAMBDA_HOST, [], {
-      env: this.environment(),
-      execArgv: ["--enable-source-maps"],
-      stdio: ["ignore", "pipe", "pipe", "ipc"],
-      serialization: "json",
-    });
-    this.child = child;
-    if (this.log) {
-      child.stdout?.pipe(this.log, { end: false });
-      child.stderr?.pipe(this.log, { end: false });
-    } else {
-      child.stdout?.resume();
-      child.stderr?.resume();
-    }
-    this.ready = new Promise<void>((resolve, reject) => {
-      child.on("message", (message: { type: string; id?: string; ok?: boolean; payload?: unknown; error?: FunctionErrorPayload }) => {
-        if (message.type === "ready") resolve();
-        else if (message.type === "load-error") reject(new Error(`${this.definition.name}: ${message.error?.errorMessage ?? "cannot load bundle"}`));
-        else if (message.type === "result" && message.id) {
-          const pending = this.pending.get(message.id);
-          if (!pending) return;
-          this.pending.delete(message.id);
-          clearTimeout(pending.timer);
-          pending.resolve(message.ok ? { payload: message.payload ?? null } : { payload: message.error, functionError: "Unhandled" });
-        }
-      });
-      child.on("exit", (code, signal) => {
-        reject(new Error(`${this.definition.name} exited during start (${code ?? signal})`));
-        this.onExit(child, code, signal);
-      });
-    });
-    this.ready.catch(() => undefined);
-    return this.ready;
+  get size(): number {
+    return this.environments.size;
   }
 
-  /** Fails every invocation still running in `child` (it is gone or going). */
-  private failPendingOf(child: ChildProcess, reason: string): void {
-    for (const [id, pending] of this.pending) {
-      if (pending.child !== child) continue;
-      this.pending.delete(id);
-      clearTimeout(pending.timer);
-      pending.resolve({
-        payload: { errorType: "Runtime.ExitError", errorMessage: `RequestId: ${id} Error: Runtime exited with error: ${reason}` },
-        functionError: "Unhandled",
-      });
+  /** A new environment, loaded and ready (the cold start). */
+  private async startEnvironment(): Promise<ExecutionEnvironment> {
+    // Counted in `environments` from now on, while it loads: the cap includes starting ones.
+    const environment = new ExecutionEnvironment(this.definition, this.bundle, this.baseEnv, this.log, (gone) => this.forget(gone));
+    this.environments.add(environment);
+    this.coldStarts += 1;
+    this.calls?.count("lambda", "ColdStart", { detail: this.definition.name });
+    await environment.ready;
+    return environment;
+  }
+
+  /** Starts the first environment ahead of traffic (npm start warms every function once). */
+  async warm(): Promise<void> {
+    if (this.environments.size > 0) return;
+    this.release(await this.startEnvironment());
+  }
+
+  private forget(environment: ExecutionEnvironment): void {
+    this.environments.delete(environment);
+    const at = this.idle.indexOf(environment);
+    if (at !== -1) this.idle.splice(at, 1);
+    // A waiter may now start an environment of its own.
+    if (!this.closing && this.waiting.length > 0 && this.environments.size < this.maxEnvironments) {
+      const next = this.waiting.shift()!;
+      this.startEnvironment().then(next, next);
     }
   }
 
-  private onExit(child: ChildProcess, code: number | null, signal: NodeJS.Signals | null): void {
-    this.failPendingOf(child, signal ?? `exit status ${code}`);
-    if (this.child !== child) return;
-    this.child = undefined;
-    this.ready = undefined;
-    // A crashed environment is replaced, as Lambda does; the next invoke also restarts lazily.
-    if (!this.closing) setTimeout(() => { if (!this.closing && !this.child) this.start().catch(() => undefined); }, 50).unref();
+  private release(environment: ExecutionEnvironment): void {
+    if (!environment.alive || this.closing) return;
+    const next = this.waiting.shift();
+    if (next) next(environment);
+    else this.idle.push(environment);
   }
 
-  /**
-   * Lambda recycles a timed-out environment: it is taken out of service at once (the next
-   * invocation starts a fresh one instead of reaching the dying process) and killed.
-   */
-  private recycle(child: ChildProcess): void {
-    if (this.child === child) {
-      this.child = undefined;
-      this.ready = undefined;
-    }
-    this.failPendingOf(child, "signal: killed");
-    child.kill("SIGKILL");
+  private acquire(): Promise<ExecutionEnvironment> {
+    // Most recently used first: it is the warmest (as Lambda tends to do).
+    const warm = this.idle.pop();
+    if (warm) return Promise.resolve(warm);
+    if (this.environments.size < this.maxEnvironments) return this.startEnvironment();
+    return new Promise((resolve, reject) => this.waiting.push((e) => (e instanceof Error ? reject(e) : resolve(e))));
   }
 
   async invoke(payload: unknown): Promise<InvokeResult> {
-    await this.start();
-    const child = this.child;
-    if (!child) throw new Error(`${this.definition.name} is not running`);
-    const requestId = randomUUID();
-    const timeoutMs = this.definition.timeoutMs;
-    return new Promise<InvokeResult>((resolve) => {
-      const timer = setTimeout(() => {
-        this.pending.delete(requestId);
-        resolve({
-          payload: { errorType: "Sandbox.Timedout", errorMessage: `RequestId: ${requestId} Error: Task timed out after ${(timeoutMs / 1000).toFixed(2)} seconds` },
-          functionError: "Unhandled",
-        });
-        this.recycle(child);
-      }, timeoutMs);
-      this.pending.set(requestId, { resolve, timer, child });
-      child.send({ type: "invoke", id: requestId, requestId, payload, deadline: Date.now() + timeoutMs });
-    });
+    if (this.closing) throw new Error(`${this.definition.name} is stopping`);
+    const environment = await this.acquire();
+    this.calls?.count("lambda", "Invoke", { detail: this.definition.name });
+    try {
+      return await environment.invoke(payload);
+    } finally {
+      this.release(environment);
+    }
   }
 
   async replaceBundle(bundle: string): Promise<void> {
     this.bundle = bundle;
     await this.stop();
     this.closing = false;
-    await this.start();
+    await this.warm();
   }
 
   async stop(): Promise<void> {
     this.closing = true;
-    const child = this.child;
-    if (!child || child.exitCode !== null) return;
-    await new Promise<void>((resolve) => {
-      child.once("exit", () => resolve());
-      child.kill("SIGTERM");
-      setTimeout(() => child.kill("SIGKILL"), 2000).unref();
-    });
+    this.idle.length = 0;
+    for (const waiter of this.waiting.splice(0)) waiter(new Error(`${this.definition.name} is stopping`));
+    await Promise.all([...this.environments].map((e) => e.stop()));
   }
 }
 
@@ -216,10 +144,11 @@ export interface LambdaServiceOptions {
   ctx: AwsContext;
   /** Function logs go to <logDir>/<name>.log; none when undefined. */
   logDir?: string;
+  calls?: CallCounter;
 }
 
 export class LambdaService {
-  private readonly functions = new Map<string, FunctionRuntime>();
+  private readonly functions = new Map<string, FunctionPool>();
   private readonly logs: WriteStream[] = [];
 
   /** Host environment every function gets (endpoints, region, PATH); known once the stand-ins run. */
@@ -243,14 +172,20 @@ export class LambdaService {
       log = createWriteStream(join(this.o.logDir, `${definition.name}.log`), { flags: "a" });
       this.logs.push(log);
     }
-    this.functions.set(definition.name, new FunctionRuntime(definition, this.baseEnvironment, log));
+    this.functions.set(definition.name, new FunctionPool(definition, this.baseEnvironment, log, this.o.calls));
   }
 
   async startAll(): Promise<void> {
-    await Promise.all([...this.functions.values()].map((f) => f.start()));
+    await Promise.all([...this.functions.values()].map((f) => f.warm()));
   }
 
-  private runtime(name: string): FunctionRuntime {
+  /** Environments started so far (cold starts) and running now, per function. */
+  environments(name: string): { coldStarts: number; size: number; max: number } {
+    const pool = this.runtime(name);
+    return { coldStarts: pool.coldStarts, size: pool.size, max: pool.maxEnvironments };
+  }
+
+  private runtime(name: string): FunctionPool {
     const runtime = this.functions.get(name);
     if (!runtime) throw new FunctionNotFoundError(this.functionArn(name));
     return runtime;

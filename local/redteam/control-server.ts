@@ -4,7 +4,8 @@
  * POST /agent-mode {"mode": "honest"} or {"mode": "compromised", "userIds": [<sub>, …]}
  * (compromised only for the named users, at most MAX_COMPROMISED_USERS: a running stack
  * may also serve a developer's browser, which must keep the honest agent),
- * POST /action-group {"variant": "default"|"rogue"}, GET /health.
+ * POST /action-group {"variant": "default"|"rogue"}, GET /health, GET /calls (every call the
+ * stand-ins served so far, by service and operation: local/runtime/call-counter.ts).
  *
  * Any web page the developer visits can send requests to 127.0.0.1, so every request
  * must carry the per-start bearer token from the stack outputs (compared in constant
@@ -19,6 +20,7 @@ import * as z from "zod";
 import { SUB_PATTERN } from "../../lambdas/shared/identifiers";
 import { MAX_COMPROMISED_USERS, type AgentModeSetting } from "./agent-mode-scope";
 import { readBody } from "../runtime/aws-request";
+import type { CallCounts } from "../runtime/call-counter";
 import { close, listen, LOCAL_HOST } from "../runtime/listen";
 
 export const ACTION_GROUP_VARIANTS = ["default", "rogue"] as const;
@@ -27,6 +29,7 @@ export type ActionGroupVariant = (typeof ACTION_GROUP_VARIANTS)[number];
 export interface ControlHandlers {
   setAgentMode(setting: AgentModeSetting): void;
   setActionGroupVariant(variant: ActionGroupVariant): Promise<void>;
+  callCounts(): CallCounts;
 }
 
 export interface ControlServer {
@@ -100,7 +103,11 @@ export async function startControlServer(port: number, handlers: ControlHandlers
         req.resume();
         return reply(refusal.status, { error: refusal.error });
       }
-      if (method === "GET") return req.url === "/health" ? reply(200, { ok: true }) : reply(405, { error: "use POST" });
+      if (method === "GET") {
+        if (req.url === "/health") return reply(200, { ok: true });
+        if (req.url === "/calls") return reply(200, handlers.callCounts());
+        return reply(405, { error: "use POST" });
+      }
       let json: unknown;
       try {
         json = JSON.parse((await readBody(req, 16 * 1024)).toString("utf8"));
@@ -138,4 +145,11 @@ export async function postControl(controlUrl: string, token: string, request: Co
     body: JSON.stringify(request.body),
   });
   if (!response.ok) throw new Error(`control ${request.path} failed: ${response.status} ${await response.text()}`);
+}
+
+/** Client side: the stack's call counts so far (GET /calls). */
+export async function getCallCounts(controlUrl: string, token: string): Promise<CallCounts> {
+  const response = await fetch(`${controlUrl}/calls`, { headers: { authorization: `Bearer ${token}` } });
+  if (!response.ok) throw new Error(`control /calls failed: ${response.status} ${await response.text()}`);
+  return (await response.json()) as CallCounts;
 }

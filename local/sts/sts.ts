@@ -9,6 +9,7 @@ import * as http from "node:http";
 import type { AwsContext } from "../../infra/policies";
 import { LocalAwsError, readBody, readRawRequest, type RawAwsRequest } from "../runtime/aws-request";
 import type { CredentialRecord, CredentialRegistry } from "../iam/credentials";
+import type { CallCounter } from "../runtime/call-counter";
 import { evaluateIam, accessDeniedMessage } from "../iam/policy-evaluation";
 import { close, listen } from "../runtime/listen";
 import { assumedRoleArn, type LocalRole } from "../iam/roles";
@@ -71,6 +72,7 @@ export interface StsServiceOptions {
   ctx: AwsContext;
   registry: CredentialRegistry;
   roles: ReadonlyMap<string, LocalRole>;
+  calls?: CallCounter;
 }
 
 /** Authorize and mint: the core of AssumeRole, without HTTP. */
@@ -157,6 +159,7 @@ export async function handleStsRequest(request: RawAwsRequest, o: StsServiceOpti
     if (request.method !== "POST") throw new LocalAwsError(400, "InvalidAction", "STS accepts POST form requests");
     const caller = await verifySigV4(request, o.registry, { service: "sts" });
     const params = new URLSearchParams(request.body.toString("utf8"));
+    o.calls?.count("sts", String(params.get("Action")).slice(0, 40));
     switch (params.get("Action")) {
       case "AssumeRole": {
         const issued = await assumeRole(caller, parseAssumeRole(params), o);

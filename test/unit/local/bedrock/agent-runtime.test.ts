@@ -41,7 +41,7 @@ describe("local Bedrock agent runtime (driven by the real SDK client)", () => {
       agent: AGENT,
       region: "us-east-1",
       accountId: "000000000000",
-      chunkDelayMs: 1,
+      chunkDelayMs: () => 1,
       mode: (userId) => {
         modeAskedFor.push(userId);
         return agentModeFor(mode, userId);

@@ -27,6 +27,19 @@ writeFileSync(
      return { pid: process.pid };
    };`,
 );
+// Module-level state: under Lambda's one-invocation-per-environment model, `active` is never above 1.
+const stateful = join(dir, "stateful.js");
+writeFileSync(
+  stateful,
+  `let active = 0;
+   exports.handler = async (event) => {
+     active += 1;
+     const seen = active;
+     await new Promise((resolve) => setTimeout(resolve, event.holdMs || 0));
+     active -= 1;
+     return { pid: process.pid, seen };
+   };`,
+);
 const other = join(dir, "other.js");
 writeFileSync(other, `exports.handler = async () => "other";`);
 
@@ -41,6 +54,7 @@ describe("LambdaService", () => {
     service.setBaseEnvironment({ PATH: process.env.PATH ?? "", AWS_REGION: "us-east-1" });
     service.define({ name: "fn", bundle, environment: { MY_SETTING: "on" }, credentials: fnCreds, timeoutMs: 5000 });
     service.define({ name: "slow", bundle: slow, environment: {}, credentials: fnCreds, timeoutMs: 300, handler: "slow.run" });
+    service.define({ name: "pool", bundle: stateful, environment: {}, credentials: fnCreds, timeoutMs: 5000, maxEnvironments: 3 });
     await service.startAll();
     http = await service.startHttp(0, registry);
   });
@@ -107,6 +121,21 @@ describe("LambdaService", () => {
     await service.setBundle("fn", null);
     expect((await service.invoke("fn", {})).payload).toMatchObject({ fn: "fn" });
     await expect(service.setBundle("fn", join(dir, "missing.js"))).rejects.toBeInstanceOf(MissingBundleError);
+  });
+
+  it("runs one invocation per environment at a time, up to the function's concurrency, and counts cold starts", async () => {
+    const before = service.environments("pool");
+    expect(before).toEqual({ coldStarts: 1, size: 1, max: 3 });
+    const results = await Promise.all(Array.from({ length: 6 }, () => service.invoke("pool", { holdMs: 150 })));
+    const payloads = results.map((r) => r.payload as { pid: number; seen: number });
+    // No environment ever ran two invocations at once.
+    expect(payloads.map((p) => p.seen)).toEqual([1, 1, 1, 1, 1, 1]);
+    // Six concurrent invocations, three environments at most: two cold starts beyond the warm one.
+    expect(new Set(payloads.map((p) => p.pid)).size).toBe(3);
+    expect(service.environments("pool")).toEqual({ coldStarts: 3, size: 3, max: 3 });
+    // Warm environments are reused: no more cold starts for sequential invocations.
+    for (let i = 0; i < 3; i++) await service.invoke("pool", {});
+    expect(service.environments("pool").coldStarts).toBe(3);
   });
 
   it("reads function names from names and ARNs", () => {

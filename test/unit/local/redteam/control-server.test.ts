@@ -6,6 +6,7 @@
 import * as http from "node:http";
 import {
   bearerTokenMatches,
+  getCallCounts,
   newControlToken,
   postControl,
   refuseControlRequest,
@@ -14,7 +15,9 @@ import {
   type ControlServer,
 } from "../../../../local/redteam/control-server";
 import type { AgentModeSetting } from "../../../../local/redteam/agent-mode-scope";
+import { emptyCounts } from "../../../../local/runtime/call-counter";
 
+const COUNTS = { ...emptyCounts(), sts: { AssumeRole: { calls: 1, bytes: 0 } } };
 const ATTACKER = "aaaaaaaa-1111-2222-3333-444444444444";
 const COMPROMISE = JSON.stringify({ mode: "compromised", userIds: [ATTACKER] });
 
@@ -43,6 +46,7 @@ describe("control server", () => {
     server = await startControlServer(0, {
       setAgentMode: (mode) => void calls.modes.push(mode),
       setActionGroupVariant: async (variant) => void calls.variants.push(variant),
+      callCounts: () => COUNTS,
     });
   });
   afterAll(() => server.close());
@@ -54,7 +58,7 @@ describe("control server", () => {
 
   it("generates a fresh random 32-byte token per start", async () => {
     expect(Buffer.from(server.token, "base64url")).toHaveLength(32);
-    const other = await startControlServer(0, { setAgentMode: () => undefined, setActionGroupVariant: async () => undefined });
+    const other = await startControlServer(0, { setAgentMode: () => undefined, setActionGroupVariant: async () => undefined, callCounts: emptyCounts });
     try {
       expect(other.token).not.toBe(server.token);
     } finally {
@@ -173,6 +177,12 @@ describe("control server", () => {
       status: 200,
       body: '{"ok":true}',
     });
+  });
+
+  it("answers /calls (the stand-ins' call counts) only with the token", async () => {
+    expect((await request(server.url, { method: "GET", path: "/calls" })).status).toBe(401);
+    await expect(getCallCounts(server.url, "wrong")).rejects.toThrow(/401/);
+    expect(await getCallCounts(server.url, server.token)).toEqual(COUNTS);
   });
 
   it("postControl (the client tests use) sends the token and JSON, and reports a refusal", async () => {

@@ -1,0 +1,180 @@
+/**
+ * One Lambda execution environment: a child process (lambda-host.cjs) that loads one
+ * function's UNCHANGED bundle once (the cold start) and then runs invocations ONE AT A
+ * TIME, as Lambda does. Module-level state is therefore shared only between consecutive
+ * invocations of one environment, never between concurrent ones, exactly as on AWS.
+ * A timed-out invocation kills its environment (Lambda recycles it); a crash ends it.
+ */
+import { fork, type ChildProcess } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { existsSync, type WriteStream } from "node:fs";
+import { join } from "node:path";
+import { handlerExport } from "../../infra/function-settings";
+import type { CredentialRecord } from "../iam/credentials";
+
+export const LAMBDA_HOST = join(__dirname, "lambda-host.cjs");
+
+export interface LocalFunctionDefinition {
+  /** Physical function name (e.g. multi-tenant-assistant-dev-chat). */
+  name: string;
+  bundle: string;
+  /** Exactly the environment from the function's toEnvironment() (lambdas/<fn>/config.ts). */
+  environment: Record<string, string>;
+  credentials: CredentialRecord;
+  /** An invocation still running after this fails with Lambda's "Task timed out" and the environment is replaced. */
+  timeoutMs: number;
+  memoryMb?: number;
+  /** Lambda's handler setting, `<file>.<export>` (default `index.handler`); the export is what runs. */
+  handler?: string;
+  /**
+   * The most execution environments (concurrent invocations) this function gets: its
+   * reserved concurrency when the stack sets one, else the local stack's cap.
+   */
+  maxEnvironments?: number;
+}
+
+export interface InvokeResult {
+  payload: unknown;
+  /** "Unhandled" when the function threw / timed out / crashed. */
+  functionError?: "Unhandled";
+}
+
+export interface FunctionErrorPayload {
+  errorType: string;
+  errorMessage: string;
+  trace?: string[];
+}
+
+export class MissingBundleError extends Error {
+  readonly code = "missing_bundle";
+  constructor(readonly bundle: string) {
+    super(`Lambda bundle ${bundle} not found: run "npm run build" first`);
+    this.name = "MissingBundleError";
+  }
+}
+
+interface HostMessage {
+  type: string;
+  id?: string;
+  ok?: boolean;
+  payload?: unknown;
+  error?: FunctionErrorPayload;
+}
+
+export class ExecutionEnvironment {
+  private readonly child: ChildProcess;
+  readonly ready: Promise<void>;
+  /** The invocation running now (at most one). */
+  private running: { id: string; resolve(result: InvokeResult): void; timer: NodeJS.Timeout } | undefined;
+  private exited = false;
+
+  constructor(
+    readonly definition: LocalFunctionDefinition,
+    bundle: string,
+    baseEnv: Record<string, string>,
+    log: WriteStream | undefined,
+    /** Called once when the environment is gone (exit, crash, recycle). */
+    private readonly onGone: (environment: ExecutionEnvironment) => void,
+  ) {
+    if (!existsSync(bundle)) throw new MissingBundleError(bundle);
+    const d = definition;
+    this.child = fork(LAMBDA_HOST, [], {
+      env: {
+        ...baseEnv,
+        ...d.environment,
+        AWS_ACCESS_KEY_ID: d.credentials.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: d.credentials.secretAccessKey,
+        ...(d.credentials.sessionToken ? { AWS_SESSION_TOKEN: d.credentials.sessionToken } : {}),
+        AWS_LAMBDA_FUNCTION_NAME: d.name,
+        AWS_LAMBDA_FUNCTION_VERSION: "$LATEST",
+        AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(d.memoryMb ?? 512),
+        AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${d.name}`,
+        AWS_LAMBDA_LOG_STREAM_NAME: `local/[$LATEST]${randomUUID().replace(/-/g, "")}`,
+        LOCAL_LAMBDA_BUNDLE: bundle,
+        LOCAL_LAMBDA_HANDLER: handlerExport(d.handler ?? "index.handler"),
+      },
+      execArgv: ["--enable-source-maps"],
+      stdio: ["ignore", "pipe", "pipe", "ipc"],
+      serialization: "json",
+    });
+    if (log) {
+      this.child.stdout?.pipe(log, { end: false });
+      this.child.stderr?.pipe(log, { end: false });
+    } else {
+      this.child.stdout?.resume();
+      this.child.stderr?.resume();
+    }
+    this.ready = new Promise<void>((resolve, reject) => {
+      this.child.on("message", (message: HostMessage) => {
+        if (message.type === "ready") resolve();
+        else if (message.type === "load-error") reject(new Error(`${d.name}: ${message.error?.errorMessage ?? "cannot load bundle"}`));
+        else if (message.type === "result" && message.id && message.id === this.running?.id) {
+          const { resolve: settle, timer } = this.running;
+          this.running = undefined;
+          clearTimeout(timer);
+          settle(message.ok ? { payload: message.payload ?? null } : { payload: message.error, functionError: "Unhandled" });
+        }
+      });
+      this.child.on("exit", (code, signal) => {
+        reject(new Error(`${d.name} exited during start (${code ?? signal})`));
+        this.gone(signal ?? `exit status ${code}`);
+      });
+    });
+    this.ready.catch(() => undefined);
+  }
+
+  get busy(): boolean {
+    return this.running !== undefined;
+  }
+
+  get alive(): boolean {
+    return !this.exited;
+  }
+
+  /** Runs one invocation; the caller guarantees the environment is idle. */
+  invoke(payload: unknown): Promise<InvokeResult> {
+    if (this.running) throw new Error(`${this.definition.name}: environment already busy`);
+    const requestId = randomUUID();
+    const timeoutMs = this.definition.timeoutMs;
+    return new Promise<InvokeResult>((resolve) => {
+      const timer = setTimeout(() => {
+        this.running = undefined;
+        resolve({
+          payload: { errorType: "Sandbox.Timedout", errorMessage: `RequestId: ${requestId} Error: Task timed out after ${(timeoutMs / 1000).toFixed(2)} seconds` },
+          functionError: "Unhandled",
+        });
+        // Lambda recycles a timed-out environment: out of service at once, then killed.
+        this.gone("signal: killed");
+        this.child.kill("SIGKILL");
+      }, timeoutMs);
+      this.running = { id: requestId, resolve, timer };
+      this.child.send({ type: "invoke", id: requestId, requestId, payload, deadline: Date.now() + timeoutMs });
+    });
+  }
+
+  /** Fails the running invocation (if any) and reports the environment gone, once. */
+  private gone(reason: string): void {
+    if (this.running) {
+      const { id, resolve, timer } = this.running;
+      this.running = undefined;
+      clearTimeout(timer);
+      resolve({
+        payload: { errorType: "Runtime.ExitError", errorMessage: `RequestId: ${id} Error: Runtime exited with error: ${reason}` },
+        functionError: "Unhandled",
+      });
+    }
+    if (this.exited) return;
+    this.exited = true;
+    this.onGone(this);
+  }
+
+  async stop(): Promise<void> {
+    const child = this.child;
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    await new Promise<void>((resolve) => {
+      child.once("exit", () => resolve());
+      child.kill("SIGTERM");
+      setTimeout(() => child.kill("SIGKILL"), 2000).unref();
+    });
+  }
+}

@@ -1,0 +1,48 @@
+/**
+ * Where `npm run bench` puts its figures: bench/results/latest.json (each benchmark merges
+ * its own top-level keys into it, so they can also run one at a time) and the charts
+ * beside it. Also the small helpers every benchmark shares: percentiles and the machine.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { cpus, totalmem } from "node:os";
+import { join } from "node:path";
+
+export const RESULTS_DIR = join(__dirname, "..", "..", "bench", "results");
+export const LATEST_FILE = join(RESULTS_DIR, "latest.json");
+
+/** The machine the figures were measured on: they mean little without it. */
+export function machine(): { cpus: number; cpuModel: string; memoryGb: number; node: string } {
+  const list = cpus();
+  return { cpus: list.length, cpuModel: list[0]?.model ?? "unknown", memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version };
+}
+
+/** Merges `part` into latest.json (top-level keys replaced), stamping the time and the machine. */
+export function mergeIntoLatest(part: Record<string, unknown>): void {
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  let current: Record<string, unknown> = {};
+  if (existsSync(LATEST_FILE)) {
+    try {
+      current = JSON.parse(readFileSync(LATEST_FILE, "utf8")) as Record<string, unknown>;
+    } catch {
+      current = {};
+    }
+  }
+  const next = { ...current, ...part, measuredAt: new Date().toISOString(), machine: machine() };
+  writeFileSync(LATEST_FILE, `${JSON.stringify(next, null, 2)}\n`);
+}
+
+export function writeResultFile(name: string, content: string): string {
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  const file = join(RESULTS_DIR, name);
+  writeFileSync(file, content);
+  return file;
+}
+
+/** Nearest-rank percentile of unsorted samples (p in 0..100). */
+export function percentile(samples: readonly number[], p: number): number {
+  if (samples.length === 0) return Number.NaN;
+  const sorted = [...samples].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+}
+
+export const round1 = (n: number): number => Math.round(n * 10) / 10;
