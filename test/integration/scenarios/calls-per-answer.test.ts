@@ -1,0 +1,90 @@
+/**
+ * AWS calls per answer, counted by the local stand-ins (GET /calls on the control server):
+ * deterministic, so asserted here, while times are only benchmarked (npm run bench).
+ *
+ * - The connection's owner is read a fixed number of times per answer, whatever its length
+ *   (the ask route once, the answer step once, the action group once per status event): I6
+ *   checked once per answer, not per chunk.
+ * - The answer is coalesced: chunk events + done ≤ 2 + ceil(duration / 100 ms), here with the
+ *   stand-in's default pacing (a streaming answer of a couple of seconds).
+ * - An answer mints credentials at most once (none in an environment that has them cached,
+ *   I3) and calls the agent once.
+ * Local only: an AWS stack has no call counts to read.
+ */
+import { splitIntoChunks } from "../../../local/bedrock/agent-planner";
+import { getCallCounts } from "../../../local/redteam/control-server";
+import { callsOf, countsSince, type CallCounts } from "../../../local/runtime/call-counter";
+import { LOCAL_ONLY, stackHasControls } from "../../support/stack/outputs";
+import type { TestUser } from "../../support/stack/test-users";
+import type { StackConnection } from "../../../scripts/stack-client/ws-client";
+import { useHarness } from "../redteam/support/harness";
+
+jest.setTimeout(120_000);
+
+const HAS_CONTROLS = stackHasControls();
+const localIt = HAS_CONTROLS ? it : it.skip;
+if (!HAS_CONTROLS) process.stdout.write(`calls-per-answer: ${LOCAL_ONLY}\n`);
+
+const LONG_ORDERS = 28;
+let user: TestUser;
+const harness = useHarness("calls-per-answer", async (h) => {
+  const tenant = h.stack.tenants[0];
+  user = await h.users.create(tenant.id, "calls-long", LONG_ORDERS);
+});
+
+async function counts(): Promise<CallCounts> {
+  const outputs = harness().stack.outputs;
+  return getCallCounts(outputs.endpoints!.control!, outputs.controlToken!);
+}
+
+/** One answer's calls: settles first, so stray calls of earlier test files are not counted. */
+async function countedAnswer(connection: StackConnection, prompt: string) {
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  const before = await counts();
+  const started = Date.now();
+  const answer = await connection.ask(prompt);
+  const durationMs = Date.now() - started;
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  return { answer, durationMs, calls: countsSince(await counts(), before) };
+}
+
+describe("calls per answer (local stand-ins' counts)", () => {
+  localIt("reads the connection's owner a fixed number of times per answer, whatever its length, and coalesces chunks", async () => {
+    const h = harness();
+    const connectionsTable = `GetItem:${h.stack.outputs.connectionsTableName}`;
+    const connection = await h.connect(user);
+    expect((await connection.ask("What is the return policy?")).outcome).toBe("done");
+
+    const short = await countedAnswer(connection, "What is the return policy?");
+    const long = await countedAnswer(connection, "List my orders");
+    for (const { answer } of [short, long]) expect(answer.outcome).toBe("done");
+    for (const order of user.orders) expect(long.answer.text).toContain(order.orderId);
+    h.tally.honest();
+
+    for (const { answer, calls } of [short, long]) {
+      // The owner: the ask route, the answer step, and the action group once per status event.
+      expect(callsOf(calls, "dynamodb", connectionsTable)).toBe(2 + answer.statuses.length);
+      // At most one: each chat execution environment mints the user's scoped credentials once
+      // and caches them (I3); which warm environment an invocation lands in is Lambda's choice.
+      expect(callsOf(calls, "sts", "AssumeRole")).toBeLessThanOrEqual(1);
+      expect(callsOf(calls, "bedrock", "InvokeAgent")).toBe(1);
+      // ask route, answer step, one action-group call per tool.
+      expect(callsOf(calls, "lambda", "Invoke")).toBe(2 + answer.statuses.length);
+      expect(callsOf(calls, "apigateway", "PostToConnection:accepted")).toBe(1);
+    }
+    // Independent of the answer's length.
+    expect(callsOf(long.calls, "dynamodb", connectionsTable)).toBe(callsOf(short.calls, "dynamodb", connectionsTable));
+
+    const streamed = callsOf(long.calls, "apigateway", "PostToConnection:chunk") + callsOf(long.calls, "apigateway", "PostToConnection:done");
+    expect(long.answer.events.filter((e) => e.type === "chunk").length).toBeGreaterThan(1);
+    expect(streamed).toBeLessThanOrEqual(2 + Math.ceil(long.durationMs / 100));
+    // Far fewer messages than the pieces of text the agent streamed (local stand-in's split).
+    expect(streamed).toBeLessThan(splitIntoChunks(long.answer.text).length / 2);
+    expect(callsOf(short.calls, "apigateway", "PostToConnection:chunk")).toBe(1);
+    await connection.close();
+  });
+
+  it("nothing of another user reached any connection", () => {
+    expect(harness().leaks()).toEqual([]);
+  });
+});
