@@ -69,6 +69,13 @@ export interface StartLocalStackOptions {
    * that measures the system's own time.
    */
   agentChunkDelayMs?: number;
+  /**
+   * BENCHMARK ONLY (scripts/bench/load.ts measures isolation overhead with it): skips SigV4
+   * verification and IAM evaluation in the DynamoDB, Lambda, Bedrock and @connections
+   * stand-ins. Never reachable from `npm start` or the test setups; the stack reports it
+   * (GET /health `iamGate`) and the integration suite asserts it is enforced.
+   */
+  benchmarkOnly?: { iamGateOff?: boolean };
 }
 
 export interface LocalStack {
@@ -136,6 +143,7 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
     tenantIds: config.tenants.map((t) => t.id),
   });
   const calls = new CallCounter();
+  const iamGateOff = options.benchmarkOnly?.iamGateOff === true;
   const sweeper = setInterval(() => registry.sweep(), 60_000);
   sweeper.unref();
 
@@ -160,7 +168,7 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
         operators: { ctx, authenticate: (request, o) => verifySigV4(request, registry, o), authorize: authorizeIam },
         operatorCredentials: { accessKeyId: identities.admin.accessKeyId, secretAccessKey: identities.admin.secretAccessKey },
       }),
-      startDynamoDbGate({ port: port("dynamodb"), ctx, registry, calls }),
+      startDynamoDbGate({ port: port("dynamodb"), ctx, registry, calls, iamGateOff }),
       startSts({ port: port("sts"), ctx, registry, roles: identities.roles, calls }),
     ]);
     stops.push(cognito.close, dynamodb.close, sts.close);
@@ -173,13 +181,14 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
     await createTablesAndSeed(adminDynamo, names, config);
     adminDynamo.destroy();
 
-    const lambda = new LambdaService({ ctx, logDir, calls });
+    const lambda = new LambdaService({ ctx, logDir, calls, iamGateOff });
     const lambdaApi = await lambda.startHttp(port("lambda"), registry);
     stops.push(lambdaApi.close, () => lambda.close());
 
     const authorizeWith =
       (service: string, action: string, denial: { status: number; code: string }) =>
       async (request: RawAwsRequest, resourceArn: string): Promise<void> => {
+        if (iamGateOff) return;
         const caller = await verifySigV4(request, registry, { service });
         await authorizeIam(caller, { action, resourceArn }, denial);
       };
@@ -286,7 +295,12 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
       build: (entry, outfile) => buildFunction("action-group", entry, outfile),
       setBundle: setActionGroupBundle,
     });
-    const control = await startControlServer(port("control"), { setAgentMode, setActionGroupVariant, callCounts: () => calls.snapshot() });
+    const control = await startControlServer(port("control"), {
+      setAgentMode,
+      setActionGroupVariant,
+      callCounts: () => calls.snapshot(),
+      iamGate: iamGateOff ? "off (benchmark only)" : "enforced",
+    });
     stops.push(control.close);
 
     const outputs: StackOutputs = {

@@ -25,6 +25,8 @@ export interface DynamoDbGateOptions {
   ctx: AwsContext;
   registry: CredentialRegistry;
   calls?: CallCounter;
+  /** Benchmark only (local/stack.ts `benchmarkOnly`): no SigV4 verification, no IAM evaluation. */
+  iamGateOff?: boolean;
 }
 
 export interface DynamoDbGate {
@@ -77,8 +79,12 @@ export async function startDynamoDbGate(o: DynamoDbGateOptions): Promise<DynamoD
 
   async function authorize(req: http.IncomingMessage, body: Buffer): Promise<void> {
     const raw = readRawRequest(req, body);
-    const caller = await verifySigV4(raw, o.registry, { service: "dynamodb" });
     const target = raw.headers["x-amz-target"] ?? "";
+    if (o.iamGateOff) {
+      o.calls?.count("dynamodb", target.slice(TARGET_PREFIX.length));
+      return;
+    }
+    const caller = await verifySigV4(raw, o.registry, { service: "dynamodb" });
     if (!target.startsWith(TARGET_PREFIX)) throw new LocalAwsError(400, "UnknownOperationException", "");
     const op = target.slice(TARGET_PREFIX.length);
     let parsed: Record<string, unknown>;

@@ -98,8 +98,10 @@ export class ExecutionEnvironment {
       serialization: "json",
     });
     if (log) {
-      this.child.stdout?.pipe(log, { end: false });
-      this.child.stderr?.pipe(log, { end: false });
+      // Written, not piped: many environments share one log stream, and every pipe would
+      // add its own listeners to it.
+      this.child.stdout?.on("data", (data: Buffer) => log.write(data));
+      this.child.stderr?.on("data", (data: Buffer) => log.write(data));
     } else {
       this.child.stdout?.resume();
       this.child.stderr?.resume();

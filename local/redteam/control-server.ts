@@ -4,7 +4,8 @@
  * POST /agent-mode {"mode": "honest"} or {"mode": "compromised", "userIds": [<sub>, …]}
  * (compromised only for the named users, at most MAX_COMPROMISED_USERS: a running stack
  * may also serve a developer's browser, which must keep the honest agent),
- * POST /action-group {"variant": "default"|"rogue"}, GET /health, GET /calls (every call the
+ * POST /action-group {"variant": "default"|"rogue"}, GET /health (with whether the IAM gate is
+ * enforced), GET /calls (every call the
  * stand-ins served so far, by service and operation: local/runtime/call-counter.ts).
  *
  * Any web page the developer visits can send requests to 127.0.0.1, so every request
@@ -30,6 +31,8 @@ export interface ControlHandlers {
   setAgentMode(setting: AgentModeSetting): void;
   setActionGroupVariant(variant: ActionGroupVariant): Promise<void>;
   callCounts(): CallCounts;
+  /** "enforced", or "off (benchmark only)" on a stack a benchmark started with its IAM gate off. */
+  iamGate: string;
 }
 
 export interface ControlServer {
@@ -104,7 +107,7 @@ export async function startControlServer(port: number, handlers: ControlHandlers
         return reply(refusal.status, { error: refusal.error });
       }
       if (method === "GET") {
-        if (req.url === "/health") return reply(200, { ok: true });
+        if (req.url === "/health") return reply(200, { ok: true, iamGate: handlers.iamGate });
         if (req.url === "/calls") return reply(200, handlers.callCounts());
         return reply(405, { error: "use POST" });
       }
@@ -152,4 +155,11 @@ export async function getCallCounts(controlUrl: string, token: string): Promise<
   const response = await fetch(`${controlUrl}/calls`, { headers: { authorization: `Bearer ${token}` } });
   if (!response.ok) throw new Error(`control /calls failed: ${response.status} ${await response.text()}`);
   return (await response.json()) as CallCounts;
+}
+
+/** Client side: GET /health (tests assert the IAM gate is enforced). */
+export async function getHealth(controlUrl: string, token: string): Promise<{ ok: boolean; iamGate: string }> {
+  const response = await fetch(`${controlUrl}/health`, { headers: { authorization: `Bearer ${token}` } });
+  if (!response.ok) throw new Error(`control /health failed: ${response.status} ${await response.text()}`);
+  return (await response.json()) as { ok: boolean; iamGate: string };
 }

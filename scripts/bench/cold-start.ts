@@ -1,7 +1,11 @@
 /**
  * Cold-start cost of each bundle: a fresh Node process loads `dist/lambdas/<name>/index.js`
- * (what Lambda's init phase does) and reports the time to `require` it. Median over a few
- * runs; module evaluation only, no network. Run `npm run build` first.
+ * (what Lambda's init phase does) and reports the time to `require` it, next to a trivial
+ * one-line bundle loaded in the same way in the same run (the machine's own floor: on a
+ * busy machine every figure grows, the trivial one too). Median over a few runs, runs
+ * interleaved across bundles so a burst of load hits all of them; module evaluation only,
+ * no network. Writes `coldStartMs` (and `bundleKb`) into bench/results/latest.json.
+ * Run `npm run build` first.
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, statSync } from "node:fs";
@@ -10,6 +14,10 @@ import { toEnvironment as actionGroupEnvironment } from "../../lambdas/action-gr
 import { toEnvironment as authorizerEnvironment } from "../../lambdas/authorizer/config";
 import { toEnvironment as chatEnvironment } from "../../lambdas/chat/config";
 import { bundlePath } from "../../infra/bundles";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { mergeIntoLatest, round1 } from "./results-file";
 
 const RUNS = 7;
 const PROBE = `
@@ -53,22 +61,41 @@ const env = (name: FunctionName): NodeJS.ProcessEnv => ({
   ...FUNCTION_ENVIRONMENTS[name],
 });
 
+const TRIVIAL = join(mkdtempSync(join(tmpdir(), "mta-cold-")), "index.js");
+writeFileSync(TRIVIAL, "exports.handler = async () => ({ statusCode: 200 });\n");
+
+type Measured = FunctionName | "trivial";
+const files: Record<Measured, string> = { trivial: TRIVIAL, ...(Object.fromEntries(FUNCTION_NAMES.map((n) => [n, bundlePath(n)])) as Record<FunctionName, string>) };
 for (const name of FUNCTION_NAMES) {
-  const file = bundlePath(name);
-  if (!existsSync(file)) {
-    console.error(`missing ${file}: run npm run build first`);
+  if (!existsSync(files[name])) {
+    console.error(`missing ${files[name]}: run npm run build first`);
     process.exit(1);
   }
-  const times: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    const run = spawnSync(process.execPath, ["-e", PROBE, file], { env: env(name), encoding: "utf8" });
+}
+const times: Record<Measured, number[]> = { trivial: [], authorizer: [], chat: [], "action-group": [] };
+for (let i = 0; i < RUNS; i++) {
+  for (const name of Object.keys(files) as Measured[]) {
+    const run = spawnSync(process.execPath, ["-e", PROBE, files[name]], { env: name === "trivial" ? env("authorizer") : env(name), encoding: "utf8" });
     if (run.status !== 0) {
       console.error(`${name}: load failed: ${run.stderr.split("\n")[0]}`);
       process.exit(1);
     }
-    times.push(Number(run.stdout));
+    times[name].push(Number(run.stdout));
   }
-  times.sort((a, b) => a - b);
-  const kb = (statSync(file).size / 1024).toFixed(0);
-  console.log(`${name.padEnd(13)} ${kb.padStart(4)} KB  require median ${times[RUNS >> 1].toFixed(1)} ms (min ${times[0].toFixed(1)}, max ${times[RUNS - 1].toFixed(1)}, n=${RUNS})`);
 }
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+for (const name of Object.keys(files) as Measured[]) {
+  const sorted = [...times[name]].sort((a, b) => a - b);
+  const kb = (statSync(files[name]).size / 1024).toFixed(0);
+  console.log(`${name.padEnd(13)} ${kb.padStart(4)} KB  require median ${median(sorted).toFixed(1)} ms (min ${sorted[0].toFixed(1)}, max ${sorted[RUNS - 1].toFixed(1)}, n=${RUNS})`);
+}
+mergeIntoLatest({
+  coldStartMs: {
+    authorizer: round1(median(times.authorizer)),
+    chat: round1(median(times.chat)),
+    actionGroup: round1(median(times["action-group"])),
+    trivial: round1(median(times.trivial)),
+    runs: RUNS,
+  },
+  bundleKb: Object.fromEntries(FUNCTION_NAMES.map((n) => [n === "action-group" ? "actionGroup" : n, round1(statSync(files[n]).size / 1024)])),
+});

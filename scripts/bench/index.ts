@@ -1,13 +1,14 @@
 /**
  * `npm run bench`: every benchmark in turn (AWS calls, cost and own time per answer, cold
- * start, authorizer verify time, STS calls per user, ask→done latency over the local stack).
+ * start, the throughput curve and isolation overhead, authorizer verify time, STS calls per
+ * user, ask→done latency over the local stack).
  * Figures go to bench/results/latest.json (docs/performance.md). Numbers, not pass/fail:
  * tests don't time things.
  */
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 
-const BENCHMARKS = ["answer-costs.ts", "cold-start.ts", "authorizer-verify.ts", "sts-calls.ts", "ask-latency.ts"];
+const BENCHMARKS = ["answer-costs.ts", "cold-start.ts", "load.ts", "authorizer-verify.ts", "sts-calls.ts", "ask-latency.ts"];
 
 let failed = 0;
 for (const file of BENCHMARKS) {

@@ -12,7 +12,7 @@
  * Local only: an AWS stack has no call counts to read.
  */
 import { splitIntoChunks } from "../../../local/bedrock/agent-planner";
-import { getCallCounts } from "../../../local/redteam/control-server";
+import { getCallCounts, getHealth } from "../../../local/redteam/control-server";
 import { callsOf, countsSince, type CallCounts } from "../../../local/runtime/call-counter";
 import { LOCAL_ONLY, stackHasControls } from "../../support/stack/outputs";
 import type { TestUser } from "../../support/stack/test-users";
@@ -49,6 +49,11 @@ async function countedAnswer(connection: StackConnection, prompt: string) {
 }
 
 describe("calls per answer (local stand-ins' counts)", () => {
+  localIt("runs against a stack whose IAM gate is enforced (the benchmark-only switch is off)", async () => {
+    const outputs = harness().stack.outputs;
+    expect(await getHealth(outputs.endpoints!.control!, outputs.controlToken!)).toEqual({ ok: true, iamGate: "enforced" });
+  });
+
   localIt("reads the connection's owner a fixed number of times per answer, whatever its length, and coalesces chunks", async () => {
     const h = harness();
     const connectionsTable = `GetItem:${h.stack.outputs.connectionsTableName}`;

@@ -47,6 +47,7 @@ describe("control server", () => {
       setAgentMode: (mode) => void calls.modes.push(mode),
       setActionGroupVariant: async (variant) => void calls.variants.push(variant),
       callCounts: () => COUNTS,
+      iamGate: "enforced",
     });
   });
   afterAll(() => server.close());
@@ -58,7 +59,7 @@ describe("control server", () => {
 
   it("generates a fresh random 32-byte token per start", async () => {
     expect(Buffer.from(server.token, "base64url")).toHaveLength(32);
-    const other = await startControlServer(0, { setAgentMode: () => undefined, setActionGroupVariant: async () => undefined, callCounts: emptyCounts });
+    const other = await startControlServer(0, { setAgentMode: () => undefined, setActionGroupVariant: async () => undefined, callCounts: emptyCounts, iamGate: "enforced" });
     try {
       expect(other.token).not.toBe(server.token);
     } finally {
@@ -175,7 +176,7 @@ describe("control server", () => {
     expect((await request(server.url, { method: "GET", path: "/health" })).status).toBe(401);
     expect(await request(server.url, { method: "GET", path: "/health", headers: { authorization: json.authorization } })).toEqual({
       status: 200,
-      body: '{"ok":true}',
+      body: '{"ok":true,"iamGate":"enforced"}',
     });
   });
 
