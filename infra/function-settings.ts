@@ -20,6 +20,8 @@ export const FUNCTION_SETTINGS: Readonly<Record<FunctionName, FunctionSettings>>
   chat: { timeoutSeconds: 300, memoryMb: 512, handler: "index.handler" },
   // One tool call inside the agent's turn.
   "action-group": { timeoutSeconds: 30, memoryMb: 512, handler: "index.handler" },
+  // One user's record and a handful of DeleteConnection calls (or one reconcile pass).
+  offboarding: { timeoutSeconds: 60, memoryMb: 256, handler: "index.handler" },
 };
 
 /** The export a handler string names (`index.handler` → `handler`). */

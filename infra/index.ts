@@ -19,8 +19,10 @@ import { WebSocketRoutes } from "./components/websocket-routes";
 import { toEnvironment as actionGroupEnvironment } from "../lambdas/action-group/config";
 import { toEnvironment as authorizerEnvironment } from "../lambdas/authorizer/config";
 import { toEnvironment as chatEnvironment } from "../lambdas/chat/config";
+import { toEnvironment as offboardingEnvironment } from "../lambdas/offboarding/config";
+import { OffboardingEvents } from "./components/offboarding";
 import { APP_PROTOCOL, stackNames } from "./naming";
-import { actionGroupRolePolicy, authorizerRolePolicy, chatRolePolicy } from "./policies";
+import { actionGroupRolePolicy, authorizerRolePolicy, chatRolePolicy, offboardingRolePolicy } from "./policies";
 import { loadStackConfig } from "./stack-config";
 
 const config = loadStackConfig(new pulumi.Config());
@@ -89,6 +91,7 @@ const chatFunction = new BundledFunction("chat", {
         functionName: chatName,
         connectionsTableName: names.connectionsTable,
         limitsTableName: names.limitsTable,
+        revocationsTableName: names.revocationsTable,
         tenantAccessRoleArn,
         agentId,
         agentAliasId,
@@ -97,8 +100,8 @@ const chatFunction = new BundledFunction("chat", {
       }),
   ),
   environment: pulumi
-    .all([data.connectionsTable.name, data.limitsTable.name, isolation.role.arn, agent.agent.agentId, agent.alias.agentAliasId, managementEndpoint])
-    .apply(([connectionsTableName, limitsTableName, tenantAccessRoleArn, agentId, agentAliasId, endpoint]) => ({
+    .all([data.connectionsTable.name, data.limitsTable.name, data.revocationsTable.name, isolation.role.arn, agent.agent.agentId, agent.alias.agentAliasId, managementEndpoint])
+    .apply(([connectionsTableName, limitsTableName, revocationsTableName, tenantAccessRoleArn, agentId, agentAliasId, endpoint]) => ({
       ...chatEnvironment(
         {
           connectionsTableName,
@@ -109,6 +112,7 @@ const chatFunction = new BundledFunction("chat", {
           appProtocol: APP_PROTOCOL,
           limitsTableName,
           asksPerUserPerMinute: config.askRateLimit.perUserPerMinute,
+          revocationsTableName,
         },
         config.logLevel,
       ),
@@ -133,6 +137,40 @@ const authorizerFunction = new BundledFunction("authorizer", {
   logRetentionDays: config.logRetentionDays,
   reservedConcurrency: config.reservedConcurrency.authorizer,
 });
+
+const offboardingName = names.functionName("offboarding");
+const offboardingFunction = new BundledFunction("offboarding", {
+  bundle: "offboarding",
+  functionName: offboardingName,
+  role: roles.offboarding,
+  policy: policyJson(pulumi.all([ctx, apiId, identity.userPool.arn]), ([c, id, userPoolArn]) =>
+    offboardingRolePolicy(c, {
+      functionName: offboardingName,
+      connectionsTableName: names.connectionsTable,
+      connectionsUserIndex: names.connectionsUserIndex,
+      revocationsTableName: names.revocationsTable,
+      userPoolArn,
+      apiId: id,
+      stage,
+    }),
+  ),
+  environment: pulumi
+    .all([identity.userPool.id, data.connectionsTable.name, data.revocationsTable.name, managementEndpoint])
+    .apply(([userPoolId, connectionsTableName, revocationsTableName, endpoint]) => ({
+      ...offboardingEnvironment(
+        {
+          userPoolId,
+          connectionsTableName,
+          connectionsUserIndex: names.connectionsUserIndex,
+          revocationsTableName,
+          managementEndpoint: endpoint,
+        },
+        config.logLevel,
+      ),
+    })),
+  logRetentionDays: config.logRetentionDays,
+});
+new OffboardingEvents("offboarding-events", { namePrefix: names.prefix, offboardingFunction: offboardingFunction.function });
 
 new WebSocketRoutes("websocket-routes", {
   api: webSocket,
@@ -159,3 +197,4 @@ export const agentId = agent.agent.agentId;
 export const agentAliasId = agent.alias.agentAliasId;
 export const users = identity.users;
 export const initialPasswords = pulumi.secret(identity.initialPasswords);
+export const offboardingFunctionName = offboardingFunction.function.name;

@@ -8,6 +8,8 @@ export interface StackNames {
   connectionsTable: string;
   /** Per-user ask counters (fixed one-minute windows, expired by TTL). */
   limitsTable: string;
+  /** Offboarding records (I17): one per offboarded user, expired by TTL. */
+  revocationsTable: string;
   /** `…-orders-` : the per-tenant orders table is this prefix + tenantId. */
   ordersTablePrefix: string;
   ordersTable(tenantId: string): string;
@@ -18,8 +20,8 @@ export interface StackNames {
   connectionsUserIndex: string;
 }
 
-export type FunctionName = "authorizer" | "chat" | "action-group";
-export const FUNCTION_NAMES: readonly FunctionName[] = ["authorizer", "chat", "action-group"];
+export type FunctionName = "authorizer" | "chat" | "action-group" | "offboarding";
+export const FUNCTION_NAMES: readonly FunctionName[] = ["authorizer", "chat", "action-group", "offboarding"];
 
 /** The WebSocket subprotocol the page offers next to its token. */
 export const APP_PROTOCOL = "mta.v1";
@@ -32,6 +34,7 @@ export function stackNames(project: string, stage: string): StackNames {
     tenantsTable: `${prefix}-tenants`,
     connectionsTable: `${prefix}-connections`,
     limitsTable: `${prefix}-limits`,
+    revocationsTable: `${prefix}-revocations`,
     ordersTablePrefix,
     ordersTable: (tenantId) => `${ordersTablePrefix}${tenantId}`,
     functionName: (fn) => `${prefix}-${fn}`,

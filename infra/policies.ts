@@ -171,6 +171,8 @@ export function chatRolePolicy(
     connectionsTableName: string;
     /** Per-user ask counters (one conditional UpdateItem per ask) and stop markers (UpdateItem, GetItem of `stop#` keys). */
     limitsTableName: string;
+    /** Offboarding records (I17): read only. */
+    revocationsTableName: string;
     tenantAccessRoleArn: string;
     agentId: string;
     agentAliasId: string;
@@ -205,6 +207,12 @@ export function chatRolePolicy(
         "ForAllValues:StringLike": { "dynamodb:LeadingKeys": ["stop#*"] },
         Null: { "dynamodb:LeadingKeys": "false" },
       },
+    },
+    {
+      Sid: "ReadOffboardingRecords",
+      Effect: "Allow",
+      Action: "dynamodb:GetItem",
+      Resource: tableArn(ctx, f.revocationsTableName),
     },
     {
       Sid: "MintTenantScopedCredentials",
@@ -245,6 +253,59 @@ export function actionGroupRolePolicy(
       Resource: tableArn(ctx, f.connectionsTableName),
     },
     manageConnectionsStatement(ctx, f.apiId, f.stage),
+  );
+}
+
+/** DeleteConnection on ONE API stage: only the offboarding function may hang up (I12, I17). */
+export function connectionsDeleteArn(ctx: AwsContext, apiId: string, stage: string): string {
+  return `arn:${ctx.partition}:execute-api:${ctx.region}:${ctx.accountId}:${apiId}/${stage}/DELETE/@connections/*`;
+}
+
+/**
+ * The offboarding function (I17): writes revocation records, finds a user's connections
+ * by the `byUserId` index (Scan only for the reconcile fallback, which reads owners),
+ * deletes their records, hangs up on them, and reads the pool to resolve a username or
+ * check whether an owner is still enabled. No tenant data, no PostToConnection.
+ */
+export function offboardingRolePolicy(
+  ctx: AwsContext,
+  f: {
+    functionName: string;
+    connectionsTableName: string;
+    connectionsUserIndex: string;
+    revocationsTableName: string;
+    userPoolArn: string;
+    apiId: string;
+    stage: string;
+  },
+): PolicyDocument {
+  const connections = tableArn(ctx, f.connectionsTableName);
+  return doc(
+    logsStatement(ctx, f.functionName),
+    {
+      Sid: "WriteOffboardingRecords",
+      Effect: "Allow",
+      Action: ["dynamodb:PutItem", "dynamodb:GetItem"],
+      Resource: tableArn(ctx, f.revocationsTableName),
+    },
+    {
+      Sid: "FindAndForgetConnections",
+      Effect: "Allow",
+      Action: ["dynamodb:Query", "dynamodb:Scan", "dynamodb:DeleteItem"],
+      Resource: [connections, `${connections}/index/${f.connectionsUserIndex}`],
+    },
+    {
+      Sid: "ResolveUsers",
+      Effect: "Allow",
+      Action: ["cognito-idp:AdminGetUser", "cognito-idp:ListUsers"],
+      Resource: f.userPoolArn,
+    },
+    {
+      Sid: "HangUpOnOwnApiConnections",
+      Effect: "Allow",
+      Action: "execute-api:ManageConnections",
+      Resource: connectionsDeleteArn(ctx, f.apiId, f.stage),
+    },
   );
 }
 

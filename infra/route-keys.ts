@@ -3,6 +3,20 @@
  * and the local API Gateway stand-in: the route keys and the route selection expression.
  */
 
+/**
+ * Where the `$connect` authorizer's identity comes from. API Gateway answers 401 itself,
+ * without invoking the authorizer, when a request lacks it.
+ */
+export const AUTHORIZER_IDENTITY_SOURCES = ["route.request.header.Sec-WebSocket-Protocol"];
+
+/** The header names among identity sources (`route.request.header.<name>`), lower-cased. */
+export function identitySourceHeaders(sources: readonly string[]): string[] {
+  return sources.flatMap((s) => {
+    const name = /^route\.request\.header\.([A-Za-z0-9-]+)$/.exec(s)?.[1];
+    return name ? [name.toLowerCase()] : [];
+  });
+}
+
 /** Every message's route is its JSON body's `action` field. */
 export const ROUTE_SELECTION_EXPRESSION = "$request.body.action";
 

@@ -26,7 +26,7 @@ export interface TableSchema {
   ttlAttribute?: string;
 }
 
-export type TableKind = "tenants" | "orders" | "connections" | "limits";
+export type TableKind = "tenants" | "orders" | "connections" | "limits" | "revocations";
 
 /** Epoch seconds after which DynamoDB may delete a connection record or an ask counter. */
 export const TTL_ATTRIBUTE = "ttl";
@@ -44,6 +44,8 @@ export function tableSchemas(names: Pick<StackNames, "connectionsUserIndex">): R
     },
     // One counter per user and minute (lambdas/chat/ask-rate-limit.ts).
     limits: { hashKey: { name: "limitKey", type: "S" }, indexes: [], ttlAttribute: TTL_ATTRIBUTE },
+    // One offboarding record per user, kept until every token issued before it expired (I17).
+    revocations: { hashKey: { name: "userId", type: "S" }, indexes: [], ttlAttribute: TTL_ATTRIBUTE },
   };
 }
 

@@ -15,6 +15,11 @@ import { FUNCTION_SETTINGS } from "../infra/function-settings";
 import { toEnvironment as actionGroupEnvironment } from "../lambdas/action-group/config";
 import { toEnvironment as authorizerEnvironment } from "../lambdas/authorizer/config";
 import { toEnvironment as chatEnvironment } from "../lambdas/chat/config";
+import { toEnvironment as offboardingEnvironment } from "../lambdas/offboarding/config";
+import { offboardingEventPattern } from "../infra/offboarding-rule";
+import { LocalEventBus } from "./eventbridge/event-bus";
+import { managementEvent } from "./cognito/management-events";
+import { randomUUID } from "node:crypto";
 import { APP_PROTOCOL, FUNCTION_NAMES, stackNames, type FunctionName } from "../infra/naming";
 import type { AwsContext } from "../infra/policies";
 import { ACTION_GROUP_NAME, TOOL_FUNCTIONS } from "../lambdas/action-group/function-schema";
@@ -35,8 +40,8 @@ import { startDynamoDbGate } from "./dynamodb/gate";
 import { authorizeIam, LOCAL_ACCOUNT_ID } from "./iam/policy-evaluation";
 import { LambdaService, MissingBundleError, type InvokeResult, type FunctionErrorPayload } from "./lambda/lambda-service";
 import { assertPortFree, close, listen } from "./runtime/listen";
-import { createLocalIdentities } from "./iam/roles";
-import { verifySigV4 } from "./iam/sigv4-verify";
+import { createLocalIdentities, createLocalOperator } from "./iam/roles";
+import { asRestAuthenticationFailure, verifySigV4 } from "./iam/sigv4-verify";
 import { DEFAULT_PORT_BASE, parsePortBase, portsFrom, type PortName } from "./runtime/start-options";
 import { startSts } from "./sts/sts";
 import { createTablesAndSeed } from "./dynamodb/tables";
@@ -133,15 +138,10 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
   const ctx: AwsContext = { partition: "aws", region, accountId: LOCAL_ACCOUNT_ID };
   const names = stackNames(PROJECT, LOCAL_STAGE);
   const registry = new CredentialRegistry();
-  const identities = createLocalIdentities(registry, {
-    ctx,
-    names,
-    apiId: LOCAL_API_ID,
-    stage: LOCAL_STAGE,
-    agentId: LOCAL_AGENT_ID,
-    agentAliasId: LOCAL_AGENT_ALIAS_ID,
-    tenantIds: config.tenants.map((t) => t.id),
-  });
+  // The operator first: seeding Cognito needs it, and the offboarding role names the pool Cognito creates.
+  const admin = createLocalOperator(registry, ctx);
+  // The default event bus: the Cognito gate's management events → the offboarding function (I17).
+  const eventBus = new LocalEventBus((rule, error) => console.error(`event rule ${rule}: delivery failed (${(error as Error).name})`));
   const calls = new CallCounter();
   const iamGateOff = options.benchmarkOnly?.iamGateOff === true;
   const sweeper = setInterval(() => registry.sweep(), 60_000);
@@ -157,7 +157,7 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
   };
 
   try {
-    const [cognito, dynamodb, sts] = await Promise.all([
+    const [cognito, dynamodb] = await Promise.all([
       startCognito({
         port: port("cognito"),
         stateDir,
@@ -166,12 +166,29 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
         config,
         // Admin* and pool management are IAM-authorized, as on AWS; the seeding signs as the operator.
         operators: { ctx, authenticate: (request, o) => verifySigV4(request, registry, o), authorize: authorizeIam },
-        operatorCredentials: { accessKeyId: identities.admin.accessKeyId, secretAccessKey: identities.admin.secretAccessKey },
+        operatorCredentials: { accessKeyId: admin.accessKeyId, secretAccessKey: admin.secretAccessKey },
+        onAccessEnded: (event) =>
+          eventBus.put(managementEvent({ ...event, region, accountId: LOCAL_ACCOUNT_ID, time: new Date(), id: randomUUID() })),
       }),
-      startDynamoDbGate({ port: port("dynamodb"), ctx, registry, calls, iamGateOff }),
-      startSts({ port: port("sts"), ctx, registry, roles: identities.roles, calls }),
+      startDynamoDbGate({ port: port("dynamodb"), ctx, registry, calls, iamGateOff, stateDir }),
     ]);
-    stops.push(cognito.close, dynamodb.close, sts.close);
+    stops.push(cognito.close, dynamodb.close);
+    const identities = createLocalIdentities(
+      registry,
+      {
+        ctx,
+        names,
+        apiId: LOCAL_API_ID,
+        stage: LOCAL_STAGE,
+        agentId: LOCAL_AGENT_ID,
+        agentAliasId: LOCAL_AGENT_ALIAS_ID,
+        tenantIds: config.tenants.map((t) => t.id),
+        userPoolId: cognito.userPoolId,
+      },
+      admin,
+    );
+    const sts = await startSts({ port: port("sts"), ctx, registry, roles: identities.roles, calls });
+    stops.push(sts.close);
 
     const adminDynamo = new DynamoDBClient({
       region,
@@ -183,13 +200,16 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
 
     const lambda = new LambdaService({ ctx, logDir, calls, iamGateOff });
     const lambdaApi = await lambda.startHttp(port("lambda"), registry);
-    stops.push(lambdaApi.close, () => lambda.close());
+    stops.push(lambdaApi.close, () => lambda.close(), () => eventBus.drain());
 
     const authorizeWith =
       (service: string, action: string, denial: { status: number; code: string }) =>
       async (request: RawAwsRequest, resourceArn: string): Promise<void> => {
         if (iamGateOff) return;
-        const caller = await verifySigV4(request, registry, { service });
+        // Both users of this (Bedrock, @connections) are REST services: 403 on a failed authentication.
+        const caller = await verifySigV4(request, registry, { service }).catch((error: unknown) => {
+          throw asRestAuthenticationFailure(error);
+        });
         await authorizeIam(caller, { action, resourceArn }, denial);
       };
 
@@ -243,6 +263,7 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
       AWS_ENDPOINT_URL_STS: sts.url,
       AWS_ENDPOINT_URL_LAMBDA: lambdaApi.url,
       AWS_ENDPOINT_URL_BEDROCK_AGENT_RUNTIME: bedrock.url,
+      AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: cognito.url,
     };
     lambda.setBaseEnvironment(baseEnvironment);
     const environments: Record<FunctionName, Record<string, string>> = {
@@ -262,6 +283,14 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
         appProtocol: APP_PROTOCOL,
         limitsTableName: names.limitsTable,
         asksPerUserPerMinute: (options.askRateLimit ?? config.askRateLimit).perUserPerMinute,
+        revocationsTableName: names.revocationsTable,
+      }, config.logLevel) },
+      offboarding: { ...offboardingEnvironment({
+        userPoolId: cognito.userPoolId,
+        connectionsTableName: names.connectionsTable,
+        connectionsUserIndex: names.connectionsUserIndex,
+        revocationsTableName: names.revocationsTable,
+        managementEndpoint: apiGateway.managementUrl,
       }, config.logLevel) },
       "action-group": { ...actionGroupEnvironment({
         tenantsTableName: names.tenantsTable,
@@ -285,6 +314,14 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
       });
     }
     await lambda.startAll();
+    // The Pulumi program's rule (infra/components/offboarding.ts), with the same pattern.
+    eventBus.addRule({
+      name: `${names.prefix}-offboarding`,
+      pattern: offboardingEventPattern(),
+      deliver: async (event) => {
+        unwrap("offboarding", await lambda.invoke(fnName("offboarding"), event));
+      },
+    });
 
     const setAgentMode = (setting: AgentModeSetting) => {
       agentMode = setting;
@@ -316,6 +353,7 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
       agentAliasId: LOCAL_AGENT_ALIAS_ID,
       users: cognito.users,
       initialPasswords: cognito.initialPasswords,
+      offboardingFunctionName: fnName("offboarding"),
       endpoints: {
         cognito: cognito.url,
         dynamodb: dynamodb.url,
@@ -325,7 +363,7 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
         apiGatewayManagement: apiGateway.managementUrl,
         control: control.url,
       },
-      adminCredentials: { accessKeyId: identities.admin.accessKeyId, secretAccessKey: identities.admin.secretAccessKey },
+      adminCredentials: { accessKeyId: admin.accessKeyId, secretAccessKey: admin.secretAccessKey },
       controlToken: control.token,
       localTokenSigningKeyFile: cognito.tokenSigningKeyFile,
     };

@@ -25,6 +25,7 @@ export const BUNDLE_BUDGET_BYTES: Record<FunctionName, number> = {
   authorizer: 85 * 1024,
   chat: 715 * 1024,
   "action-group": 515 * 1024,
+  offboarding: 530 * 1024,
 };
 
 /** The bundle inputs that belong to classic zod (`zod/v4/classic`); Lambda code must use `zod/mini`. */

@@ -42,6 +42,7 @@ export class DataTables extends pulumi.ComponentResource {
   readonly ordersTables: Record<string, aws.dynamodb.Table>;
   readonly connectionsTable: aws.dynamodb.Table;
   readonly limitsTable: aws.dynamodb.Table;
+  readonly revocationsTable: aws.dynamodb.Table;
 
   constructor(name: string, args: DataTablesArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mta:infra:DataTables", name, {}, opts);
@@ -90,11 +91,18 @@ export class DataTables extends pulumi.ComponentResource {
     );
     // One item per user and minute (lambdas/chat/ask-rate-limit.ts).
     this.limitsTable = new aws.dynamodb.Table("limits", { ...ephemeral, name: names.limitsTable, ...keyArgs(schemas.limits) }, child);
+    // One offboarding record per user (I17), expired by TTL once every older token has.
+    this.revocationsTable = new aws.dynamodb.Table(
+      "revocations",
+      { ...ephemeral, name: names.revocationsTable, ...keyArgs(schemas.revocations) },
+      child,
+    );
 
     this.registerOutputs({
       tenantsTableName: this.tenantsTable.name,
       connectionsTableName: this.connectionsTable.name,
       limitsTableName: this.limitsTable.name,
+      revocationsTableName: this.revocationsTable.name,
     });
   }
 }

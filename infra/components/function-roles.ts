@@ -27,7 +27,12 @@ export class FunctionRoles extends pulumi.ComponentResource {
         },
         { parent: this },
       );
-    this.roles = { authorizer: role("authorizer"), chat: role("chat"), "action-group": role("action-group") };
+    this.roles = {
+      authorizer: role("authorizer"),
+      chat: role("chat"),
+      "action-group": role("action-group"),
+      offboarding: role("offboarding"),
+    };
     this.registerOutputs({});
   }
 }

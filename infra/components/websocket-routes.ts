@@ -8,11 +8,10 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { accessLogFormat } from "../access-log-format";
 import type { ThrottleConfig } from "../config";
-import { ROUTE_KEYS } from "../route-keys";
+import { AUTHORIZER_IDENTITY_SOURCES, ROUTE_KEYS } from "../route-keys";
 import type { WebSocketApi } from "./websocket-api";
 
 /** The browser offers [APP_PROTOCOL, <ID token>] as subprotocols: the only place a browser can put it. */
-export const AUTHORIZER_IDENTITY_SOURCES = ["route.request.header.Sec-WebSocket-Protocol"];
 
 export interface WebSocketRoutesArgs {
   api: WebSocketApi;

@@ -105,12 +105,20 @@ export function expiryFromClaims(claims: Claims): number {
   return exp;
 }
 
+/** `iat`: compared with the user's offboarding record (I17); a token without one is refused. */
+export function issuedAtFromClaims(claims: Claims): number {
+  const iat = claims.iat;
+  if (typeof iat !== "number" || !Number.isSafeInteger(iat) || iat <= 0) throw new AuthorizationError("missing_issued_at");
+  return iat;
+}
+
 /** The verified identity: what the authorizer's Allow passes on as its context. */
 export function identityFromClaims(claims: Claims, allowedTenants: ReadonlySet<string>): AuthorizerContext {
   return {
     userId: subFromClaims(claims),
     tenantId: tenantFromClaims(claims, allowedTenants),
     tokenExpiresAt: expiryFromClaims(claims),
+    tokenIssuedAt: issuedAtFromClaims(claims),
   };
 }
 

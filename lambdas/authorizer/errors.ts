@@ -30,6 +30,8 @@ export const AUTHORIZATION_ERROR_CODES = [
   "not_yet_valid",
   /** No `exp`: a token that never expires is never accepted. */
   "missing_expiry",
+  /** No `iat`: the token cannot be compared with an offboarding record (I17). */
+  "missing_issued_at",
   "bad_subject",
   "missing_tenant",
   /** The tenant claim (`custom:tenantId`) is not a well-formed tenant id. */

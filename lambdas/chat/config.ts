@@ -28,6 +28,8 @@ export interface ChatSettings {
   limitsTableName: string;
   /** Whole number, 1–1000: asks one user may make per fixed one-minute window (ask-rate-limit.ts). */
   asksPerUserPerMinute: number;
+  /** Offboarding records (I17): read, never written, by the chat function. */
+  revocationsTableName: string;
 }
 
 export interface ChatConfig extends ChatSettings {
@@ -46,6 +48,7 @@ export interface ChatEnvironment {
   APP_PROTOCOL: string;
   LIMITS_TABLE_NAME: string;
   ASKS_PER_USER_PER_MINUTE: string;
+  REVOCATIONS_TABLE_NAME: string;
   POWERTOOLS_SERVICE_NAME: string;
   POWERTOOLS_LOG_LEVEL: string;
 }
@@ -65,6 +68,7 @@ export function toEnvironment(settings: ChatSettings, logLevel = "INFO"): ChatEn
     APP_PROTOCOL: settings.appProtocol,
     LIMITS_TABLE_NAME: settings.limitsTableName,
     ASKS_PER_USER_PER_MINUTE: String(settings.asksPerUserPerMinute),
+    REVOCATIONS_TABLE_NAME: settings.revocationsTableName,
     POWERTOOLS_SERVICE_NAME: "chat",
     POWERTOOLS_LOG_LEVEL: logLevel,
   };
@@ -81,6 +85,7 @@ const environmentShape = {
   LIMITS_TABLE_NAME: required,
   // The range as a pattern (leading zeros allowed): a pipe to z.number() would pull zod's pipe code (KBs) into the bundle.
   ASKS_PER_USER_PER_MINUTE: required.check(z.regex(/^0*(?:[1-9]\d{0,2}|1000)$/, "must be a whole number between 1 and 1000")),
+  REVOCATIONS_TABLE_NAME: required,
   ...powertoolsVariables,
 } satisfies Record<keyof ChatEnvironment, z.ZodMiniType>;
 
@@ -102,6 +107,7 @@ export function loadChatConfig(env: Environment = process.env): ChatConfig {
     appProtocol: e.APP_PROTOCOL,
     limitsTableName: e.LIMITS_TABLE_NAME,
     asksPerUserPerMinute: Number(e.ASKS_PER_USER_PER_MINUTE),
+    revocationsTableName: e.REVOCATIONS_TABLE_NAME,
     functionName: e.AWS_LAMBDA_FUNCTION_NAME,
     region: e.AWS_REGION,
   };

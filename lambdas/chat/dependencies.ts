@@ -14,6 +14,7 @@ import { LambdaClient } from "@aws-sdk/client-lambda";
 import { STSClient } from "@aws-sdk/client-sts";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { ConnectionStore } from "../shared/connections";
+import { RevocationStore } from "../shared/revocations";
 import { ScopedCredentialsProvider } from "../shared/scoped-credentials";
 import { AskRateLimiter } from "./ask-rate-limit";
 import type { ChatConfig } from "./config";
@@ -25,6 +26,8 @@ export interface ChatDependencies {
   askLimiter: AskRateLimiter;
   /** Stop markers on the limits table (stop-requests.ts). */
   stopRequests: StopRequestStore;
+  /** Offboarding records (I17), cached ≤ 1 s per user. */
+  revocations: RevocationStore;
   api: ApiGatewayManagementApiClient;
   lambda: LambdaClient;
   agent: BedrockAgentRuntimeClient;
@@ -46,6 +49,7 @@ export function createDependencies(config: ChatConfig, logger: Logger): ChatDepe
     connections: new ConnectionStore(documents, config.connectionsTableName),
     askLimiter: new AskRateLimiter(documents, config.limitsTableName, config.asksPerUserPerMinute),
     stopRequests: new StopRequests(documents, config.limitsTableName),
+    revocations: new RevocationStore(documents, config.revocationsTableName),
     api: new ApiGatewayManagementApiClient({ region, endpoint: config.managementEndpoint }),
     lambda: new LambdaClient({ region }),
     // One retry policy, ours (answer.ts), which knows whether text was already streamed;

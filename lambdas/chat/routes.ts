@@ -88,6 +88,17 @@ export async function handleConnect(event: WebSocketEvent, deps: ChatDependencie
   const log = deps.logger.createChild();
   log.appendKeys({ tenantId: caller.tenantId, userId: caller.userId });
   try {
+    // I17: a token issued before the user was offboarded opens no socket (a non-2xx
+    // result makes API Gateway refuse the upgrade).
+    if (await deps.revocations.revoked(caller.userId, caller.tokenIssuedAt)) {
+      log.warn("connect refused", { code: "revoked" });
+      return { statusCode: 403 };
+    }
+  } catch (error) {
+    log.error("connect failed: could not check the offboarding record", errorSummary(error));
+    return { statusCode: 500 };
+  }
+  try {
     await deps.connections.put(
       connectionRecord({
         connectionId,
@@ -125,6 +136,8 @@ export async function handleDisconnect(event: WebSocketEvent, deps: ChatDependen
  * the verified caller, the stored connection record and the clock. The messages are
  * client-safe: they say what is wrong without echoing another user's data.
  */
+export const SESSION_ENDED_MESSAGE = "your session has ended; sign in again";
+
 export type AskDecision = { ok: true } | { ok: false; code: ErrorCode; message: string };
 
 export function decideAsk(args: {
@@ -133,10 +146,15 @@ export function decideAsk(args: {
   connectionId: string;
   record: ConnectionRecord | undefined;
   now: Date;
+  /** The caller's token predates their offboarding (I17). */
+  revoked?: boolean;
 }): AskDecision {
   const { message, caller, record } = args;
   if (answerIdOwner(message.answerId) !== caller.userId) {
     return { ok: false, code: "forbidden", message: "answerId must start with your own user id" };
+  }
+  if (args.revoked) {
+    return { ok: false, code: "session_ended", message: SESSION_ENDED_MESSAGE };
   }
   if (tokenExpired(caller, args.now)) {
     return { ok: false, code: "token_expired", message: "your sign-in has expired; reconnect with a fresh token" };
@@ -209,8 +227,12 @@ async function handleAsk(
   log: ChatDependencies["logger"],
   reply: (event: ServerEvent) => Promise<PostOutcome>,
 ): Promise<void> {
-  const record = await deps.connections.get(connectionId);
-  const decision = decideAsk({ message, caller, connectionId, record, now: deps.now() });
+  // Both reads at once: the owner (consistent) and the offboarding record (cached ≤ 1 s, I17).
+  const [record, revoked] = await Promise.all([
+    deps.connections.get(connectionId),
+    deps.revocations.revoked(caller.userId, caller.tokenIssuedAt),
+  ]);
+  const decision = decideAsk({ message, caller, connectionId, record, now: deps.now(), revoked });
   if (!decision.ok) {
     log.warn("ask refused", { code: decision.code });
     await reply(errorEvent(decision.code, decision.message, message.answerId));

@@ -16,6 +16,11 @@ export interface AuthorizerContext {
    * or boolean, and API Gateway may deliver a number as its string form.
    */
   tokenExpiresAt: number;
+  /**
+   * Epoch seconds: the ID token's `iat`, compared with the user's offboarding record
+   * (I17). Optional only for contexts from before it existed; a check without it fails closed.
+   */
+  tokenIssuedAt?: number;
 }
 
 /** A whole, positive epoch-seconds value, given as a number or as its decimal string. */
@@ -26,18 +31,20 @@ function epochSeconds(value: unknown): number | undefined {
 
 /**
  * The context as the chat function receives it, or undefined when it is missing or
- * malformed. Only the three fields are kept (API Gateway adds e.g. `principalId`).
+ * malformed. Only these fields are kept (API Gateway adds e.g. `principalId`).
  */
 export function parseAuthorizerContext(value: unknown): AuthorizerContext | undefined {
   if (typeof value !== "object" || value === null) return undefined;
   const ctx = value as Record<string, unknown>;
   const tokenExpiresAt = epochSeconds(ctx.tokenExpiresAt);
   if (!isSub(ctx.userId) || !isTenantId(ctx.tenantId) || tokenExpiresAt === undefined) return undefined;
-  return { userId: ctx.userId, tenantId: ctx.tenantId, tokenExpiresAt };
+  const tokenIssuedAt = epochSeconds(ctx.tokenIssuedAt);
+  if (ctx.tokenIssuedAt !== undefined && tokenIssuedAt === undefined) return undefined;
+  return { userId: ctx.userId, tenantId: ctx.tenantId, tokenExpiresAt, ...(tokenIssuedAt !== undefined ? { tokenIssuedAt } : {}) };
 }
 
 /**
- * The context the authorizer returns for a verified identity: exactly the three fields, as
+ * The context the authorizer returns for a verified identity: exactly these fields, as
  * primitives. Throws (a bug, never the caller's fault: the claims were checked before)
  * rather than let an Allow carry a context the chat function would refuse.
  */

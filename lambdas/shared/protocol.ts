@@ -46,6 +46,7 @@ export const ERROR_CODES = [
   "bad_request",
   "forbidden",
   "token_expired",
+  "session_ended",
   "throttled",
   "agent_error",
   "internal",

@@ -16,7 +16,7 @@ import type { Duplex } from "node:stream";
 import type { AddressInfo } from "node:net";
 import { randomBytes, randomUUID } from "node:crypto";
 import { WebSocketServer, WebSocket, type RawData } from "ws";
-import { MESSAGE_ROUTE_KEYS } from "../../infra/route-keys";
+import { AUTHORIZER_IDENTITY_SOURCES, identitySourceHeaders, MESSAGE_ROUTE_KEYS } from "../../infra/route-keys";
 import { IDLE_TIMEOUT_MS, MAX_CONNECTION_MS } from "../../web/js/protocol-limits.js";
 import type { RawAwsRequest } from "../runtime/aws-request";
 import { handleManagementRequest, matchManagementPath, type ManagedConnection } from "./management-api";
@@ -159,6 +159,10 @@ export async function startApiGateway(o: ApiGatewayOptions): Promise<ApiGatewayS
     };
     const upgradeFacts = { requestId: randomUUID(), requestTimeEpoch: now, rawHeaders: req.rawHeaders, query };
 
+    // API Gateway answers 401 itself, without invoking the authorizer, when the request
+    // lacks an identity source (infra/route-keys.ts AUTHORIZER_IDENTITY_SOURCES).
+    const identityHeaders = identitySourceHeaders(AUTHORIZER_IDENTITY_SOURCES);
+    if (identityHeaders.some((name) => !hasHeaderValue(req.headers[name]))) return refuse(socket, 401, "Unauthorized");
     const authorizerEvent = buildAuthorizerEvent(api(), facts, upgradeFacts);
     const started = Date.now();
     let authResult: unknown;
@@ -298,6 +302,12 @@ export async function startApiGateway(o: ApiGatewayOptions): Promise<ApiGatewayS
       });
     },
   };
+}
+
+/** A header that is present with a non-blank value. */
+export function hasHeaderValue(value: string | string[] | undefined): boolean {
+  const values = Array.isArray(value) ? value : value === undefined ? [] : [value];
+  return values.some((v) => v.trim() !== "");
 }
 
 function subprotocolOf(result: unknown): string | undefined {

@@ -28,7 +28,7 @@ import { join } from "node:path";
 import type { StackConfig } from "../../infra/config";
 import { createUserPoolClientSettings, createUserPoolSettings, TENANT_ID_ATTRIBUTE } from "../../infra/user-pool-settings";
 import { startCognitoGate, type OperatorAuthentication } from "./gate";
-import { CognitoGatePolicy } from "./gate-policy";
+import { CognitoGatePolicy, type CognitoGatePolicyOptions } from "./gate-policy";
 import { createTokenSigningKey, privateKeyPem } from "./token-signer";
 import { LOCAL_HOST } from "../runtime/listen";
 import { ownerOnlyDir, writeOwnerOnlyFile } from "../runtime/owner-only-file";
@@ -61,6 +61,8 @@ export interface LocalCognitoOptions {
   operators: OperatorAuthentication;
   /** Keys of a principal allowed to create the pool, its client and users (the local operator). */
   operatorCredentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+  /** Every successful call that ends a user's access: the local CloudTrail → EventBridge path (I17). */
+  onAccessEnded?: CognitoGatePolicyOptions["onAccessEnded"];
 }
 
 /**
@@ -185,7 +187,7 @@ export async function startCognito(o: LocalCognitoOptions): Promise<LocalCognito
   const signingKey = createTokenSigningKey();
   const keyFile = tokenSigningKeyFile(ownerOnlyDir(o.stateDir));
   writeOwnerOnlyFile(keyFile, privateKeyPem(signingKey));
-  const policy = new CognitoGatePolicy({ issuerDomain: () => gateUrl, signingJwk: signingKey.publicJwk });
+  const policy = new CognitoGatePolicy({ issuerDomain: () => gateUrl, signingJwk: signingKey.publicJwk, onAccessEnded: o.onAccessEnded });
   const gate = await startCognitoGate({ port: o.port, policy, operators: o.operators, signingKey });
   gateUrl = gate.url;
   let stopUpstream: () => Promise<void> = async () => undefined;

@@ -12,6 +12,8 @@ import { CognitoGateRefusal, errorTypeName, incorrectCredentials, rewriteUpstrea
 import { unservedPublicOperationRefusal } from "./operations";
 import { attributeNamesOf, PoolRegistry } from "./pool-facts";
 import { TemporaryPasswords } from "./temporary-passwords";
+import { OFFBOARDING_OPERATIONS } from "./management-events";
+import { unverifiedClaims, UserSessions } from "./user-sessions";
 
 /** Operations a user authorizes with their own access token. */
 const ACCESS_TOKEN_OPERATIONS = new Set([
@@ -32,9 +34,23 @@ export interface PendingRequest {
   body: JsonObject;
   /** The challenge session a RespondToAuthChallenge consumed (put back if the answer fails). */
   claimed?: { id: string; session: ChallengeSession };
+  /** The verified caller of an access-token operation. */
+  caller?: { userPoolId: string; username: string; sub: string };
 }
 
-export type GateDecision = { kind: "refuse"; refusal: CognitoGateRefusal } | { kind: "forward"; pending: PendingRequest };
+/** A call that ended a user's access (I17): what the gate reports as a management event. */
+export interface AccessEnded {
+  eventName: string;
+  userPoolId?: string;
+  username?: string;
+  sub?: string;
+}
+
+export type GateDecision =
+  | { kind: "refuse"; refusal: CognitoGateRefusal }
+  | { kind: "forward"; pending: PendingRequest }
+  /** Answered by the gate itself (cognito-local does not implement it). */
+  | { kind: "answer"; body: JsonObject };
 
 export interface CognitoGatePolicyOptions {
   /** Token issuer base URL (`<issuerDomain>/<poolId>`): the gate's own URL. */
@@ -42,6 +58,8 @@ export interface CognitoGatePolicyOptions {
   /** The key the gate signs the tokens clients receive with (public JWK) and its key id. */
   signingJwk: { kid: string } & Record<string, unknown>;
   clock?: () => number;
+  /** Told of every successful call that ends a user's access (the local CloudTrail → EventBridge path). */
+  onAccessEnded?: (event: AccessEnded) => void;
 }
 
 const asObject = (v: unknown): JsonObject | undefined => (v !== null && typeof v === "object" && !Array.isArray(v) ? (v as JsonObject) : undefined);
@@ -60,6 +78,7 @@ export class CognitoGatePolicy {
   readonly pools = new PoolRegistry();
   readonly temporaryPasswords = new TemporaryPasswords();
   readonly sessions = new ChallengeSessions();
+  readonly userSessions = new UserSessions();
   private readonly publicKey: KeyObject;
   private readonly clock: () => number;
 
@@ -70,11 +89,35 @@ export class CognitoGatePolicy {
 
   before(operation: string, body: JsonObject): GateDecision {
     try {
-      return { kind: "forward", pending: this.check(operation, body) };
+      const pending = this.check(operation, body);
+      if (operation === "GlobalSignOut" && pending.caller) {
+        // cognito-local does not implement it (500): the gate signs the user out itself.
+        this.userSessions.signOut(pending.caller.userPoolId, pending.caller.username, this.nowSeconds());
+        this.ended({ eventName: operation, sub: pending.caller.sub });
+        return { kind: "answer", body: {} };
+      }
+      return { kind: "forward", pending };
     } catch (error) {
       if (error instanceof CognitoGateRefusal) return { kind: "refuse", refusal: error };
       throw error;
     }
+  }
+
+  /**
+   * AdminUserGlobalSignOut, once the gate has seen the user exists (cognito-local does
+   * not implement the operation): every token issued until now is refused.
+   */
+  adminSignOut(userPoolId: string, username: string): void {
+    this.userSessions.signOut(userPoolId, username, this.nowSeconds());
+    this.ended({ eventName: "AdminUserGlobalSignOut", userPoolId, username });
+  }
+
+  private nowSeconds(): number {
+    return Math.floor(this.clock() / 1000);
+  }
+
+  private ended(event: AccessEnded): void {
+    if (OFFBOARDING_OPERATIONS.has(event.eventName)) this.options.onAccessEnded?.(event);
   }
 
   /** The refusal to send instead of cognito-local's answer, or undefined to pass it on. */
@@ -93,6 +136,10 @@ export class CognitoGatePolicy {
     const unserved = unservedPublicOperationRefusal(operation);
     if (unserved) throw unserved;
     if (operation === "SignUp") this.pools.checkSignUp(body.ClientId);
+    if (operation === "InitiateAuth" && /REFRESH_TOKEN/.test(asString(body.AuthFlow) ?? "")) {
+      const refusal = this.userSessions.refreshRefusal(asObject(body.AuthParameters)?.REFRESH_TOKEN);
+      if (refusal) throw new CognitoGateRefusal("NotAuthorizedException", refusal);
+    }
     this.checkPasswordSet(operation, body);
     if (ACCESS_TOKEN_OPERATIONS.has(operation) || (OPTIONAL_ACCESS_TOKEN_OPERATIONS.has(operation) && body.AccessToken !== undefined)) {
       const identity = verifyAccessToken(body.AccessToken, {
@@ -102,6 +149,10 @@ export class CognitoGatePolicy {
         poolOfClient: (clientId) => this.pools.client(clientId)?.userPoolId,
         nowSeconds: Math.floor(this.clock() / 1000),
       });
+      // Signature and expiry are not enough: disabled users, global sign-out and RevokeToken end it too.
+      const refusal = this.userSessions.accessRefusal(identity.userPoolId, body.AccessToken);
+      if (refusal) throw new CognitoGateRefusal("NotAuthorizedException", refusal);
+      pending.caller = { userPoolId: identity.userPoolId, username: identity.username, sub: identity.sub };
       if (USER_ATTRIBUTE_WRITES.has(operation)) this.pools.checkUserWrite(identity.clientId, attributeNamesOf(body));
       if (operation === "ChangePassword") this.pools.checkPassword(this.pools.client(identity.clientId)?.userPoolId, body.ProposedPassword);
     }
@@ -182,11 +233,37 @@ export class CognitoGatePolicy {
       }
       case "AdminDeleteUser": {
         const username = asString(body.Username);
-        if (poolId && username) this.temporaryPasswords.forget(poolId, username);
+        if (poolId && username) {
+          this.temporaryPasswords.forget(poolId, username);
+          this.userSessions.forget(poolId, username, this.nowSeconds());
+          this.ended({ eventName: operation, userPoolId: poolId, username });
+        }
         return undefined;
       }
+      case "AdminDisableUser": {
+        const username = asString(body.Username);
+        if (poolId && username) {
+          this.userSessions.disable(poolId, username, this.nowSeconds());
+          this.ended({ eventName: operation, userPoolId: poolId, username });
+        }
+        return undefined;
+      }
+      case "AdminEnableUser": {
+        const username = asString(body.Username);
+        if (poolId && username) this.userSessions.enable(poolId, username);
+        return undefined;
+      }
+      case "DeleteUser":
+        if (pending.caller) {
+          this.userSessions.forget(pending.caller.userPoolId, pending.caller.username, this.nowSeconds());
+          this.ended({ eventName: operation, sub: pending.caller.sub });
+        }
+        return undefined;
+      case "RevokeToken":
+        this.userSessions.revokeRefresh(body.Token);
+        return undefined;
       case "InitiateAuth":
-        return this.checkChallengeIssued(body, response);
+        return this.checkChallengeIssued(body, response) ?? this.checkIssued(body, response);
       case "RespondToAuthChallenge": {
         const claimed = pending.claimed?.session;
         const clientPool = this.pools.client(body.ClientId)?.userPoolId;
@@ -194,7 +271,7 @@ export class CognitoGatePolicy {
           for (const name of claimed.names) this.temporaryPasswords.forget(clientPool, name);
         }
         this.issueSession(body, response, claimed?.username, claimed?.names ?? []);
-        return undefined;
+        return this.checkIssued(body, response);
       }
       default:
         return undefined;
@@ -221,6 +298,24 @@ export class CognitoGatePolicy {
       if (!results.includes(true)) return incorrectCredentials();
     }
     this.issueSession(request, response, username, names);
+    return undefined;
+  }
+
+  /**
+   * Tokens about to be handed out: refused for a disabled user (cognito-local ignores
+   * `Enabled`; only after the password was found right, so the answer reveals nothing to
+   * someone without it), otherwise remembered for refresh and revocation.
+   */
+  private checkIssued(request: JsonObject, response: JsonObject): CognitoGateRefusal | undefined {
+    const result = asObject(response.AuthenticationResult);
+    const poolId = this.pools.client(request.ClientId)?.userPoolId;
+    if (!result || !poolId) return undefined;
+    const username = unverifiedClaims(result.AccessToken).username;
+    if (username && this.userSessions.isDisabled(poolId, username)) {
+      return new CognitoGateRefusal("NotAuthorizedException", "User is disabled.");
+    }
+    const presented = asString(asObject(request.AuthParameters)?.REFRESH_TOKEN);
+    this.userSessions.learnIssued(poolId, result, presented);
     return undefined;
   }
 

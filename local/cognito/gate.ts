@@ -142,6 +142,54 @@ function callUpstream(upstream: UpstreamTarget, req: http.IncomingMessage, path:
   });
 }
 
+/**
+ * A call the gate makes to cognito-local on its own account (the user lookup before
+ * AdminUserGlobalSignOut, the sign-in after NEW_PASSWORD_REQUIRED): cognito-local has no
+ * authentication of its own, so nothing needs signing.
+ */
+async function callUpstreamOperation(upstream: UpstreamTarget, operation: string, body: JsonObject): Promise<{ status: number; body: JsonObject }> {
+  const payload = Buffer.from(JSON.stringify(body));
+  const answer = await new Promise<UpstreamAnswer>((resolve, reject) => {
+    const headers = {
+      "content-type": JSON_CONTENT_TYPE,
+      "x-amz-target": `AWSCognitoIdentityProviderService.${operation}`,
+      "content-length": String(payload.length),
+    };
+    const outgoing = http.request(
+      typeof upstream === "string" ? new URL("/", upstream) : new URL(`http://${LOCAL_HOST}/`),
+      typeof upstream === "string" ? { method: "POST", headers } : { method: "POST", headers, socketPath: upstream.socketPath },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () => resolve({ status: res.statusCode ?? 502, headers: res.headers, body: Buffer.concat(chunks) }));
+        res.on("error", reject);
+      },
+    );
+    outgoing.on("error", reject);
+    outgoing.end(payload);
+  });
+  const parsed = parseJson(answer.body);
+  return { status: answer.status, body: parsed !== null && typeof parsed === "object" ? (parsed as JsonObject) : {} };
+}
+
+/**
+ * cognito-local does not store the refresh token RespondToAuthChallenge returns, so a new
+ * user's first session could never be refreshed. After a successful NEW_PASSWORD_REQUIRED
+ * the gate signs the user in once more with the password just set and hands out THAT
+ * result, whose refresh token cognito-local keeps: the client sees one answer, as on AWS.
+ */
+async function storedRefreshResult(upstream: UpstreamTarget, request: JsonObject, parsed: unknown): Promise<unknown> {
+  const responses = request.ChallengeResponses as Record<string, unknown> | undefined;
+  const result = (parsed as { AuthenticationResult?: unknown } | undefined)?.AuthenticationResult;
+  if (request.ChallengeName !== "NEW_PASSWORD_REQUIRED" || !result || typeof responses?.NEW_PASSWORD !== "string") return parsed;
+  const again = await callUpstreamOperation(upstream, "InitiateAuth", {
+    ClientId: request.ClientId,
+    AuthFlow: "USER_PASSWORD_AUTH",
+    AuthParameters: { USERNAME: responses.USERNAME, PASSWORD: responses.NEW_PASSWORD },
+  });
+  return again.status === 200 && again.body.AuthenticationResult ? again.body : parsed;
+}
+
 function sendRefusal(res: http.ServerResponse, refusal: CognitoGateRefusal): void {
   const { status, headers, body } = awsErrorResponse(refusal);
   res.writeHead(status, { ...headers, "content-length": Buffer.byteLength(body) }).end(body);
@@ -159,6 +207,14 @@ function sendUpstream(res: http.ServerResponse, answer: UpstreamAnswer): void {
     }
   }
   res.writeHead(answer.status, headers).end(answer.body);
+}
+
+/** An error cognito-local gave the gate's own call, in the AWS JSON shape. */
+function sendJsonError(res: http.ServerResponse, status: number, type: string, message: string): void {
+  const body = JSON.stringify({ __type: type, message });
+  res
+    .writeHead(status, { "content-type": JSON_CONTENT_TYPE, "x-amzn-errortype": type, "access-control-allow-origin": "*", "content-length": Buffer.byteLength(body) })
+    .end(body);
 }
 
 function sendJson(res: http.ServerResponse, document: unknown): void {
@@ -238,8 +294,20 @@ export async function startCognitoGate(o: CognitoGateOptions): Promise<CognitoGa
       const iam = operatorIamRequest(operators.ctx, operation, body);
       await asRefusal(() => operators.authorize(caller, iam, COGNITO_IAM_DENIAL));
     }
+    if (operation === "AdminUserGlobalSignOut") {
+      // cognito-local answers 500 (unsupported): the gate checks the user exists, then signs them out itself.
+      const found = await callUpstreamOperation(upstream, "AdminGetUser", { UserPoolId: body.UserPoolId, Username: body.Username });
+      if (found.status !== 200) {
+        const type = errorTypeName(found.body.__type) ?? "UserNotFoundException";
+        const message = typeof found.body.message === "string" ? found.body.message : "User does not exist.";
+        return sendJsonError(res, found.status, type, message);
+      }
+      o.policy.adminSignOut(String(body.UserPoolId), typeof found.body.Username === "string" ? found.body.Username : String(body.Username));
+      return sendJson(res, {});
+    }
     const decision = o.policy.before(operation, body);
     if (decision.kind === "refuse") return sendRefusal(res, decision.refusal);
+    if (decision.kind === "answer") return sendJson(res, decision.body);
     let answer: UpstreamAnswer;
     try {
       answer = await callUpstream(upstream, req, "/", raw);
@@ -247,7 +315,7 @@ export async function startCognitoGate(o: CognitoGateOptions): Promise<CognitoGa
       o.policy.after(decision.pending, 502, undefined);
       throw error;
     }
-    const parsed = parseJson(answer.body);
+    const parsed = operation === "RespondToAuthChallenge" && answer.status === 200 ? await storedRefreshResult(upstream, body, parseJson(answer.body)) : parseJson(answer.body);
     const replacement = o.policy.after(decision.pending, answer.status, parsed);
     if (replacement) return sendRefusal(res, replacement);
     // Every answer that carries tokens (InitiateAuth incl. refresh, RespondToAuthChallenge, Admin*):

@@ -3,10 +3,20 @@
  * and evaluates the caller's IAM policies per request, with `dynamodb:LeadingKeys`
  * computed from the request like DynamoDB does. Denials answer exactly as DynamoDB
  * does, so the SDK raises AccessDeniedException.
+ *
+ * dynalite has no authentication (and answers `Access-Control-Allow-Origin: *`), so it
+ * listens on no TCP port at all: only on a Unix socket in an owner-only directory, which
+ * only this process (the gate) and this machine's user can reach (I14). The gate's port
+ * is the one way in.
  */
 import { DescribeTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { randomUUID } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
 import * as http from "node:http";
+import * as net from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ownerOnlyDir } from "../runtime/owner-only-file";
 import type { AwsContext } from "../../infra/policies";
 import { LocalAwsError, readBody, readRawRequest } from "../runtime/aws-request";
 import type { CredentialRegistry } from "../iam/credentials";
@@ -27,11 +37,45 @@ export interface DynamoDbGateOptions {
   calls?: CallCounter;
   /** Benchmark only (local/stack.ts `benchmarkOnly`): no SigV4 verification, no IAM evaluation. */
   iamGateOff?: boolean;
+  /**
+   * An owner-only directory for dynalite's socket (the stack's state directory). Without
+   * one (unit tests), a fresh 0700 directory in the system's temporary directory.
+   */
+  stateDir?: string;
 }
 
 export interface DynamoDbGate {
   url: string;
+  /** Where dynalite listens (a Unix socket; never a TCP port). */
+  backendSocket: string;
   close(): Promise<void>;
+}
+
+/** Unix socket paths are limited to 107 bytes (sun_path); leave room. */
+const MAX_SOCKET_PATH = 100;
+
+/** dynalite's socket: under the state directory when the path fits, else in a fresh 0700 temporary directory. */
+export function backendSocketPath(stateDir: string | undefined): { path: string; temporaryDir?: string } {
+  if (stateDir) {
+    const inState = join(stateDir, "run", "dynalite.sock");
+    if (inState.length <= MAX_SOCKET_PATH) {
+      ownerOnlyDir(join(ownerOnlyDir(stateDir), "run"));
+      rmSync(inState, { force: true });
+      return { path: inState };
+    }
+  }
+  const dir = ownerOnlyDir(mkdtempSync(join(tmpdir(), "mta-dynalite-")));
+  return { path: join(dir, "dynalite.sock"), temporaryDir: dir };
+}
+
+/** An HTTP agent whose every connection goes to a Unix socket. */
+class UnixSocketAgent extends http.Agent {
+  constructor(private readonly socketPath: string) {
+    super({ keepAlive: true });
+  }
+  override createConnection(): net.Socket {
+    return net.connect(this.socketPath);
+  }
 }
 
 interface KeySchemaCache {
@@ -52,12 +96,21 @@ export function dynamoErrorBody(code: string, message: string): string {
 
 export async function startDynamoDbGate(o: DynamoDbGateOptions): Promise<DynamoDbGate> {
   const backend = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  const backendPort = await listen(backend, 0, "dynalite");
+  const socket = backendSocketPath(o.stateDir);
+  await new Promise<void>((resolve, reject) => {
+    backend.once("error", reject);
+    backend.listen(socket.path, () => {
+      backend.off("error", reject);
+      resolve();
+    });
+  });
+  const backendAgent = new UnixSocketAgent(socket.path);
   // The gate's own view of the schema (never reachable by callers: they only reach the gate).
   const schemaClient = new DynamoDBClient({
-    endpoint: `http://127.0.0.1:${backendPort}`,
+    endpoint: "http://dynalite.local",
     region: o.ctx.region,
     credentials: { accessKeyId: "gate", secretAccessKey: "gate" },
+    requestHandler: { httpAgent: backendAgent },
   });
   const schemas = new Map<string, KeySchemaCache>();
 
@@ -125,7 +178,7 @@ export async function startDynamoDbGate(o: DynamoDbGateOptions): Promise<DynamoD
     inFlight++;
     res.once("close", () => inFlight--);
     const upstream = http.request(
-      { host: "127.0.0.1", port: backendPort, method: req.method, path: req.url, headers: { ...req.headers, "content-length": String(body.length) } },
+      { socketPath: socket.path, method: req.method, path: req.url, headers: { ...req.headers, "content-length": String(body.length) } },
       (answer) => {
         res.writeHead(answer.statusCode ?? 500, answer.headers);
         answer.pipe(res);
@@ -162,6 +215,7 @@ export async function startDynamoDbGate(o: DynamoDbGateOptions): Promise<DynamoD
   const port = await listen(server, o.port, "dynamodb");
   return {
     url: `http://127.0.0.1:${port}`,
+    backendSocket: socket.path,
     async close() {
       schemaClient.destroy();
       await close(server);
@@ -169,6 +223,9 @@ export async function startDynamoDbGate(o: DynamoDbGateOptions): Promise<DynamoD
       for (let waited = 0; inFlight > 0 && waited < 3000; waited += 20) await new Promise((r) => setTimeout(r, 20));
       await new Promise((r) => setTimeout(r, 50));
       await new Promise<void>((resolve) => backend.close(() => resolve()));
+      backendAgent.destroy();
+      if (socket.temporaryDir) rmSync(socket.temporaryDir, { recursive: true, force: true });
+      else rmSync(socket.path, { force: true });
     },
   };
 }

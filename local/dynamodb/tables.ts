@@ -48,6 +48,7 @@ export function tableDefinitions(names: StackNames, config: StackConfig): Create
     createTableInput(names.tenantsTable, schemas.tenants),
     createTableInput(names.connectionsTable, schemas.connections),
     createTableInput(names.limitsTable, schemas.limits),
+    createTableInput(names.revocationsTable, schemas.revocations),
     ...config.tenants.map((tenant) => createTableInput(names.ordersTable(tenant.id), schemas.orders)),
   ];
 }

@@ -8,6 +8,7 @@ import {
   actionGroupRolePolicy,
   authorizerRolePolicy,
   chatRolePolicy,
+  offboardingRolePolicy,
   tenantAccessPolicy,
   tenantAccessTrustPolicy,
   type AwsContext,
@@ -40,6 +41,12 @@ export interface LocalIdentityArgs {
   agentAliasId: string;
   /** Configured tenant ids, pinned in the tenant-access trust policy. */
   tenantIds: readonly string[];
+  /**
+   * The user pool the offboarding function reads (its policy names the pool's ARN). The
+   * local pool's id is known only once Cognito has started; without it (unit tests of
+   * other stand-ins) the policy names a pool that does not exist.
+   */
+  userPoolId?: string;
 }
 
 export function roleArn(ctx: AwsContext, name: string): string {
@@ -67,6 +74,7 @@ export function localRoles(args: LocalIdentityArgs): { functionRoles: Record<Fun
       functionName: names.functionName("chat"),
       connectionsTableName: names.connectionsTable,
       limitsTableName: names.limitsTable,
+      revocationsTableName: names.revocationsTable,
       tenantAccessRoleArn: tenantAccessRole.arn,
       agentId: args.agentId,
       agentAliasId: args.agentAliasId,
@@ -76,6 +84,15 @@ export function localRoles(args: LocalIdentityArgs): { functionRoles: Record<Fun
     "action-group": actionGroupRolePolicy(ctx, {
       functionName: names.functionName("action-group"),
       connectionsTableName: names.connectionsTable,
+      apiId: args.apiId,
+      stage: args.stage,
+    }),
+    offboarding: offboardingRolePolicy(ctx, {
+      functionName: names.functionName("offboarding"),
+      connectionsTableName: names.connectionsTable,
+      connectionsUserIndex: names.connectionsUserIndex,
+      revocationsTableName: names.revocationsTable,
+      userPoolArn: `arn:${ctx.partition}:cognito-idp:${ctx.region}:${ctx.accountId}:userpool/${args.userPoolId ?? "local_none"}`,
       apiId: args.apiId,
       stage: args.stage,
     }),
@@ -92,8 +109,17 @@ export const ADMIN_POLICY: PolicyDocument = {
   Statement: [{ Sid: "LocalOperator", Effect: "Allow", Action: "*", Resource: "*" }],
 };
 
+/** The local operator: long-term keys that may do anything (made first: seeding Cognito needs them). */
+export function createLocalOperator(registry: CredentialRegistry, ctx: AwsContext): CredentialRecord {
+  return registry.issueLongTerm({
+    principalArn: `arn:${ctx.partition}:iam::${LOCAL_ACCOUNT_ID}:user/local-operator`,
+    policies: [ADMIN_POLICY],
+    sessionTags: {},
+  });
+}
+
 /** Register roles and credentials: function keys look like Lambda's (session keys, no expiry locally). */
-export function createLocalIdentities(registry: CredentialRegistry, args: LocalIdentityArgs): LocalIdentities {
+export function createLocalIdentities(registry: CredentialRegistry, args: LocalIdentityArgs, operator?: CredentialRecord): LocalIdentities {
   const { functionRoles, tenantAccessRole } = localRoles(args);
   const roles = new Map<string, LocalRole>([[tenantAccessRole.arn, tenantAccessRole]]);
   const functionCredentials = {} as Record<FunctionName, CredentialRecord>;
@@ -110,10 +136,6 @@ export function createLocalIdentities(registry: CredentialRegistry, args: LocalI
       sessionTags: {},
     });
   }
-  const admin = registry.issueLongTerm({
-    principalArn: `arn:${args.ctx.partition}:iam::${LOCAL_ACCOUNT_ID}:user/local-operator`,
-    policies: [ADMIN_POLICY],
-    sessionTags: {},
-  });
+  const admin = operator ?? createLocalOperator(registry, args.ctx);
   return { roles, functionRoles, functionCredentials, tenantAccessRole, admin };
 }

@@ -32,6 +32,16 @@ const missingAuth = (): LocalAwsError =>
 const badSignature = (detail: string): LocalAwsError =>
   new LocalAwsError(400, "InvalidSignatureException", detail);
 
+/**
+ * The REST services (API Gateway's `@connections`, Bedrock) answer a request that fails
+ * authentication with HTTP 403, where the JSON-protocol services (DynamoDB, STS, Cognito)
+ * answer 400: the same error, with the status those services use. Anything else is
+ * returned unchanged.
+ */
+export function asRestAuthenticationFailure(error: unknown): unknown {
+  return error instanceof LocalAwsError && error.status === 400 ? new LocalAwsError(403, error.code, error.message) : error;
+}
+
 /** Pure: the parts of an `Authorization: AWS4-HMAC-SHA256 …` header, or an error. */
 export function parseAuthorization(header: string | undefined): ParsedAuthorization {
   if (!header) throw missingAuth();

@@ -24,6 +24,11 @@ export const StackOutputs = z.object({
   agentAliasId: z.string().min(1),
   users: z.record(z.string(), z.string()),
   initialPasswords: z.record(z.string(), z.string()),
+  /**
+   * The offboarding function (I17), which the users CLI invokes when it ends a user's
+   * access. Optional: without it the CLI relies on the EventBridge rule alone.
+   */
+  offboardingFunctionName: z.string().min(1).optional(),
   /** Local stack only. */
   webUrl: z.string().optional(),
   endpoints: z

@@ -13,6 +13,7 @@ import { APP_PROTOCOL, FUNCTION_NAMES, type FunctionName } from "../../infra/nam
 import { toEnvironment as actionGroupEnvironment } from "../../lambdas/action-group/config";
 import { toEnvironment as authorizerEnvironment } from "../../lambdas/authorizer/config";
 import { toEnvironment as chatEnvironment } from "../../lambdas/chat/config";
+import { toEnvironment as offboardingEnvironment } from "../../lambdas/offboarding/config";
 import { bundlePath } from "../../infra/bundles";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -45,6 +46,14 @@ const FUNCTION_ENVIRONMENTS: Record<FunctionName, Record<string, string>> = {
     appProtocol: APP_PROTOCOL,
     limitsTableName: "bench-limits",
     asksPerUserPerMinute: 30,
+    revocationsTableName: "bench-revocations",
+  }) },
+  offboarding: { ...offboardingEnvironment({
+    userPoolId: "us-east-1_AAAAAAAAA",
+    connectionsTableName: "bench-connections",
+    connectionsUserIndex: "byUserId",
+    revocationsTableName: "bench-revocations",
+    managementEndpoint: MANAGEMENT_ENDPOINT,
   }) },
   "action-group": { ...actionGroupEnvironment({
     tenantsTableName: "bench-tenants",

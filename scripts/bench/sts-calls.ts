@@ -43,6 +43,7 @@ export async function measureStsCalls(asks = 100): Promise<StsCallsResult> {
         limitsTableName: "bench-limits",
         // The most the chat config allows: the burst is one user's, and it must not be throttled.
         asksPerUserPerMinute: 1000,
+        revocationsTableName: "bench-revocations",
       },
       "SILENT",
     ),

@@ -110,11 +110,15 @@ export class StackConnection {
     url: string,
     subprotocols: string[],
     owner?: ConnectionOwner,
-    options: { timeoutMs?: number; query?: string } = {},
+    options: { timeoutMs?: number; query?: string; headers?: Record<string, string> } = {},
   ): Promise<StackConnection> {
     const target = options.query ? `${url}${url.includes("?") ? "&" : "?"}${options.query}` : url;
     return new Promise((resolve, reject) => {
-      const socket = new WebSocket(target, subprotocols, { perMessageDeflate: false, handshakeTimeout: options.timeoutMs ?? 15_000 });
+      const socket = new WebSocket(target, subprotocols, {
+        perMessageDeflate: false,
+        handshakeTimeout: options.timeoutMs ?? 15_000,
+        ...(options.headers ? { headers: options.headers } : {}),
+      });
       const fail = (error: Error) => {
         socket.removeAllListeners();
         socket.on("error", () => undefined);

@@ -11,6 +11,8 @@
  * per run and per tenant, removed with their orders in afterAll, also after a failure.
  * Orders are only ever added for a per-run user, so no one's orders are cleared.
  */
+import { ApiGatewayManagementApiClient, PostToConnectionCommand } from "@aws-sdk/client-apigatewaymanagementapi";
+import { BedrockAgentRuntimeClient, InvokeAgentCommand } from "@aws-sdk/client-bedrock-agent-runtime";
 import { statSync } from "node:fs";
 import { addOrder, listOrders } from "../../scripts/orders";
 import { resolveOutputsPath } from "../../local/runtime/stack-outputs";
@@ -233,5 +235,32 @@ localOnly("local stack: its secrets and test controls", () => {
     const bundlePath = JSON.stringify({ bundle: "/tmp/evil.js" });
     expect((await fetch(`${outputs.endpoints!.control}/action-group`, { method: "POST", headers: auth, body: bundlePath })).status).toBe(400);
     expect((await fetch(url, { method: "POST", headers: auth, body })).status).toBe(200);
+  });
+});
+
+localOnly("local stack: stand-ins answer authentication failures as AWS does", () => {
+  const badKeys = { accessKeyId: outputs.adminCredentials?.accessKeyId ?? "AKIA0000000000000000", secretAccessKey: "wrong-secret-key-0000000000000000000000" };
+
+  it("@connections and Bedrock answer a bad signature with 403; the operator's keys get past authentication", async () => {
+    const management = new ApiGatewayManagementApiClient({ region: outputs.region, endpoint: outputs.endpoints!.apiGatewayManagement, credentials: badKeys, maxAttempts: 1 });
+    const bedrock = new BedrockAgentRuntimeClient({ region: outputs.region, endpoint: outputs.endpoints!.bedrockAgentRuntime, credentials: badKeys, maxAttempts: 1 });
+    try {
+      const post = await management.send(new PostToConnectionCommand({ ConnectionId: "AAAAAAAAAAAAAAA=", Data: Buffer.from("{}") })).catch((e: { $metadata?: { httpStatusCode?: number } }) => e);
+      expect(post.$metadata?.httpStatusCode).toBe(403);
+      const invoke = await bedrock
+        .send(new InvokeAgentCommand({ agentId: outputs.agentId, agentAliasId: outputs.agentAliasId, sessionId: "auth-check", inputText: "hi" }))
+        .catch((e: { $metadata?: { httpStatusCode?: number } }) => e);
+      expect(invoke.$metadata?.httpStatusCode).toBe(403);
+    } finally {
+      management.destroy();
+      bedrock.destroy();
+    }
+    // The allowed path: the operator's real keys pass authentication (the connection is simply gone).
+    const operator = new ApiGatewayManagementApiClient({ region: outputs.region, endpoint: outputs.endpoints!.apiGatewayManagement, credentials: outputs.adminCredentials, maxAttempts: 1 });
+    try {
+      await expect(operator.send(new PostToConnectionCommand({ ConnectionId: "AAAAAAAAAAAAAAA=", Data: Buffer.from("{}") }))).rejects.toMatchObject({ name: "GoneException" });
+    } finally {
+      operator.destroy();
+    }
   });
 });

@@ -9,6 +9,7 @@ const ANSWER_ERRORS = Object.freeze({
   bad_request: "The assistant could not accept this question.",
   forbidden: "This question was refused because it does not belong to your session. Please sign in again.",
   token_expired: "Your session expired. Reconnecting with a fresh sign-in; please ask again.",
+  session_ended: "Your session has ended. Please sign in again.",
   throttled: "Too many questions at once, or the assistant is busy. Please wait a minute and ask again.",
   agent_error: "The assistant could not answer this question. Please try again.",
   internal: "Something went wrong on our side. Please try again.",

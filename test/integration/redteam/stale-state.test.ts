@@ -124,6 +124,21 @@ describe("stale state", () => {
     await expectFreshConnectionWorks(alice);
   });
 
+  it("$disconnect deletes the connection record; a new connection registers again", async () => {
+    const [alice] = users;
+    const { connection, record } = await connectWithRecord(alice);
+    await connection.close();
+    let remaining = true;
+    for (let i = 0; i < 50 && remaining; i++) {
+      remaining = (await connectionRecordsOf(alice)).some((r) => r.connectionId === record.connectionId);
+      if (remaining) await sleep(100);
+    }
+    expect(remaining).toBe(false);
+    const again = await connectWithRecord(alice);
+    expect(again.record.userId).toBe(alice.sub);
+    await again.connection.close();
+  });
+
   it("nothing of another user reached any connection", () => {
     expect(harness().leaks()).toEqual([]);
   });

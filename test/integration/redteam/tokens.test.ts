@@ -145,6 +145,21 @@ describe("tokens refused at the upgrade", () => {
     await expectHonestConnectWorks();
   });
 
+  it("a tenant offered in the URL or in headers is ignored: the identity is the verified token's (I1)", async () => {
+    const h = harness();
+    const [own, other] = h.stack.tenants;
+    const connection = await StackConnection.open(h.stack.outputs.webSocketUrl, [protocol(), user.idToken], user, {
+      query: `tenantId=${other.id}&tenant=${other.id}&custom%3AtenantId=${other.id}`,
+      headers: { "X-Tenant-Id": other.id, tenantId: other.id, "X-Amz-Tenant": other.id },
+    });
+    const answer = await connection.ask("What is the return policy?");
+    h.tally.attack("tokens/tenant_in_url_and_headers");
+    expect(answer.outcome).toBe("done");
+    expect(answer.text).toContain(`within ${own.returnPolicyDays} days`);
+    expect(answer.text).not.toContain(`within ${other.returnPolicyDays} days`);
+    await connection.close();
+  });
+
   it("missing, garbled or misplaced tokens", async () => {
     await expectRefused("no_subprotocol", []);
     await expectRefused("app_protocol_only", [protocol()]);
@@ -162,6 +177,7 @@ describe("tokens refused at the upgrade", () => {
     await expectRefused("missing_tenant_claim", [protocol(), reissueLocally(user.idToken, { "custom:tenantId": undefined })]);
     await expectRefused("signed_unknown_tenant", [protocol(), reissueLocally(user.idToken, { "custom:tenantId": "tenant-x" })]);
     await expectRefused("no_expiry", [protocol(), reissueLocally(user.idToken, { exp: undefined })]);
+    await expectRefused("no_issued_at", [protocol(), reissueLocally(user.idToken, { iat: undefined })]);
     await expectRefused("token_use_access", [protocol(), reissueLocally(user.idToken, { token_use: "access" })]);
     // The same signing path with the real claims is accepted: the refusals above are about the claims.
     const control = reissueLocally(user.idToken, { iat: t, exp: t + 600 });

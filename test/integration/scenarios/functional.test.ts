@@ -106,6 +106,12 @@ describe("conversation memory", () => {
     const first = await aliceConnection.ask(`What is the return policy? ${marker}`, { conversationId });
     expect(first.outcome).toBe("done");
 
+    // Right after the marker question, Bob names Alice's conversation: were the agent session
+    // bound to the conversation only (not the sub, I5), his recall would be her marker question.
+    const intruding = await bobConnection.ask("What did I just ask?", { conversationId });
+    expect(intruding.outcome).toBe("done");
+    expect(intruding.text).not.toContain(marker);
+
     const recalled = await aliceConnection.ask("What did I just ask?", { conversationId });
     expect(recalled.outcome).toBe("done");
     expect(recalled.text).toContain(marker);

@@ -194,6 +194,11 @@ export class TestUserFactory {
     return order;
   }
 
+  /** A user a test deleted itself (offboarding): nothing of theirs is left to clean up. */
+  forgetDeleted(username: string): void {
+    this.created.delete(username);
+  }
+
   /**
    * Removes every user made and all of their orders (the canary ones and any a test added
    * with the orders CLI's functions), continuing past individual failures. Only users this

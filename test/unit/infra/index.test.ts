@@ -11,6 +11,7 @@ import { toEnvironment as actionGroupEnvironment } from "../../../lambdas/action
 import { toEnvironment as authorizerEnvironment } from "../../../lambdas/authorizer/config";
 import { toEnvironment as chatEnvironment } from "../../../lambdas/chat/config";
 import { parseStackConfig } from "../../../infra/config";
+import { offboardingEventPattern } from "../../../infra/offboarding-rule";
 import { FUNCTION_SETTINGS } from "../../../infra/function-settings";
 import { APP_PROTOCOL, FUNCTION_NAMES, stackNames } from "../../../infra/naming";
 import { createUserPoolSettings } from "../../../infra/user-pool-settings";
@@ -90,6 +91,7 @@ describe("stack outputs (docs/architecture.md §Stack outputs)", () => {
         "agentId",
         "connectionsTableName",
         "initialPasswords",
+        "offboardingFunctionName",
         "ordersTableNames",
         "region",
         "tenantsTableName",
@@ -108,6 +110,7 @@ describe("stack outputs (docs/architecture.md §Stack outputs)", () => {
       tenantsTableName: names.tenantsTable,
       ordersTableNames: { tenant1: names.ordersTable("tenant1"), tenant2: names.ordersTable("tenant2") },
       connectionsTableName: names.connectionsTable,
+      offboardingFunctionName: names.functionName("offboarding"),
       agentId: MOCK_AGENT_ID,
       agentAliasId: MOCK_ALIAS_ID,
       users: { "tenant1-user": "tenant1", "tenant2-user": "tenant2", "tenant2-admin": "tenant2" },
@@ -318,6 +321,7 @@ describe("isolation (I3 and I4)", () => {
         functionName: names.functionName("chat"),
         connectionsTableName: names.connectionsTable,
         limitsTableName: names.limitsTable,
+        revocationsTableName: names.revocationsTable,
         tenantAccessRoleArn: `arn:aws:iam::${MOCK_ACCOUNT}:role/${names.tenantAccessRole}`,
         agentId: MOCK_AGENT_ID,
         agentAliasId: MOCK_ALIAS_ID,
@@ -402,6 +406,7 @@ describe("functions", () => {
         appProtocol: APP_PROTOCOL,
         limitsTableName: names.limitsTable,
         asksPerUserPerMinute: 12,
+        revocationsTableName: names.revocationsTable,
       }, "DEBUG"),
     );
     expect(env("chat")).toMatchObject({ LIMITS_TABLE_NAME: names.limitsTable, ASKS_PER_USER_PER_MINUTE: "12" });
@@ -449,6 +454,25 @@ describe("agent", () => {
     );
     expect(parameterNames).not.toContain("tenantid");
     expect(parameterNames).not.toContain("userid");
+  });
+
+  it("offboarding (I17): the EventBridge rule on the pool's CloudTrail events targets the offboarding function, which only it may invoke", () => {
+    const rule = one("aws:cloudwatch/eventRule:EventRule", "offboarding-events");
+    expect(JSON.parse(rule.inputs.eventPattern)).toEqual(offboardingEventPattern());
+    const target = one("aws:cloudwatch/eventTarget:EventTarget", "offboarding-target");
+    expect(target.inputs.arn).toBe(fnArn(names.functionName("offboarding")));
+    expect(one("aws:lambda/permission:Permission", "offboarding-invoke").inputs).toMatchObject({
+      action: "lambda:InvokeFunction",
+      function: names.functionName("offboarding"),
+      principal: "events.amazonaws.com",
+    });
+    const policy = policyOf(one("aws:iam/rolePolicy:RolePolicy", "offboarding-policy"));
+    const text = JSON.stringify(policy);
+    expect(text).toContain(`/${STAGE}/DELETE/@connections/*`);
+    expect(text).not.toContain("/POST/@connections");
+    expect(text).not.toContain(names.tenantsTable);
+    expect(text).not.toContain(names.ordersTablePrefix);
+    expect(text).toContain(names.revocationsTable);
   });
 
   it("lets only this agent invoke the action-group function, and publishes an alias", () => {

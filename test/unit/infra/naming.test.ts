@@ -17,11 +17,13 @@ describe("stackNames", () => {
       "multi-tenant-assistant-dev-authorizer",
       "multi-tenant-assistant-dev-chat",
       "multi-tenant-assistant-dev-action-group",
+      "multi-tenant-assistant-dev-offboarding",
     ]);
     expect(FUNCTION_NAMES.map(names.functionRoleName)).toEqual([
       "multi-tenant-assistant-dev-authorizer-role",
       "multi-tenant-assistant-dev-chat-role",
       "multi-tenant-assistant-dev-action-group-role",
+      "multi-tenant-assistant-dev-offboarding-role",
     ]);
   });
 

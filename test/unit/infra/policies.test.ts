@@ -40,6 +40,7 @@ const chatPolicy = chatRolePolicy(ctx, {
   functionName: names.functionName("chat"),
   connectionsTableName: names.connectionsTable,
   limitsTableName: names.limitsTable,
+  revocationsTableName: names.revocationsTable,
   tenantAccessRoleArn: TENANT_ACCESS_ROLE_ARN,
   agentId: "AGENT12345",
   agentAliasId: "ALIAS12345",

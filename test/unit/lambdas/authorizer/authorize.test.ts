@@ -87,7 +87,7 @@ it("allows a genuine ID token, scoped to the methodArn, with the identity as con
   expect(policy).toEqual({
     principalId: SUB,
     policyDocument: { Version: "2012-10-17", Statement: [{ Action: "execute-api:Invoke", Effect: "Allow", Resource: METHOD_ARN }] },
-    context: { userId: SUB, tenantId: "tenant2", tokenExpiresAt: exp },
+    context: { userId: SUB, tenantId: "tenant2", tokenExpiresAt: exp, tokenIssuedAt: expect.any(Number) },
   });
   expect(logEntries()).toEqual([
     expect.objectContaining({ level: "INFO", message: "connection authorized", tenantId: "tenant2", userId: SUB }),
@@ -279,9 +279,13 @@ describe("claims", () => {
   });
 
   describe("identityFromClaims", () => {
-    it("carries sub, tenant and exp, nothing else", () => {
-      const identity = identityFromClaims({ sub: SUB, "custom:tenantId": "tenant1", exp: 1_900_000_000, email: "a@b.c" }, ALLOWED);
-      expect(identity).toEqual({ userId: SUB, tenantId: "tenant1", tokenExpiresAt: 1_900_000_000 });
+    it("carries sub, tenant, exp and iat, nothing else", () => {
+      const identity = identityFromClaims({ sub: SUB, "custom:tenantId": "tenant1", exp: 1_900_000_000, iat: 1_899_999_000, email: "a@b.c" }, ALLOWED);
+      expect(identity).toEqual({ userId: SUB, tenantId: "tenant1", tokenExpiresAt: 1_900_000_000, tokenIssuedAt: 1_899_999_000 });
+    });
+
+    it.each([[undefined], ["1899999000"], [1.5], [0]])("refuses iat %p: the token cannot be compared with an offboarding record (I17)", (iat) => {
+      expect(codeOf(() => identityFromClaims({ sub: SUB, "custom:tenantId": "tenant1", exp: 1_900_000_000, iat }, ALLOWED))).toBe("missing_issued_at");
     });
   });
 });

@@ -25,6 +25,7 @@ import { connectionRecord, type ConnectionRecord, ConnectionStore } from "../../
 import { createLogger } from "../../../../lambdas/shared/logger";
 import type { ServerEvent } from "../../../../lambdas/shared/protocol";
 import { ScopedCredentialsProvider } from "../../../../lambdas/shared/scoped-credentials";
+import { RevocationStore, revocationRecord } from "../../../../lambdas/shared/revocations";
 
 export const USER_A = "11111111-1111-4111-8111-111111111111";
 export const USER_B = "22222222-2222-4222-8222-222222222222";
@@ -59,6 +60,7 @@ export const CHAT_ENV: Record<string, string> = {
   APP_PROTOCOL,
   LIMITS_TABLE_NAME: "multi-tenant-assistant-test-limits",
   ASKS_PER_USER_PER_MINUTE: "30",
+  REVOCATIONS_TABLE_NAME: "multi-tenant-assistant-test-revocations",
   POWERTOOLS_SERVICE_NAME: "chat",
   POWERTOOLS_LOG_LEVEL: "INFO",
   AWS_LAMBDA_FUNCTION_NAME: "multi-tenant-assistant-test-chat",
@@ -74,6 +76,7 @@ export const CONFIG: ChatConfig = {
   appProtocol: APP_PROTOCOL,
   limitsTableName: CHAT_ENV.LIMITS_TABLE_NAME,
   asksPerUserPerMinute: 30,
+  revocationsTableName: CHAT_ENV.REVOCATIONS_TABLE_NAME,
   functionName: CHAT_ENV.AWS_LAMBDA_FUNCTION_NAME,
   region: "us-east-1",
 };
@@ -160,6 +163,23 @@ export function silentLogger() {
   return logger;
 }
 
+/**
+ * Offboarding records held in memory (userId → revokedAt): the route tests mock
+ * DynamoDB GetItem for the connection record, so the store is replaced, not mocked.
+ */
+export class MemoryRevocations extends RevocationStore {
+  readonly records = new Map<string, number>();
+  reads = 0;
+  constructor() {
+    super(undefined as unknown as DynamoDBDocumentClient, "memory");
+  }
+  override async get(userId: string) {
+    this.reads += 1;
+    const revokedAt = this.records.get(userId);
+    return revokedAt === undefined ? undefined : revocationRecord({ userId, revokedAt, reason: "test" });
+  }
+}
+
 export interface TestDependencies extends ChatDependencies {
   sleeps: number[];
 }
@@ -173,6 +193,7 @@ export function testDependencies(overrides: Partial<ChatDependencies> = {}): Tes
     connections: new ConnectionStore(documents, CONFIG.connectionsTableName),
     askLimiter: new AskRateLimiter(documents, CONFIG.limitsTableName, CONFIG.asksPerUserPerMinute),
     stopRequests: new StopRequests(documents, CONFIG.limitsTableName),
+    revocations: new MemoryRevocations(),
     api: new ApiGatewayManagementApiClient({ region: "us-east-1", endpoint: CONFIG.managementEndpoint }),
     lambda: new LambdaClient({ region: "us-east-1" }),
     agent: new BedrockAgentRuntimeClient({ region: "us-east-1", maxAttempts: 1 }),

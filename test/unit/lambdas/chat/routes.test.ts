@@ -33,6 +33,7 @@ import {
   CONNECTION_A,
   CONNECTION_B,
   FAKE_JWT,
+  MemoryRevocations,
   NOW,
   NOW_SECONDS,
   postedEvents,
@@ -496,5 +497,75 @@ describe("websocket event", () => {
       expect(isWebSocketEvent({ requestContext: { routeKey: "ask" } })).toBe(false);
       expect(isWebSocketEvent(null)).toBe(false);
     });
+  });
+});
+
+describe("offboarded users (I17)", () => {
+  const ISSUED = NOW_SECONDS - 60;
+  const issuedContext = { ...authorizerContext(), tokenIssuedAt: ISSUED };
+
+  beforeEach(() => {
+    ddb.reset();
+    api.reset();
+    lambda.reset();
+    ddb.on(GetCommand).resolves({ Item: recordFor() });
+    ddb.on(PutCommand).resolves({});
+    ddb.on(UpdateCommand).resolves({});
+    api.on(PostToConnectionCommand).resolves({});
+    lambda.on(InvokeCommand).resolves({ StatusCode: 202 });
+  });
+
+  function depsRevokedAt(revokedAt?: number) {
+    const deps = testDependencies();
+    const store = deps.revocations as MemoryRevocations;
+    if (revokedAt !== undefined) store.records.set(USER_A, revokedAt);
+    return { deps, store };
+  }
+
+  it("refuses $connect with a token issued before the user's offboarding, storing nothing", async () => {
+    const { deps } = depsRevokedAt(ISSUED);
+    const result = await handleConnect(wsEvent("$connect", { authorizer: issuedContext }), deps);
+    expect(result.statusCode).toBe(403);
+    expect(ddb).not.toHaveReceivedCommand(PutCommand);
+  });
+
+  it("accepts $connect with a token issued after it (the user signed in again)", async () => {
+    const { deps, store } = depsRevokedAt(ISSUED - 1);
+    const result = await handleConnect(wsEvent("$connect", { authorizer: issuedContext }), deps);
+    expect(result.statusCode).toBe(200);
+    expect(store.reads).toBe(1);
+  });
+
+  it("fails $connect closed when the record cannot be read", async () => {
+    const { deps } = depsRevokedAt();
+    (deps.revocations as MemoryRevocations).get = async () => Promise.reject(new Error("down"));
+    expect((await handleConnect(wsEvent("$connect", { authorizer: issuedContext }), deps)).statusCode).toBe(500);
+  });
+
+  it("refuses an ask on an open socket with session_ended and hands nothing off; one read per ask", async () => {
+    const { deps, store } = depsRevokedAt(ISSUED);
+    await handleMessage(wsEvent("ask", { body: askBody(), authorizer: issuedContext }), deps);
+    expect(postedEvents(api).map((p) => p.event)).toEqual([expect.objectContaining({ type: "error", code: "session_ended" })]);
+    expect(lambda).not.toHaveReceivedCommand(InvokeCommand);
+    expect(ddb).not.toHaveReceivedCommand(UpdateCommand);
+    expect(store.reads).toBe(1);
+  });
+
+  it("serves the ask of a user without a record", async () => {
+    const { deps } = depsRevokedAt();
+    await handleMessage(wsEvent("ask", { body: askBody(), authorizer: issuedContext }), deps);
+    expect(lambda).toHaveReceivedCommandTimes(InvokeCommand, 1);
+  });
+
+  it("decideAsk refuses a revoked caller before anything else about the connection", () => {
+    const decision = decideAsk({
+      message: JSON.parse(askBody()) as Parameters<typeof decideAsk>[0]["message"],
+      caller: { userId: USER_A, tenantId: TENANT_A, tokenExpiresAt: TOKEN_EXPIRES_AT },
+      connectionId: CONNECTION_A,
+      record: recordFor(),
+      now: NOW,
+      revoked: true,
+    });
+    expect(decision).toMatchObject({ ok: false, code: "session_ended" });
   });
 });

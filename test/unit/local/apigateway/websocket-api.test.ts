@@ -132,6 +132,14 @@ describe("local API Gateway WebSocket", () => {
     ws.close();
   });
 
+  it("answers 401 itself when the identity source (Sec-WebSocket-Protocol) is missing, without invoking the authorizer", async () => {
+    await expect(connect(h.gw.webSocketUrl, [])).rejects.toMatchObject({ status: 401 });
+    expect(h.authorizerEvents).toEqual([]);
+    const ws = await connect(h.gw.webSocketUrl);
+    expect(h.authorizerEvents).toHaveLength(1);
+    ws.close();
+  });
+
   it("echoes the subprotocol the integration chose, and sends none when it chose none", async () => {
     const ws = await connect(h.gw.webSocketUrl);
     expect(ws.protocol).toBe("app-v1");

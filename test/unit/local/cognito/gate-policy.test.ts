@@ -11,6 +11,7 @@ const TEMP = "Tmp-abc-7aZ";
 const now = 1_900_000_000_000;
 
 function forwarded(decision: GateDecision): PendingRequest {
+  if (decision.kind === "answer") throw new Error("answered by the gate");
   if (decision.kind !== "forward") throw new Error(`refused: ${decision.refusal.code} ${decision.refusal.message}`);
   return decision.pending;
 }

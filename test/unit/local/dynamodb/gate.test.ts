@@ -1,3 +1,6 @@
+import { existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
 import { DynamoDBClient, GetItemCommand, PutItemCommand, QueryCommand, ScanCommand } from "@aws-sdk/client-dynamodb";
 import { stackNames } from "../../../../infra/naming";
 import { CredentialRegistry } from "../../../../local/iam/credentials";
@@ -67,5 +70,48 @@ describe("DynamoDB gate (SigV4 + IAM with LeadingKeys)", () => {
   it("refuses bad signatures and unknown keys", async () => {
     await expect(client({ ...ids.admin, secretAccessKey: "wrong" }).send(new ScanCommand({ TableName: names.tenantsTable }))).rejects.toMatchObject({ name: "InvalidSignatureException" });
     await expect(client({ accessKeyId: "AKIANOTAKEYATALL1234", secretAccessKey: "x" }).send(new ScanCommand({ TableName: names.tenantsTable }))).rejects.toMatchObject({ name: "UnrecognizedClientException" });
+  });
+});
+
+describe("dynalite is reachable only through the gate (I14)", () => {
+  /** Inodes of the TCP sockets this process is listening on (from /proc: Linux only, as the stack). */
+  function listeningTcpPorts(): Set<number> {
+    const inodes = new Set(
+      readdirSync("/proc/self/fd").flatMap((fd) => {
+        try {
+          const m = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/self/fd/${fd}`));
+          return m ? [m[1]] : [];
+        } catch {
+          return [];
+        }
+      }),
+    );
+    const ports = new Set<number>();
+    for (const file of ["/proc/net/tcp", "/proc/net/tcp6"]) {
+      if (!existsSync(file)) continue;
+      for (const line of readFileSync(file, "utf8").split("\n").slice(1)) {
+        const cols = line.trim().split(/\s+/);
+        // st 0A = LISTEN; local address hex "IP:PORT"; inode in column 9.
+        if (cols[3] === "0A" && inodes.has(cols[9])) ports.add(parseInt(cols[1].split(":").pop() ?? "0", 16));
+      }
+    }
+    return ports;
+  }
+
+  it("listens on no TCP port but the gate's; its socket is in an owner-only directory", async () => {
+    const before = listeningTcpPorts();
+    const stateDir = mkdtempSync(join(tmpdir(), "mta-gate-test-"));
+    const registry = new CredentialRegistry();
+    const gate = await startDynamoDbGate({ port: 0, ctx, registry, stateDir });
+    try {
+      const added = [...listeningTcpPorts()].filter((p) => !before.has(p));
+      expect(added).toEqual([Number(new URL(gate.url).port)]);
+      expect(gate.backendSocket.startsWith(stateDir)).toBe(true);
+      expect(statSync(dirname(gate.backendSocket)).mode & 0o777).toBe(0o700);
+      expect(statSync(gate.backendSocket).isSocket()).toBe(true);
+    } finally {
+      await gate.close();
+      rmSync(stateDir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,0 +1,95 @@
+/**
+ * Offboarding records (I17): one item per offboarded user in the revocations table,
+ * `{userId, revokedAt, reason, ttl}`, written by the offboarding function when a user is
+ * disabled, deleted or signed out globally. A token issued at or before `revokedAt` is
+ * refused at `$connect`, at every `ask` and in a renewal frame, however valid its
+ * signature and expiry still are (Cognito ID tokens stay cryptographically valid until
+ * they expire; nothing on AWS revokes them).
+ *
+ * Each check costs at most one GetItem: answers are cached per user for at most
+ * `REVOCATION_CACHE_MS`, so a revocation written at time t is seen by every execution
+ * environment by t + REVOCATION_CACHE_MS (plus the read itself), inside the 5-second bound.
+ */
+import { GetCommand, PutCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+
+export interface RevocationRecord {
+  userId: string;
+  /** Epoch seconds: tokens issued at or before this second are refused. */
+  revokedAt: number;
+  /** What offboarded the user (the Cognito event name, or `operator`). */
+  reason: string;
+  /** Epoch seconds: DynamoDB TTL, after every token issued before `revokedAt` has expired. */
+  ttl: number;
+}
+
+/**
+ * Cognito ID tokens live at most one day (the pool's longest ID-token validity): a record
+ * kept a day and five minutes outlives every token issued before it.
+ */
+export const LONGEST_TOKEN_LIFE_SECONDS = 24 * 60 * 60;
+const TTL_SLACK_SECONDS = 5 * 60;
+
+/** How long one execution environment trusts a read (I17: ≤ 1 s, so the 5 s bound holds). */
+export const REVOCATION_CACHE_MS = 1000;
+
+export function revocationRecord(args: { userId: string; revokedAt: number; reason: string }): RevocationRecord {
+  return { ...args, ttl: args.revokedAt + LONGEST_TOKEN_LIFE_SECONDS + TTL_SLACK_SECONDS };
+}
+
+/**
+ * Pure: whether a token issued at `issuedAt` (epoch seconds; undefined when the context
+ * does not say, which fails closed) is revoked by a record. The revocation second itself
+ * counts as revoked: a token minted in the same second may predate the offboarding.
+ */
+export function isRevoked(issuedAt: number | undefined, record: Pick<RevocationRecord, "revokedAt"> | undefined): boolean {
+  // Only the offboarding function writes the table; an item without a numeric revokedAt is not a record.
+  if (!record || typeof record.revokedAt !== "number") return false;
+  return issuedAt === undefined || issuedAt <= record.revokedAt;
+}
+
+export class RevocationStore {
+  private readonly cache = new Map<string, { record: RevocationRecord | undefined; readAt: number }>();
+
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+    private readonly clock: () => number = Date.now,
+    private readonly cacheMs = REVOCATION_CACHE_MS,
+  ) {}
+
+  /** The user's record, read at most once per `cacheMs` per execution environment. */
+  async get(userId: string): Promise<RevocationRecord | undefined> {
+    const now = this.clock();
+    const cached = this.cache.get(userId);
+    if (cached && now - cached.readAt < this.cacheMs) return cached.record;
+    const result = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { userId }, ConsistentRead: true }));
+    const record = result.Item as RevocationRecord | undefined;
+    // Bounded: an environment sees few users within a second; older entries go first.
+    if (this.cache.size >= 1000) this.cache.delete(this.cache.keys().next().value as string);
+    this.cache.set(userId, { record, readAt: now });
+    return record;
+  }
+
+  /** Whether a token of `userId` issued at `issuedAt` is refused (one cached read). */
+  async revoked(userId: string, issuedAt: number | undefined): Promise<boolean> {
+    return isRevoked(issuedAt, await this.get(userId));
+  }
+
+  /** Writes (or moves forward) the user's record; never moves `revokedAt` back. */
+  async put(record: RevocationRecord): Promise<void> {
+    await this.client
+      .send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: record,
+          ConditionExpression: "attribute_not_exists(userId) OR revokedAt <= :at",
+          ExpressionAttributeValues: { ":at": record.revokedAt },
+        }),
+      )
+      .catch((error: unknown) => {
+        // A later offboarding already stands: nothing to do.
+        if ((error as { name?: string }).name !== "ConditionalCheckFailedException") throw error;
+      });
+    this.cache.delete(record.userId);
+  }
+}
