@@ -30,6 +30,7 @@ export type TenantConfig = z.infer<typeof TenantConfigSchema>;
 
 /** Per user, per fixed one-minute window: well above a person typing, far below a script. */
 export const DEFAULT_ASKS_PER_USER_PER_MINUTE = 30;
+export const DEFAULT_TOKEN_VALIDITY_MINUTES = 15;
 
 const ThrottleSchema = z
   .object({
@@ -80,6 +81,17 @@ export const STACK_CONFIG_SHAPE = {
     .strict()
     .default({}),
   logLevel: z.enum(["DEBUG", "INFO", "WARN", "ERROR"]).default("INFO"),
+  /**
+   * ID and access token lifetime in minutes (Cognito allows 5 minutes to 1 day). Short, so a
+   * stolen token is worth little; the page refreshes before expiry. Offboarding does not
+   * wait for it (I17).
+   */
+  tokenValidityMinutes: z
+    .number({ error: "must be a number" })
+    .int("must be a whole number")
+    .min(5, "must be between 5 and 1440 minutes")
+    .max(1440, "must be between 5 and 1440 minutes")
+    .default(DEFAULT_TOKEN_VALIDITY_MINUTES),
 };
 export type StackConfigKey = keyof typeof STACK_CONFIG_SHAPE;
 

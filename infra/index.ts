@@ -35,6 +35,7 @@ const identity = new Identity("identity", {
   namePrefix: names.prefix,
   tenants: config.tenants,
   deletionProtection: config.deletionProtection,
+  tokenValidityMinutes: config.tokenValidityMinutes,
 });
 
 const data = new DataTables("data", {

@@ -46,8 +46,7 @@ export const APP_CLIENT_SETTINGS = {
   readAttributes: [TENANT_ID_ATTRIBUTE.attributeName],
   /** Explicit and without custom:tenantId: an empty list would mean "all writable". */
   writeAttributes: ["name"],
-  idTokenValidityMinutes: 60,
-  accessTokenValidityMinutes: 60,
+  /** ID and access tokens live `tokenValidityMinutes` of the stack config (default 15); the refresh token this long. */
   refreshTokenValidityHours: 12,
 } as const;
 
@@ -83,14 +82,14 @@ export function createUserPoolSettings(policy: PasswordPolicy = PASSWORD_POLICY)
 }
 
 /** The app client's flows, attributes and token lifetimes as CreateUserPoolClient takes them. */
-export function createUserPoolClientSettings() {
+export function createUserPoolClientSettings(tokenValidityMinutes: number) {
   const s = APP_CLIENT_SETTINGS;
   return {
     ExplicitAuthFlows: [...s.explicitAuthFlows],
     ReadAttributes: [...s.readAttributes],
     WriteAttributes: [...s.writeAttributes],
-    IdTokenValidity: s.idTokenValidityMinutes,
-    AccessTokenValidity: s.accessTokenValidityMinutes,
+    IdTokenValidity: tokenValidityMinutes,
+    AccessTokenValidity: tokenValidityMinutes,
     RefreshTokenValidity: s.refreshTokenValidityHours,
     TokenValidityUnits: { IdToken: "minutes", AccessToken: "minutes", RefreshToken: "hours" } as const,
   };

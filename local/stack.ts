@@ -310,7 +310,7 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
         memoryMb: FUNCTION_SETTINGS[fn].memoryMb,
         handler: FUNCTION_SETTINGS[fn].handler,
         // Lambda's concurrency for the function: its reservation when the stack sets one.
-        maxEnvironments: fn === "action-group" ? undefined : config.reservedConcurrency[fn],
+        maxEnvironments: fn === "chat" || fn === "authorizer" ? config.reservedConcurrency[fn] : undefined,
       });
     }
     await lambda.startAll();

@@ -13,6 +13,8 @@ export interface IdentityArgs {
   namePrefix: string;
   tenants: readonly TenantConfig[];
   deletionProtection: boolean;
+  /** ID and access token lifetime (stack config `tokenValidityMinutes`). */
+  tokenValidityMinutes: number;
 }
 
 export class Identity extends pulumi.ComponentResource {
@@ -64,8 +66,8 @@ export class Identity extends pulumi.ComponentResource {
         enableTokenRevocation: true,
         readAttributes: [...APP_CLIENT_SETTINGS.readAttributes],
         writeAttributes: [...APP_CLIENT_SETTINGS.writeAttributes],
-        idTokenValidity: APP_CLIENT_SETTINGS.idTokenValidityMinutes,
-        accessTokenValidity: APP_CLIENT_SETTINGS.accessTokenValidityMinutes,
+        idTokenValidity: args.tokenValidityMinutes,
+        accessTokenValidity: args.tokenValidityMinutes,
         refreshTokenValidity: APP_CLIENT_SETTINGS.refreshTokenValidityHours,
         tokenValidityUnits: { idToken: "minutes", accessToken: "minutes", refreshToken: "hours" },
       },

@@ -222,7 +222,7 @@ export async function startCognito(o: LocalCognitoOptions): Promise<LocalCognito
         ClientName: `${o.poolName}-web`,
         GenerateSecret: false,
         // As the Pulumi app client (infra/components/identity.ts): custom:tenantId is read-only.
-        ...createUserPoolClientSettings(),
+        ...createUserPoolClientSettings(o.config.tokenValidityMinutes),
       }),
     );
     const userPoolClientId = UserPoolClient?.ClientId;

@@ -38,6 +38,7 @@ describe("parseStackConfig", () => {
       askRateLimit: { perUserPerMinute: 30 },
       reservedConcurrency: {},
       logLevel: "INFO",
+      tokenValidityMinutes: 15,
     });
     expect(DEFAULT_ASKS_PER_USER_PER_MINUTE).toBe(30);
     expect(config.tenants[0].id).toBe("tenant1");
@@ -91,6 +92,12 @@ describe("parseStackConfig", () => {
 
 describe("parseStackConfig: flooding and cost limits", () => {
   const base = { tenants: [tenant("tenant1")] };
+
+  it("takes a token lifetime between 5 and 1440 minutes (Cognito's range) and refuses others", () => {
+    expect(parseStackConfig({ ...base, tokenValidityMinutes: 5 }).tokenValidityMinutes).toBe(5);
+    expect(parseStackConfig({ ...base, tokenValidityMinutes: 1440 }).tokenValidityMinutes).toBe(1440);
+    for (const bad of [4, 1441, 7.5, "15"]) expect(() => parseStackConfig({ ...base, tokenValidityMinutes: bad })).toThrow(/tokenValidityMinutes/);
+  });
 
   it("takes a per-user ask limit between 1 and 1000", () => {
     expect(parseStackConfig({ ...base, askRateLimit: { perUserPerMinute: 1 } }).askRateLimit).toEqual({ perUserPerMinute: 1 });

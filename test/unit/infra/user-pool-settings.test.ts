@@ -56,11 +56,11 @@ describe("Cognito API forms (what the local stack sends)", () => {
   });
 
   it("lets the app client read custom:tenantId but never write it", () => {
-    const client = createUserPoolClientSettings();
+    const client = createUserPoolClientSettings(15);
     expect(client.ReadAttributes).toContain("custom:tenantId");
     expect(client.WriteAttributes.length).toBeGreaterThan(0); // empty would mean "all"
     expect(client.WriteAttributes).not.toContain("custom:tenantId");
     expect(client.ExplicitAuthFlows).toEqual([...APP_CLIENT_SETTINGS.explicitAuthFlows]);
-    expect(client).toMatchObject({ IdTokenValidity: 60, AccessTokenValidity: 60, TokenValidityUnits: { IdToken: "minutes", AccessToken: "minutes" } });
+    expect(client).toMatchObject({ IdTokenValidity: 15, AccessTokenValidity: 15, TokenValidityUnits: { IdToken: "minutes", AccessToken: "minutes" } });
   });
 });
