@@ -26,6 +26,7 @@ const EVERY_KEY: Record<string, unknown> = {
   askRateLimit: { perUserPerMinute: 7 },
   reservedConcurrency: { chat: 3, authorizer: 2 },
   logLevel: "WARN",
+  tokenValidityMinutes: 30,
 };
 
 describe("STACK_CONFIG_KEYS", () => {
