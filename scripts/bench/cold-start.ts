@@ -81,7 +81,7 @@ for (const name of FUNCTION_NAMES) {
     process.exit(1);
   }
 }
-const times: Record<Measured, number[]> = { trivial: [], authorizer: [], chat: [], "action-group": [] };
+const times: Record<Measured, number[]> = { trivial: [], authorizer: [], chat: [], "action-group": [], offboarding: [] };
 for (let i = 0; i < RUNS; i++) {
   for (const name of Object.keys(files) as Measured[]) {
     const run = spawnSync(process.execPath, ["-e", PROBE, files[name]], { env: name === "trivial" ? env("authorizer") : env(name), encoding: "utf8" });
