@@ -13,6 +13,7 @@ import { BundledFunction } from "./components/bundled-function";
 import { DataTables } from "./components/data";
 import { FunctionRoles } from "./components/function-roles";
 import { Identity } from "./components/identity";
+import { TenantKnowledgeBase } from "./components/knowledge-base";
 import { TenantIsolation } from "./components/isolation";
 import { WebSocketApi } from "./components/websocket-api";
 import { WebSocketRoutes } from "./components/websocket-routes";
@@ -73,11 +74,14 @@ const actionGroupFunction = new BundledFunction("action-group", {
   logRetentionDays: config.logRetentionDays,
 });
 
+const knowledge = new TenantKnowledgeBase("knowledge", { ctx, namePrefix: names.prefix });
+
 const agent = new AssistantAgent("agent", {
   ctx,
   namePrefix: names.prefix,
   modelId: config.modelId,
   actionGroupFunction: actionGroupFunction.function,
+  knowledgeBaseId: knowledge.knowledgeBase.id,
 });
 
 const chatName = names.functionName("chat");
@@ -101,14 +105,15 @@ const chatFunction = new BundledFunction("chat", {
       }),
   ),
   environment: pulumi
-    .all([data.connectionsTable.name, data.limitsTable.name, data.revocationsTable.name, isolation.role.arn, agent.agent.agentId, agent.alias.agentAliasId, managementEndpoint])
-    .apply(([connectionsTableName, limitsTableName, revocationsTableName, tenantAccessRoleArn, agentId, agentAliasId, endpoint]) => ({
+    .all([data.connectionsTable.name, data.limitsTable.name, data.revocationsTable.name, isolation.role.arn, agent.agent.agentId, agent.alias.agentAliasId, managementEndpoint, knowledge.knowledgeBase.id])
+    .apply(([connectionsTableName, limitsTableName, revocationsTableName, tenantAccessRoleArn, agentId, agentAliasId, endpoint, knowledgeBaseId]) => ({
       ...chatEnvironment(
         {
           connectionsTableName,
           tenantAccessRoleArn,
           agentId,
           agentAliasId,
+          knowledgeBaseId,
           managementEndpoint: endpoint,
           appProtocol: APP_PROTOCOL,
           limitsTableName,
@@ -196,6 +201,9 @@ export const ordersTableNames = pulumi.all(
 export const connectionsTableName = data.connectionsTable.name;
 export const agentId = agent.agent.agentId;
 export const agentAliasId = agent.alias.agentAliasId;
+export const knowledgeBucketName = knowledge.documents.bucket;
+export const knowledgeBaseId = knowledge.knowledgeBase.id;
+export const knowledgeDataSourceId = knowledge.dataSource.dataSourceId;
 export const users = identity.users;
 export const initialPasswords = pulumi.secret(identity.initialPasswords);
 export const offboardingFunctionName = offboardingFunction.function.name;

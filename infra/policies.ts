@@ -335,3 +335,71 @@ export function agentRolePolicy(ctx: AwsContext, a: { modelId: string }): Policy
     Resource: foundationModelArn(ctx, a.modelId),
   });
 }
+
+// ---------------------------------------------------------------------------------------
+// The knowledge base (I15): documents in S3 under `<tenantId>/`, vectors in S3 Vectors.
+
+export function knowledgeBucketArn(ctx: AwsContext, bucketName: string): string {
+  return `arn:${ctx.partition}:s3:::${bucketName}`;
+}
+
+export function vectorIndexArn(ctx: AwsContext, vectorBucketName: string, indexName: string): string {
+  return `arn:${ctx.partition}:s3vectors:${ctx.region}:${ctx.accountId}:bucket/${vectorBucketName}/index/${indexName}`;
+}
+
+export function knowledgeBaseArn(ctx: AwsContext, knowledgeBaseId: string): string {
+  return `arn:${ctx.partition}:bedrock:${ctx.region}:${ctx.accountId}:knowledge-base/${knowledgeBaseId}`;
+}
+
+/** Confused-deputy guard: only Bedrock acting for a knowledge base of this account and region. */
+export function knowledgeBaseTrustPolicy(ctx: AwsContext): PolicyDocument {
+  return doc({
+    Effect: "Allow",
+    Principal: { Service: "bedrock.amazonaws.com" },
+    Action: "sts:AssumeRole",
+    Condition: {
+      StringEquals: { "aws:SourceAccount": ctx.accountId },
+      ArnLike: { "aws:SourceArn": `arn:${ctx.partition}:bedrock:${ctx.region}:${ctx.accountId}:knowledge-base/*` },
+    },
+  });
+}
+
+/**
+ * The knowledge base's service role: embed with the configured model, READ the stage's
+ * document bucket (no writes: only the operator writes documents and their tenantId
+ * metadata), and read and write vectors of its own index only.
+ */
+export function knowledgeBaseRolePolicy(
+  ctx: AwsContext,
+  k: { embeddingModelId: string; documentBucketName: string; vectorBucketName: string; indexName: string },
+): PolicyDocument {
+  const bucket = knowledgeBucketArn(ctx, k.documentBucketName);
+  return doc(
+    { Sid: "EmbedWithConfiguredModel", Effect: "Allow", Action: "bedrock:InvokeModel", Resource: foundationModelArn(ctx, k.embeddingModelId) },
+    {
+      Sid: "ListDocuments",
+      Effect: "Allow",
+      Action: "s3:ListBucket",
+      Resource: bucket,
+      Condition: { StringEquals: { "aws:ResourceAccount": ctx.accountId } },
+    },
+    {
+      Sid: "ReadDocuments",
+      Effect: "Allow",
+      Action: "s3:GetObject",
+      Resource: `${bucket}/*`,
+      Condition: { StringEquals: { "aws:ResourceAccount": ctx.accountId } },
+    },
+    {
+      Sid: "OwnVectorIndex",
+      Effect: "Allow",
+      Action: ["s3vectors:GetIndex", "s3vectors:PutVectors", "s3vectors:GetVectors", "s3vectors:DeleteVectors", "s3vectors:QueryVectors"],
+      Resource: vectorIndexArn(ctx, k.vectorBucketName, k.indexName),
+    },
+  );
+}
+
+/** Added to the agent's role: retrieve from the stage's knowledge base, nothing else of it. */
+export function agentKnowledgePolicy(ctx: AwsContext, a: { knowledgeBaseId: string }): PolicyDocument {
+  return doc({ Sid: "RetrieveFromOwnKnowledgeBase", Effect: "Allow", Action: "bedrock:Retrieve", Resource: knowledgeBaseArn(ctx, a.knowledgeBaseId) });
+}

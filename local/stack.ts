@@ -30,6 +30,11 @@ import { createWebServer, webConfigFromOutputs } from "./hosting/page-server";
 import { startApiGateway, type ApiGatewayOptions } from "./apigateway/websocket-api";
 import type { RawAwsRequest } from "./runtime/aws-request";
 import { DEFAULT_CHUNK_DELAY_MS, startBedrockAgentRuntime } from "./bedrock/agent-runtime";
+import { LocalKnowledgeBase } from "./bedrock/knowledge-base";
+import { startKnowledgeBaseControl } from "./bedrock/knowledge-base-control";
+import { seedDemoDocuments } from "./knowledge/demo-documents";
+import { ObjectStore } from "./s3/object-store";
+import { startS3 } from "./s3/s3";
 import { agentModeFor, HONEST, type AgentModeSetting } from "./redteam/agent-mode-scope";
 import { startCognito } from "./cognito/cognito";
 import { actionGroupVariants } from "./redteam/action-group-variants";
@@ -52,6 +57,9 @@ export const LOCAL_API_ID = "local";
 /** Bedrock agent and alias ids are 10 upper-case alphanumerics. */
 export const LOCAL_AGENT_ID = "LOCALAGENT";
 export const LOCAL_AGENT_ALIAS_ID = "LOCALALIAS";
+/** Knowledge base and data source ids are 10 upper-case alphanumerics too. */
+export const LOCAL_KNOWLEDGE_BASE_ID = "LOCALKBASE";
+export const LOCAL_DATA_SOURCE_ID = "LOCALDSRCE";
 
 /** Fixed ports of `npm start` without --port-base. */
 export const DEFAULT_PORTS: Readonly<Record<PortName, number>> = portsFrom(DEFAULT_PORT_BASE);
@@ -198,6 +206,20 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
     await createTablesAndSeed(adminDynamo, names, config);
     adminDynamo.destroy();
 
+    // The knowledge documents (I15): an S3 bucket, the knowledge base over it and its
+    // ingestion endpoint, seeded with the demo tenants' documents and indexed once.
+    const knowledgeBucketName = `${names.prefix}-knowledge`;
+    const objects = new ObjectStore();
+    objects.createBucket(knowledgeBucketName);
+    seedDemoDocuments(objects, knowledgeBucketName, config.tenants.map((t) => t.id));
+    const knowledgeBase = new LocalKnowledgeBase(LOCAL_KNOWLEDGE_BASE_ID, LOCAL_DATA_SOURCE_ID, knowledgeBucketName, objects);
+    knowledgeBase.ingest();
+    const [s3, knowledgeControl] = await Promise.all([
+      startS3({ port: port("s3"), ctx, registry, store: objects }),
+      startKnowledgeBaseControl({ port: port("bedrockAgent"), ctx, registry, knowledgeBase }),
+    ]);
+    stops.push(s3.close, knowledgeControl.close);
+
     const lambda = new LambdaService({ ctx, logDir, calls, iamGateOff });
     const lambdaApi = await lambda.startHttp(port("lambda"), registry);
     stops.push(lambdaApi.close, () => lambda.close(), () => eventBus.drain());
@@ -232,6 +254,7 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
       mode: (userId) => agentModeFor(agentMode, userId),
       chunkDelayMs: () => agentChunkDelayMs,
       calls,
+      knowledgeBase,
     });
     stops.push(bedrock.close);
 
@@ -279,6 +302,7 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
         tenantAccessRoleArn: identities.tenantAccessRole.arn,
         agentId: LOCAL_AGENT_ID,
         agentAliasId: LOCAL_AGENT_ALIAS_ID,
+        knowledgeBaseId: LOCAL_KNOWLEDGE_BASE_ID,
         managementEndpoint: apiGateway.managementUrl,
         appProtocol: APP_PROTOCOL,
         limitsTableName: names.limitsTable,
@@ -351,6 +375,9 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
       connectionsTableName: names.connectionsTable,
       agentId: LOCAL_AGENT_ID,
       agentAliasId: LOCAL_AGENT_ALIAS_ID,
+      knowledgeBucketName,
+      knowledgeBaseId: LOCAL_KNOWLEDGE_BASE_ID,
+      knowledgeDataSourceId: LOCAL_DATA_SOURCE_ID,
       users: cognito.users,
       initialPasswords: cognito.initialPasswords,
       offboardingFunctionName: fnName("offboarding"),
@@ -362,6 +389,8 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
         bedrockAgentRuntime: bedrock.url,
         apiGatewayManagement: apiGateway.managementUrl,
         control: control.url,
+        s3: s3.url,
+        bedrockAgent: knowledgeControl.url,
       },
       adminCredentials: { accessKeyId: admin.accessKeyId, secretAccessKey: admin.secretAccessKey },
       controlToken: control.token,

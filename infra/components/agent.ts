@@ -14,7 +14,7 @@ import { ACTION_GROUP_NAME } from "../../lambdas/action-group/function-schema";
 import { actionGroupFunctions } from "../agent-function-schema";
 import { AGENT_INSTRUCTION } from "../agent-instruction";
 import { policyJson } from "../aws-context";
-import { agentRolePolicy, agentTrustPolicy, type AwsContext } from "../policies";
+import { agentKnowledgePolicy, agentRolePolicy, agentTrustPolicy, type AwsContext } from "../policies";
 
 export interface AssistantAgentArgs {
   ctx: pulumi.Input<AwsContext>;
@@ -23,7 +23,13 @@ export interface AssistantAgentArgs {
   actionGroupFunction: aws.lambda.Function;
   /** Idle conversation memory; Bedrock's default is 600 s. */
   idleSessionTtlSeconds?: number;
+  /** The stage's knowledge base (I15): associated with the agent, retrievable by its role. */
+  knowledgeBaseId: pulumi.Input<string>;
 }
+
+/** What the agent is told about its knowledge base: when to search it. */
+export const KNOWLEDGE_BASE_DESCRIPTION =
+  "The company's own documents: product catalogue, FAQ, shipping and warranty terms. Search it for questions about what the company sells and its policies beyond returns.";
 
 /**
  * An alias points at an immutable agent version made when the alias is created or
@@ -34,7 +40,7 @@ export interface AssistantAgentArgs {
  */
 export function agentDefinitionHash(modelId: string): string {
   return createHash("sha256")
-    .update(JSON.stringify({ modelId, instruction: AGENT_INSTRUCTION, tools: actionGroupFunctions() }))
+    .update(JSON.stringify({ modelId, instruction: AGENT_INSTRUCTION, tools: actionGroupFunctions(), knowledge: KNOWLEDGE_BASE_DESCRIPTION }))
     .digest("hex")
     .slice(0, 16);
 }
@@ -74,6 +80,27 @@ export class AssistantAgent extends pulumi.ComponentResource {
       { parent: this, dependsOn: [rolePolicy] },
     );
 
+    const knowledgePolicy = new aws.iam.RolePolicy(
+      "agent-knowledge-policy",
+      {
+        role: this.role.id,
+        name: "knowledge-base",
+        policy: policyJson(pulumi.all([args.ctx, args.knowledgeBaseId]), ([ctx, knowledgeBaseId]) => agentKnowledgePolicy(ctx, { knowledgeBaseId })),
+      },
+      { parent: this },
+    );
+    const knowledge = new aws.bedrock.AgentAgentKnowledgeBaseAssociation(
+      "knowledge-base-association",
+      {
+        agentId: this.agent.agentId,
+        agentVersion: "DRAFT",
+        knowledgeBaseId: args.knowledgeBaseId,
+        description: KNOWLEDGE_BASE_DESCRIPTION,
+        knowledgeBaseState: "ENABLED",
+      },
+      { parent: this, dependsOn: [knowledgePolicy] },
+    );
+
     const permission = new aws.lambda.Permission(
       "agent-invokes-action-group",
       {
@@ -107,8 +134,8 @@ export class AssistantAgent extends pulumi.ComponentResource {
         agentId: this.agent.agentId,
         description: `definition ${agentDefinitionHash(args.modelId)}`,
       },
-      // The alias snapshots the prepared DRAFT: it must include the action group.
-      { parent: this, dependsOn: [actionGroup] },
+      // The alias snapshots the prepared DRAFT: it must include the action group and the knowledge base.
+      { parent: this, dependsOn: [actionGroup, knowledge] },
     );
 
     this.registerOutputs({ agentId: this.agent.agentId, agentAliasId: this.alias.agentAliasId });

@@ -22,11 +22,12 @@ import {
   TENANT_ID_PATTERN,
 } from "../shared/identifiers";
 import { errorSummary } from "../shared/logger";
-import { type AskMessage, chunk, done, doneStopped, type ErrorCode, errorEvent, PROMPT_MAX_CHARS } from "../shared/protocol";
+import { type AskMessage, chunk, citations, done, doneStopped, type ErrorCode, errorEvent, PROMPT_MAX_CHARS } from "../shared/protocol";
 import type { ScopedCredentials } from "../shared/scoped-credentials";
 import type { SessionAttributes } from "../shared/session-attributes";
 import { ChunkCoalescer, COALESCE_INTERVAL_MS, COALESCE_MAX_CHARS } from "./chunk-coalescer";
 import type { ChatDependencies } from "./dependencies";
+import { citedDocuments, knowledgeBaseConfigurations, MAX_CITED_DOCUMENTS } from "./knowledge-filter";
 import { type StopWatch, watchForStop } from "./stop-requests";
 
 /**
@@ -199,6 +200,10 @@ export async function answer(request: AnswerRequest, deps: ChatDependencies): Pr
       log.info("answer stopped by the asker", { chunks: streamed.chunks, durationMs: deps.now().getTime() - started });
       return "stopped";
     }
+    if (streamed.documents !== undefined && streamed.documents.length > 0) {
+      const cited = await channel.send(citations(request.answerId, streamed.documents));
+      if (cited !== "sent") return cited;
+    }
     const final = await channel.send(done(request.answerId));
     if (final !== "sent") return final;
     log.info("answer done", {
@@ -228,6 +233,8 @@ interface StreamResult {
   chunks: number;
   /** Chunk events posted (coalesced). */
   messages: number;
+  /** The caller's knowledge documents the agent cited (I17); set when the stream ended normally. */
+  documents?: string[];
   attempts: number;
   /** Set when the connection closed mid-answer: stop quietly. */
   stopped?: "gone";
@@ -244,6 +251,7 @@ async function streamAgentAnswer(
   stopWatch: StopWatch,
 ): Promise<StreamResult> {
   let chunks = 0;
+  const documents: string[] = [];
   for (let attempt = 1; ; attempt += 1) {
     if (stopWatch.stopped()) return { chunks, messages: 0, attempts: attempt - 1, userStopped: true };
     const coalescer = new ChunkCoalescer({
@@ -270,7 +278,11 @@ async function streamAgentAnswer(
           agentAliasId: deps.config.agentAliasId,
           sessionId: agentSessionId(request.userId, request.conversationId),
           inputText: request.prompt,
-          sessionState: { sessionAttributes: { ...sessionAttributes(request, credentials) } },
+          sessionState: {
+            sessionAttributes: { ...sessionAttributes(request, credentials) },
+            // I15: the one retrieval filter, from the verified tenant; nothing else sets it.
+            knowledgeBaseConfigurations: knowledgeBaseConfigurations(deps.config.knowledgeBaseId, request.tenantId),
+          },
           streamingConfigurations: { streamFinalResponse: true },
           enableTrace: false,
         }),
@@ -282,6 +294,9 @@ async function streamAgentAnswer(
       const decoder = new TextDecoder("utf-8");
       for await (const event of response.completion) {
         if (stopWatch.stopped()) return await stoppedByUser();
+        for (const name of citedDocuments(event.chunk?.attribution, request.tenantId)) {
+          if (!documents.includes(name)) documents.push(name);
+        }
         const bytes = event.chunk?.bytes;
         if (!bytes) continue;
         const text = decoder.decode(bytes, { stream: true });
@@ -292,7 +307,9 @@ async function streamAgentAnswer(
       // An aborted request may end the stream quietly instead of throwing.
       if (stopWatch.stopped()) return await stoppedByUser();
       coalescer.push(decoder.decode());
-      return (await coalescer.end()) === "gone" ? result({ stopped: "gone" }) : result();
+      return (await coalescer.end()) === "gone"
+        ? result({ stopped: "gone" })
+        : { ...result(), documents: documents.slice(0, MAX_CITED_DOCUMENTS) };
     } catch (error) {
       // The abort surfaces as an error of the request or the stream: it is the stop, not a failure.
       if (stopWatch.stopped()) return await stoppedByUser();

@@ -21,6 +21,8 @@ export interface ChatSettings {
   tenantAccessRoleArn: string;
   agentId: string;
   agentAliasId: string;
+  /** The stage's knowledge base: every InvokeAgent filters it to the caller's tenant (I15). */
+  knowledgeBaseId: string;
   /** https://{apiId}.execute-api.{region}.amazonaws.com/{stage} on AWS. */
   managementEndpoint: string;
   appProtocol: string;
@@ -44,6 +46,7 @@ export interface ChatEnvironment {
   TENANT_ACCESS_ROLE_ARN: string;
   AGENT_ID: string;
   AGENT_ALIAS_ID: string;
+  KNOWLEDGE_BASE_ID: string;
   WEBSOCKET_MANAGEMENT_ENDPOINT: string;
   APP_PROTOCOL: string;
   LIMITS_TABLE_NAME: string;
@@ -64,6 +67,7 @@ export function toEnvironment(settings: ChatSettings, logLevel = "INFO"): ChatEn
     TENANT_ACCESS_ROLE_ARN: settings.tenantAccessRoleArn,
     AGENT_ID: settings.agentId,
     AGENT_ALIAS_ID: settings.agentAliasId,
+    KNOWLEDGE_BASE_ID: settings.knowledgeBaseId,
     WEBSOCKET_MANAGEMENT_ENDPOINT: settings.managementEndpoint,
     APP_PROTOCOL: settings.appProtocol,
     LIMITS_TABLE_NAME: settings.limitsTableName,
@@ -80,6 +84,8 @@ const environmentShape = {
   TENANT_ACCESS_ROLE_ARN: required.check(z.regex(/^arn:[a-z-]+:iam::\d{12}:role\/.+$/, "must be an IAM role ARN")),
   AGENT_ID: required,
   AGENT_ALIAS_ID: required,
+  // Bedrock knowledge base ids are 10 upper-case alphanumerics.
+  KNOWLEDGE_BASE_ID: required.check(z.regex(/^[0-9A-Z]{10}$/, "must be a knowledge base id (10 of [0-9A-Z])")),
   WEBSOCKET_MANAGEMENT_ENDPOINT: httpUrl,
   APP_PROTOCOL: subprotocolName,
   LIMITS_TABLE_NAME: required,
@@ -103,6 +109,7 @@ export function loadChatConfig(env: Environment = process.env): ChatConfig {
     tenantAccessRoleArn: e.TENANT_ACCESS_ROLE_ARN,
     agentId: e.AGENT_ID,
     agentAliasId: e.AGENT_ALIAS_ID,
+    knowledgeBaseId: e.KNOWLEDGE_BASE_ID,
     managementEndpoint: e.WEBSOCKET_MANAGEMENT_ENDPOINT,
     appProtocol: e.APP_PROTOCOL,
     limitsTableName: e.LIMITS_TABLE_NAME,

@@ -59,6 +59,7 @@ export type ServerEvent =
   | { type: "chunk"; answerId: string; text: string }
   | { type: "done"; answerId: string; stopped?: true }
   | { type: "stopping"; answerId: string }
+  | { type: "citations"; answerId: string; documents: string[] }
   | { type: "error"; answerId?: string; code: ErrorCode; message: string }
   | { type: "pong" };
 
@@ -68,6 +69,7 @@ export const ServerEventSchema: z.ZodMiniType<ServerEvent> = z.discriminatedUnio
   z.object({ type: z.literal("chunk"), answerId: z.string(), text: z.string() }),
   z.object({ type: z.literal("done"), answerId: z.string(), stopped: z.optional(z.literal(true)) }),
   z.object({ type: z.literal("stopping"), answerId: z.string() }),
+  z.object({ type: z.literal("citations"), answerId: z.string(), documents: z.array(z.string()) }),
   z.object({
     type: z.literal("error"),
     answerId: z.optional(z.string()),
@@ -80,6 +82,8 @@ export const ServerEventSchema: z.ZodMiniType<ServerEvent> = z.discriminatedUnio
 export const accepted = (answerId: string): ServerEvent => ({ type: "accepted", answerId });
 export const status = (answerId: string, text: string): ServerEvent => ({ type: "status", answerId, text });
 export const chunk = (answerId: string, text: string): ServerEvent => ({ type: "chunk", answerId, text });
+/** The caller's knowledge documents the answer drew on (names only, I15), once, before `done`. */
+export const citations = (answerId: string, documents: string[]): ServerEvent => ({ type: "citations", answerId, documents });
 export const done = (answerId: string): ServerEvent => ({ type: "done", answerId });
 /** The answer ended early because its asker sent `stop`: what was streamed is all there is. */
 export const doneStopped = (answerId: string): ServerEvent => ({ type: "done", answerId, stopped: true });

@@ -29,6 +29,9 @@ import {
   type ToolOutcome,
 } from "./agent-planner";
 import { encodeChunkEvent, encodeExceptionEvent, type StreamExceptionType } from "./event-stream";
+import { renderKnowledgeAnswer, retrievalFor, wantsKnowledge, type KnowledgeAnswer, type KnowledgeRetrieval } from "./knowledge-answer";
+import type { LocalKnowledgeBase } from "./knowledge-base";
+import { RetrievalFilterError } from "./retrieval-filter";
 
 export type { AgentMode } from "./agent-planner";
 
@@ -64,6 +67,8 @@ export interface BedrockAgentRuntimeOptions {
    */
   chunkDelayMs?: () => number;
   calls?: CallCounter;
+  /** The knowledge base associated with the agent (I15), if any. */
+  knowledgeBase?: LocalKnowledgeBase;
 }
 
 export interface BedrockAgentRuntimeServer {
@@ -101,7 +106,11 @@ const StringMap = z.record(z.string(), z.string());
 const InvokeAgentBody = z.object({
   inputText: z.string().max(25_000, "inputText must be at most 25000 characters").optional(),
   sessionState: z
-    .object({ sessionAttributes: StringMap.optional(), promptSessionAttributes: StringMap.optional() })
+    .object({
+      sessionAttributes: StringMap.optional(),
+      promptSessionAttributes: StringMap.optional(),
+      knowledgeBaseConfigurations: z.array(z.unknown()).optional(),
+    })
     .passthrough()
     .optional(),
   enableTrace: z.boolean().optional(),
@@ -186,6 +195,18 @@ export async function startBedrockAgentRuntime(o: BedrockAgentRuntimeOptions): P
       return sendError(res, 429, "ThrottlingException", "Your request rate is too high (local test hook [[throttle]]).");
     }
 
+    let retrieval: KnowledgeRetrieval | undefined;
+    if (o.knowledgeBase) {
+      try {
+        retrieval = retrievalFor(request.sessionState?.knowledgeBaseConfigurations, o.knowledgeBase.knowledgeBaseId);
+      } catch (err) {
+        const why = err instanceof RetrievalFilterError || err instanceof TypeError ? err.message : "invalid knowledgeBaseConfigurations";
+        return sendError(res, 400, "ValidationException", `sessionState.knowledgeBaseConfigurations: ${why}`);
+      }
+    } else if (request.sessionState?.knowledgeBaseConfigurations?.length) {
+      return sendError(res, 400, "ValidationException", "sessionState.knowledgeBaseConfigurations: no knowledge base is associated with this agent");
+    }
+
     const requestId = randomUUID();
     res.writeHead(200, {
       "content-type": "application/vnd.amazon.eventstream",
@@ -203,9 +224,15 @@ export async function startBedrockAgentRuntime(o: BedrockAgentRuntimeOptions): P
     });
     memory.remember(sessionId, inputText);
 
+    // The knowledge base is searched with the session state's filter, exactly as given.
+    const knowledge: KnowledgeAnswer | undefined =
+      o.knowledgeBase && retrieval && wantsKnowledge(inputText, plan)
+        ? renderKnowledgeAnswer(o.knowledgeBase.retrieve(inputText, retrieval.filter, retrieval.numberOfResults), mode)
+        : undefined;
+
     let answer: string;
     if (plan.kind === "reply") {
-      answer = plan.text;
+      answer = knowledge ? knowledge.text : plan.text;
     } else {
       const outcomes: ToolOutcome[] = [];
       for (const call of plan.calls) {
@@ -229,6 +256,7 @@ export async function startBedrockAgentRuntime(o: BedrockAgentRuntimeOptions): P
         if (res.destroyed) return;
       }
       answer = renderAnswer(outcomes, mode);
+      if (knowledge) answer = `${answer}\n${knowledge.text}`;
     }
 
     if (request.endSession) memory.forget(sessionId);
@@ -241,7 +269,9 @@ export async function startBedrockAgentRuntime(o: BedrockAgentRuntimeOptions): P
     for (const [i, piece] of pieces.entries()) {
       const pause = slow ? SLOW_CHUNK_DELAY_MS : (o.chunkDelayMs?.() ?? DEFAULT_CHUNK_DELAY_MS);
       if (i > 0 && pause > 0) await sleep(pause);
-      await writeFrame(res, encodeChunkEvent(piece));
+      // The citations ride on the last chunk (spans are relative to the knowledge answer).
+      const attribution = i === pieces.length - 1 ? knowledge?.attribution : undefined;
+      await writeFrame(res, encodeChunkEvent(piece, attribution));
       if (midStreamThrottle) {
         return failStream(res, "throttlingException", "Your request rate is too high (local test hook [[throttle-mid-stream]]).");
       }

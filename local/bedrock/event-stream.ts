@@ -9,11 +9,15 @@ const codec = new EventStreamCodec(toUtf8, fromUtf8);
 
 const str = (value: string) => ({ type: "string" as const, value });
 
-/** A `chunk` event: the answer text, base64 in `bytes` as the service sends it. */
-export function encodeChunkEvent(text: string): Uint8Array {
+/**
+ * A `chunk` event: the answer text, base64 in `bytes` as the service sends it, and the
+ * knowledge-base citations (`attribution`) when the text draws on retrieved passages.
+ */
+export function encodeChunkEvent(text: string, attribution?: object): Uint8Array {
+  const payload = { bytes: Buffer.from(text, "utf8").toString("base64"), ...(attribution ? { attribution } : {}) };
   return codec.encode({
     headers: { ":event-type": str("chunk"), ":message-type": str("event"), ":content-type": str("application/json") },
-    body: fromUtf8(JSON.stringify({ bytes: Buffer.from(text, "utf8").toString("base64") })),
+    body: fromUtf8(JSON.stringify(payload)),
   });
 }
 

@@ -107,6 +107,11 @@ export interface VerifyOptions {
   /** When set, the credential scope must name this signing service. */
   service?: string;
   now?: () => number;
+  /**
+   * S3 signs the path as sent (no second URI-encoding, no dot-segment normalisation);
+   * every other service double-encodes it. False for S3, as the SDK's S3 signer does.
+   */
+  uriEscapePath?: boolean;
 }
 
 /**
@@ -176,6 +181,7 @@ export async function verifySigV4(
     service: auth.service,
     region: auth.region,
     sha256: Sha256,
+    uriEscapePath: options.uriEscapePath ?? true,
     // Never add headers the client did not sign: the signed set is exactly auth.signedHeaders.
     applyChecksum: false,
     credentials: {

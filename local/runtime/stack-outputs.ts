@@ -22,6 +22,10 @@ export const StackOutputs = z.object({
   connectionsTableName: z.string().min(1),
   agentId: z.string().min(1),
   agentAliasId: z.string().min(1),
+  /** The knowledge documents' bucket: `<tenantId>/<name>` plus `.metadata.json` sidecars (I15). */
+  knowledgeBucketName: z.string().min(3),
+  knowledgeBaseId: z.string().min(1),
+  knowledgeDataSourceId: z.string().min(1),
   users: z.record(z.string(), z.string()),
   initialPasswords: z.record(z.string(), z.string()),
   /**
@@ -41,6 +45,9 @@ export const StackOutputs = z.object({
       apiGatewayManagement: z.string(),
       /** Local-only test controls (agent mode, action-group variant). */
       control: z.string().optional(),
+      /** The knowledge bucket (S3) and its ingestion jobs (Bedrock agent control plane). */
+      s3: z.string().optional(),
+      bedrockAgent: z.string().optional(),
     })
     .optional(),
   /** Local stack only: operator credentials accepted by the local IAM gate. */

@@ -6,7 +6,7 @@
 
 export const DEFAULT_PORT_BASE = 4500;
 export const MIN_PORT_BASE = 1024;
-/** The highest offset is 70 (control), so every port stays below 65536. */
+/** The highest offset is 90 (bedrockAgent), so every port stays below 65536. */
 export const MAX_PORT_BASE = 65000;
 
 /** Each service's offset from the port base (the page and the WebSocket API are the ones people type). */
@@ -19,6 +19,8 @@ export const PORT_OFFSETS = {
   lambda: 50,
   bedrockAgentRuntime: 60,
   control: 70,
+  s3: 80,
+  bedrockAgent: 90,
 } as const;
 export type PortName = keyof typeof PORT_OFFSETS;
 
@@ -29,7 +31,7 @@ export function portsFrom(portBase: number): Record<PortName, number> {
 
 export const START_USAGE = [
   "usage: npm start [-- --port-base N]",
-  `  --port-base N   web page at N, API Gateway WebSocket at N+10, the other stand-ins at N+20..N+70`,
+  `  --port-base N   web page at N, API Gateway WebSocket at N+10, the other stand-ins at N+20..N+90`,
   `                  (an integer ${MIN_PORT_BASE}-${MAX_PORT_BASE}; default ${DEFAULT_PORT_BASE}, or env LOCAL_PORT_BASE)`,
 ].join("\n");
 

@@ -42,6 +42,7 @@ const FUNCTION_ENVIRONMENTS: Record<FunctionName, Record<string, string>> = {
     tenantAccessRoleArn: "arn:aws:iam::000000000000:role/bench",
     agentId: "AGENT",
     agentAliasId: "ALIAS",
+    knowledgeBaseId: "KBASEBENCH",
     managementEndpoint: MANAGEMENT_ENDPOINT,
     appProtocol: APP_PROTOCOL,
     limitsTableName: "bench-limits",

@@ -38,6 +38,7 @@ export async function measureStsCalls(asks = 100): Promise<StsCallsResult> {
         tenantAccessRoleArn: "arn:aws:iam::123456789012:role/bench-tenant-access",
         agentId: "AGENTBENCH",
         agentAliasId: "ALIASBENCH",
+        knowledgeBaseId: "KBASEBENCH",
         managementEndpoint: "https://bench.execute-api.us-east-1.amazonaws.com/bench",
         appProtocol: "mta.v1",
         limitsTableName: "bench-limits",

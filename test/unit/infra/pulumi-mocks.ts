@@ -9,6 +9,8 @@ export const MOCK_REGION = "eu-west-1";
 export const MOCK_API_ID = "api0123456";
 export const MOCK_AGENT_ID = "AGENT01234";
 export const MOCK_ALIAS_ID = "ALIAS01234";
+export const MOCK_KNOWLEDGE_BASE_ID = "KBASE01234";
+export const MOCK_DATA_SOURCE_ID = "DSRCE01234";
 
 export interface RecordedResource {
   type: string;
@@ -49,6 +51,16 @@ function computedOutputs(type: string, name: string, inputs: RecordedResource["i
         agentAliasId: MOCK_ALIAS_ID,
         agentAliasArn: arnOf("bedrock", `agent-alias/${MOCK_AGENT_ID}/${MOCK_ALIAS_ID}`),
       };
+    case "aws:s3/bucket:Bucket":
+      return { arn: `arn:aws:s3:::${name}-bucket`, bucket: `${name}-bucket` };
+    case "aws:s3/vectorsVectorBucket:VectorsVectorBucket":
+      return { vectorBucketArn: arnOf("s3vectors", `bucket/${inputs.vectorBucketName}`), vectorBucketName: inputs.vectorBucketName };
+    case "aws:s3/vectorsIndex:VectorsIndex":
+      return { indexArn: arnOf("s3vectors", `bucket/${inputs.vectorBucketName}/index/${inputs.indexName}`) };
+    case "aws:bedrock/agentKnowledgeBase:AgentKnowledgeBase":
+      return { arn: arnOf("bedrock", `knowledge-base/${MOCK_KNOWLEDGE_BASE_ID}`), name: physical };
+    case "aws:bedrock/agentDataSource:AgentDataSource":
+      return { dataSourceId: MOCK_DATA_SOURCE_ID };
     case "random:index/randomPassword:RandomPassword":
       return { result: `Mock-Passw0rd!${name}` };
     case "aws:dynamodb/table:Table":
@@ -63,6 +75,7 @@ function computedOutputs(type: string, name: string, inputs: RecordedResource["i
 function idOf(type: string, name: string): string {
   if (type === "aws:apigatewayv2/api:Api") return MOCK_API_ID;
   if (type === "aws:bedrock/agentAgent:AgentAgent") return MOCK_AGENT_ID;
+  if (type === "aws:bedrock/agentKnowledgeBase:AgentKnowledgeBase") return MOCK_KNOWLEDGE_BASE_ID;
   return `${name}-id`;
 }
 

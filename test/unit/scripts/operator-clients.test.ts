@@ -13,6 +13,9 @@ const base: StackOutputs = {
   connectionsTableName: "c",
   agentId: "AGENT01234",
   agentAliasId: "ALIAS01234",
+  knowledgeBucketName: "kb-documents",
+  knowledgeBaseId: "KBASE12345",
+  knowledgeDataSourceId: "DSRC123456",
   users: {},
   initialPasswords: {},
 };

@@ -153,6 +153,9 @@ describe("resolveUser and the CLI against mocked Cognito and DynamoDB", () => {
     connectionsTableName: "connections",
     agentId: "A",
     agentAliasId: "B",
+    knowledgeBucketName: "kb-documents",
+    knowledgeBaseId: "KBASE12345",
+    knowledgeDataSourceId: "DSRC123456",
     users: { "tenant1-user": "tenant1" },
     initialPasswords: {},
   } satisfies StackOutputs;

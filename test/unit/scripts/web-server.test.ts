@@ -18,6 +18,9 @@ const outputs: StackOutputs = {
   connectionsTableName: "c",
   agentId: "a",
   agentAliasId: "b",
+  knowledgeBucketName: "kb-documents",
+  knowledgeBaseId: "KBASE12345",
+  knowledgeDataSourceId: "DSRC123456",
   users: {},
   initialPasswords: {},
 };

@@ -72,6 +72,7 @@ export const CONFIG: ChatConfig = {
   tenantAccessRoleArn: ROLE_ARN,
   agentId: "AGENT12345",
   agentAliasId: "ALIAS12345",
+  knowledgeBaseId: CHAT_ENV.KNOWLEDGE_BASE_ID,
   managementEndpoint: CHAT_ENV.WEBSOCKET_MANAGEMENT_ENDPOINT,
   appProtocol: APP_PROTOCOL,
   limitsTableName: CHAT_ENV.LIMITS_TABLE_NAME,
