@@ -56,6 +56,7 @@ export const CHAT_ENV: Record<string, string> = {
   TENANT_ACCESS_ROLE_ARN: ROLE_ARN,
   AGENT_ID: "AGENT12345",
   AGENT_ALIAS_ID: "ALIAS12345",
+  KNOWLEDGE_BASE_ID: "KBASE12345",
   WEBSOCKET_MANAGEMENT_ENDPOINT: "https://abc123.execute-api.us-east-1.amazonaws.com/test",
   APP_PROTOCOL,
   LIMITS_TABLE_NAME: "multi-tenant-assistant-test-limits",

@@ -5,6 +5,7 @@ import {
   ServerEventSchema,
   accepted,
   chunk,
+  citations,
   done,
   errorEvent,
   parseClientMessage,
@@ -60,6 +61,20 @@ describe("parseClientMessage", () => {
     expect(result.ok).toBe(false);
   });
 
+  it.each([
+    ["filter", { equals: { key: "tenantId", value: "tenant2" } }],
+    ["sessionState", { knowledgeBaseConfigurations: [] }],
+    ["knowledgeBaseConfigurations", [{ knowledgeBaseId: "KB", retrievalConfiguration: {} }]],
+    ["knowledgeBase", "KBASE12345"],
+    ["retrievalConfiguration", { vectorSearchConfiguration: {} }],
+  ])("refuses an ask carrying a retrieval field %s (I15), naming it, keeping the answerId", (field, value) => {
+    expect(parseClientMessage(ask({ [field]: value }))).toEqual({
+      ok: false,
+      message: `Unrecognized key: "${field}"`,
+      answerId: ANSWER_ID,
+    });
+  });
+
   it("does not echo a long unknown action in full", () => {
     const result = parseClientMessage(JSON.stringify({ action: "x".repeat(500) }));
     expect(!result.ok && result.message.length).toBeLessThan(60);
@@ -72,6 +87,7 @@ describe("server events", () => {
       accepted(ANSWER_ID),
       status(ANSWER_ID, "looking up orders"),
       chunk(ANSWER_ID, "text"),
+      citations(ANSWER_ID, ["catalogue.md"]),
       done(ANSWER_ID),
       pong(),
       errorEvent("bad_request", "nope"),

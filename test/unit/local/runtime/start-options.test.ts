@@ -34,6 +34,8 @@ describe("portsFrom", () => {
       lambda: 4550,
       bedrockAgentRuntime: 4560,
       control: 4570,
+      s3: 4580,
+      bedrockAgent: 4590,
     });
   });
 
