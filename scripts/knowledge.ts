@@ -12,6 +12,7 @@ import {
   NoSuchDocumentError,
   putDocuments,
   removeDocument,
+  requireTenant,
   UnknownTenantError,
   type DocumentEntry,
   type KnowledgeContext,
@@ -36,9 +37,10 @@ export async function runKnowledgeCli(
   let c: KnowledgeContext | undefined;
   try {
     const args = parseKnowledgeArgs(argv);
+    c = context(resolveOutputsPath(args.outputs));
+    if (args.tenant !== undefined) requireTenant(c.outputs, args.tenant);
     // Every file is checked before anything is uploaded: all or nothing.
     const files = args.command === "add" ? args.files.map((f) => checkFile(f)) : [];
-    c = context(resolveOutputsPath(args.outputs));
     if (args.command === "list") {
       const entries = await listDocuments(c, args.tenant);
       io.out(entries.length === 0 ? "no documents" : entries.map(formatEntry).join("\n"));

@@ -110,6 +110,6 @@ describe("local Bedrock agent runtime with a knowledge base", () => {
     await expect(
       ask("What do you sell?", [{ knowledgeBaseId: KB_ID, retrievalConfiguration: { vectorSearchConfiguration: { filter: { startsWith: { key: "tenantId", value: "t" } } } } }]),
     ).rejects.toMatchObject({ name: "ValidationException" });
-    await expect(ask("What do you sell?", [{ knowledgeBaseId: "OTHERKBASE" }])).rejects.toMatchObject({ name: "ValidationException" });
+    await expect(ask("What do you sell?", [{ knowledgeBaseId: "OTHERKBASE", retrievalConfiguration: { vectorSearchConfiguration: {} } }])).rejects.toMatchObject({ name: "ValidationException" });
   });
 });
