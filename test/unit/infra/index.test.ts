@@ -574,3 +574,55 @@ describe("WebSocket API", () => {
     expect(format).not.toMatch(/querystring|header|\$input|\$request|identity\.|body/i);
   });
 });
+
+describe("knowledge base (I15)", () => {
+  it("is one Bedrock knowledge base over S3 Vectors with Titan Text Embeddings V2, fed by one S3 data source", () => {
+    const [kb] = ofType("aws:bedrock/agentKnowledgeBase:AgentKnowledgeBase");
+    expect(ofType("aws:bedrock/agentKnowledgeBase:AgentKnowledgeBase")).toHaveLength(1);
+    expect(kb.inputs.storageConfiguration).toEqual({
+      type: "S3_VECTORS",
+      s3VectorsConfiguration: { indexArn: `arn:aws:s3vectors:${MOCK_REGION}:${MOCK_ACCOUNT}:bucket/${names.prefix}-vectors/index/documents` },
+    });
+    expect(kb.inputs.knowledgeBaseConfiguration.vectorKnowledgeBaseConfiguration.embeddingModelArn).toBe(
+      `arn:aws:bedrock:${MOCK_REGION}::foundation-model/amazon.titan-embed-text-v2:0`,
+    );
+    const index = one("aws:s3/vectorsIndex:VectorsIndex", "knowledge-index");
+    expect(index.inputs).toMatchObject({ dimension: 1024, distanceMetric: "cosine", dataType: "float32" });
+    // tenantId must stay filterable: only Bedrock's own text and metadata are non-filterable.
+    expect(index.inputs.metadataConfiguration.nonFilterableMetadataKeys).not.toContain("tenantId");
+    const source = one("aws:bedrock/agentDataSource:AgentDataSource", "knowledge-documents-source");
+    expect(source.inputs).toMatchObject({ knowledgeBaseId: MOCK_KNOWLEDGE_BASE_ID, dataDeletionPolicy: "DELETE" });
+    expect(source.inputs.dataSourceConfiguration).toEqual({ type: "S3", s3Configuration: { bucketArn: "arn:aws:s3:::knowledge-documents-bucket" } });
+    const block = one("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "knowledge-documents-private");
+    expect(block.inputs).toMatchObject({ blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true });
+  });
+
+  it("gives the knowledge base role the documents of policies.ts, and the agent Retrieve on it", () => {
+    const kbPolicy = policyOf(one("aws:iam/rolePolicy:RolePolicy", "knowledge-base-policy"));
+    expect(kbPolicy.Statement.map((s) => s.Sid)).toEqual(["EmbedWithConfiguredModel", "ListDocuments", "ReadDocuments", "OwnVectorIndex"]);
+    const agentPolicy = policyOf(one("aws:iam/rolePolicy:RolePolicy", "agent-knowledge-policy"));
+    expect(agentPolicy.Statement).toEqual([
+      {
+        Sid: "RetrieveFromOwnKnowledgeBase",
+        Effect: "Allow",
+        Action: "bedrock:Retrieve",
+        Resource: `arn:aws:bedrock:${MOCK_REGION}:${MOCK_ACCOUNT}:knowledge-base/${MOCK_KNOWLEDGE_BASE_ID}`,
+      },
+    ]);
+  });
+
+  it("associates the knowledge base with the agent's DRAFT, enabled", () => {
+    const association = one("aws:bedrock/agentAgentKnowledgeBaseAssociation:AgentAgentKnowledgeBaseAssociation", "knowledge-base-association");
+    expect(association.inputs).toMatchObject({
+      agentId: MOCK_AGENT_ID,
+      agentVersion: "DRAFT",
+      knowledgeBaseId: MOCK_KNOWLEDGE_BASE_ID,
+      knowledgeBaseState: "ENABLED",
+    });
+  });
+
+  it("gives the chat function the knowledge base id its filter names", () => {
+    const chat = one("aws:lambda/function:Function", "chat");
+    expect(chat.inputs.environment.variables.KNOWLEDGE_BASE_ID).toBe(MOCK_KNOWLEDGE_BASE_ID);
+  });
+});
