@@ -280,7 +280,7 @@ async function streamAgentAnswer(
           inputText: request.prompt,
           sessionState: {
             sessionAttributes: { ...sessionAttributes(request, credentials) },
-            // I15: the one retrieval filter, from the verified tenant; nothing else sets it.
+            // I17: the one retrieval filter, from the verified tenant; nothing else sets it.
             knowledgeBaseConfigurations: knowledgeBaseConfigurations(deps.config.knowledgeBaseId, request.tenantId),
           },
           streamingConfigurations: { streamFinalResponse: true },

@@ -174,7 +174,7 @@ describe("streaming an answer", () => {
   });
 });
 
-describe("the knowledge base (I15)", () => {
+describe("the knowledge base (I17)", () => {
   const filterOf = (input: InvokeAgentCommand["input"]) =>
     input.sessionState?.knowledgeBaseConfigurations?.map((c) => c.retrievalConfiguration?.vectorSearchConfiguration?.filter);
 

@@ -1,4 +1,4 @@
-/** lambdas/shared/knowledge-documents.ts: per-tenant keys, sidecars and the names citations may carry (I15). */
+/** lambdas/shared/knowledge-documents.ts: per-tenant keys, sidecars and the names citations may carry (I17). */
 import {
   documentKey,
   isDocumentName,

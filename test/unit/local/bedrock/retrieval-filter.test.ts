@@ -1,4 +1,4 @@
-/** local/bedrock/retrieval-filter.ts: filters parsed strictly and applied exactly as given (I15). */
+/** local/bedrock/retrieval-filter.ts: filters parsed strictly and applied exactly as given (I17). */
 import { matchesFilter, parseRetrievalFilter, RetrievalFilterError } from "../../../../local/bedrock/retrieval-filter";
 
 const t1 = { tenantId: "tenant1", kind: "faq" };
