@@ -132,6 +132,18 @@ test("asking the return policy answers with tenant1's 10 days", async () => {
   expect(answerId).toMatch(/^[0-9a-f-]{36}\.[A-Za-z0-9-]+$/);
 });
 
+test("asking what the company sells answers from tenant1's own documents and lists the sources under the answer, as text (I17)", async () => {
+  const page = tenant1Page();
+  const answerId = await ask(page, "What do you sell?");
+  const answer = await finishedAnswer(page, answerId);
+  expect(answer.phase).toBe("done");
+  expect(answer.text).toContain("hiking and camping gear");
+  expect(answer.text).not.toContain("coffee");
+  const sources = page.locator(`.message.assistant[data-answer-id="${answerId}"] .citations`);
+  await expect(sources.textContent()).resolves.toBe("Sources: catalogue.md");
+  await expect(sources.evaluate((node) => node.children.length)).resolves.toBe(0);
+});
+
 test("asking for orders shows the tool status line first, then the answer streamed chunk by chunk", async () => {
   const page = tenant1Page();
   await recordAnswerTimeline(page);

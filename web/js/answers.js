@@ -15,6 +15,7 @@
  * @property {AnswerPhase} phase
  * @property {string[]} statuses
  * @property {string} text
+ * @property {string[]} [citations] names of the knowledge documents the answer cites
  * @property {{ code: string, message: string }} [error]
  */
 /**
@@ -58,6 +59,8 @@ export function applyEvent(answer, event) {
       return { ...answer, phase: answer.phase === "streaming" ? "streaming" : "working", statuses: [...answer.statuses, event.text] };
     case "chunk":
       return { ...answer, phase: "streaming", text: answer.text + event.text };
+    case "citations":
+      return { ...answer, citations: event.documents };
     case "done":
       return { ...answer, phase: "done" };
     case "error":

@@ -7,6 +7,7 @@
  * @typedef {{ type: "accepted", answerId: string }
  *   | { type: "status", answerId: string, text: string }
  *   | { type: "chunk", answerId: string, text: string }
+ *   | { type: "citations", answerId: string, documents: string[] }
  *   | { type: "done", answerId: string }
  *   | { type: "error", answerId?: string, code: string, message: string }
  *   | { type: "pong" }} ServerEvent
@@ -14,7 +15,10 @@
 /** @typedef {{ ok: true, event: ServerEvent } | { ok: false, reason: string }} ParsedEvent */
 
 /** @type {readonly ServerEvent["type"][]} */
-export const EVENT_TYPES = Object.freeze(/** @type {ServerEvent["type"][]} */ (["accepted", "status", "chunk", "done", "error", "pong"]));
+export const EVENT_TYPES = Object.freeze(/** @type {ServerEvent["type"][]} */ (["accepted", "status", "chunk", "citations", "done", "error", "pong"]));
+
+/** The server sends at most 10 names (lambdas/chat/knowledge-filter.ts); the page shows no more. */
+export const MAX_CITATIONS = 10;
 
 /**
  * @param {unknown} v
@@ -51,6 +55,13 @@ export function parseServerEvent(data) {
       if (!isString(answerId)) return { ok: false, reason: `${type} without answerId` };
       if (!isString(raw.text)) return { ok: false, reason: `${type} without text` };
       return { ok: true, event: { type, answerId, text: raw.text } };
+    case "citations": {
+      // Document names of the caller's own knowledge base (I17): shown as text, a few at most.
+      if (!isString(answerId)) return { ok: false, reason: "citations without answerId" };
+      const documents = raw.documents;
+      if (!Array.isArray(documents) || !documents.every(isString)) return { ok: false, reason: "citations without a list of document names" };
+      return { ok: true, event: { type, answerId, documents: documents.slice(0, MAX_CITATIONS).map((d) => d.slice(0, 100)) } };
+    }
     case "error": {
       if (answerId !== undefined && !isString(answerId)) return { ok: false, reason: "error with a non-string answerId" };
       /** @type {Extract<ServerEvent, { type: "error" }>} */

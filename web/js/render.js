@@ -86,6 +86,12 @@ export function createChatView({ messages, notice, doc = document }) {
         text.replaceChildren(renderMarkdown(answer.text));
         renderedText.set(text, answer.text);
       }
+      // Sources under the answer: document names as plain text, never markup (I17).
+      if (answer.citations?.length && !bubble.querySelector(".citations")) {
+        const sources = el(doc, "p", "citations", `Sources: ${answer.citations.join(", ")}`);
+        if (text) text.after(sources);
+        else bubble.append(sources);
+      }
       const progress = bubble.querySelector(".progress");
       if (answer.phase === "done" || answer.phase === "error") {
         progress?.remove();

@@ -26,6 +26,13 @@ describe("applyEvent", () => {
     expect(a.phase).toBe("done");
   });
 
+  it("keeps the cited document names of an answer (I17)", () => {
+    let a = applyEvent(createAnswer(A), { type: "chunk", answerId: A, text: "We sell tents." });
+    a = applyEvent(a, { type: "citations", answerId: A, documents: ["catalogue.md"] });
+    a = applyEvent(a, { type: "done", answerId: A });
+    expect(a).toMatchObject({ phase: "done", text: "We sell tents.", citations: ["catalogue.md"] });
+  });
+
   it("does not mutate the previous state", () => {
     const before = createAnswer(A);
     applyEvent(before, { type: "chunk", answerId: A, text: "x" });

@@ -1,4 +1,4 @@
-import { accepted, chunk, done, errorEvent, pong, status } from "../../../../lambdas/shared/protocol";
+import { accepted, chunk, citations, done, errorEvent, pong, status } from "../../../../lambdas/shared/protocol";
 import { parseServerEvent } from "../../../../web/js/events.js";
 
 const A = "6f1c2a9e-3b4d-4e5f-8a7b-1c2d3e4f5a6b.abc";
@@ -8,6 +8,7 @@ describe("parseServerEvent", () => {
     accepted(A),
     status(A, "Looking up your orders"),
     chunk(A, "You have 2 orders."),
+    citations(A, ["catalogue.md", "faq.txt"]),
     done(A),
     errorEvent("throttled", "slow down", A),
     errorEvent("bad_request", "message is not valid JSON"),
@@ -25,9 +26,18 @@ describe("parseServerEvent", () => {
     ['{"type":"chunk","answerId":"x"}', "chunk without text"],
     ['{"type":"chunk","text":"x"}', "chunk without answerId"],
     ['{"type":"done"}', "done without answerId"],
+    ['{"type":"citations","documents":["a.md"]}', "citations without answerId"],
+    [`{"type":"citations","answerId":"${A}","documents":"a.md"}`, "citations without a list of document names"],
+    [`{"type":"citations","answerId":"${A}","documents":[1]}`, "citations without a list of document names"],
     ['{"type":"error","answerId":5,"code":"internal","message":""}', "error with a non-string answerId"],
   ])("reports %p as not understood", (frame, reason) => {
     expect(parseServerEvent(frame)).toEqual({ ok: false, reason });
+  });
+
+  it("keeps at most 10 citations of at most 100 characters each", () => {
+    const documents = Array.from({ length: 15 }, (_, i) => `${"x".repeat(120)}${i}.md`);
+    const parsed = parseServerEvent(JSON.stringify({ type: "citations", answerId: A, documents }));
+    expect(parsed.ok && parsed.event.type === "citations" && parsed.event.documents.map((d) => d.length)).toEqual(Array(10).fill(100));
   });
 
   it("keeps only the known fields and fills a missing error code", () => {
