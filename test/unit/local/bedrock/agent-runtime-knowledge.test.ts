@@ -33,7 +33,7 @@ describe("local Bedrock agent runtime with a knowledge base", () => {
     knowledgeBase.ingest();
     server = await startBedrockAgentRuntime({
       agent: { agentId: "AGENT12345", agentAliasId: "ALIAS12345", agentName: "assistant", actionGroupName: ACTION_GROUP_NAME, functions: TOOL_FUNCTIONS },
-      chunkDelayMs: 1,
+      chunkDelayMs: () => 1,
       mode: () => mode,
       authorize: async () => undefined,
       invokeActionGroup: async () => {
