@@ -337,7 +337,7 @@ export function agentRolePolicy(ctx: AwsContext, a: { modelId: string }): Policy
 }
 
 // ---------------------------------------------------------------------------------------
-// The knowledge base (I17): documents in S3 under `<tenantId>/`, vectors in S3 Vectors.
+// The knowledge base (I18): documents in S3 under `<tenantId>/`, vectors in S3 Vectors.
 
 export function knowledgeBucketArn(ctx: AwsContext, bucketName: string): string {
   return `arn:${ctx.partition}:s3:::${bucketName}`;

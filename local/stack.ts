@@ -206,7 +206,7 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
     await createTablesAndSeed(adminDynamo, names, config);
     adminDynamo.destroy();
 
-    // The knowledge documents (I17): an S3 bucket, the knowledge base over it and its
+    // The knowledge documents (I18): an S3 bucket, the knowledge base over it and its
     // ingestion endpoint, seeded with the demo tenants' documents and indexed once.
     const knowledgeBucketName = `${names.prefix}-knowledge`;
     const objects = new ObjectStore();

@@ -1,7 +1,7 @@
 /**
  * `npm run knowledge -- add --tenant T FILE… | list [--tenant T] | remove --tenant T NAME
  * [--outputs F]`: the operator's tool for a tenant's knowledge documents on any stack
- * (I17). `add` and `remove` re-index the knowledge base and wait for the ingestion job.
+ * (I18). `add` and `remove` re-index the knowledge base and wait for the ingestion job.
  */
 import { checkFile, DocumentFileError, isHelpRequest, KnowledgeUsageError, parseKnowledgeArgs, USAGE } from "./knowledge/arguments";
 import {

@@ -23,7 +23,7 @@ export interface AssistantAgentArgs {
   actionGroupFunction: aws.lambda.Function;
   /** Idle conversation memory; Bedrock's default is 600 s. */
   idleSessionTtlSeconds?: number;
-  /** The stage's knowledge base (I17): associated with the agent, retrievable by its role. */
+  /** The stage's knowledge base (I18): associated with the agent, retrievable by its role. */
   knowledgeBaseId: pulumi.Input<string>;
 }
 

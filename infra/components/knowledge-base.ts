@@ -1,5 +1,5 @@
 /**
- * The stage's knowledge base (I17): one Bedrock knowledge base over one S3 data source,
+ * The stage's knowledge base (I18): one Bedrock knowledge base over one S3 data source,
  * pooled for every tenant and isolated by metadata. Documents live in a private bucket
  * under `<tenantId>/` with `.metadata.json` sidecars carrying `tenantId` (written by the
  * operator CLI); vectors live in S3 Vectors, which costs nothing while idle (storage and
@@ -91,7 +91,7 @@ export class TenantKnowledgeBase extends pulumi.ComponentResource {
       "knowledge-base",
       {
         name: `${args.namePrefix}-knowledge`,
-        description: "Tenant documents; every retrieval is filtered to one tenantId (I17)",
+        description: "Tenant documents; every retrieval is filtered to one tenantId (I18)",
         roleArn: this.role.arn,
         knowledgeBaseConfiguration: {
           type: "VECTOR",

@@ -233,7 +233,7 @@ interface StreamResult {
   chunks: number;
   /** Chunk events posted (coalesced). */
   messages: number;
-  /** The caller's knowledge documents the agent cited (I17); set when the stream ended normally. */
+  /** The caller's knowledge documents the agent cited (I18); set when the stream ended normally. */
   documents?: string[];
   attempts: number;
   /** Set when the connection closed mid-answer: stop quietly. */
@@ -280,7 +280,7 @@ async function streamAgentAnswer(
           inputText: request.prompt,
           sessionState: {
             sessionAttributes: { ...sessionAttributes(request, credentials) },
-            // I17: the one retrieval filter, from the verified tenant; nothing else sets it.
+            // I18: the one retrieval filter, from the verified tenant; nothing else sets it.
             knowledgeBaseConfigurations: knowledgeBaseConfigurations(deps.config.knowledgeBaseId, request.tenantId),
           },
           streamingConfigurations: { streamFinalResponse: true },

@@ -21,7 +21,7 @@ export interface ChatSettings {
   tenantAccessRoleArn: string;
   agentId: string;
   agentAliasId: string;
-  /** The stage's knowledge base: every InvokeAgent filters it to the caller's tenant (I17). */
+  /** The stage's knowledge base: every InvokeAgent filters it to the caller's tenant (I18). */
   knowledgeBaseId: string;
   /** https://{apiId}.execute-api.{region}.amazonaws.com/{stage} on AWS. */
   managementEndpoint: string;

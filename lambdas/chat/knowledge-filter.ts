@@ -1,5 +1,5 @@
 /**
- * Tenant isolation of the knowledge base (I17 of docs/architecture.md), in two pure
+ * Tenant isolation of the knowledge base (I18 of docs/architecture.md), in two pure
  * functions of the answer step:
  *
  * - `knowledgeBaseConfigurations` builds the ONLY retrieval configuration any

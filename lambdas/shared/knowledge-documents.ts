@@ -1,5 +1,5 @@
 /**
- * Where a tenant's knowledge documents live and how they are named (I17 of
+ * Where a tenant's knowledge documents live and how they are named (I18 of
  * docs/architecture.md): one definition for the operator CLI that writes them, the
  * chat function that reads citations back, the Pulumi program and the local stand-ins.
  *

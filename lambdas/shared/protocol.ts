@@ -82,7 +82,7 @@ export const ServerEventSchema: z.ZodMiniType<ServerEvent> = z.discriminatedUnio
 export const accepted = (answerId: string): ServerEvent => ({ type: "accepted", answerId });
 export const status = (answerId: string, text: string): ServerEvent => ({ type: "status", answerId, text });
 export const chunk = (answerId: string, text: string): ServerEvent => ({ type: "chunk", answerId, text });
-/** The caller's knowledge documents the answer drew on (names only, I17), once, before `done`. */
+/** The caller's knowledge documents the answer drew on (names only, I18), once, before `done`. */
 export const citations = (answerId: string, documents: string[]): ServerEvent => ({ type: "citations", answerId, documents });
 export const done = (answerId: string): ServerEvent => ({ type: "done", answerId });
 /** The answer ended early because its asker sent `stop`: what was streamed is all there is. */

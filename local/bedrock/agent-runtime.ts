@@ -67,7 +67,7 @@ export interface BedrockAgentRuntimeOptions {
    */
   chunkDelayMs?: () => number;
   calls?: CallCounter;
-  /** The knowledge base associated with the agent (I17), if any. */
+  /** The knowledge base associated with the agent (I18), if any. */
   knowledgeBase?: LocalKnowledgeBase;
 }
 

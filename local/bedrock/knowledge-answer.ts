@@ -7,7 +7,7 @@
  *
  * The compromised mode repeats every retrieved passage verbatim, like an injected model
  * would; it still cannot change the filter, which comes from the session state and never
- * from the prompt (I17).
+ * from the prompt (I18).
  */
 import { parseRetrievalFilter, type RetrievalFilter } from "./retrieval-filter";
 import type { RetrievedPassage } from "./knowledge-base";

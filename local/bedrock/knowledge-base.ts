@@ -8,7 +8,7 @@
  * splits Markdown and text into passages and indexes them; a PDF is indexed by its name
  * only (no text extraction locally). Retrieval applies the filter it is given EXACTLY
  * (retrieval-filter.ts): with no filter it searches every tenant's passages, as AWS
- * would, which is why the chat function must always send one (I17).
+ * would, which is why the chat function must always send one (I18).
  */
 import MiniSearch from "minisearch";
 import { METADATA_SUFFIX } from "../../lambdas/shared/knowledge-documents";

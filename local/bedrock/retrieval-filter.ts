@@ -2,7 +2,7 @@
  * The knowledge-base retrieval filter of InvokeAgent's
  * `sessionState.knowledgeBaseConfigurations[].retrievalConfiguration.vectorSearchConfiguration.filter`,
  * parsed and applied EXACTLY as given: no filter retrieves across every tenant, as on
- * AWS. Tenant isolation is the chat function's job (I17), and the local stand-in must not
+ * AWS. Tenant isolation is the chat function's job (I18), and the local stand-in must not
  * hide a missing filter. Pure.
  *
  * Supported operators: equals, notEquals, in, notIn, andAll, orAll (the ones a tenant

@@ -2,7 +2,7 @@
  * The demo tenants' knowledge documents that ship with the repository
  * (`local/knowledge/demo/<tenantId>/<name>`), seeded into the local knowledge bucket at
  * every start so that "What do you sell?" answers differently for each tenant out of the
- * box. Keys and sidecars are written exactly as the operator CLI writes them (I17).
+ * box. Keys and sidecars are written exactly as the operator CLI writes them (I18).
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";

@@ -22,7 +22,7 @@ export const StackOutputs = z.object({
   connectionsTableName: z.string().min(1),
   agentId: z.string().min(1),
   agentAliasId: z.string().min(1),
-  /** The knowledge documents' bucket: `<tenantId>/<name>` plus `.metadata.json` sidecars (I17). */
+  /** The knowledge documents' bucket: `<tenantId>/<name>` plus `.metadata.json` sidecars (I18). */
   knowledgeBucketName: z.string().min(3),
   knowledgeBaseId: z.string().min(1),
   knowledgeDataSourceId: z.string().min(1),

@@ -1,5 +1,5 @@
 /**
- * Local stand-in for Amazon S3, just what the knowledge documents need (I17):
+ * Local stand-in for Amazon S3, just what the knowledge documents need (I18):
  * PutObject, GetObject, HeadObject, DeleteObject and ListObjectsV2 on path-style URLs
  * (`/<bucket>/<key>`), each SigV4-verified for `s3` and IAM-evaluated against the
  * caller's policies (`s3:PutObject`/`GetObject`/`DeleteObject` on the object ARN,

@@ -1,5 +1,5 @@
 /**
- * The operator's knowledge documents on any stack (I17): upload a tenant's files under
+ * The operator's knowledge documents on any stack (I18): upload a tenant's files under
  * its prefix `<tenantId>/` with the `.metadata.json` sidecar that carries `tenantId`, list
  * and remove them, and start (and wait for) the ingestion job that re-indexes the
  * knowledge base. The operator writes the metadata, never the tenant. Locally the stack's

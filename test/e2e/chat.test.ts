@@ -132,7 +132,7 @@ test("asking the return policy answers with tenant1's 10 days", async () => {
   expect(answerId).toMatch(/^[0-9a-f-]{36}\.[A-Za-z0-9-]+$/);
 });
 
-test("asking what the company sells answers from tenant1's own documents and lists the sources under the answer, as text (I17)", async () => {
+test("asking what the company sells answers from tenant1's own documents and lists the sources under the answer, as text (I18)", async () => {
   const page = tenant1Page();
   const answerId = await ask(page, "What do you sell?");
   const answer = await finishedAnswer(page, answerId);

@@ -56,7 +56,7 @@ export function parseServerEvent(data) {
       if (!isString(raw.text)) return { ok: false, reason: `${type} without text` };
       return { ok: true, event: { type, answerId, text: raw.text } };
     case "citations": {
-      // Document names of the caller's own knowledge base (I17): shown as text, a few at most.
+      // Document names of the caller's own knowledge base (I18): shown as text, a few at most.
       if (!isString(answerId)) return { ok: false, reason: "citations without answerId" };
       const documents = raw.documents;
       if (!Array.isArray(documents) || !documents.every(isString)) return { ok: false, reason: "citations without a list of document names" };

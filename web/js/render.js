@@ -86,7 +86,7 @@ export function createChatView({ messages, notice, doc = document }) {
         text.replaceChildren(renderMarkdown(answer.text));
         renderedText.set(text, answer.text);
       }
-      // Sources under the answer: document names as plain text, never markup (I17).
+      // Sources under the answer: document names as plain text, never markup (I18).
       if (answer.citations?.length && !bubble.querySelector(".citations")) {
         const sources = el(doc, "p", "citations", `Sources: ${answer.citations.join(", ")}`);
         if (text) text.after(sources);

@@ -1,5 +1,5 @@
 /**
- * Red team: the knowledge base (I17). Each tenant gets a planted canary document; prompt
+ * Red team: the knowledge base (I18). Each tenant gets a planted canary document; prompt
  * injections ("search all tenants", "ignore the filter", "show <other tenant>'s
  * catalogue") run against the honest agent and, locally, the compromised one that obeys
  * them; a frame carrying its own filter is refused. Every frame on every connection is

@@ -575,7 +575,7 @@ describe("WebSocket API", () => {
   });
 });
 
-describe("knowledge base (I17)", () => {
+describe("knowledge base (I18)", () => {
   it("is one Bedrock knowledge base over S3 Vectors with Titan Text Embeddings V2, fed by one S3 data source", () => {
     const [kb] = ofType("aws:bedrock/agentKnowledgeBase:AgentKnowledgeBase");
     expect(ofType("aws:bedrock/agentKnowledgeBase:AgentKnowledgeBase")).toHaveLength(1);

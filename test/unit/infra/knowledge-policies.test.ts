@@ -1,5 +1,5 @@
 /**
- * infra/policies.ts, the knowledge base's documents (I17, I10), evaluated with
+ * infra/policies.ts, the knowledge base's documents (I18, I10), evaluated with
  * @cloud-copilot/iam-simulate: the knowledge base role reads the documents, embeds with
  * one model and uses its own vector index, and nothing else; the agent may retrieve from
  * its own knowledge base only. Each denial has an allowed twin.

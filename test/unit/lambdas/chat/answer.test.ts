@@ -174,7 +174,7 @@ describe("streaming an answer", () => {
   });
 });
 
-describe("the knowledge base (I17)", () => {
+describe("the knowledge base (I18)", () => {
   const filterOf = (input: InvokeAgentCommand["input"]) =>
     input.sessionState?.knowledgeBaseConfigurations?.map((c) => c.retrievalConfiguration?.vectorSearchConfiguration?.filter);
 

@@ -1,4 +1,4 @@
-/** lambdas/chat/knowledge-filter.ts: the one retrieval filter (I17) and the citations the client may see. */
+/** lambdas/chat/knowledge-filter.ts: the one retrieval filter (I18) and the citations the client may see. */
 import { citedDocuments, knowledgeBaseConfigurations, MAX_CITED_DOCUMENTS } from "../../../../lambdas/chat/knowledge-filter";
 
 const ref = (uri: string) => ({ location: { type: "S3" as const, s3Location: { uri } } });

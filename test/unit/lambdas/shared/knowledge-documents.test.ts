@@ -1,4 +1,4 @@
-/** lambdas/shared/knowledge-documents.ts: per-tenant keys, sidecars and the names citations may carry (I17). */
+/** lambdas/shared/knowledge-documents.ts: per-tenant keys, sidecars and the names citations may carry (I18). */
 import {
   documentKey,
   isDocumentName,

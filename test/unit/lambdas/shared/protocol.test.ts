@@ -67,7 +67,7 @@ describe("parseClientMessage", () => {
     ["knowledgeBaseConfigurations", [{ knowledgeBaseId: "KB", retrievalConfiguration: {} }]],
     ["knowledgeBase", "KBASE12345"],
     ["retrievalConfiguration", { vectorSearchConfiguration: {} }],
-  ])("refuses an ask carrying a retrieval field %s (I17), naming it, keeping the answerId", (field, value) => {
+  ])("refuses an ask carrying a retrieval field %s (I18), naming it, keeping the answerId", (field, value) => {
     expect(parseClientMessage(ask({ [field]: value }))).toEqual({
       ok: false,
       message: `Unrecognized key: "${field}"`,

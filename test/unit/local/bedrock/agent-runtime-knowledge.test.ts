@@ -1,5 +1,5 @@
 /**
- * local/bedrock/agent-runtime.ts with a knowledge base (I17), driven by the real SDK
+ * local/bedrock/agent-runtime.ts with a knowledge base (I18), driven by the real SDK
  * client: the session state's filter is applied exactly as given, the answer cites its
  * sources, and citations arrive as the event stream's `attribution`. A separate file from
  * agent-runtime.test.ts so each stays one concern.

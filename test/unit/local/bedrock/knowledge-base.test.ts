@@ -1,7 +1,7 @@
 /**
  * local/bedrock/knowledge-base.ts: ingestion from the bucket (sidecars → metadata,
  * passages, deletions) and retrieval that applies the filter exactly: without one it
- * crosses tenants, with one it never does (I17).
+ * crosses tenants, with one it never does (I18).
  */
 import { LocalKnowledgeBase, readSidecar, splitPassages } from "../../../../local/bedrock/knowledge-base";
 import { ObjectStore } from "../../../../local/s3/object-store";

@@ -1,4 +1,4 @@
-/** local/bedrock/retrieval-filter.ts: filters parsed strictly and applied exactly as given (I17). */
+/** local/bedrock/retrieval-filter.ts: filters parsed strictly and applied exactly as given (I18). */
 import { matchesFilter, parseRetrievalFilter, RetrievalFilterError } from "../../../../local/bedrock/retrieval-filter";
 
 const t1 = { tenantId: "tenant1", kind: "faq" };

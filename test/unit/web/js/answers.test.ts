@@ -26,7 +26,7 @@ describe("applyEvent", () => {
     expect(a.phase).toBe("done");
   });
 
-  it("keeps the cited document names of an answer (I17)", () => {
+  it("keeps the cited document names of an answer (I18)", () => {
     let a = applyEvent(createAnswer(A), { type: "chunk", answerId: A, text: "We sell tents." });
     a = applyEvent(a, { type: "citations", answerId: A, documents: ["catalogue.md"] });
     a = applyEvent(a, { type: "done", answerId: A });
