@@ -5,7 +5,7 @@
  * the same tenants.
  */
 import * as z from "zod";
-import { TENANT_ID_PATTERN } from "../lambdas/shared/identifiers";
+import { TENANT_ID_PATTERN } from "../lambdas/common/identifiers";
 
 export const PROJECT = "multi-tenant-assistant";
 

@@ -6,7 +6,7 @@
  * Policy variables (`${aws:PrincipalTag/...}`) are LITERAL strings here: IAM resolves
  * them per request from the session tags the chat function sets on AssumeRole.
  */
-import { TENANT_ID_PATTERN } from "../lambdas/shared/identifiers";
+import { TENANT_ID_PATTERN } from "../lambdas/common/identifiers";
 
 export interface PolicyStatement {
   Sid?: string;

@@ -5,7 +5,7 @@
  * the Cognito API (PascalCase) form the local stack sends, and the password check the
  * local Cognito gate applies.
  */
-import { TENANT_CLAIM } from "../lambdas/shared/identifiers";
+import { TENANT_CLAIM } from "../lambdas/common/identifiers";
 
 
 export interface PasswordPolicy {

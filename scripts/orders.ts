@@ -10,7 +10,7 @@ import { BatchWriteCommand, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamo
 import { randomUUID } from "node:crypto";
 import { TENANT_ID_ATTRIBUTE } from "../infra/user-pool-settings";
 import type { Order as StoredOrder } from "../lambdas/action-group/tool-results";
-import { isTenantId } from "../lambdas/shared/identifiers";
+import { isTenantId } from "../lambdas/common/identifiers";
 import { operatorClients, type OperatorClients } from "./operator-clients";
 import { loadStackOutputs, resolveOutputsPath, StackOutputsError } from "../local/runtime/stack-outputs";
 

@@ -10,7 +10,7 @@ import {
 import type { BedrockAgentFunctionResponse } from "@aws-lambda-powertools/event-handler/types";
 import type { Logger } from "@aws-lambda-powertools/logger";
 import type { Context } from "aws-lambda";
-import { errorSummary } from "../shared/logger";
+import { errorSummary } from "../common/logger";
 import { ToolError, toToolError } from "./errors";
 import { TOOL_FUNCTIONS } from "./function-schema";
 import { readSessionIdentity } from "./session";

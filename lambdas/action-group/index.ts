@@ -1,7 +1,7 @@
 /**
  * Lambda entry point of the action group. The logger lives at module scope; configuration
  * and the clients are built on the first invocation and kept (a bad environment fails every
- * invocation, logged first as `action-group is misconfigured`, shared/environment.ts). The
+ * invocation, logged first as `action-group is misconfigured`, common/environment.ts). The
  * clients below use the function's OWN role and serve only the connection-owner check and
  * status posts. Tenant data is read with the scoped credentials of each session
  * (session.ts).
@@ -9,9 +9,9 @@
 import { ApiGatewayManagementApiClient } from "@aws-sdk/client-apigatewaymanagementapi";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { ConnectionStore } from "../shared/connections";
-import { lazyStartup } from "../shared/environment";
-import { createLogger } from "../shared/logger";
+import { ConnectionStore } from "../common/connections";
+import { lazyStartup } from "../common/environment";
+import { createLogger } from "../common/logger";
 import { loadActionGroupConfig } from "./config";
 import { type ActionGroupHandler, createActionGroupHandler } from "./handler";
 import { createStatusPoster, ScopedClientCache } from "./session";

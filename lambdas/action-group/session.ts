@@ -7,11 +7,11 @@ import type { Logger } from "@aws-lambda-powertools/logger";
 import type { ApiGatewayManagementApiClient } from "@aws-sdk/client-apigatewaymanagementapi";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { AnswerChannel, type ConnectionStore, type SendOutcome } from "../shared/connections";
-import { errorSummary } from "../shared/logger";
-import { status } from "../shared/protocol";
-import type { ScopedCredentials } from "../shared/scoped-credentials";
-import { SessionAttributes } from "../shared/session-attributes";
+import { AnswerChannel, type ConnectionStore, type SendOutcome } from "../common/connections";
+import { errorSummary } from "../common/logger";
+import { status } from "../common/protocol";
+import type { ScopedCredentials } from "../common/scoped-credentials";
+import { SessionAttributes } from "../common/session-attributes";
 import { ToolError } from "./errors";
 
 export interface SessionIdentity {

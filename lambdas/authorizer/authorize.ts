@@ -4,15 +4,15 @@
  * are passed in so tests drive the real logic with their own keys and logger.
  */
 import type { Logger } from "@aws-lambda-powertools/logger";
-import { type AuthorizerContext, buildAuthorizerContext } from "../shared/authorizer-context";
-import { SUB_PATTERN, TENANT_CLAIM, TENANT_ID_PATTERN } from "../shared/identifiers";
-import { errorSummary } from "../shared/logger";
+import { type AuthorizerContext, buildAuthorizerContext } from "../common/authorizer-context";
+import { SUB_PATTERN, TENANT_CLAIM, TENANT_ID_PATTERN } from "../common/identifiers";
+import { errorSummary } from "../common/logger";
 import {
   type HeaderMap,
   type MultiValueHeaderMap,
   splitSubprotocols,
   subprotocolHeader,
-} from "../shared/subprotocol-header";
+} from "../common/subprotocol-header";
 import type { AuthorizerConfig } from "./config";
 import { AuthorizationError } from "./errors";
 import type { TokenVerifier } from "./verifier";

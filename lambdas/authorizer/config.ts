@@ -12,8 +12,8 @@ import {
   required,
   subprotocolName,
   type Environment,
-} from "../shared/environment";
-import { TENANT_ID_PATTERN } from "../shared/identifiers";
+} from "../common/environment";
+import { TENANT_ID_PATTERN } from "../common/identifiers";
 
 export interface AuthorizerConfig {
   userPoolId: string;

@@ -3,10 +3,10 @@
  * module scope; configuration and the verifier (with its JWKS and key caches) are built
  * on the first invocation and kept, so a warm container verifies without any network
  * call. A missing or bad configuration fails every invocation with an AuthorizerConfigError
- * naming the variable, logged first as `authorizer is misconfigured` (shared/environment.ts).
+ * naming the variable, logged first as `authorizer is misconfigured` (common/environment.ts).
  */
-import { createLogger } from "../shared/logger";
-import { lazyStartup } from "../shared/environment";
+import { createLogger } from "../common/logger";
+import { lazyStartup } from "../common/environment";
 import { createAuthorizerHandler, type WebSocketAuthorizerEvent } from "./authorize";
 import type { AuthorizerPolicy } from "./authorize";
 import { loadAuthorizerConfig } from "./config";

@@ -11,8 +11,8 @@
  */
 import { BedrockAgentRuntimeServiceException, InvokeAgentCommand } from "@aws-sdk/client-bedrock-agent-runtime";
 import * as z from "zod/mini";
-import type { AuthorizerContext } from "../shared/authorizer-context";
-import { AnswerChannel } from "../shared/connections";
+import type { AuthorizerContext } from "../common/authorizer-context";
+import { AnswerChannel } from "../common/connections";
 import {
   agentSessionId,
   ANSWER_ID_PATTERN,
@@ -20,11 +20,11 @@ import {
   ID_PIECE_PATTERN,
   SUB_PATTERN,
   TENANT_ID_PATTERN,
-} from "../shared/identifiers";
-import { errorSummary } from "../shared/logger";
-import { type AskMessage, chunk, citations, done, doneStopped, type ErrorCode, errorEvent, PROMPT_MAX_CHARS } from "../shared/protocol";
-import type { ScopedCredentials } from "../shared/scoped-credentials";
-import type { SessionAttributes } from "../shared/session-attributes";
+} from "../common/identifiers";
+import { errorSummary } from "../common/logger";
+import { type AskMessage, chunk, citations, done, doneStopped, type ErrorCode, errorEvent, PROMPT_MAX_CHARS } from "../common/protocol";
+import type { ScopedCredentials } from "../common/scoped-credentials";
+import type { SessionAttributes } from "../common/session-attributes";
 import { ChunkCoalescer, COALESCE_INTERVAL_MS, COALESCE_MAX_CHARS } from "./chunk-coalescer";
 import type { ChatDependencies } from "./dependencies";
 import { citedDocuments, knowledgeBaseConfigurations, MAX_CITED_DOCUMENTS } from "./knowledge-filter";

@@ -13,7 +13,7 @@ import {
   required,
   subprotocolName,
   type Environment,
-} from "../shared/environment";
+} from "../common/environment";
 
 /** What the deployer decides; `toEnvironment` writes exactly this. */
 export interface ChatSettings {

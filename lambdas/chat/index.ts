@@ -1,11 +1,11 @@
 /**
  * The chat function: WebSocket routes (`$connect`, `$disconnect`, `ask`, `$default`) and,
  * invoked asynchronously by itself, the answer step. Thin: it picks the handler;
- * configuration and clients are built on the first invocation and kept (shared/environment.ts).
+ * configuration and clients are built on the first invocation and kept (common/environment.ts).
  */
 import type { Context } from "aws-lambda";
-import { lazyStartup } from "../shared/environment";
-import { createLogger, errorSummary } from "../shared/logger";
+import { lazyStartup } from "../common/environment";
+import { createLogger, errorSummary } from "../common/logger";
 import { answer, isAnswerRequestLike, parseAnswerRequest } from "./answer";
 import { loadChatConfig } from "./config";
 import { createDependencies } from "./dependencies";

@@ -12,8 +12,8 @@
  *   name on the wire).
  */
 import type { Attribution, KnowledgeBaseConfiguration } from "@aws-sdk/client-bedrock-agent-runtime";
-import { TENANT_ID_PATTERN } from "../shared/identifiers";
-import { parseDocumentUri, TENANT_METADATA_KEY } from "../shared/knowledge-documents";
+import { TENANT_ID_PATTERN } from "../common/identifiers";
+import { parseDocumentUri, TENANT_METADATA_KEY } from "../common/knowledge-documents";
 
 /** Passages the knowledge base hands the agent per retrieval (Bedrock's default is 5). */
 export const RETRIEVED_PASSAGES = 5;

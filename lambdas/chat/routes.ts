@@ -5,10 +5,10 @@
  * included) is parsed, authorized, acknowledged and handed to the asynchronous answer step.
  */
 import { InvokeCommand } from "@aws-sdk/client-lambda";
-import { type AuthorizerContext, parseAuthorizerContext, tokenExpired } from "../shared/authorizer-context";
-import { connectionRecord, type ConnectionRecord, type PostOutcome, replyToSender } from "../shared/connections";
-import { answerIdOwner } from "../shared/identifiers";
-import { errorSummary } from "../shared/logger";
+import { type AuthorizerContext, parseAuthorizerContext, tokenExpired } from "../common/authorizer-context";
+import { connectionRecord, type ConnectionRecord, type PostOutcome, replyToSender } from "../common/connections";
+import { answerIdOwner } from "../common/identifiers";
+import { errorSummary } from "../common/logger";
 import {
   accepted,
   type AskMessage,
@@ -17,8 +17,8 @@ import {
   parseClientMessage,
   pong,
   type ServerEvent,
-} from "../shared/protocol";
-import { offeredSubprotocols } from "../shared/subprotocol-header";
+} from "../common/protocol";
+import { offeredSubprotocols } from "../common/subprotocol-header";
 import { answerRequest } from "./answer";
 import { THROTTLED_MESSAGE } from "./ask-rate-limit";
 import type { ChatDependencies } from "./dependencies";
@@ -63,7 +63,7 @@ export function frameText(event: WebSocketEvent): string | undefined {
  * `[APP_PROTOCOL, <ID token>]`; API Gateway requires the integration to pick one or the
  * browser drops the connection. We pick the app protocol and never the token (which
  * would otherwise be echoed into response headers and proxy logs). Pure; the offer is
- * read by shared/subprotocol-header.ts.
+ * read by common/subprotocol-header.ts.
  */
 /** Response headers for `$connect`: the app protocol, only when the client offered it. */
 export function connectResponseHeaders(

@@ -6,11 +6,11 @@
  * with `stopping`. Every stop frame gets exactly one reply (I9); the answer itself then
  * ends with `done` (`stopped: true` when the answer step saw the request in time).
  */
-import { type AuthorizerContext, tokenExpired } from "../shared/authorizer-context";
-import type { PostOutcome } from "../shared/connections";
-import { answerIdOwner } from "../shared/identifiers";
-import { errorSummary } from "../shared/logger";
-import { type ErrorCode, errorEvent, type ServerEvent, stopping, type StopMessage } from "../shared/protocol";
+import { type AuthorizerContext, tokenExpired } from "../common/authorizer-context";
+import type { PostOutcome } from "../common/connections";
+import { answerIdOwner } from "../common/identifiers";
+import { errorSummary } from "../common/logger";
+import { type ErrorCode, errorEvent, type ServerEvent, stopping, type StopMessage } from "../common/protocol";
 import type { ChatDependencies } from "./dependencies";
 
 export type StopDecision = { ok: true } | { ok: false; code: ErrorCode; message: string };

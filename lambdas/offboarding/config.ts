@@ -5,7 +5,7 @@
  * their values.
  */
 import * as z from "zod/mini";
-import { FunctionConfigError, httpUrl, parseEnvironment, powertoolsVariables, required, type Environment } from "../shared/environment";
+import { FunctionConfigError, httpUrl, parseEnvironment, powertoolsVariables, required, type Environment } from "../common/environment";
 
 /** What the deployer decides; `toEnvironment` writes exactly this. */
 export interface OffboardingSettings {

@@ -7,9 +7,9 @@ import { ApiGatewayManagementApiClient } from "@aws-sdk/client-apigatewaymanagem
 import { CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { lazyStartup } from "../shared/environment";
-import { createLogger } from "../shared/logger";
-import { RevocationStore } from "../shared/revocations";
+import { lazyStartup } from "../common/environment";
+import { createLogger } from "../common/logger";
+import { RevocationStore } from "../common/revocations";
 import { loadOffboardingConfig } from "./config";
 import { offboard, type OffboardingDependencies, type OffboardingResult } from "./offboard";
 import { parseTrigger } from "./triggers";

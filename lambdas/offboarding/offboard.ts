@@ -10,10 +10,10 @@ import type { Logger } from "@aws-lambda-powertools/logger";
 import { DeleteConnectionCommand, type ApiGatewayManagementApiClient } from "@aws-sdk/client-apigatewaymanagementapi";
 import { AdminGetUserCommand, ListUsersCommand, type CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
 import { DeleteCommand, QueryCommand, ScanCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { isGoneException } from "../shared/connections";
-import { isSub } from "../shared/identifiers";
-import { errorSummary } from "../shared/logger";
-import { revocationRecord, type RevocationStore } from "../shared/revocations";
+import { isGoneException } from "../common/connections";
+import { isSub } from "../common/identifiers";
+import { errorSummary } from "../common/logger";
+import { revocationRecord, type RevocationStore } from "../common/revocations";
 import type { OffboardingConfig } from "./config";
 import type { OffboardingTarget } from "./triggers";
 

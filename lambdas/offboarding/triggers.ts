@@ -13,7 +13,7 @@
  *
  * Failed calls (an `errorCode` in the event) change nothing and are ignored.
  */
-import { isSub } from "../shared/identifiers";
+import { isSub } from "../common/identifiers";
 
 /** The user pool management events that end a user's access. RevokeToken is not one: it ends one session, not the user. */
 export const OFFBOARDING_EVENT_NAMES = [

@@ -14,7 +14,7 @@ import { randomUUID } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import * as z from "zod";
 import type { ToolFunction } from "../../lambdas/action-group/function-schema";
-import { SUB_PATTERN } from "../../lambdas/shared/identifiers";
+import { SUB_PATTERN } from "../../lambdas/common/identifiers";
 import { LocalAwsError, readBody, readRawRequest, type RawAwsRequest } from "../runtime/aws-request";
 import type { CallCounter } from "../runtime/call-counter";
 import { ConversationMemory } from "./agent-memory";

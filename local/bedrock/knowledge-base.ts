@@ -11,7 +11,7 @@
  * would, which is why the chat function must always send one (I18).
  */
 import MiniSearch from "minisearch";
-import { METADATA_SUFFIX } from "../../lambdas/shared/knowledge-documents";
+import { METADATA_SUFFIX } from "../../lambdas/common/knowledge-documents";
 import type { ObjectStore } from "../s3/object-store";
 import { matchesFilter, type Metadata, type MetadataValue, type RetrievalFilter } from "./retrieval-filter";
 

@@ -6,7 +6,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { documentKey, isDocumentName, metadataKey, metadataSidecar } from "../../lambdas/shared/knowledge-documents";
+import { documentKey, isDocumentName, metadataKey, metadataSidecar } from "../../lambdas/common/knowledge-documents";
 import type { ObjectStore } from "../s3/object-store";
 
 export const DEMO_DOCUMENTS_DIR = join(__dirname, "demo");

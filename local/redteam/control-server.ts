@@ -18,7 +18,7 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import * as http from "node:http";
 import * as z from "zod";
-import { SUB_PATTERN } from "../../lambdas/shared/identifiers";
+import { SUB_PATTERN } from "../../lambdas/common/identifiers";
 import { MAX_COMPROMISED_USERS, type AgentModeSetting } from "./agent-mode-scope";
 import { readBody } from "../runtime/aws-request";
 import type { CallCounts } from "../runtime/call-counter";

@@ -19,8 +19,8 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, ScanCommand } from "@aws-sdk/lib-dynamodb";
 import { BedrockFunctionResponse } from "@aws-lambda-powertools/event-handler/bedrock-agent";
 import type { BedrockAgentFunctionResponse } from "@aws-lambda-powertools/event-handler/types";
-import { isSub, isTenantId } from "../../lambdas/shared/identifiers";
-import { SessionAttributes } from "../../lambdas/shared/session-attributes";
+import { isSub, isTenantId } from "../../lambdas/common/identifiers";
+import { SessionAttributes } from "../../lambdas/common/session-attributes";
 
 export const CANARY_TENANT_ID = "canary-tenant";
 export const CANARY_USER_ID = "00000000-0000-4000-8000-00000000c0de";

@@ -5,8 +5,8 @@
  */
 import { statSync } from "node:fs";
 import { basename, extname } from "node:path";
-import { isTenantId } from "../../lambdas/shared/identifiers";
-import { isDocumentName, METADATA_SUFFIX } from "../../lambdas/shared/knowledge-documents";
+import { isTenantId } from "../../lambdas/common/identifiers";
+import { isDocumentName, METADATA_SUFFIX } from "../../lambdas/common/knowledge-documents";
 
 export const USAGE = [
   "usage: npm run knowledge -- add --tenant T FILE… | list [--tenant T] | remove --tenant T NAME [--outputs FILE]",

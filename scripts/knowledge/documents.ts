@@ -14,7 +14,7 @@ import {
 } from "@aws-sdk/client-bedrock-agent";
 import { DeleteObjectCommand, ListObjectsV2Command, NoSuchKey, PutObjectCommand, S3Client, HeadObjectCommand, NotFound } from "@aws-sdk/client-s3";
 import { readFileSync } from "node:fs";
-import { documentKey, metadataKey, metadataSidecar, parseDocumentKey } from "../../lambdas/shared/knowledge-documents";
+import { documentKey, metadataKey, metadataSidecar, parseDocumentKey } from "../../lambdas/common/knowledge-documents";
 import type { StackOutputs } from "../../local/runtime/stack-outputs";
 import type { CheckedFile } from "./arguments";
 

@@ -6,7 +6,7 @@
  */
 import { randomBytes } from "node:crypto";
 import WebSocket from "ws";
-import { ServerEventSchema, type ServerEvent } from "../../lambdas/shared/protocol";
+import { ServerEventSchema, type ServerEvent } from "../../lambdas/common/protocol";
 import type { StackOutputs } from "../../local/runtime/stack-outputs";
 
 export interface ConnectionOwner {

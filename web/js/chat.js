@@ -45,7 +45,7 @@ import { answerErrorMessage } from "./messages.js";
  * @property {StorageLike | null} [storage]
  */
 
-/** lambdas/shared/protocol.ts PROMPT_MAX_CHARS */
+/** lambdas/common/protocol.ts PROMPT_MAX_CHARS */
 export const PROMPT_MAX_CHARS = 4000;
 
 /**

@@ -3,7 +3,7 @@
  * question would be cut to 4000 without a word); instead the count turns to a warning
  * near the limit, is announced (aria-live polite) only from there on, and a question over
  * the limit is refused with how much to cut. Counts what would be sent: the trimmed text,
- * in UTF-16 code units like the server's check (lambdas/shared/protocol.ts).
+ * in UTF-16 code units like the server's check (lambdas/common/protocol.ts).
  */
 import { PROMPT_MAX_CHARS } from "./chat.js";
 

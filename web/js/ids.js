@@ -1,6 +1,6 @@
 /**
  * Client-chosen ids: the random piece of an answerId and the conversationId.
- * Formats match lambdas/shared/identifiers.ts (ID_PIECE_PATTERN, ANSWER_ID_PATTERN).
+ * Formats match lambdas/common/identifiers.ts (ID_PIECE_PATTERN, ANSWER_ID_PATTERN).
  */
 
 export const ID_PIECE_PATTERN = /^[A-Za-z0-9-]{1,48}$/;

@@ -1,6 +1,6 @@
 /**
  * Human wording for every error the page can show. Server messages for `bad_request`
- * are written for clients (lambdas/shared/protocol.ts) and are shown as a detail;
+ * are written for clients (lambdas/common/protocol.ts) and are shown as a detail;
  * other server text is not needed to understand what to do next.
  */
 import { passwordPolicySentence } from "./password-policy.js";

@@ -7,7 +7,7 @@
 import { DeleteCommand, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { PROJECT } from "../../../infra/config";
 import { stackNames } from "../../../infra/naming";
-import type { ConnectionRecord } from "../../../lambdas/shared/connections";
+import type { ConnectionRecord } from "../../../lambdas/common/connections";
 import { stackIsLocal } from "../../support/stack/outputs";
 import type { TestUser } from "../../support/stack/test-users";
 import { StackConnection } from "../../../scripts/stack-client/ws-client";

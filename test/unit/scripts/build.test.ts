@@ -15,7 +15,7 @@ const metafileWith = (...paths: string[]): Metafile => ({
 describe("classicZodInputs", () => {
   it("finds classic zod among a bundle's inputs and passes zod/mini", () => {
     expect(
-      classicZodInputs(metafileWith("lambdas/shared/protocol.ts", "node_modules/zod/v4/classic/schemas.js", "node_modules/zod/v4/core/schemas.js")),
+      classicZodInputs(metafileWith("lambdas/common/protocol.ts", "node_modules/zod/v4/classic/schemas.js", "node_modules/zod/v4/core/schemas.js")),
     ).toEqual(["node_modules/zod/v4/classic/schemas.js"]);
     expect(classicZodInputs(metafileWith("node_modules/zod/v4/mini/schemas.js", "node_modules/zod/v4/core/schemas.js"))).toEqual([]);
   });

@@ -1,5 +1,5 @@
 /** Events and identities for the action-group tests. Values are fake but well-formed. */
-import type { SessionAttributes } from "../../../../lambdas/shared/session-attributes";
+import type { SessionAttributes } from "../../../../lambdas/common/session-attributes";
 
 export const TENANT = "tenant1";
 export const OTHER_TENANT = "tenant2";

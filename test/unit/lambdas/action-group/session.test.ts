@@ -21,9 +21,9 @@ import {
   ScopedClientCache,
   type SessionIdentity,
 } from "../../../../lambdas/action-group/session";
-import { connectionRecord, ConnectionStore } from "../../../../lambdas/shared/connections";
-import { status } from "../../../../lambdas/shared/protocol";
-import type { ScopedCredentials } from "../../../../lambdas/shared/scoped-credentials";
+import { connectionRecord, ConnectionStore } from "../../../../lambdas/common/connections";
+import { status } from "../../../../lambdas/common/protocol";
+import type { ScopedCredentials } from "../../../../lambdas/common/scoped-credentials";
 import {
   ANSWER_ID,
   CONNECTION_ID,

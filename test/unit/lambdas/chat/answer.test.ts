@@ -36,8 +36,8 @@ import {
   parseAnswerRequest,
   sessionAttributes,
 } from "../../../../lambdas/chat/answer";
-import { ScopedCredentialsError } from "../../../../lambdas/shared/scoped-credentials";
-import { SessionAttributes } from "../../../../lambdas/shared/session-attributes";
+import { ScopedCredentialsError } from "../../../../lambdas/common/scoped-credentials";
+import { SessionAttributes } from "../../../../lambdas/common/session-attributes";
 import {
   agentStream,
   answerIdOf,

@@ -21,11 +21,11 @@ import { AskRateLimiter } from "../../../../lambdas/chat/ask-rate-limit";
 import type { ChatConfig } from "../../../../lambdas/chat/config";
 import type { ChatDependencies } from "../../../../lambdas/chat/dependencies";
 import type { WebSocketEvent } from "../../../../lambdas/chat/routes";
-import { connectionRecord, type ConnectionRecord, ConnectionStore } from "../../../../lambdas/shared/connections";
-import { createLogger } from "../../../../lambdas/shared/logger";
-import type { ServerEvent } from "../../../../lambdas/shared/protocol";
-import { ScopedCredentialsProvider } from "../../../../lambdas/shared/scoped-credentials";
-import { RevocationStore, revocationRecord } from "../../../../lambdas/shared/revocations";
+import { connectionRecord, type ConnectionRecord, ConnectionStore } from "../../../../lambdas/common/connections";
+import { createLogger } from "../../../../lambdas/common/logger";
+import type { ServerEvent } from "../../../../lambdas/common/protocol";
+import { ScopedCredentialsProvider } from "../../../../lambdas/common/scoped-credentials";
+import { RevocationStore, revocationRecord } from "../../../../lambdas/common/revocations";
 
 export const USER_A = "11111111-1111-4111-8111-111111111111";
 export const USER_B = "22222222-2222-4222-8222-222222222222";

@@ -22,7 +22,7 @@ import {
   handleMessage,
   isWebSocketEvent,
 } from "../../../../lambdas/chat/routes";
-import { PROMPT_MAX_CHARS } from "../../../../lambdas/shared/protocol";
+import { PROMPT_MAX_CHARS } from "../../../../lambdas/common/protocol";
 import { MAX_CONNECTION_MS } from "../../../../web/js/protocol-limits.js";
 import {
   answerIdOf,

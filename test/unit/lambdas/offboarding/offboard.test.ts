@@ -11,8 +11,8 @@ import { mockClient } from "aws-sdk-client-mock";
 import "aws-sdk-client-mock-jest";
 import type { OffboardingConfig } from "../../../../lambdas/offboarding/config";
 import { offboard, type OffboardingDependencies } from "../../../../lambdas/offboarding/offboard";
-import { createLogger } from "../../../../lambdas/shared/logger";
-import { RevocationStore } from "../../../../lambdas/shared/revocations";
+import { createLogger } from "../../../../lambdas/common/logger";
+import { RevocationStore } from "../../../../lambdas/common/revocations";
 
 const A = "11111111-1111-4111-8111-111111111111";
 const B = "22222222-2222-4222-8222-222222222222";

@@ -1,4 +1,4 @@
-import { parseClientMessage } from "../../../../lambdas/shared/protocol";
+import { parseClientMessage } from "../../../../lambdas/common/protocol";
 import type { Answer } from "../../../../web/js/answers.js";
 import { checkPrompt, createChat, PROMPT_MAX_CHARS, type ChatView } from "../../../../web/js/chat.js";
 import { CONVERSATION_STORAGE_KEY } from "../../../../web/js/conversation-store.js";

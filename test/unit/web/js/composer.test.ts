@@ -1,6 +1,6 @@
 import { checkPrompt, PROMPT_MAX_CHARS } from "../../../../web/js/chat.js";
 import { promptCounter, tooLongMessage } from "../../../../web/js/composer.js";
-import { PROMPT_MAX_CHARS as SERVER_MAX } from "../../../../lambdas/shared/protocol";
+import { PROMPT_MAX_CHARS as SERVER_MAX } from "../../../../lambdas/common/protocol";
 
 describe("promptCounter", () => {
   it("counts what would be sent, against the server's limit", () => {

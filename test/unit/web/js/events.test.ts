@@ -1,4 +1,4 @@
-import { accepted, chunk, citations, done, errorEvent, pong, status } from "../../../../lambdas/shared/protocol";
+import { accepted, chunk, citations, done, errorEvent, pong, status } from "../../../../lambdas/common/protocol";
 import { parseServerEvent } from "../../../../web/js/events.js";
 
 const A = "6f1c2a9e-3b4d-4e5f-8a7b-1c2d3e4f5a6b.abc";

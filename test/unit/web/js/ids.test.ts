@@ -1,5 +1,5 @@
-import { ANSWER_ID_PATTERN, ID_PIECE_PATTERN as SERVER_ID_PIECE, SUB_PATTERN as SERVER_SUB } from "../../../../lambdas/shared/identifiers";
-import { parseClientMessage } from "../../../../lambdas/shared/protocol";
+import { ANSWER_ID_PATTERN, ID_PIECE_PATTERN as SERVER_ID_PIECE, SUB_PATTERN as SERVER_SUB } from "../../../../lambdas/common/identifiers";
+import { parseClientMessage } from "../../../../lambdas/common/protocol";
 import { buildAnswerId, ID_PIECE_PATTERN, IdError, newConversationId, randomId, SUB_PATTERN } from "../../../../web/js/ids.js";
 import { SUB } from "./fake-jwt";
 

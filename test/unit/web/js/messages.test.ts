@@ -1,4 +1,4 @@
-import { ERROR_CODES } from "../../../../lambdas/shared/protocol";
+import { ERROR_CODES } from "../../../../lambdas/common/protocol";
 import { answerErrorMessage, signedOutNotice, signInErrorMessage } from "../../../../web/js/messages.js";
 
 describe("answerErrorMessage", () => {

@@ -1,5 +1,5 @@
 /** web/js/protocol-limits.js: API Gateway's WebSocket limits, defined once for the page, the chat function and the local gateway. */
-import { connectionRecord } from "../../../../lambdas/shared/connections";
+import { connectionRecord } from "../../../../lambdas/common/connections";
 import { DEFAULT_LIMITS } from "../../../../local/apigateway/websocket-api";
 import { MAX_CONNECTION_MS as PAGE_MAX_CONNECTION_MS } from "../../../../web/js/connection.js";
 import { IDLE_TIMEOUT_MS, MAX_CONNECTION_MS } from "../../../../web/js/protocol-limits.js";

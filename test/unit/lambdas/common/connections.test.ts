@@ -1,5 +1,5 @@
 /**
- * lambdas/shared/connections.ts: the connections table record and store; the low-level
+ * lambdas/common/connections.ts: the connections table record and store; the low-level
  * post ("gone" on HTTP 410, other failures rethrown); route-level replies to the sender
  * without an owner lookup; and AnswerChannel (I6), which posts only to a
  * connection whose stored owner is the user being answered. A vanished connection's
@@ -17,8 +17,8 @@ import {
   isGoneException,
   postToConnection,
   replyToSender,
-} from "../../../../lambdas/shared/connections";
-import { chunk, done, pong, status } from "../../../../lambdas/shared/protocol";
+} from "../../../../lambdas/common/connections";
+import { chunk, done, pong, status } from "../../../../lambdas/common/protocol";
 import { MAX_CONNECTION_MS } from "../../../../web/js/protocol-limits.js";
 import { CONNECTION_A, postedEvents, testDependencies } from "../chat/fixtures";
 

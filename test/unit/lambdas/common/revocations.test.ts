@@ -12,7 +12,7 @@ import {
   REVOCATION_CACHE_MS,
   revocationRecord,
   RevocationStore,
-} from "../../../../lambdas/shared/revocations";
+} from "../../../../lambdas/common/revocations";
 
 const USER = "11111111-1111-4111-8111-111111111111";
 const ddb = mockClient(DynamoDBDocumentClient);

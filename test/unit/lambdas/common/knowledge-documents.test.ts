@@ -1,4 +1,4 @@
-/** lambdas/shared/knowledge-documents.ts: per-tenant keys, sidecars and the names citations may carry (I18). */
+/** lambdas/common/knowledge-documents.ts: per-tenant keys, sidecars and the names citations may carry (I18). */
 import {
   documentKey,
   isDocumentName,
@@ -6,7 +6,7 @@ import {
   metadataSidecar,
   parseDocumentKey,
   parseDocumentUri,
-} from "../../../../lambdas/shared/knowledge-documents";
+} from "../../../../lambdas/common/knowledge-documents";
 
 describe("knowledge document names and keys", () => {
   it("accepts plain file names", () => {

@@ -5,7 +5,7 @@ import {
   errorSummary,
   redactString,
   redactingReplacer,
-} from "../../../../lambdas/shared/logger";
+} from "../../../../lambdas/common/logger";
 
 const JWT = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiIxMjMifQ.c2lnbmF0dXJl";
 const KEY = "ASIAQXAMPLEFAKEKEY42";

@@ -1,5 +1,5 @@
 /** The sessionAttributes contract: complete, well-formed identity and credentials or nothing. */
-import { SessionAttributes } from "../../../../lambdas/shared/session-attributes";
+import { SessionAttributes } from "../../../../lambdas/common/session-attributes";
 
 const valid = {
   tenantId: "tenant1",

@@ -8,7 +8,7 @@ import {
   parseAuthorizerContext,
   tokenExpired,
   type AuthorizerContext,
-} from "../../../../lambdas/shared/authorizer-context";
+} from "../../../../lambdas/common/authorizer-context";
 
 const USER = "11111111-1111-4111-8111-111111111111";
 const CONTEXT: AuthorizerContext = { userId: USER, tenantId: "tenant1", tokenExpiresAt: 1_900_000_000 };

@@ -6,7 +6,7 @@ import {
   offeredSubprotocols,
   splitSubprotocols,
   subprotocolHeader,
-} from "../../../../lambdas/shared/subprotocol-header";
+} from "../../../../lambdas/common/subprotocol-header";
 
 const PROTOCOL = "mta.v1";
 const TOKEN = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl";

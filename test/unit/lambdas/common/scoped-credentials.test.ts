@@ -11,7 +11,7 @@ import {
   ScopedCredentialsError,
   ScopedCredentialsProvider,
   isFresh,
-} from "../../../../lambdas/shared/scoped-credentials";
+} from "../../../../lambdas/common/scoped-credentials";
 
 const sts = mockClient(STSClient);
 const ROLE_ARN = "arn:aws:iam::123456789012:role/mta-test-tenant-access";

@@ -1,5 +1,5 @@
 /**
- * lambdas/shared/environment.ts: the environment building blocks all three loaders use,
+ * lambdas/common/environment.ts: the environment building blocks all three loaders use,
  * and their one error format (every offending variable named with its problem, no value
  * ever quoted); and start-up: built once and reused, a failure is one structured
  * `… is misconfigured` line (the configuration error's message, never another error's),
@@ -18,7 +18,7 @@ import {
   startupFailure,
   SUBPROTOCOL_PATTERN,
   subprotocolName,
-} from "../../../../lambdas/shared/environment";
+} from "../../../../lambdas/common/environment";
 
 /**
  * The environment building blocks all three loaders use, and their one error format:

@@ -6,7 +6,7 @@ import {
   isSub,
   isTenantId,
   roleSessionName,
-} from "../../../../lambdas/shared/identifiers";
+} from "../../../../lambdas/common/identifiers";
 
 const SUB = "11111111-1111-4111-8111-111111111111";
 

@@ -11,7 +11,7 @@ import {
   parseClientMessage,
   pong,
   status,
-} from "../../../../lambdas/shared/protocol";
+} from "../../../../lambdas/common/protocol";
 
 const ANSWER_ID = "11111111-1111-4111-8111-111111111111.q-1";
 const ask = (fields: Record<string, unknown> = {}) =>
