@@ -199,6 +199,7 @@ export const ordersTableNames = pulumi.all(
   Object.fromEntries(Object.entries(data.ordersTables).map(([tenantId, table]) => [tenantId, table.name])),
 );
 export const connectionsTableName = data.connectionsTable.name;
+export const usageTableName = data.usageTable.name;
 export const agentId = agent.agent.agentId;
 export const agentAliasId = agent.alias.agentAliasId;
 export const knowledgeBucketName = knowledge.documents.bucket;

@@ -10,6 +10,8 @@ export interface StackNames {
   limitsTable: string;
   /** Offboarding records (I17): one per offboarded user, expired by TTL. */
   revocationsTable: string;
+  /** Usage counters and per-answer records (lambdas/common/usage-keys.ts), expired by TTL. */
+  usageTable: string;
   /** `…-orders-` : the per-tenant orders table is this prefix + tenantId. */
   ordersTablePrefix: string;
   ordersTable(tenantId: string): string;
@@ -35,6 +37,7 @@ export function stackNames(project: string, stage: string): StackNames {
     connectionsTable: `${prefix}-connections`,
     limitsTable: `${prefix}-limits`,
     revocationsTable: `${prefix}-revocations`,
+    usageTable: `${prefix}-usage`,
     ordersTablePrefix,
     ordersTable: (tenantId) => `${ordersTablePrefix}${tenantId}`,
     functionName: (fn) => `${prefix}-${fn}`,

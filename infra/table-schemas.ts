@@ -3,6 +3,7 @@
  * (components/data.ts) and the local stack (local/dynamodb/tables.ts), with the pure conversions
  * each needs. Pure: names come from naming.ts, nothing here creates anything.
  */
+import { USAGE_TTL_ATTRIBUTE } from "../lambdas/common/usage-keys";
 import type { StackNames } from "./naming";
 
 export type KeyAttributeType = "S" | "N" | "B";
@@ -26,10 +27,11 @@ export interface TableSchema {
   ttlAttribute?: string;
 }
 
-export type TableKind = "tenants" | "orders" | "connections" | "limits" | "revocations";
+export type TableKind = "tenants" | "orders" | "connections" | "limits" | "revocations" | "usage";
 
 /** Epoch seconds after which DynamoDB may delete a connection record or an ask counter. */
 export const TTL_ATTRIBUTE = "ttl";
+
 
 export function tableSchemas(names: Pick<StackNames, "connectionsUserIndex">): Record<TableKind, TableSchema> {
   return {
@@ -46,6 +48,14 @@ export function tableSchemas(names: Pick<StackNames, "connectionsUserIndex">): R
     limits: { hashKey: { name: "limitKey", type: "S" }, indexes: [], ttlAttribute: TTL_ATTRIBUTE },
     // One offboarding record per user, kept until every token issued before it expired (I17).
     revocations: { hashKey: { name: "userId", type: "S" }, indexes: [], ttlAttribute: TTL_ATTRIBUTE },
+    // Pooled usage: daily and monthly counters per tenant and per user, and one record per
+    // answer, under the keys of lambdas/common/usage-keys.ts.
+    usage: {
+      hashKey: { name: "pk", type: "S" },
+      rangeKey: { name: "sk", type: "S" },
+      indexes: [],
+      ttlAttribute: USAGE_TTL_ATTRIBUTE,
+    },
   };
 }
 

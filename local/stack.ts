@@ -373,6 +373,7 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
       tenantsTableName: names.tenantsTable,
       ordersTableNames: Object.fromEntries(config.tenants.map((t) => [t.id, names.ordersTable(t.id)])),
       connectionsTableName: names.connectionsTable,
+      usageTableName: names.usageTable,
       agentId: LOCAL_AGENT_ID,
       agentAliasId: LOCAL_AGENT_ALIAS_ID,
       knowledgeBucketName,

@@ -1,6 +1,7 @@
 /**
  * DynamoDB: the pooled tenants table (seeded from stack config), one silo orders table
- * per tenant, the connections table and the limits table (per-user ask counters). Names
+ * per tenant, the connections table, the limits table (per-user ask counters), the
+ * revocations table (I17) and the usage table (token counters and answer records). Names
  * come from naming.ts so the IAM policies, the functions and the local stack agree on them.
  */
 import * as aws from "@pulumi/aws";
@@ -43,6 +44,7 @@ export class DataTables extends pulumi.ComponentResource {
   readonly connectionsTable: aws.dynamodb.Table;
   readonly limitsTable: aws.dynamodb.Table;
   readonly revocationsTable: aws.dynamodb.Table;
+  readonly usageTable: aws.dynamodb.Table;
 
   constructor(name: string, args: DataTablesArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mta:infra:DataTables", name, {}, opts);
@@ -98,11 +100,16 @@ export class DataTables extends pulumi.ComponentResource {
       child,
     );
 
+    // Usage is the tenants' bill and budget state: backed up and protected like the tenants
+    // table; answer records expire by TTL after the retention (stack setting usage.retentionDays).
+    this.usageTable = new aws.dynamodb.Table("usage", { ...common, name: names.usageTable, ...keyArgs(schemas.usage) }, child);
+
     this.registerOutputs({
       tenantsTableName: this.tenantsTable.name,
       connectionsTableName: this.connectionsTable.name,
       limitsTableName: this.limitsTable.name,
       revocationsTableName: this.revocationsTable.name,
+      usageTableName: this.usageTable.name,
     });
   }
 }

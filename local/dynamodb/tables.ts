@@ -1,7 +1,7 @@
 /**
  * The stack's DynamoDB tables, created in the local store from the same key schemas the
  * Pulumi program declares (infra/table-schemas.ts: tenants pooled, orders siloed per
- * tenant, connections with the byUserId GSI, the per-user ask counters), and the tenant
+ * tenant, connections with the byUserId GSI, the per-user ask counters, revocations, usage), and the tenant
  * rows seeded with the same items (infra/tenant-record.ts).
  *
  * No TTL locally: dynalite does not implement UpdateTimeToLive. Nothing depends on it:
@@ -49,6 +49,7 @@ export function tableDefinitions(names: StackNames, config: StackConfig): Create
     createTableInput(names.connectionsTable, schemas.connections),
     createTableInput(names.limitsTable, schemas.limits),
     createTableInput(names.revocationsTable, schemas.revocations),
+    createTableInput(names.usageTable, schemas.usage),
     ...config.tenants.map((tenant) => createTableInput(names.ordersTable(tenant.id), schemas.orders)),
   ];
 }

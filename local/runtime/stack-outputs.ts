@@ -20,6 +20,8 @@ export const StackOutputs = z.object({
   tenantsTableName: z.string().min(1),
   ordersTableNames: z.record(z.string(), z.string()),
   connectionsTableName: z.string().min(1),
+  /** Usage counters and per-answer records (lambdas/common/usage-keys.ts). */
+  usageTableName: z.string().min(1),
   agentId: z.string().min(1),
   agentAliasId: z.string().min(1),
   /** The knowledge documents' bucket: `<tenantId>/<name>` plus `.metadata.json` sidecars (I18). */

@@ -101,6 +101,7 @@ describe("stack outputs (docs/architecture.md §Stack outputs)", () => {
         "region",
         "tenantsTableName",
         "userPoolClientId",
+        "usageTableName",
         "userPoolId",
         "users",
         "webSocketProtocol",
@@ -115,6 +116,7 @@ describe("stack outputs (docs/architecture.md §Stack outputs)", () => {
       tenantsTableName: names.tenantsTable,
       ordersTableNames: { tenant1: names.ordersTable("tenant1"), tenant2: names.ordersTable("tenant2") },
       connectionsTableName: names.connectionsTable,
+      usageTableName: names.usageTable,
       offboardingFunctionName: names.functionName("offboarding"),
       agentId: MOCK_AGENT_ID,
       agentAliasId: MOCK_ALIAS_ID,
@@ -221,6 +223,22 @@ describe("data", () => {
       deletionProtectionEnabled: false,
     });
     expect(limits.inputs.globalSecondaryIndexes).toBeUndefined();
+  });
+
+  it("creates the usage table: keyed by pk/sk, expiring by expiresAt, backed up and protected as the stack says", () => {
+    expect(one("aws:dynamodb/table:Table", "usage").inputs).toMatchObject({
+      name: names.usageTable,
+      hashKey: "pk",
+      rangeKey: "sk",
+      attributes: [
+        { name: "pk", type: "S" },
+        { name: "sk", type: "S" },
+      ],
+      billingMode: "PAY_PER_REQUEST",
+      ttl: { attributeName: "expiresAt", enabled: true },
+      pointInTimeRecovery: { enabled: true },
+      deletionProtectionEnabled: true,
+    });
   });
 
   it("creates the connections table with the byUserId index and a ttl attribute", () => {

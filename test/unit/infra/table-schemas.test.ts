@@ -16,6 +16,12 @@ describe("tableSchemas", () => {
       ttlAttribute: "ttl",
     });
     expect(schemas.limits).toEqual({ hashKey: { name: "limitKey", type: "S" }, indexes: [], ttlAttribute: TTL_ATTRIBUTE });
+    expect(schemas.usage).toEqual({
+      hashKey: { name: "pk", type: "S" },
+      rangeKey: { name: "sk", type: "S" },
+      indexes: [],
+      ttlAttribute: "expiresAt",
+    });
   });
 
   it("lists each key attribute once, index keys included (DynamoDB refuses unused or repeated definitions)", () => {

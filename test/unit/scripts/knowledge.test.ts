@@ -58,6 +58,7 @@ describe("npm run knowledge", () => {
       tenantsTableName: "t",
       ordersTableNames: { tenant1: "o1", tenant2: "o2" },
       connectionsTableName: "c",
+      usageTableName: "usage",
       agentId: "LOCALAGENT",
       agentAliasId: "LOCALALIAS",
       knowledgeBucketName: BUCKET,

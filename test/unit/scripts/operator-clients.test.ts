@@ -11,6 +11,7 @@ const base: StackOutputs = {
   tenantsTableName: "t",
   ordersTableNames: {},
   connectionsTableName: "c",
+  usageTableName: "usage",
   agentId: "AGENT01234",
   agentAliasId: "ALIAS01234",
   knowledgeBucketName: "kb-documents",

@@ -151,6 +151,7 @@ describe("resolveUser and the CLI against mocked Cognito and DynamoDB", () => {
     tenantsTableName: "tenants",
     ordersTableNames: { tenant1: "orders-tenant1", tenant2: "orders-tenant2" },
     connectionsTableName: "connections",
+    usageTableName: "usage",
     agentId: "A",
     agentAliasId: "B",
     knowledgeBucketName: "kb-documents",

@@ -16,6 +16,7 @@ const outputs: StackOutputs = {
   tenantsTableName: "t",
   ordersTableNames: {},
   connectionsTableName: "c",
+  usageTableName: "usage",
   agentId: "a",
   agentAliasId: "b",
   knowledgeBucketName: "kb-documents",
