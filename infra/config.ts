@@ -6,13 +6,21 @@
  */
 import * as z from "zod";
 import { TENANT_ID_PATTERN } from "../lambdas/common/identifiers";
+import { parseModelReference } from "./model-reference";
 
 export const PROJECT = "multi-tenant-assistant";
 
 /** Cognito usernames: what an operator types; also used in stack outputs. */
 export const USERNAME_PATTERN = /^[a-z0-9][a-z0-9._-]{1,62}$/;
 
-export const DEFAULT_MODEL_ID = "anthropic.claude-3-sonnet-20240229-v1:0";
+/**
+ * Claude Sonnet 4.6 through the US system-defined cross-Region inference profile: active
+ * on Bedrock, checked 2026-12-02 (Bedrock user guide "Supported Regions and models for
+ * inference profiles"). Callable from US Regions only (the default stack Region is
+ * us-east-1); elsewhere set the geography's profile (`eu.`, `apac.`, …) or `global.`
+ * (docs/deploy.md §Model). Forms accepted: model-reference.ts.
+ */
+export const DEFAULT_MODEL_ID = "us.anthropic.claude-sonnet-4-6";
 
 const TenantConfigSchema = z
   .object({
@@ -49,7 +57,16 @@ const ReservedConcurrencySchema = z
 /** Every key a stack may set, with its schema; stack-config.ts reads exactly these from pulumi.Config. */
 export const STACK_CONFIG_SHAPE = {
   tenants: z.array(TenantConfigSchema).min(1, "at least one tenant is required"),
-  modelId: z.string().min(1).default(DEFAULT_MODEL_ID),
+  modelId: z
+    .string({ error: "must be a string" })
+    .superRefine((value, ctx) => {
+      try {
+        parseModelReference(value);
+      } catch (error) {
+        ctx.addIssue({ code: "custom", message: (error as Error).message });
+      }
+    })
+    .default(DEFAULT_MODEL_ID),
   logRetentionDays: z
     .number()
     .int()

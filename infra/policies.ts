@@ -7,6 +7,14 @@
  * them per request from the session tags the chat function sets on AssumeRole.
  */
 import { TENANT_ID_PATTERN } from "../lambdas/common/identifiers";
+import {
+  assertCallableFrom,
+  GEOGRAPHY_REGIONS,
+  globalFoundationModelArn,
+  inferenceProfileArn,
+  regionalFoundationModelArn,
+  type ModelReference,
+} from "./model-reference";
 
 export interface PolicyStatement {
   Sid?: string;
@@ -323,17 +331,67 @@ export function agentTrustPolicy(ctx: AwsContext): PolicyDocument {
 }
 
 export function foundationModelArn(ctx: AwsContext, modelId: string): string {
-  return `arn:${ctx.partition}:bedrock:${ctx.region}::foundation-model/${modelId}`;
+  return regionalFoundationModelArn(ctx.partition, ctx.region, modelId);
 }
 
-/** The stream action lets the agent stream its final response (streamFinalResponse). */
-export function agentRolePolicy(ctx: AwsContext, a: { modelId: string }): PolicyDocument {
-  return doc({
-    Sid: "InvokeConfiguredModel",
-    Effect: "Allow",
-    Action: ["bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"],
-    Resource: foundationModelArn(ctx, a.modelId),
-  });
+/** Invoking, and streaming the final response (streamFinalResponse). */
+const INVOKE_ACTIONS = ["bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"];
+
+export class AgentModelGrantError extends Error {
+  readonly code = "invalid_agent_model_grant";
+  constructor(message: string) {
+    super(message);
+    this.name = "AgentModelGrantError";
+  }
+}
+
+/**
+ * The agent's model grant, exactly what the form of `modelId` needs (model-reference.ts):
+ * - a foundation model: invoke it in the stack's Region;
+ * - an inference profile: invoke the profile and read it (GetInferenceProfile), and invoke
+ *   the foundation model in every Region it routes to (geographic: the geography's Regions;
+ *   global: the source Region's and the Region-less ARN; application: the model ARNs Bedrock
+ *   reports for it), each only through this profile (`bedrock:InferenceProfileArn`).
+ * Shape: Bedrock user guide "Geographic cross-Region inference" and "Global cross-Region
+ * inference", IAM policy requirements (checked 2026-12-02).
+ */
+export function agentRolePolicy(
+  ctx: AwsContext,
+  a: { model: ModelReference; applicationProfileModelArns?: readonly string[] },
+): PolicyDocument {
+  const { model } = a;
+  assertCallableFrom(model, ctx.region);
+  if (model.kind === "foundation-model") {
+    return doc({ Sid: "InvokeConfiguredModel", Effect: "Allow", Action: INVOKE_ACTIONS, Resource: foundationModelArn(ctx, model.modelId) });
+  }
+  let profileArn: string;
+  let routedModels: string[];
+  if (model.kind === "application-profile") {
+    if (model.partition !== ctx.partition || model.accountId !== ctx.accountId) {
+      throw new AgentModelGrantError(`modelId ${model.id} is not an application inference profile of account ${ctx.accountId} (${ctx.partition})`);
+    }
+    const arns = a.applicationProfileModelArns ?? [];
+    if (arns.length === 0) throw new AgentModelGrantError(`application inference profile ${model.id} lists no models`);
+    profileArn = model.arn;
+    routedModels = [...arns];
+  } else {
+    profileArn = inferenceProfileArn(ctx.partition, ctx.region, ctx.accountId, model.id);
+    routedModels =
+      model.kind === "global-profile"
+        ? [regionalFoundationModelArn(ctx.partition, ctx.region, model.modelId), globalFoundationModelArn(ctx.partition, model.modelId)]
+        : GEOGRAPHY_REGIONS[model.geography].map((region) => regionalFoundationModelArn(ctx.partition, region, model.modelId));
+  }
+  return doc(
+    { Sid: "InvokeThroughProfile", Effect: "Allow", Action: INVOKE_ACTIONS, Resource: profileArn },
+    { Sid: "ReadProfile", Effect: "Allow", Action: "bedrock:GetInferenceProfile", Resource: profileArn },
+    {
+      Sid: "RoutedFoundationModels",
+      Effect: "Allow",
+      Action: INVOKE_ACTIONS,
+      Resource: routedModels,
+      Condition: { StringEquals: { "bedrock:InferenceProfileArn": profileArn } },
+    },
+  );
 }
 
 // ---------------------------------------------------------------------------------------

@@ -1,5 +1,5 @@
 /**
- * The Bedrock agent: its service role (invoke the configured model only), the action
+ * The Bedrock agent: its service role (invoke the configured model, or profile, only), the action
  * group backed by the action-group function, the permission that lets only this agent
  * invoke that function, and the alias the chat function calls.
  *
@@ -14,6 +14,7 @@ import { ACTION_GROUP_NAME } from "../../lambdas/action-group/function-schema";
 import { actionGroupFunctions } from "../agent-function-schema";
 import { AGENT_INSTRUCTION } from "../agent-instruction";
 import { policyJson } from "../aws-context";
+import { parseModelReference } from "../model-reference";
 import { agentKnowledgePolicy, agentRolePolicy, agentTrustPolicy, type AwsContext } from "../policies";
 
 export interface AssistantAgentArgs {
@@ -61,9 +62,23 @@ export class AssistantAgent extends pulumi.ComponentResource {
       },
       { parent: this },
     );
+    const model = parseModelReference(args.modelId);
+    // An application profile's models are whatever it was created from: ask Bedrock.
+    const applicationProfileModelArns: pulumi.Input<string[]> =
+      model.kind === "application-profile"
+        ? aws.bedrock
+            .getInferenceProfileOutput({ inferenceProfileId: model.arn }, { parent: this })
+            .apply((profile) => profile.models.map((m) => m.modelArn))
+        : [];
     const rolePolicy = new aws.iam.RolePolicy(
       "agent-policy",
-      { role: this.role.id, name: "model", policy: policyJson(args.ctx, (ctx) => agentRolePolicy(ctx, { modelId: args.modelId })) },
+      {
+        role: this.role.id,
+        name: "model",
+        policy: policyJson(pulumi.all([args.ctx, applicationProfileModelArns]), ([ctx, arns]) =>
+          agentRolePolicy(ctx, { model, applicationProfileModelArns: arns }),
+        ),
+      },
       { parent: this },
     );
 
@@ -72,7 +87,8 @@ export class AssistantAgent extends pulumi.ComponentResource {
       {
         agentName: `${args.namePrefix}-assistant`,
         agentResourceRoleArn: this.role.arn,
-        foundationModel: args.modelId,
+        // A foundation-model id, or the inference profile id/ARN itself (CreateAgent accepts both).
+        foundationModel: model.id,
         instruction: AGENT_INSTRUCTION,
         idleSessionTtlInSeconds: args.idleSessionTtlSeconds ?? 600,
         prepareAgent: true,

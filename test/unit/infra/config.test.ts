@@ -81,6 +81,26 @@ describe("parseStackConfig", () => {
     ]);
   });
 
+  it("defaults to a current Claude model through a system-defined inference profile", () => {
+    expect(DEFAULT_MODEL_ID).toBe("us.anthropic.claude-sonnet-4-6");
+  });
+
+  it.each(["anthropic.claude-3-haiku-20240307-v1:0", "eu.anthropic.claude-sonnet-4-6", "global.anthropic.claude-sonnet-4-6", "arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/abc123"])(
+    "accepts the modelId %p",
+    (modelId) => {
+      expect(parseStackConfig({ tenants: [tenant("t1")], modelId }).modelId).toBe(modelId);
+    },
+  );
+
+  it.each(["claude-sonnet", "sa.anthropic.claude-sonnet-4-6", "arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-sonnet-4-6", ""])(
+    "refuses the modelId %p in one line naming the accepted forms",
+    (modelId) => {
+      expect(problemsOf({ tenants: [tenant("t1")], modelId })).toEqual([
+        expect.stringMatching(/^modelId: modelId "[^"\n]*" is not a foundation-model id .*application inference profile ARN/),
+      ]);
+    },
+  );
+
   it("rejects no tenants, a bad log retention and a bad username", () => {
     expect(problemsOf({ tenants: [] })).toEqual([expect.stringMatching(/at least one tenant/)]);
     expect(problemsOf({ tenants: [tenant("t1")], logRetentionDays: 10 })).toEqual([

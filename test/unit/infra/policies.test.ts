@@ -18,6 +18,7 @@ import {
   type AwsContext,
   type PolicyDocument,
 } from "../../../infra/policies";
+import { parseModelReference } from "../../../infra/model-reference";
 import { stackNames } from "../../../infra/naming";
 
 const ctx: AwsContext = { partition: "aws", region: "us-east-1", accountId: "123456789012" };
@@ -403,18 +404,6 @@ describe("the remaining documents", () => {
     await expect(assume({ ...ours, "aws:SourceAccount": "999999999999" })).resolves.not.toBe("Allowed");
   });
 
-  it("agentRolePolicy invokes (and streams) the configured model only", async () => {
-    const policy = agentRolePolicy(ctx, { modelId: "anthropic.claude-3-sonnet-20240229-v1:0" });
-    const model = (id: string) => `arn:aws:bedrock:us-east-1::foundation-model/${id}`;
-    const invoke = (action: string, id: string) =>
-      simulate(policy, { principal: "arn:aws:sts::123456789012:assumed-role/agent/x", action, resource: model(id) });
-    await expect(invoke("bedrock:InvokeModel", "anthropic.claude-3-sonnet-20240229-v1:0")).resolves.toBe("Allowed");
-    await expect(
-      invoke("bedrock:InvokeModelWithResponseStream", "anthropic.claude-3-sonnet-20240229-v1:0"),
-    ).resolves.toBe("Allowed");
-    await expect(invoke("bedrock:InvokeModel", "anthropic.claude-3-opus-20240229-v1:0")).resolves.not.toBe("Allowed");
-  });
-
   it("connectionsManagementArn is scoped to one API and stage", () => {
     expect(connectionsManagementArn(ctx, "abc123", "dev")).toBe(
       "arn:aws:execute-api:us-east-1:123456789012:abc123/dev/POST/@connections/*",
@@ -460,5 +449,83 @@ describe("the limits table (per-user ask counters)", () => {
       ).resolves.not.toBe("Allowed");
       await expect(asUserA(action, names.limitsTable, counterKey)).resolves.not.toBe("Allowed");
     }
+  });
+});
+
+describe("agentRolePolicy (the agent's model grant) evaluated with iam-simulate", () => {
+  const AGENT = "arn:aws:sts::123456789012:assumed-role/agent/x";
+  const SONNET = "anthropic.claude-sonnet-4-6";
+  const fm = (region: string, id = SONNET, partition = "aws") => `arn:${partition}:bedrock:${region}::foundation-model/${id}`;
+  const profile = (id: string, region = "us-east-1") => `arn:aws:bedrock:${region}:123456789012:inference-profile/${id}`;
+  const call = (policy: PolicyDocument, action: string, resource: string, viaProfile?: string) =>
+    simulate(policy, { principal: AGENT, action, resource, context: viaProfile ? { "bedrock:InferenceProfileArn": viaProfile } : {} });
+
+  it("a foundation model: invoke and stream it in the stack's Region, nothing else", async () => {
+    const id = "anthropic.claude-3-haiku-20240307-v1:0";
+    const policy = agentRolePolicy(ctx, { model: parseModelReference(id) });
+    await expect(call(policy, "bedrock:InvokeModel", fm("us-east-1", id))).resolves.toBe("Allowed");
+    await expect(call(policy, "bedrock:InvokeModelWithResponseStream", fm("us-east-1", id))).resolves.toBe("Allowed");
+    await expect(call(policy, "bedrock:InvokeModel", fm("us-west-2", id))).resolves.not.toBe("Allowed");
+    await expect(call(policy, "bedrock:InvokeModel", fm("us-east-1", "anthropic.claude-3-opus-20240229-v1:0"))).resolves.not.toBe("Allowed");
+    await expect(call(policy, "bedrock:GetInferenceProfile", profile(`us.${id}`))).resolves.not.toBe("Allowed");
+  });
+
+  it("a geographic profile: the profile, reading it, and the model in each Region of the geography only through it", async () => {
+    const id = `us.${SONNET}`;
+    const policy = agentRolePolicy(ctx, { model: parseModelReference(id) });
+    await expect(call(policy, "bedrock:InvokeModel", profile(id))).resolves.toBe("Allowed");
+    await expect(call(policy, "bedrock:InvokeModelWithResponseStream", profile(id))).resolves.toBe("Allowed");
+    await expect(call(policy, "bedrock:GetInferenceProfile", profile(id))).resolves.toBe("Allowed");
+    for (const region of ["us-east-1", "us-east-2", "us-west-1", "us-west-2"]) {
+      await expect(call(policy, "bedrock:InvokeModelWithResponseStream", fm(region), profile(id))).resolves.toBe("Allowed");
+    }
+    // Not outside the geography, not directly (without the profile), not through another profile, not another model.
+    await expect(call(policy, "bedrock:InvokeModel", fm("eu-west-1"), profile(id))).resolves.not.toBe("Allowed");
+    await expect(call(policy, "bedrock:InvokeModel", fm("us-east-2"))).resolves.not.toBe("Allowed");
+    await expect(call(policy, "bedrock:InvokeModel", fm("us-east-2"), profile(`global.${SONNET}`))).resolves.not.toBe("Allowed");
+    await expect(call(policy, "bedrock:InvokeModel", fm("us-east-2", "anthropic.claude-opus-4-6-v1"), profile(id))).resolves.not.toBe("Allowed");
+    await expect(call(policy, "bedrock:InvokeModel", profile(`us.anthropic.claude-opus-4-6-v1`))).resolves.not.toBe("Allowed");
+    await expect(call(policy, "bedrock:InvokeModel", fm("us-east-1", id))).resolves.not.toBe("Allowed");
+  });
+
+  it("a global profile: the profile, the source Region's model and the Region-less model ARN, only through it", async () => {
+    const id = `global.${SONNET}`;
+    const policy = agentRolePolicy(ctx, { model: parseModelReference(id) });
+    await expect(call(policy, "bedrock:InvokeModel", profile(id))).resolves.toBe("Allowed");
+    await expect(call(policy, "bedrock:GetInferenceProfile", profile(id))).resolves.toBe("Allowed");
+    await expect(call(policy, "bedrock:InvokeModel", fm("us-east-1"), profile(id))).resolves.toBe("Allowed");
+    // iam-simulate cannot type a Region-less ARN (its bedrock resource patterns require a
+    // Region), so that grant is read: the same statement, under the same profile condition.
+    const routed = policy.Statement.find((s) => s.Sid === "RoutedFoundationModels");
+    expect(routed).toEqual({
+      Sid: "RoutedFoundationModels",
+      Effect: "Allow",
+      Action: ["bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"],
+      Resource: [fm("us-east-1"), `arn:aws:bedrock:::foundation-model/${SONNET}`],
+      Condition: { StringEquals: { "bedrock:InferenceProfileArn": profile(id) } },
+    });
+    await expect(call(policy, "bedrock:InvokeModel", fm("eu-west-1"), profile(id))).resolves.not.toBe("Allowed");
+  });
+
+  it("an application profile: the profile and exactly the model ARNs Bedrock lists for it", async () => {
+    const arn = "arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/a1b2c3d4e5f6";
+    const models = [fm("us-east-1"), fm("us-west-2")];
+    const policy = agentRolePolicy(ctx, { model: parseModelReference(arn), applicationProfileModelArns: models });
+    await expect(call(policy, "bedrock:InvokeModel", arn)).resolves.toBe("Allowed");
+    await expect(call(policy, "bedrock:GetInferenceProfile", arn)).resolves.toBe("Allowed");
+    await expect(call(policy, "bedrock:InvokeModel", fm("us-west-2"), arn)).resolves.toBe("Allowed");
+    await expect(call(policy, "bedrock:InvokeModel", fm("us-east-2"), arn)).resolves.not.toBe("Allowed");
+    await expect(call(policy, "bedrock:InvokeModel", fm("us-west-2"))).resolves.not.toBe("Allowed");
+    expect(() => agentRolePolicy(ctx, { model: parseModelReference(arn) })).toThrow(/lists no models/);
+    const foreign = "arn:aws:bedrock:us-east-1:999999999999:application-inference-profile/a1b2c3d4e5f6";
+    expect(() => agentRolePolicy(ctx, { model: parseModelReference(foreign), applicationProfileModelArns: models })).toThrow(/not an application inference profile of account 123456789012/);
+  });
+
+  it("uses the stack's partition in every ARN, and refuses a profile the stack's Region cannot call", () => {
+    const cn: AwsContext = { partition: "aws-cn", region: "cn-north-1", accountId: "123456789012" };
+    const text = JSON.stringify(agentRolePolicy(cn, { model: parseModelReference(`global.${SONNET}`) }));
+    expect(text).toContain(`"arn:aws-cn:bedrock:::foundation-model/${SONNET}"`);
+    expect(text).not.toMatch(/arn:aws:/);
+    expect(() => agentRolePolicy({ ...ctx, region: "eu-west-1" }, { model: parseModelReference(`us.${SONNET}`) })).toThrow(/cannot be called from eu-west-1/);
   });
 });
