@@ -4,9 +4,10 @@
  * with one concern each.
  */
 import { createChat } from "./chat.js";
-import { CognitoError, createCognitoClient } from "./cognito.js";
+import { CognitoError } from "./cognito.js";
 import { promptCounter, tooLongMessage } from "./composer.js";
 import { loadWebConfig } from "./config.js";
+import { createReloadingCognito } from "./config-reload.js";
 import { createConnection } from "./connection.js";
 import { signedOutNotice, signInErrorMessage } from "./messages.js";
 import { passwordFix, passwordRules, unmetPasswordRules } from "./password-policy.js";
@@ -82,11 +83,19 @@ async function boot() {
   try {
     config = await loadWebConfig();
   } catch (error) {
-    fatal(`The page is not configured (${error instanceof Error ? error.message : String(error)}). Is the stack running?`);
+    fatal(`The page cannot load its settings (${error instanceof Error ? error.message : String(error)}). The service may be down or being updated: reload the page in a few minutes.`);
     return;
   }
 
-  const cognito = createCognitoClient({ endpoint: config.cognitoEndpoint, clientId: config.userPoolClientId });
+  // A stale configuration (a redeployed or restarted service) is fetched again on the
+  // first sign-in call it breaks; the next connection uses the new WebSocket URL too.
+  const cognito = createReloadingCognito({
+    config,
+    loadConfig: () => loadWebConfig(),
+    onConfig: (fresh) => {
+      config = fresh;
+    },
+  });
   const session = createSession({ cognito, storage: window.sessionStorage });
   const view = createChatView({ messages: ui.messages, notice: ui.notice });
   /** @type {import("./connection.js").Connection | null} */

@@ -44,6 +44,27 @@ const SIGN_IN_ERRORS = Object.freeze({
   NetworkError: "Cannot reach the sign-in service. Check your connection and try again.",
   UnsupportedChallenge: "This account needs a sign-in step this page does not support.",
   MissingFields: "Please enter your username and password.",
+  // The app client (or its user pool) the page was configured with is gone, and reloading
+  // the configuration did not help (config-reload.js): the service was redeployed or is
+  // being restarted.
+  ResourceNotFoundException: "The sign-in service does not recognise this page's settings. Reload the page; if that does not help, the service is being updated: try again in a few minutes.",
+  InternalErrorException: "The sign-in service had a problem. Please try again in a moment.",
+  ForbiddenException: "The sign-in request was blocked by the service's firewall. Please try again later or contact your administrator.",
+  InvalidUserPoolConfigurationException: "The sign-in service is not set up correctly. Please contact your administrator.",
+  InvalidLambdaResponseException: "The sign-in service is not set up correctly. Please contact your administrator.",
+  UnexpectedLambdaException: "The sign-in service is not set up correctly. Please contact your administrator.",
+  UserLambdaValidationException: "Your sign-in was refused by the service's checks. Please contact your administrator.",
+  InvalidSmsRoleAccessPolicyException: "The sign-in service is not set up correctly. Please contact your administrator.",
+  InvalidSmsRoleTrustRelationshipException: "The sign-in service is not set up correctly. Please contact your administrator.",
+  InvalidEmailRoleAccessPolicyException: "The sign-in service is not set up correctly. Please contact your administrator.",
+  UnsupportedOperationException: "This sign-in method is not enabled for this page. Please contact your administrator.",
+  // cognito-local's answer to an auth flow it does not implement (local stack only).
+  Unsupported: "This sign-in method is not enabled for this page. Please contact your administrator.",
+  MFAMethodNotFoundException: "This account needs a second sign-in factor this page does not support.",
+  SoftwareTokenMFANotFoundException: "This account needs a second sign-in factor this page does not support.",
+  // Our own codes (cognito.js): an answer the page could not read.
+  MalformedResponse: "The sign-in service sent an answer this page cannot read. Please try again in a moment.",
+  UnknownError: "The sign-in service answered with an error this page does not know. Please try again in a moment.",
 });
 
 /**
@@ -64,17 +85,19 @@ export function signInErrorMessage(type, serverMessage = "", step = "password") 
       return "The sign-in step timed out. Please sign in again with your temporary password.";
     }
     if (type === "MissingFields") return "Please choose a new password.";
+    if (type === "PasswordHistoryPolicyViolationException") return "You used that password before. Choose a new one.";
   }
   if (type === "InvalidParameterException") return "The sign-in request was not accepted. Check what you entered and try again.";
-  return messageFor(SIGN_IN_ERRORS, type) ?? "Sign-in failed. Please try again.";
+  // A code Cognito may add later: still say who answered, and keep the code for support.
+  return messageFor(SIGN_IN_ERRORS, type) ?? `The sign-in service refused the request (${type.replace(/[^A-Za-z0-9]/g, "").slice(0, 60) || "no reason given"}). Please try again in a moment.`;
 }
 
 /** Why the page is back at the sign-in form (session.js change reasons), or "" for none. */
 const SIGNED_OUT_NOTICES = Object.freeze({
   expired: "Your session expired. Please sign in again.",
-  // The refresh token was refused: after a local stack restart (fresh users, new
-  // passwords) or a revocation, not the passing of time.
-  revoked: "Your sign-in is no longer valid (the stack may have restarted). Sign in again.",
+  // The refresh token was refused: after a restart of the local stack (fresh users, new
+  // passwords), a redeployment or a revocation, not the passing of time.
+  revoked: "Your sign-in is no longer valid (the service may have been restarted). Please sign in again.",
   signed_out: "You are signed out.",
 });
 

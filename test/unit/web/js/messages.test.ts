@@ -71,16 +71,48 @@ describe("signInErrorMessage", () => {
     ["NetworkError", "Cannot reach"],
     ["PasswordResetRequiredException", "must be reset"],
     ["MissingFields", "enter your username and password"],
-    ["Weird", "Sign-in failed"],
-    ["toString", "Sign-in failed"],
+    ["ResourceNotFoundException", "Reload the page"],
+    ["Weird", "refused the request (Weird)"],
+    ["toString", "refused the request (toString)"],
   ])("%s → %s", (type, text) => {
     expect(signInErrorMessage(type)).toContain(text);
+  });
+
+  // Every error InitiateAuth and RespondToAuthChallenge are documented to return
+  // (aws-sdk-cognitoidentityprovider InitiateAuthError / RespondToAuthChallengeError,
+  // checked 2026-12-02), cognito-local's Unsupported, and the page's own codes.
+  const KNOWN = [
+    "ForbiddenException", "InternalErrorException", "InvalidEmailRoleAccessPolicyException", "InvalidLambdaResponseException",
+    "InvalidParameterException", "InvalidSmsRoleAccessPolicyException", "InvalidSmsRoleTrustRelationshipException",
+    "InvalidUserPoolConfigurationException", "NotAuthorizedException", "PasswordResetRequiredException", "ResourceNotFoundException",
+    "TooManyRequestsException", "UnexpectedLambdaException", "UnsupportedOperationException", "UserLambdaValidationException",
+    "UserNotConfirmedException", "UserNotFoundException", "InvalidPasswordException", "MFAMethodNotFoundException",
+    "SoftwareTokenMFANotFoundException", "LimitExceededException", "TooManyFailedAttemptsException", "Unsupported",
+    "NetworkError", "UnsupportedChallenge", "MalformedResponse", "UnknownError", "MissingFields",
+  ];
+
+  it.each(KNOWN)("has a specific sentence for %s, in words an end user knows", (code) => {
+    for (const step of ["password", "new_password"] as const) {
+      const text = signInErrorMessage(code, "", step);
+      expect(text).toMatch(/^[A-Z].*\.$/);
+      expect(text).not.toMatch(/Sign-in failed|refused the request \(/);
+      expect(text).not.toMatch(/\bstack\b|Exception|Lambda/);
+    }
+  });
+
+  it("says so when a new password was used before", () => {
+    expect(signInErrorMessage("PasswordHistoryPolicyViolationException", "", "new_password")).toBe("You used that password before. Choose a new one.");
+  });
+
+  it("keeps only a code's letters and digits in the fallback", () => {
+    expect(signInErrorMessage("<b>x</b>")).toContain("(bxb)");
+    expect(signInErrorMessage("")).toContain("(no reason given)");
   });
 });
 
 describe("signedOutNotice", () => {
   it("explains a refused refresh token (e.g. a restarted stack) apart from a plain expiry", () => {
-    expect(signedOutNotice("revoked")).toBe("Your sign-in is no longer valid (the stack may have restarted). Sign in again.");
+    expect(signedOutNotice("revoked")).toBe("Your sign-in is no longer valid (the service may have been restarted). Please sign in again.");
     expect(signedOutNotice("expired")).toBe("Your session expired. Please sign in again.");
     expect(signedOutNotice("signed_out")).toBe("You are signed out.");
     expect(signedOutNotice("restored")).toBe("");
