@@ -178,7 +178,8 @@ export async function startDynamoDbGate(o: DynamoDbGateOptions): Promise<DynamoD
     inFlight++;
     res.once("close", () => inFlight--);
     const upstream = http.request(
-      { socketPath: socket.path, method: req.method, path: req.url, headers: { ...req.headers, "content-length": String(body.length) } },
+      // Kept-alive connections to dynalite: a new socket per request was a cost of its own under load.
+      { agent: backendAgent, method: req.method, path: req.url, headers: { ...req.headers, "content-length": String(body.length) } },
       (answer) => {
         res.writeHead(answer.statusCode ?? 500, answer.headers);
         answer.pipe(res);

@@ -15,6 +15,7 @@ export interface CredentialRecord {
   principalArn: string;
   /** The role the key acts as (undefined for the admin user). */
   roleArn?: string;
+  /** Frozen by the registry (see register). */
   policies: readonly PolicyDocument[];
   sessionTags: Readonly<Record<string, string>>;
   /** Epoch ms; undefined = does not expire. */
@@ -44,7 +45,14 @@ export class CredentialRegistry {
 
   constructor(private readonly now: () => number = Date.now) {}
 
+  /**
+   * A key's policies and session tags are frozen once registered: IAM decisions are cached
+   * per record (decision-cache.ts), so what a key may do changes only by issuing a new key.
+   * (The record object itself stays open: the SDK notes a credential source on it.)
+   */
   register(record: CredentialRecord): CredentialRecord {
+    record.policies = Object.freeze([...record.policies]);
+    record.sessionTags = Object.freeze({ ...record.sessionTags });
     this.byKey.set(record.accessKeyId, record);
     return record;
   }

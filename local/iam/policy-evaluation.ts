@@ -6,6 +6,7 @@
 import { runSimulation } from "@cloud-copilot/iam-simulate";
 import { LocalAwsError } from "../runtime/aws-request";
 import type { CredentialRecord } from "./credentials";
+import { IamDecisionCache } from "./decision-cache";
 
 export const LOCAL_ACCOUNT_ID = "000000000000";
 
@@ -28,7 +29,15 @@ export function principalContext(caller: CredentialRecord): Record<string, strin
   return context;
 }
 
-export async function evaluateIam(caller: CredentialRecord, request: IamRequest): Promise<IamDecision> {
+/** Every stand-in's decisions, remembered per caller (decision-cache.ts says why that is sound). */
+export const iamDecisions = new IamDecisionCache();
+
+export function evaluateIam(caller: CredentialRecord, request: IamRequest): Promise<IamDecision> {
+  return iamDecisions.decide(caller, request, simulate);
+}
+
+/** One run of the simulator: the decision for exactly these inputs, and nothing else. */
+async function simulate(caller: CredentialRecord, request: IamRequest): Promise<IamDecision> {
   const result = await runSimulation(
     {
       request: {

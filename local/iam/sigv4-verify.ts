@@ -5,10 +5,9 @@
  * x-amz-content-sha256, so the body hash is checked separately: otherwise a tampered
  * body would verify. Every header that selects what the request does must be signed.
  */
-import { Sha256 } from "@aws-crypto/sha256-js";
 import { HttpRequest } from "@smithy/protocol-http";
 import { SignatureV4 } from "@smithy/signature-v4";
-import { createHash, timingSafeEqual } from "node:crypto";
+import { createHash, createHmac, type Hash, type Hmac, timingSafeEqual } from "node:crypto";
 import { LocalAwsError, type RawAwsRequest } from "../runtime/aws-request";
 import type { CredentialRecord, CredentialRegistry } from "./credentials";
 
@@ -23,6 +22,45 @@ export interface ParsedAuthorization {
 
 const AUTH_PATTERN =
   /^AWS4-HMAC-SHA256 Credential=([^/,\s]+)\/(\d{8})\/([^/,\s]+)\/([^/,\s]+)\/aws4_request,\s*SignedHeaders=([a-z0-9;:._-]+),\s*Signature=([0-9a-f]{64})$/;
+
+/**
+ * SHA-256 and HMAC-SHA-256 for the signer from node:crypto (OpenSSL): the pure-JavaScript
+ * hash was a measurable share of the stack process under load, and every request is
+ * verified by re-signing it.
+ */
+type SourceData = string | ArrayBuffer | ArrayBufferView;
+
+function bytes(data: SourceData): string | Uint8Array {
+  if (typeof data === "string") return data;
+  if (data instanceof ArrayBuffer) return new Uint8Array(data);
+  return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+}
+
+class NodeSha256 {
+  private hash: Hash | Hmac;
+  private readonly secret: string | Uint8Array | undefined;
+
+  constructor(secret?: SourceData) {
+    this.secret = secret === undefined ? undefined : bytes(secret);
+    this.hash = this.fresh();
+  }
+
+  private fresh(): Hash | Hmac {
+    return this.secret === undefined ? createHash("sha256") : createHmac("sha256", this.secret);
+  }
+
+  update(data: SourceData): void {
+    this.hash.update(bytes(data));
+  }
+
+  digest(): Promise<Uint8Array> {
+    return Promise.resolve(new Uint8Array(this.hash.digest()));
+  }
+
+  reset(): void {
+    this.hash = this.fresh();
+  }
+}
 
 /** 15 minutes, as AWS allows. */
 export const MAX_CLOCK_SKEW_MS = 15 * 60 * 1000;
@@ -180,7 +218,7 @@ export async function verifySigV4(
   const signer = new SignatureV4({
     service: auth.service,
     region: auth.region,
-    sha256: Sha256,
+    sha256: NodeSha256,
     uriEscapePath: options.uriEscapePath ?? true,
     // Never add headers the client did not sign: the signed set is exactly auth.signedHeaders.
     applyChecksum: false,

@@ -9,6 +9,7 @@
 import { randomUUID } from "node:crypto";
 import { createWriteStream, existsSync, mkdirSync, type WriteStream } from "node:fs";
 import * as http from "node:http";
+import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import type { AwsContext } from "../../infra/policies";
 import { LocalAwsError, readBody, readRawRequest } from "../runtime/aws-request";
@@ -36,10 +37,19 @@ export class FunctionNotFoundError extends LocalAwsError {
 
 /**
  * Environments per function when the stack reserves no concurrency for it: Lambda would
- * go up to the account's limit (1,000 by default), this machine cannot. Invocations past
- * the cap wait for an environment instead of being throttled (local/README.md).
+ * go up to the account's limit (1,000 by default), this machine cannot. Two per core:
+ * an environment mostly waits on the stand-ins (an answer step waits for the agent's
+ * stream), so one per core would leave the cores idle, while more than this only adds
+ * processes that compete for the same cores, each paying its own cold start and keeping
+ * its own credential cache and connections (docs/performance.md, "Throughput": 8 per
+ * function on 2 cores served fewer asks than 4). Invocations past the cap wait for an
+ * environment instead of being throttled (local/README.md).
  */
-export const LOCAL_MAX_ENVIRONMENTS = 8;
+export function localMaxEnvironments(cores: number = availableParallelism()): number {
+  return Math.min(8, Math.max(2, 2 * cores));
+}
+
+export const LOCAL_MAX_ENVIRONMENTS = localMaxEnvironments();
 
 /**
  * One function's execution environments, as Lambda keeps them: an invocation takes an

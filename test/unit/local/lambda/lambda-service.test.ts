@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CredentialRegistry } from "../../../../local/iam/credentials";
-import { LambdaService, MissingBundleError, functionNameFrom } from "../../../../local/lambda/lambda-service";
+import { LambdaService, MissingBundleError, functionNameFrom, localMaxEnvironments } from "../../../../local/lambda/lambda-service";
 import { ADMIN_POLICY } from "../../../../local/iam/roles";
 
 const ctx = { partition: "aws", region: "us-east-1", accountId: "000000000000" };
@@ -136,6 +136,12 @@ describe("LambdaService", () => {
     // Warm environments are reused: no more cold starts for sequential invocations.
     for (let i = 0; i < 3; i++) await service.invoke("pool", {});
     expect(service.environments("pool").coldStarts).toBe(3);
+  });
+
+  it("caps environments without a reservation at two per core, from 2 to 8", () => {
+    expect(localMaxEnvironments(1)).toBe(2);
+    expect(localMaxEnvironments(2)).toBe(4);
+    expect(localMaxEnvironments(16)).toBe(8);
   });
 
   it("reads function names from names and ARNs", () => {
