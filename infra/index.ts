@@ -105,8 +105,8 @@ const chatFunction = new BundledFunction("chat", {
       }),
   ),
   environment: pulumi
-    .all([data.connectionsTable.name, data.limitsTable.name, data.revocationsTable.name, isolation.role.arn, agent.agent.agentId, agent.alias.agentAliasId, managementEndpoint, knowledge.knowledgeBase.id])
-    .apply(([connectionsTableName, limitsTableName, revocationsTableName, tenantAccessRoleArn, agentId, agentAliasId, endpoint, knowledgeBaseId]) => ({
+    .all([data.connectionsTable.name, data.limitsTable.name, data.revocationsTable.name, isolation.role.arn, agent.agent.agentId, agent.alias.agentAliasId, managementEndpoint, knowledge.knowledgeBase.id, identity.userPool.id, identity.userPoolClient.id])
+    .apply(([connectionsTableName, limitsTableName, revocationsTableName, tenantAccessRoleArn, agentId, agentAliasId, endpoint, knowledgeBaseId, userPoolId, userPoolClientId]) => ({
       ...chatEnvironment(
         {
           connectionsTableName,
@@ -119,6 +119,8 @@ const chatFunction = new BundledFunction("chat", {
           limitsTableName,
           asksPerUserPerMinute: config.askRateLimit.perUserPerMinute,
           revocationsTableName,
+          // The authorizer's own settings: a renewal is verified as a $connect is (I2).
+          idTokens: { userPoolId, clientId: userPoolClientId, tenantIds: new Set(tenantIds) },
         },
         config.logLevel,
       ),

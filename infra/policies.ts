@@ -241,6 +241,14 @@ export function chatRolePolicy(
       Resource: functionArn(ctx, f.functionName),
     },
     manageConnectionsStatement(ctx, f.apiId, f.stage),
+    {
+      // A `renew` frame carrying another user's token, or an offboarded user's, closes the
+      // connection that sent it (lambdas/chat/renew-route.ts); I12's second exception.
+      Sid: "HangUpOnRefusedRenewal",
+      Effect: "Allow",
+      Action: "execute-api:ManageConnections",
+      Resource: connectionsDeleteArn(ctx, f.apiId, f.stage),
+    },
   );
 }
 
@@ -264,7 +272,10 @@ export function actionGroupRolePolicy(
   );
 }
 
-/** DeleteConnection on ONE API stage: only the offboarding function may hang up (I12, I17). */
+/**
+ * DeleteConnection on ONE API stage (I12): the offboarding function (I17) and the chat
+ * function (a refused renewal) hang up; no other function may.
+ */
 export function connectionsDeleteArn(ctx: AwsContext, apiId: string, stage: string): string {
   return `arn:${ctx.partition}:execute-api:${ctx.region}:${ctx.accountId}:${apiId}/${stage}/DELETE/@connections/*`;
 }

@@ -308,6 +308,13 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
         limitsTableName: names.limitsTable,
         asksPerUserPerMinute: (options.askRateLimit ?? config.askRateLimit).perUserPerMinute,
         revocationsTableName: names.revocationsTable,
+        // The authorizer's own settings: a renewal is verified as a $connect is (I2).
+        idTokens: {
+          userPoolId: cognito.userPoolId,
+          clientId: cognito.userPoolClientId,
+          tenantIds: new Set(config.tenants.map((t) => t.id)),
+          issuerOverride: { issuer: cognito.issuer, jwksUri: cognito.jwksUri },
+        },
       }, config.logLevel) },
       offboarding: { ...offboardingEnvironment({
         userPoolId: cognito.userPoolId,

@@ -5,15 +5,18 @@
  * runtime sets itself). Errors name the offending variables, never their values.
  */
 import * as z from "zod/mini";
+import { isPermittedJwksUrl } from "../authorizer/config";
 import {
   FunctionConfigError,
   httpUrl,
+  optionalHttpUrl,
   parseEnvironment,
   powertoolsVariables,
   required,
   subprotocolName,
   type Environment,
 } from "../common/environment";
+import { TENANT_ID_PATTERN } from "../common/identifiers";
 
 /** What the deployer decides; `toEnvironment` writes exactly this. */
 export interface ChatSettings {
@@ -32,6 +35,20 @@ export interface ChatSettings {
   asksPerUserPerMinute: number;
   /** Offboarding records (I17): read, never written, by the chat function. */
   revocationsTableName: string;
+  /**
+   * What a `renew` frame's ID token is verified against: exactly the authorizer's settings
+   * (I2), so a renewal is accepted only where a `$connect` would be.
+   */
+  idTokens: IdTokenSettings;
+}
+
+/** The authorizer's verification settings (lambdas/authorizer/config.ts), minus the subprotocol. */
+export interface IdTokenSettings {
+  userPoolId: string;
+  clientId: string;
+  tenantIds: ReadonlySet<string>;
+  /** Set for a non-AWS issuer (the local stack's cognito-local). */
+  issuerOverride?: { issuer: string; jwksUri: string };
 }
 
 export interface ChatConfig extends ChatSettings {
@@ -52,6 +69,12 @@ export interface ChatEnvironment {
   LIMITS_TABLE_NAME: string;
   ASKS_PER_USER_PER_MINUTE: string;
   REVOCATIONS_TABLE_NAME: string;
+  USER_POOL_ID: string;
+  USER_POOL_CLIENT_ID: string;
+  /** Comma-separated tenant ids, as the authorizer's. */
+  TENANT_IDS: string;
+  JWT_ISSUER?: string;
+  JWKS_URI?: string;
   POWERTOOLS_SERVICE_NAME: string;
   POWERTOOLS_LOG_LEVEL: string;
 }
@@ -73,10 +96,20 @@ export function toEnvironment(settings: ChatSettings, logLevel = "INFO"): ChatEn
     LIMITS_TABLE_NAME: settings.limitsTableName,
     ASKS_PER_USER_PER_MINUTE: String(settings.asksPerUserPerMinute),
     REVOCATIONS_TABLE_NAME: settings.revocationsTableName,
+    USER_POOL_ID: settings.idTokens.userPoolId,
+    USER_POOL_CLIENT_ID: settings.idTokens.clientId,
+    TENANT_IDS: [...settings.idTokens.tenantIds].join(","),
+    ...(settings.idTokens.issuerOverride
+      ? { JWT_ISSUER: settings.idTokens.issuerOverride.issuer, JWKS_URI: settings.idTokens.issuerOverride.jwksUri }
+      : {}),
     POWERTOOLS_SERVICE_NAME: "chat",
     POWERTOOLS_LOG_LEVEL: logLevel,
   };
 }
+
+/** One or more tenant ids (identifiers.ts TENANT_ID_PATTERN), comma-separated. */
+const TENANT_ID = TENANT_ID_PATTERN.source.slice(1, -1);
+const TENANT_ID_LIST_PATTERN = new RegExp(`^${TENANT_ID}(?:,${TENANT_ID})*$`);
 
 // `satisfies` makes the compiler fail when ChatEnvironment gains a key this schema ignores.
 const environmentShape = {
@@ -92,6 +125,12 @@ const environmentShape = {
   // The range as a pattern (leading zeros allowed): a pipe to z.number() would pull zod's pipe code (KBs) into the bundle.
   ASKS_PER_USER_PER_MINUTE: required.check(z.regex(/^0*(?:[1-9]\d{0,2}|1000)$/, "must be a whole number between 1 and 1000")),
   REVOCATIONS_TABLE_NAME: required,
+  USER_POOL_ID: required,
+  USER_POOL_CLIENT_ID: required,
+  TENANT_IDS: required.check(z.regex(TENANT_ID_LIST_PATTERN, "must be comma-separated tenant ids")),
+  // Unset, empty and blank all mean "no override".
+  JWT_ISSUER: optionalHttpUrl,
+  JWKS_URI: optionalHttpUrl,
   ...powertoolsVariables,
 } satisfies Record<keyof ChatEnvironment, z.ZodMiniType>;
 
@@ -104,6 +143,12 @@ const environmentSchema = z.object({
 
 export function loadChatConfig(env: Environment = process.env): ChatConfig {
   const e = parseEnvironment(environmentSchema, env, "chat config", ChatConfigError);
+  if ((e.JWT_ISSUER === undefined) !== (e.JWKS_URI === undefined)) {
+    throw new ChatConfigError("chat config: JWT_ISSUER and JWKS_URI must be set together");
+  }
+  if (e.JWKS_URI !== undefined && !isPermittedJwksUrl(e.JWKS_URI)) {
+    throw new ChatConfigError("chat config: JWKS_URI must be https, or http on a loopback host");
+  }
   return {
     connectionsTableName: e.CONNECTIONS_TABLE_NAME,
     tenantAccessRoleArn: e.TENANT_ACCESS_ROLE_ARN,
@@ -115,6 +160,12 @@ export function loadChatConfig(env: Environment = process.env): ChatConfig {
     limitsTableName: e.LIMITS_TABLE_NAME,
     asksPerUserPerMinute: Number(e.ASKS_PER_USER_PER_MINUTE),
     revocationsTableName: e.REVOCATIONS_TABLE_NAME,
+    idTokens: {
+      userPoolId: e.USER_POOL_ID,
+      clientId: e.USER_POOL_CLIENT_ID,
+      tenantIds: new Set(e.TENANT_IDS.split(",")),
+      ...(e.JWT_ISSUER && e.JWKS_URI ? { issuerOverride: { issuer: e.JWT_ISSUER, jwksUri: e.JWKS_URI } } : {}),
+    },
     functionName: e.AWS_LAMBDA_FUNCTION_NAME,
     region: e.AWS_REGION,
   };

@@ -18,6 +18,7 @@ import { RevocationStore } from "../common/revocations";
 import { ScopedCredentialsProvider } from "../common/scoped-credentials";
 import { AskRateLimiter } from "./ask-rate-limit";
 import type { ChatConfig } from "./config";
+import { createIdTokenCheck, type IdTokenCheck } from "./renew-route";
 import { type StopRequestStore, StopRequests } from "./stop-requests";
 
 export interface ChatDependencies {
@@ -28,6 +29,8 @@ export interface ChatDependencies {
   stopRequests: StopRequestStore;
   /** Offboarding records (I17), cached ≤ 1 s per user. */
   revocations: RevocationStore;
+  /** The authorizer's ID-token verification, for `renew` frames (I2). */
+  idTokens: IdTokenCheck;
   api: ApiGatewayManagementApiClient;
   lambda: LambdaClient;
   agent: BedrockAgentRuntimeClient;
@@ -50,6 +53,7 @@ export function createDependencies(config: ChatConfig, logger: Logger): ChatDepe
     askLimiter: new AskRateLimiter(documents, config.limitsTableName, config.asksPerUserPerMinute),
     stopRequests: new StopRequests(documents, config.limitsTableName),
     revocations: new RevocationStore(documents, config.revocationsTableName),
+    idTokens: createIdTokenCheck(config),
     api: new ApiGatewayManagementApiClient({ region, endpoint: config.managementEndpoint }),
     lambda: new LambdaClient({ region }),
     // One retry policy, ours (answer.ts), which knows whether text was already streamed;

@@ -1,13 +1,14 @@
 /**
  * The chat function's WebSocket routes. `$connect` stores who the connection belongs to
  * (from the authorizer context only) and agrees on the app subprotocol; `$disconnect`
- * forgets it; every other frame (route `ask`, and `$default` for everything else, `ping`
- * included) is parsed, authorized, acknowledged and handed to the asynchronous answer step.
+ * forgets it; every other frame (route `ask`, and `$default` for everything else: `ping`,
+ * `stop`, `renew`) is parsed, authorized, acknowledged and handed to the asynchronous answer step.
  */
 import { InvokeCommand } from "@aws-sdk/client-lambda";
 import { type AuthorizerContext, parseAuthorizerContext, tokenExpired } from "../common/authorizer-context";
-import { connectionRecord, type ConnectionRecord, type PostOutcome, replyToSender } from "../common/connections";
+import { connectionRecord, type ConnectionRecord, type PostOutcome, replyToSender, servedUntil } from "../common/connections";
 import { answerIdOwner } from "../common/identifiers";
+import { SESSION_ENDED_MESSAGE } from "../common/revocations";
 import { errorSummary } from "../common/logger";
 import {
   accepted,
@@ -20,6 +21,7 @@ import {
 } from "../common/protocol";
 import { offeredSubprotocols } from "../common/subprotocol-header";
 import { answerRequest } from "./answer";
+import { handleRenew } from "./renew-route";
 import { THROTTLED_MESSAGE } from "./ask-rate-limit";
 import type { ChatDependencies } from "./dependencies";
 import { handleStop } from "./stop-route";
@@ -136,7 +138,7 @@ export async function handleDisconnect(event: WebSocketEvent, deps: ChatDependen
  * the verified caller, the stored connection record and the clock. The messages are
  * client-safe: they say what is wrong without echoing another user's data.
  */
-export const SESSION_ENDED_MESSAGE = "your session has ended; sign in again";
+export { SESSION_ENDED_MESSAGE };
 
 export type AskDecision = { ok: true } | { ok: false; code: ErrorCode; message: string };
 
@@ -156,7 +158,8 @@ export function decideAsk(args: {
   if (args.revoked) {
     return { ok: false, code: "session_ended", message: SESSION_ENDED_MESSAGE };
   }
-  if (tokenExpired(caller, args.now)) {
+  // The connection's token, or the later one a `renew` frame proved (renew-route.ts, I2).
+  if (tokenExpired({ tokenExpiresAt: servedUntil(caller, record) }, args.now)) {
     return { ok: false, code: "token_expired", message: "your sign-in has expired; reconnect with a fresh token" };
   }
   if (!record || record.connectionId !== args.connectionId) {
@@ -169,8 +172,8 @@ export function decideAsk(args: {
 }
 
 /**
- * Every client frame (route `ask`, and `$default` for everything else, `ping` included:
- * there is no `ping` route): parse, authorize, acknowledge, and hand the question to the
+ * Every client frame (route `ask`, and `$default` for everything else, `ping`, `stop` and
+ * `renew` included: they have no route of their own): parse, authorize, acknowledge, and hand the question to the
  * asynchronous answer step. Every frame gets an answer or an
  * `error` event (I9), and the result is always 200 so the connection stays usable.
  */
@@ -202,7 +205,11 @@ export async function handleMessage(event: WebSocketEvent, deps: ChatDependencie
       return OK;
     }
     if (parsed.message.action === "stop") {
-      await handleStop(parsed.message, caller, deps, log, reply);
+      await handleStop(parsed.message, caller, connectionId, deps, log, reply);
+      return OK;
+    }
+    if (parsed.message.action === "renew") {
+      await handleRenew(parsed.message, caller, connectionId, deps, log, reply);
       return OK;
     }
     await handleAsk(parsed.message, caller, connectionId, deps, log, reply);

@@ -1,13 +1,14 @@
 /**
  * The `stop` frame (it arrives on `$default`, like `ping`): the caller asks to stop one of
  * their own answers. Refused as `forbidden` unless the answerId starts with the caller's
- * verified sub (I5, I16), as `token_expired` once the connection's token has expired;
+ * verified sub (I5, I16), as `token_expired` once the connection's token (or the later one
+ * a `renew` frame proved) has expired;
  * otherwise the stop is recorded for the answer step (stop-requests.ts) and acknowledged
  * with `stopping`. Every stop frame gets exactly one reply (I9); the answer itself then
  * ends with `done` (`stopped: true` when the answer step saw the request in time).
  */
 import { type AuthorizerContext, tokenExpired } from "../common/authorizer-context";
-import type { PostOutcome } from "../common/connections";
+import { type PostOutcome, servedUntil } from "../common/connections";
 import { answerIdOwner } from "../common/identifiers";
 import { errorSummary } from "../common/logger";
 import { type ErrorCode, errorEvent, type ServerEvent, stopping, type StopMessage } from "../common/protocol";
@@ -15,12 +16,15 @@ import type { ChatDependencies } from "./dependencies";
 
 export type StopDecision = { ok: true } | { ok: false; code: ErrorCode; message: string };
 
-/** Pure: whether `caller` may stop `message.answerId`. */
-export function decideStop(message: StopMessage, caller: AuthorizerContext, now: Date): StopDecision {
+/**
+ * Pure: whether `caller` may stop `message.answerId`. `servedUntil` (epoch seconds) is the
+ * connection's expiry: its token's, or a later one a `renew` frame proved (renew-route.ts).
+ */
+export function decideStop(message: StopMessage, caller: AuthorizerContext, now: Date, servedUntil = caller.tokenExpiresAt): StopDecision {
   if (answerIdOwner(message.answerId) !== caller.userId) {
     return { ok: false, code: "forbidden", message: "answerId must start with your own user id" };
   }
-  if (tokenExpired(caller, now)) {
+  if (tokenExpired({ tokenExpiresAt: servedUntil }, now)) {
     return { ok: false, code: "token_expired", message: "your sign-in has expired; reconnect with a fresh token" };
   }
   return { ok: true };
@@ -29,11 +33,16 @@ export function decideStop(message: StopMessage, caller: AuthorizerContext, now:
 export async function handleStop(
   message: StopMessage,
   caller: AuthorizerContext,
+  connectionId: string,
   deps: ChatDependencies,
   log: ChatDependencies["logger"],
   reply: (event: ServerEvent) => Promise<PostOutcome>,
 ): Promise<void> {
-  const decision = decideStop(message, caller, deps.now());
+  let decision = decideStop(message, caller, deps.now());
+  if (!decision.ok && decision.code === "token_expired") {
+    // A renewal may have moved the expiry forward: one read, only once the first token expired.
+    decision = decideStop(message, caller, deps.now(), servedUntil(caller, await deps.connections.get(connectionId)));
+  }
   if (!decision.ok) {
     log.warn("stop refused", { code: decision.code });
     await reply(errorEvent(decision.code, decision.message, message.answerId));

@@ -54,7 +54,10 @@ export function buildAuthorizerContext(identity: AuthorizerContext): AuthorizerC
   return context;
 }
 
-/** The token's expiry second itself already counts as expired. */
-export function tokenExpired(context: AuthorizerContext, now: Date): boolean {
+/**
+ * The token's expiry second itself already counts as expired. Given the connection's
+ * context, or `{ tokenExpiresAt }` of a later token a renewal proved (connections.ts `servedUntil`).
+ */
+export function tokenExpired(context: Pick<AuthorizerContext, "tokenExpiresAt">, now: Date): boolean {
   return context.tokenExpiresAt * 1000 <= now.getTime();
 }

@@ -15,7 +15,11 @@
  * Either way, a connection API Gateway no longer knows has its record deleted (in
  * `replyToSender`, the one place that happens).
  */
-import { PostToConnectionCommand, type ApiGatewayManagementApiClient } from "@aws-sdk/client-apigatewaymanagementapi";
+import {
+  DeleteConnectionCommand,
+  PostToConnectionCommand,
+  type ApiGatewayManagementApiClient,
+} from "@aws-sdk/client-apigatewaymanagementapi";
 import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { MAX_CONNECTION_MS } from "../../web/js/protocol-limits.js";
 import type { ServerEvent } from "./protocol";
@@ -26,7 +30,11 @@ export interface ConnectionRecord {
   tenantId: string;
   /** ISO 8601. */
   connectedAt: string;
-  /** Epoch seconds: the ID token's `exp`. */
+  /**
+   * Epoch seconds: the ID token's `exp`, moved forward by each accepted `renew` frame
+   * (lambdas/chat/renew-route.ts). The connection is served until the later of this and
+   * its authorizer context's expiry (I2).
+   */
   tokenExpiresAt: number;
   /** Epoch seconds: DynamoDB TTL, just after API Gateway's 2-hour connection limit. */
   ttl: number;
@@ -73,6 +81,59 @@ export class ConnectionStore {
 
   async delete(connectionId: string): Promise<void> {
     await this.client.send(new DeleteCommand({ TableName: this.tableName, Key: { connectionId } }));
+  }
+
+  /**
+   * A renewal (I2): the record rewritten with a later `tokenExpiresAt`, only while it still
+   * names the same owner (conditional put: a record deleted or rewritten meanwhile is left
+   * alone). False when the condition failed.
+   */
+  async extend(record: ConnectionRecord, tokenExpiresAt: number): Promise<boolean> {
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...record, tokenExpiresAt },
+          ConditionExpression: "userId = :u AND tenantId = :t",
+          ExpressionAttributeValues: { ":u": record.userId, ":t": record.tenantId },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if ((error as { name?: string }).name === "ConditionalCheckFailedException") return false;
+      throw error;
+    }
+  }
+}
+
+/**
+ * Until when a connection is served (epoch seconds): its authorizer context's token expiry,
+ * or the later expiry a renewal wrote to its record, when that record names the caller.
+ * Pure.
+ */
+export function servedUntil(
+  caller: { userId: string; tenantId: string; tokenExpiresAt: number },
+  record: ConnectionRecord | undefined,
+): number {
+  if (!record || record.userId !== caller.userId || record.tenantId !== caller.tenantId) return caller.tokenExpiresAt;
+  const renewed = typeof record.tokenExpiresAt === "number" && Number.isSafeInteger(record.tokenExpiresAt) ? record.tokenExpiresAt : 0;
+  return Math.max(caller.tokenExpiresAt, renewed);
+}
+
+/**
+ * Hang up on a connection (a renewal carrying another user's token, or an offboarded
+ * user's): forget its record first, so nothing is served on it even if the hang-up fails,
+ * then DeleteConnection (one already gone is fine).
+ */
+export async function hangUp(
+  deps: { readonly api: ApiGatewayManagementApiClient; readonly connections: ConnectionStore },
+  connectionId: string,
+): Promise<void> {
+  await deps.connections.delete(connectionId);
+  try {
+    await deps.api.send(new DeleteConnectionCommand({ ConnectionId: connectionId }));
+  } catch (error) {
+    if (!isGoneException(error)) throw error;
   }
 }
 

@@ -39,7 +39,26 @@ export const StopMessage = z.strictObject({
 });
 export type StopMessage = z.infer<typeof StopMessage>;
 
-export const ClientMessage = z.discriminatedUnion("action", [AskMessage, PingMessage, StopMessage]);
+/** Far above a Cognito ID token (~1–2 KB with custom attributes); the authorizer's own cap. */
+export const MAX_RENEW_TOKEN_CHARS = 8192;
+
+/**
+ * Renew the open connection's authorization with a fresh ID token of the same user
+ * (I2, I17): verified as the authorizer verifies it, refused with the connection closed
+ * when it names another user or tenant. The token is never echoed or logged.
+ */
+export const RenewMessage = z.strictObject({
+  action: z.literal("renew"),
+  token: z
+    .string()
+    .check(
+      z.minLength(1, "token must not be empty"),
+      z.maxLength(MAX_RENEW_TOKEN_CHARS, `token must be at most ${MAX_RENEW_TOKEN_CHARS} characters`),
+    ),
+});
+export type RenewMessage = z.infer<typeof RenewMessage>;
+
+export const ClientMessage = z.discriminatedUnion("action", [AskMessage, PingMessage, StopMessage, RenewMessage]);
 export type ClientMessage = z.infer<typeof ClientMessage>;
 
 export const ERROR_CODES = [
@@ -61,6 +80,7 @@ export type ServerEvent =
   | { type: "stopping"; answerId: string }
   | { type: "citations"; answerId: string; documents: string[] }
   | { type: "error"; answerId?: string; code: ErrorCode; message: string }
+  | { type: "renewed"; expiresAt: number }
   | { type: "pong" };
 
 export const ServerEventSchema: z.ZodMiniType<ServerEvent> = z.discriminatedUnion("type", [
@@ -76,6 +96,7 @@ export const ServerEventSchema: z.ZodMiniType<ServerEvent> = z.discriminatedUnio
     code: z.enum(ERROR_CODES),
     message: z.string(),
   }),
+  z.object({ type: z.literal("renewed"), expiresAt: z.number() }),
   z.object({ type: z.literal("pong") }),
 ]);
 
@@ -90,6 +111,8 @@ export const doneStopped = (answerId: string): ServerEvent => ({ type: "done", a
 /** Reply to `stop`: the request is recorded; the answer itself ends with a `done` (stopped or not). */
 export const stopping = (answerId: string): ServerEvent => ({ type: "stopping", answerId });
 export const pong = (): ServerEvent => ({ type: "pong" });
+/** Reply to `renew`: the connection is now served until `expiresAt` (epoch seconds, the fresh token's `exp`). */
+export const renewed = (expiresAt: number): ServerEvent => ({ type: "renewed", expiresAt });
 export const errorEvent = (code: ErrorCode, message: string, answerId?: string): ServerEvent =>
   answerId === undefined ? { type: "error", code, message } : { type: "error", answerId, code, message };
 

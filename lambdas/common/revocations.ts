@@ -29,6 +29,9 @@ export interface RevocationRecord {
 export const LONGEST_TOKEN_LIFE_SECONDS = 24 * 60 * 60;
 const TTL_SLACK_SECONDS = 5 * 60;
 
+/** What an offboarded user's refused frame says (`session_ended`): a fixed, client-safe text. */
+export const SESSION_ENDED_MESSAGE = "your session has ended; sign in again";
+
 /** How long one execution environment trusts a read (I17: ≤ 1 s, so the 5 s bound holds). */
 export const REVOCATION_CACHE_MS = 1000;
 

@@ -48,6 +48,7 @@ const FUNCTION_ENVIRONMENTS: Record<FunctionName, Record<string, string>> = {
     limitsTableName: "bench-limits",
     asksPerUserPerMinute: 30,
     revocationsTableName: "bench-revocations",
+    idTokens: { userPoolId: "us-east-1_AAAAAAAAA", clientId: "client", tenantIds: new Set(["tenant1"]) },
   }) },
   offboarding: { ...offboardingEnvironment({
     userPoolId: "us-east-1_AAAAAAAAA",

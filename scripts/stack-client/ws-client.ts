@@ -217,6 +217,17 @@ export class StackConnection {
     return (await next).event as ErrorEvent;
   }
 
+  /** Sends a `renew` frame with `idToken`; resolves with the `renewed` or `error` event that answers it. */
+  async renew(idToken: string, timeoutMs = 15_000): Promise<Extract<ServerEvent, { type: "renewed" | "error" }>> {
+    const next = this.waitFor(
+      (f) => f.event?.type === "renewed" || (f.event?.type === "error" && f.event.answerId === undefined),
+      timeoutMs,
+      "renewed or error",
+    );
+    this.send({ action: "renew", token: idToken });
+    return (await next).event as Extract<ServerEvent, { type: "renewed" | "error" }>;
+  }
+
   async ping(timeoutMs = 15_000): Promise<void> {
     const next = this.waitFor((f) => f.event?.type === "pong", timeoutMs, "pong");
     this.send({ action: "ping" });

@@ -12,6 +12,7 @@ import { createConnection } from "./connection.js";
 import { signedOutNotice, signInErrorMessage } from "./messages.js";
 import { passwordFix, passwordRules, unmetPasswordRules } from "./password-policy.js";
 import { createChatView, renderConnectionState, renderWho } from "./render.js";
+import { renewOnRefresh } from "./renewal.js";
 import { createSession } from "./session.js";
 
 /**
@@ -108,6 +109,9 @@ async function boot() {
     onTokenExpired: () => connection?.renew(),
     storage: window.sessionStorage,
   });
+
+  // Every token refresh renews the open connection in-band, so it outlives its first token.
+  renewOnRefresh({ session, send: (message) => (connection ? connection.send(message) : false) });
 
   /** @param {import("./connection.js").ConnectionState} state */
   function setConnectionState(state) {

@@ -79,13 +79,16 @@ export class SessionError extends Error {
 }
 
 /**
- * Pure: how long to wait before refreshing a token that expires at `expiresAt`.
+ * Pure: how long to wait before refreshing a token that expires at `expiresAt`: `marginMs`
+ * before expiry, or halfway through what is left when that is less than twice the margin
+ * (a pool with 5-minute tokens would otherwise refresh again at once, in a loop).
  * @param {number} expiresAt
  * @param {number} now
  * @param {number} [marginMs]
  */
 export function refreshDelayMs(expiresAt, now, marginMs = REFRESH_MARGIN_MS) {
-  return Math.max(0, expiresAt - marginMs - now);
+  const left = expiresAt - now;
+  return Math.max(0, left - Math.min(marginMs, left / 2));
 }
 
 /** @param {StorageLike | null | undefined} storage */

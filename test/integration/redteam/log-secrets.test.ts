@@ -1,6 +1,7 @@
 /**
  * Red team (I8): after a user's whole lifecycle (created with a temporary password, first
- * sign-in, refresh, ask with tenant-scoped credentials minted for them, sign-out), no
+ * sign-in, refresh, ask with tenant-scoped credentials minted for them, renewals of the
+ * open connection with both ID tokens, sign-out), no
  * function log on the stack holds any of the secrets minted for it, by value: temporary
  * and permanent passwords, ID, access and refresh tokens (and their signatures), the
  * operator's secret key; nor anything shaped like a JWT or an STS session key id (the
@@ -54,6 +55,9 @@ localIt("no function log holds a password, token or key minted during a user's l
   const connection = await connectAs(h.stack.outputs, { username: pending.username, tenantId: pending.tenantId, sub: pending.sub, idToken });
   // Minting tenant-scoped credentials for this user, and the action group reading with them.
   expect((await connection.ask("What is the return policy?")).outcome).toBe("done");
+  // Both ID tokens also pass through the chat function in renewal frames (I2, T43).
+  expect((await connection.renew(tokens.idToken)).type).toBe("renewed");
+  expect((await connection.renew(idToken)).type).toBe("renewed");
   await h.stack.cognito.send(new AdminUserGlobalSignOutCommand({ UserPoolId: h.stack.outputs.userPoolId, Username: pending.username }));
   await connection.closed(10_000);
   await sleep(500);
@@ -68,7 +72,7 @@ localIt("no function log holds a password, token or key minted during a user's l
     "refreshed access token": refreshed.AuthenticationResult?.AccessToken ?? "",
     "operator secret key": h.stack.outputs.adminCredentials?.secretAccessKey ?? "",
   };
-  for (const [name, token] of Object.entries({ idToken, accessToken: tokens.accessToken })) secrets[`${name} signature`] = token.split(".")[2] ?? "";
+  for (const [name, token] of Object.entries({ idToken, firstIdToken: tokens.idToken, accessToken: tokens.accessToken })) secrets[`${name} signature`] = token.split(".")[2] ?? "";
   for (const [name, value] of Object.entries(secrets)) expect([name, value.length >= 16]).toEqual([name, true]);
 
   const logs = functionLogs();

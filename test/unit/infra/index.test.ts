@@ -434,6 +434,7 @@ describe("functions", () => {
         limitsTableName: names.limitsTable,
         asksPerUserPerMinute: 12,
         revocationsTableName: names.revocationsTable,
+        idTokens: { userPoolId: "users-id", clientId: "web-id", tenantIds: new Set(["tenant1", "tenant2"]) },
       }, "DEBUG"),
     );
     expect(env("chat")).toMatchObject({ LIMITS_TABLE_NAME: names.limitsTable, ASKS_PER_USER_PER_MINUTE: "12" });

@@ -268,13 +268,15 @@ describe("chatRolePolicy", () => {
     await expect(asChat("lambda:InvokeFunction", fn(names.functionName("action-group")))).resolves.not.toBe("Allowed");
   });
 
-  it("may only POST to its API stage's connections: GET and DELETE are denied", async () => {
-    const manage = (method: string, api = "abc123") =>
-      asChat("execute-api:ManageConnections", `arn:aws:execute-api:us-east-1:123456789012:${api}/test/${method}/@connections/conn-1`);
+  it("may POST to, and hang up on (a refused renewal), its API stage's connections only: GET is denied", async () => {
+    const manage = (method: string, api = "abc123", stage = "test") =>
+      asChat("execute-api:ManageConnections", `arn:aws:execute-api:us-east-1:123456789012:${api}/${stage}/${method}/@connections/conn-1`);
     await expect(manage("POST")).resolves.toBe("Allowed");
+    await expect(manage("DELETE")).resolves.toBe("Allowed");
     await expect(manage("GET")).resolves.not.toBe("Allowed");
-    await expect(manage("DELETE")).resolves.not.toBe("Allowed");
     await expect(manage("POST", "zzz999")).resolves.not.toBe("Allowed");
+    await expect(manage("DELETE", "zzz999")).resolves.not.toBe("Allowed");
+    await expect(manage("DELETE", "abc123", "prod")).resolves.not.toBe("Allowed");
   });
 
   it("writes to its own log group only", async () => {

@@ -33,6 +33,22 @@ describe("loadChatConfig", () => {
     );
   });
 
+  it("carries the authorizer's ID-token settings for renewals, issuer override included (I2)", () => {
+    const override = { issuer: "http://127.0.0.1:4520/local_pool", jwksUri: "http://127.0.0.1:4520/local_pool/.well-known/jwks.json" };
+    const settings = { ...CONFIG, idTokens: { ...CONFIG.idTokens, issuerOverride: override } };
+    const env = { ...toEnvironment(settings), AWS_LAMBDA_FUNCTION_NAME: CONFIG.functionName, AWS_REGION: CONFIG.region };
+    expect(env).toMatchObject({ TENANT_IDS: "tenant1,tenant2,tenant3", JWT_ISSUER: override.issuer, JWKS_URI: override.jwksUri });
+    expect(loadChatConfig(env).idTokens).toEqual(settings.idTokens);
+  });
+
+  it("refuses an issuer without its JWKS (or the reverse), and JWKS over http off this machine", () => {
+    expect(() => loadChatConfig({ ...CHAT_ENV, JWT_ISSUER: "https://issuer.example" })).toThrow("set together");
+    expect(() => loadChatConfig({ ...CHAT_ENV, JWKS_URI: "https://issuer.example/jwks.json" })).toThrow("set together");
+    expect(() =>
+      loadChatConfig({ ...CHAT_ENV, JWT_ISSUER: "http://issuer.example", JWKS_URI: "http://issuer.example/jwks.json" }),
+    ).toThrow("loopback");
+  });
+
   it("parses the ask limit as a whole number within 1–1000", () => {
     expect(loadChatConfig({ ...CHAT_ENV, ASKS_PER_USER_PER_MINUTE: "1" }).asksPerUserPerMinute).toBe(1);
     expect(loadChatConfig({ ...CHAT_ENV, ASKS_PER_USER_PER_MINUTE: "1000" }).asksPerUserPerMinute).toBe(1000);
@@ -56,6 +72,9 @@ describe("loadChatConfig", () => {
     ["ASKS_PER_USER_PER_MINUTE", "-3"],
     ["ASKS_PER_USER_PER_MINUTE", "0000"],
     ["ASKS_PER_USER_PER_MINUTE", "10000"],
+    ["TENANT_IDS", "tenant1,Secret"],
+    ["TENANT_IDS", "tenant1,,secret"],
+    ["JWKS_URI", "not a url secret"],
   ])("rejects a malformed %s without echoing it", (key, value) => {
     let error: unknown;
     try {

@@ -18,6 +18,7 @@ import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { AwsStub } from "aws-sdk-client-mock";
 import { StopRequests } from "../../../../lambdas/chat/stop-requests";
 import { AskRateLimiter } from "../../../../lambdas/chat/ask-rate-limit";
+import { createIdTokenCheck } from "../../../../lambdas/chat/renew-route";
 import type { ChatConfig } from "../../../../lambdas/chat/config";
 import type { ChatDependencies } from "../../../../lambdas/chat/dependencies";
 import type { WebSocketEvent } from "../../../../lambdas/chat/routes";
@@ -62,6 +63,9 @@ export const CHAT_ENV: Record<string, string> = {
   LIMITS_TABLE_NAME: "multi-tenant-assistant-test-limits",
   ASKS_PER_USER_PER_MINUTE: "30",
   REVOCATIONS_TABLE_NAME: "multi-tenant-assistant-test-revocations",
+  USER_POOL_ID: "us-east-1_AbCdEf123",
+  USER_POOL_CLIENT_ID: "testclient123",
+  TENANT_IDS: "tenant1,tenant2,tenant3",
   POWERTOOLS_SERVICE_NAME: "chat",
   POWERTOOLS_LOG_LEVEL: "INFO",
   AWS_LAMBDA_FUNCTION_NAME: "multi-tenant-assistant-test-chat",
@@ -79,6 +83,7 @@ export const CONFIG: ChatConfig = {
   limitsTableName: CHAT_ENV.LIMITS_TABLE_NAME,
   asksPerUserPerMinute: 30,
   revocationsTableName: CHAT_ENV.REVOCATIONS_TABLE_NAME,
+  idTokens: { userPoolId: "us-east-1_AbCdEf123", clientId: "testclient123", tenantIds: new Set(["tenant1", "tenant2", "tenant3"]) },
   functionName: CHAT_ENV.AWS_LAMBDA_FUNCTION_NAME,
   region: "us-east-1",
 };
@@ -196,6 +201,7 @@ export function testDependencies(overrides: Partial<ChatDependencies> = {}): Tes
     askLimiter: new AskRateLimiter(documents, CONFIG.limitsTableName, CONFIG.asksPerUserPerMinute),
     stopRequests: new StopRequests(documents, CONFIG.limitsTableName),
     revocations: new MemoryRevocations(),
+    idTokens: createIdTokenCheck(CONFIG),
     api: new ApiGatewayManagementApiClient({ region: "us-east-1", endpoint: CONFIG.managementEndpoint }),
     lambda: new LambdaClient({ region: "us-east-1" }),
     agent: new BedrockAgentRuntimeClient({ region: "us-east-1", maxAttempts: 1 }),

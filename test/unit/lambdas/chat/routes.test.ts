@@ -240,11 +240,14 @@ describe("message routes", () => {
     });
 
     it("refuses when the token has expired with token_expired", async () => {
+      // As $connect wrote it: the record carries the same expiry as the context.
+      ddb.on(GetCommand).resolves({ Item: { ...recordFor(), tokenExpiresAt: NOW_SECONDS - 1 } });
       const event = await rejected(askBody(), { authorizer: authorizerContext(USER_A, TENANT_A, NOW_SECONDS - 1) });
       expect(event).toMatchObject({ type: "error", code: "token_expired", answerId: answerIdOf() });
     });
 
     it("refuses when the token expires exactly now", async () => {
+      ddb.on(GetCommand).resolves({ Item: { ...recordFor(), tokenExpiresAt: NOW_SECONDS } });
       const event = await rejected(askBody(), { authorizer: authorizerContext(USER_A, TENANT_A, NOW_SECONDS) });
       expect(event).toMatchObject({ code: "token_expired" });
     });

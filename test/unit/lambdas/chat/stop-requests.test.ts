@@ -28,6 +28,7 @@ import {
   NOW,
   NOW_SECONDS,
   postedEvents,
+  recordFor,
   testDependencies,
   USER_A,
   USER_B,
@@ -165,6 +166,8 @@ describe("the stop frame", () => {
   });
 
   it("refuses after the token expired, and fails closed with internal when the marker cannot be written", async () => {
+    // The connection was never renewed: its record carries the context's expiry.
+    ddb.on(GetCommand, { Key: { connectionId: CONNECTION_A } }).resolves({ Item: { ...recordFor(), tokenExpiresAt: NOW_SECONDS - 1 } });
     const expired = await send(stopBody(), authorizerContext(USER_A, "tenant1", NOW_SECONDS - 1));
     expect(expired.events.map((e) => e.event)).toEqual([expect.objectContaining({ type: "error", code: "token_expired" })]);
     api.reset();

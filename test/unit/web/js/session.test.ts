@@ -65,10 +65,14 @@ function setup(overrides: Partial<CognitoClient> = {}) {
 }
 
 describe("refreshDelayMs", () => {
-  it("refreshes five minutes before expiry, or at once when that has passed", () => {
+  it("refreshes five minutes before expiry, halfway when less than ten minutes are left, at once when expired", () => {
     expect(REFRESH_MARGIN_MS).toBe(300_000);
     expect(refreshDelayMs(T0 + HOUR, T0)).toBe(HOUR - 300_000);
-    expect(refreshDelayMs(T0 + 60_000, T0)).toBe(0);
+    expect(refreshDelayMs(T0 + 15 * 60_000, T0)).toBe(10 * 60_000);
+    // A 5-minute token (the pool's shortest) is refreshed after 2.5 minutes, not in a loop.
+    expect(refreshDelayMs(T0 + 5 * 60_000, T0)).toBe(150_000);
+    expect(refreshDelayMs(T0 + 60_000, T0)).toBe(30_000);
+    expect(refreshDelayMs(T0 - 1, T0)).toBe(0);
   });
 });
 
