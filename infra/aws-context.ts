@@ -28,12 +28,25 @@ export function policyJson<T>(input: pulumi.Input<T>, build: (value: pulumi.Unwr
   return pulumi.output(input).apply((value) => JSON.stringify(build(value)));
 }
 
+/** The partition's DNS suffix, from the provider (`amazonaws.com`, `amazonaws.com.cn`, …). */
+export function dnsSuffix(opts?: pulumi.InvokeOutputOptions): pulumi.Output<string> {
+  return aws.getPartitionOutput({}, opts).dnsSuffix;
+}
+
 /**
- * Management API endpoint of a WebSocket API stage on AWS, given to the chat and
- * action-group functions. Note: hard-codes the `amazonaws.com` DNS suffix, which is wrong
- * outside the commercial partition (aws-cn uses amazonaws.com.cn); the partition work
- * should derive the suffix from the AwsContext instead.
+ * The stack's Region, known before any call: stackNames needs it for IAM role names
+ * (IAM is global). `aws:region` as the provider reads it, else the AWS SDK's variables.
  */
-export function managementEndpoint(apiId: string, region: string, stage: string): string {
-  return `https://${apiId}.execute-api.${region}.amazonaws.com/${stage}`;
+export function stackRegion(): string {
+  const region = new pulumi.Config("aws").get("region") ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
+  if (!region) throw new Error("no AWS Region: set it with `pulumi config set aws:region <region>`");
+  return region;
+}
+
+/**
+ * Management API endpoint of a WebSocket API stage, given to the functions that post to
+ * connections. The DNS suffix is the partition's (aws-cn: `amazonaws.com.cn`).
+ */
+export function managementEndpoint(apiId: string, region: string, stage: string, suffix: string): string {
+  return `https://${apiId}.execute-api.${region}.${suffix}/${stage}`;
 }

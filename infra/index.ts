@@ -7,7 +7,7 @@
  * agent alias) → authorizer function → routes and stage (point at both functions).
  */
 import * as pulumi from "@pulumi/pulumi";
-import { awsContext, managementEndpoint as stageManagementEndpoint, policyJson } from "./aws-context";
+import { awsContext, dnsSuffix, managementEndpoint as stageManagementEndpoint, policyJson, stackRegion } from "./aws-context";
 import { AssistantAgent } from "./components/agent";
 import { BundledFunction } from "./components/bundled-function";
 import { DataTables } from "./components/data";
@@ -27,13 +27,14 @@ import { actionGroupRolePolicy, authorizerRolePolicy, chatRolePolicy, offboardin
 import { loadStackConfig } from "./stack-config";
 
 const config = loadStackConfig(new pulumi.Config());
-const stage = pulumi.getStack();
-const names = stackNames(pulumi.getProject(), stage);
+// The stack name is the stage; names.stage is its compliant stem (naming.ts), also the API stage.
+const names = stackNames(pulumi.getProject(), pulumi.getStack(), stackRegion());
+const stage = names.stage;
 const ctx = awsContext();
 const tenantIds = config.tenants.map((t) => t.id);
 
 const identity = new Identity("identity", {
-  namePrefix: names.prefix,
+  names,
   tenants: config.tenants,
   deletionProtection: config.deletionProtection,
   tokenValidityMinutes: config.tokenValidityMinutes,
@@ -46,11 +47,11 @@ const data = new DataTables("data", {
   deletionProtection: config.deletionProtection,
 });
 
-const webSocket = new WebSocketApi("websocket", { namePrefix: names.prefix, stage });
+const webSocket = new WebSocketApi("websocket", { names });
 const apiId = webSocket.api.id;
 const managementEndpoint = pulumi
-  .all([apiId, ctx])
-  .apply(([id, c]) => stageManagementEndpoint(id, c.region, stage));
+  .all([apiId, ctx, dnsSuffix()])
+  .apply(([id, c, suffix]) => stageManagementEndpoint(id, c.region, stage, suffix));
 
 const { roles } = new FunctionRoles("function-roles", { names });
 const isolation = new TenantIsolation("isolation", { ctx, names, chatRoleArn: roles.chat.arn, tenantIds });
@@ -74,11 +75,11 @@ const actionGroupFunction = new BundledFunction("action-group", {
   logRetentionDays: config.logRetentionDays,
 });
 
-const knowledge = new TenantKnowledgeBase("knowledge", { ctx, namePrefix: names.prefix });
+const knowledge = new TenantKnowledgeBase("knowledge", { ctx, names });
 
 const agent = new AssistantAgent("agent", {
   ctx,
-  namePrefix: names.prefix,
+  names,
   modelId: config.modelId,
   actionGroupFunction: actionGroupFunction.function,
   knowledgeBaseId: knowledge.knowledgeBase.id,
@@ -178,11 +179,11 @@ const offboardingFunction = new BundledFunction("offboarding", {
     })),
   logRetentionDays: config.logRetentionDays,
 });
-new OffboardingEvents("offboarding-events", { namePrefix: names.prefix, offboardingFunction: offboardingFunction.function });
+new OffboardingEvents("offboarding-events", { names, offboardingFunction: offboardingFunction.function });
 
 new WebSocketRoutes("websocket-routes", {
   api: webSocket,
-  namePrefix: names.prefix,
+  names,
   authorizerFunction: authorizerFunction.function,
   chatFunction: chatFunction.function,
   throttle: config.throttle,

@@ -144,7 +144,7 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
 
   const region = configRegion ?? "us-east-1";
   const ctx: AwsContext = { partition: "aws", region, accountId: LOCAL_ACCOUNT_ID };
-  const names = stackNames(PROJECT, LOCAL_STAGE);
+  const names = stackNames(PROJECT, LOCAL_STAGE, region);
   const registry = new CredentialRegistry();
   // The operator first: seeding Cognito needs it, and the offboarding role names the pool Cognito creates.
   const admin = createLocalOperator(registry, ctx);
@@ -170,7 +170,7 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
         port: port("cognito"),
         stateDir,
         region,
-        poolName: `${names.prefix}-users`,
+        poolName: names.userPool,
         config,
         // Admin* and pool management are IAM-authorized, as on AWS; the seeding signs as the operator.
         operators: { ctx, authenticate: (request, o) => verifySigV4(request, registry, o), authorize: authorizeIam },
@@ -347,7 +347,7 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
     await lambda.startAll();
     // The Pulumi program's rule (infra/components/offboarding.ts), with the same pattern.
     eventBus.addRule({
-      name: `${names.prefix}-offboarding`,
+      name: names.offboardingRule,
       pattern: offboardingEventPattern(),
       deliver: async (event) => {
         unwrap("offboarding", await lambda.invoke(fnName("offboarding"), event));

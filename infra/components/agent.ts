@@ -15,11 +15,12 @@ import { actionGroupFunctions } from "../agent-function-schema";
 import { AGENT_INSTRUCTION } from "../agent-instruction";
 import { policyJson } from "../aws-context";
 import { parseModelReference } from "../model-reference";
+import type { StackNames } from "../naming";
 import { agentKnowledgePolicy, agentRolePolicy, agentTrustPolicy, type AwsContext } from "../policies";
 
 export interface AssistantAgentArgs {
   ctx: pulumi.Input<AwsContext>;
-  namePrefix: string;
+  names: StackNames;
   modelId: string;
   actionGroupFunction: aws.lambda.Function;
   /** Idle conversation memory; Bedrock's default is 600 s. */
@@ -57,7 +58,7 @@ export class AssistantAgent extends pulumi.ComponentResource {
     this.role = new aws.iam.Role(
       "agent-role",
       {
-        name: `${args.namePrefix}-agent`,
+        name: args.names.roleName("agent"),
         assumeRolePolicy: policyJson(args.ctx, (ctx) => agentTrustPolicy(ctx)),
       },
       { parent: this },
@@ -85,7 +86,7 @@ export class AssistantAgent extends pulumi.ComponentResource {
     this.agent = new aws.bedrock.AgentAgent(
       "agent",
       {
-        agentName: `${args.namePrefix}-assistant`,
+        agentName: args.names.agent,
         agentResourceRoleArn: this.role.arn,
         // A foundation-model id, or the inference profile id/ARN itself (CreateAgent accepts both).
         foundationModel: model.id,

@@ -8,9 +8,10 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import type { TenantConfig } from "../config";
 import { ACCOUNT_RECOVERY_MECHANISMS, APP_CLIENT_SETTINGS, PASSWORD_POLICY, TENANT_ID_ATTRIBUTE } from "../user-pool-settings";
+import type { StackNames } from "../naming";
 
 export interface IdentityArgs {
-  namePrefix: string;
+  names: StackNames;
   tenants: readonly TenantConfig[];
   deletionProtection: boolean;
   /** ID and access token lifetime (stack config `tokenValidityMinutes`). */
@@ -31,7 +32,7 @@ export class Identity extends pulumi.ComponentResource {
     this.userPool = new aws.cognito.UserPool(
       "users",
       {
-        name: `${args.namePrefix}-users`,
+        name: args.names.userPool,
         adminCreateUserConfig: { allowAdminCreateUserOnly: true },
         passwordPolicy: { ...PASSWORD_POLICY },
         mfaConfiguration: "OFF",
@@ -58,7 +59,7 @@ export class Identity extends pulumi.ComponentResource {
     this.userPoolClient = new aws.cognito.UserPoolClient(
       "web",
       {
-        name: `${args.namePrefix}-web`,
+        name: args.names.userPoolClient,
         userPoolId: this.userPool.id,
         generateSecret: false,
         explicitAuthFlows: [...APP_CLIENT_SETTINGS.explicitAuthFlows],

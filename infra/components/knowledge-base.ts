@@ -14,6 +14,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { policyJson } from "../aws-context";
+import type { StackNames } from "../naming";
 import { foundationModelArn, knowledgeBaseRolePolicy, knowledgeBaseTrustPolicy, type AwsContext } from "../policies";
 
 /** Titan Text Embeddings V2 (active, checked 2026-12-02); its vectors have 1,024 dimensions. */
@@ -28,7 +29,7 @@ export const NON_FILTERABLE_METADATA_KEYS = ["AMAZON_BEDROCK_TEXT", "AMAZON_BEDR
 
 export interface KnowledgeBaseArgs {
   ctx: pulumi.Input<AwsContext>;
-  namePrefix: string;
+  names: StackNames;
 }
 
 export class TenantKnowledgeBase extends pulumi.ComponentResource {
@@ -51,7 +52,7 @@ export class TenantKnowledgeBase extends pulumi.ComponentResource {
     );
     new aws.s3.BucketOwnershipControls("knowledge-documents-owner", { bucket: this.documents.id, rule: { objectOwnership: "BucketOwnerEnforced" } }, child);
 
-    const vectors = new aws.s3.VectorsVectorBucket("knowledge-vectors", { vectorBucketName: `${args.namePrefix}-vectors`, forceDestroy: true }, child);
+    const vectors = new aws.s3.VectorsVectorBucket("knowledge-vectors", { vectorBucketName: args.names.vectorBucket, forceDestroy: true }, child);
     const index = new aws.s3.VectorsIndex(
       "knowledge-index",
       {
@@ -67,7 +68,7 @@ export class TenantKnowledgeBase extends pulumi.ComponentResource {
 
     this.role = new aws.iam.Role(
       "knowledge-base-role",
-      { name: `${args.namePrefix}-knowledge-base`, assumeRolePolicy: policyJson(args.ctx, (ctx) => knowledgeBaseTrustPolicy(ctx)) },
+      { name: args.names.roleName("knowledge-base"), assumeRolePolicy: policyJson(args.ctx, (ctx) => knowledgeBaseTrustPolicy(ctx)) },
       child,
     );
     const rolePolicy = new aws.iam.RolePolicy(
@@ -90,7 +91,7 @@ export class TenantKnowledgeBase extends pulumi.ComponentResource {
     this.knowledgeBase = new aws.bedrock.AgentKnowledgeBase(
       "knowledge-base",
       {
-        name: `${args.namePrefix}-knowledge`,
+        name: args.names.knowledgeBase,
         description: "Tenant documents; every retrieval is filtered to one tenantId (I18)",
         roleArn: this.role.arn,
         knowledgeBaseConfiguration: {

@@ -5,10 +5,11 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import type { StackNames } from "../naming";
 import { offboardingEventPattern } from "../offboarding-rule";
 
 export interface OffboardingEventsArgs {
-  namePrefix: string;
+  names: StackNames;
   offboardingFunction: aws.lambda.Function;
 }
 
@@ -21,7 +22,7 @@ export class OffboardingEvents extends pulumi.ComponentResource {
     this.rule = new aws.cloudwatch.EventRule(
       "offboarding-events",
       {
-        name: `${args.namePrefix}-offboarding`,
+        name: args.names.offboardingRule,
         description: "User pool calls that end a user's access (disable, delete, global sign-out)",
         eventPattern: JSON.stringify(offboardingEventPattern()),
       },

@@ -5,11 +5,11 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import type { StackNames } from "../naming";
 import { ROUTE_SELECTION_EXPRESSION } from "../route-keys";
 
 export interface WebSocketApiArgs {
-  namePrefix: string;
-  stage: string;
+  names: StackNames;
 }
 
 export class WebSocketApi extends pulumi.ComponentResource {
@@ -20,17 +20,17 @@ export class WebSocketApi extends pulumi.ComponentResource {
 
   constructor(name: string, args: WebSocketApiArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mta:infra:WebSocketApi", name, {}, opts);
-    this.stageName = args.stage;
+    this.stageName = args.names.stage;
     this.api = new aws.apigatewayv2.Api(
       "api",
       {
-        name: `${args.namePrefix}-ws`,
+        name: args.names.api,
         protocolType: "WEBSOCKET",
         routeSelectionExpression: ROUTE_SELECTION_EXPRESSION,
       },
       { parent: this },
     );
-    this.url = pulumi.interpolate`${this.api.apiEndpoint}/${args.stage}`;
+    this.url = pulumi.interpolate`${this.api.apiEndpoint}/${args.names.stage}`;
     this.registerOutputs({ apiId: this.api.id, url: this.url });
   }
 }

@@ -8,6 +8,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { accessLogFormat } from "../access-log-format";
 import type { ThrottleConfig } from "../config";
+import type { StackNames } from "../naming";
 import { AUTHORIZER_IDENTITY_SOURCES, ROUTE_KEYS } from "../route-keys";
 import type { WebSocketApi } from "./websocket-api";
 
@@ -15,7 +16,7 @@ import type { WebSocketApi } from "./websocket-api";
 
 export interface WebSocketRoutesArgs {
   api: WebSocketApi;
-  namePrefix: string;
+  names: StackNames;
   authorizerFunction: aws.lambda.Function;
   chatFunction: aws.lambda.Function;
   throttle: ThrottleConfig;
@@ -40,7 +41,7 @@ export class WebSocketRoutes extends pulumi.ComponentResource {
       "jwt-authorizer",
       {
         apiId: api.id,
-        name: `${args.namePrefix}-jwt`,
+        name: args.names.authorizer,
         authorizerType: "REQUEST",
         authorizerUri: args.authorizerFunction.invokeArn,
         identitySources: AUTHORIZER_IDENTITY_SOURCES,

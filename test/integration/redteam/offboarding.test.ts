@@ -25,7 +25,7 @@ jest.setTimeout(90_000);
 
 /** I17's bound: offboarding ends access within this many milliseconds. */
 const BOUND_MS = 5000;
-const USER_INDEX = stackNames(PROJECT, "any").connectionsUserIndex;
+const USER_INDEX = stackNames(PROJECT, "any", "us-east-1").connectionsUserIndex;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 let victims: TestUser[] = [];

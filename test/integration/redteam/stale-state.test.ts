@@ -29,7 +29,7 @@ const harness = useHarness("stale-state", async (h) => {
 });
 
 /** The GSI name does not depend on the stage. */
-const USER_INDEX = stackNames(PROJECT, "any").connectionsUserIndex;
+const USER_INDEX = stackNames(PROJECT, "any", "us-east-1").connectionsUserIndex;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function connectionRecordsOf(user: TestUser): Promise<ConnectionRecord[]> {

@@ -15,7 +15,8 @@ describe("partitionOfArn", () => {
 });
 
 describe("managementEndpoint", () => {
-  it("builds the stage's management endpoint", () => {
-    expect(managementEndpoint("abc123", "eu-west-1", "dev")).toBe("https://abc123.execute-api.eu-west-1.amazonaws.com/dev");
+  it("builds the stage's management endpoint with the partition's DNS suffix", () => {
+    expect(managementEndpoint("abc123", "eu-west-1", "dev", "amazonaws.com")).toBe("https://abc123.execute-api.eu-west-1.amazonaws.com/dev");
+    expect(managementEndpoint("abc123", "cn-north-1", "dev", "amazonaws.com.cn")).toBe("https://abc123.execute-api.cn-north-1.amazonaws.com.cn/dev");
   });
 });

@@ -41,7 +41,7 @@ import {
 
 const PROJECT = "multi-tenant-assistant";
 const STAGE = "dev";
-const names = stackNames(PROJECT, STAGE);
+const names = stackNames(PROJECT, STAGE, MOCK_REGION);
 const ctx: AwsContext = { partition: "aws", region: MOCK_REGION, accountId: MOCK_ACCOUNT };
 const TENANTS = [
   { id: "tenant1", displayName: "Tenant One", returnPolicyDays: 10, users: ["tenant1-user"] },
@@ -298,7 +298,7 @@ describe("the local stack's copies of AWS definitions", () => {
 });
 
 describe("isolation (I3 and I4)", () => {
-  const chatRoleArn = `arn:aws:iam::${MOCK_ACCOUNT}:role/${names.functionName("chat")}-role`;
+  const chatRoleArn = `arn:aws:iam::${MOCK_ACCOUNT}:role/${names.functionRoleName("chat")}`;
 
   it("gives the tenant-access role exactly the tenantAccessPolicy: GetItem/Query, no Scan, no writes", () => {
     const policy = policyOf(one("aws:iam/rolePolicy:RolePolicy", "tenant-access-policy"));
@@ -397,7 +397,7 @@ describe("functions", () => {
       runtime: "nodejs22.x",
       architectures: ["arm64"],
       handler: "index.handler",
-      role: `arn:aws:iam::${MOCK_ACCOUNT}:role/${names.functionName(fn)}-role`,
+      role: `arn:aws:iam::${MOCK_ACCOUNT}:role/${names.functionRoleName(fn)}`,
     });
     const code = lambda.inputs.code as pulumi.asset.FileArchive;
     expect(code).toBeInstanceOf(pulumi.asset.FileArchive);
@@ -462,7 +462,7 @@ describe("agent", () => {
   it("uses the configured model, the instruction module and a role limited to that model", () => {
     const agent = one("aws:bedrock/agentAgent:AgentAgent", "agent");
     expect(agent.inputs).toMatchObject({ foundationModel: MODEL_ID, instruction: AGENT_INSTRUCTION });
-    expect(agent.inputs.agentResourceRoleArn).toBe(`arn:aws:iam::${MOCK_ACCOUNT}:role/${names.prefix}-agent`);
+    expect(agent.inputs.agentResourceRoleArn).toBe(`arn:aws:iam::${MOCK_ACCOUNT}:role/${names.roleName("agent")}`);
     const policy = policyOf(one("aws:iam/rolePolicy:RolePolicy", "agent-policy"));
     expect(policy.Statement[0].Resource).toBe(`arn:aws:bedrock:${MOCK_REGION}::foundation-model/${MODEL_ID}`);
     const trust = policyOf(one("aws:iam/role:Role", "agent-role"), "assumeRolePolicy");

@@ -22,7 +22,7 @@ import { parseModelReference } from "../../../infra/model-reference";
 import { stackNames } from "../../../infra/naming";
 
 const ctx: AwsContext = { partition: "aws", region: "us-east-1", accountId: "123456789012" };
-const names = stackNames("multi-tenant-assistant", "test");
+const names = stackNames("multi-tenant-assistant", "test", "us-east-1");
 const arn = (table: string) => `arn:aws:dynamodb:us-east-1:123456789012:table/${table}`;
 
 const TENANT_ACCESS_ROLE_ARN = `arn:aws:iam::123456789012:role/${names.tenantAccessRole}`;

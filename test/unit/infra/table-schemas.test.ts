@@ -2,7 +2,7 @@
 import { stackNames } from "../../../infra/naming";
 import { keyAttributes, tableSchemas, TTL_ATTRIBUTE } from "../../../infra/table-schemas";
 
-const names = stackNames("multi-tenant-assistant", "dev");
+const names = stackNames("multi-tenant-assistant", "dev", "us-east-1");
 
 describe("tableSchemas", () => {
   const schemas = tableSchemas(names);

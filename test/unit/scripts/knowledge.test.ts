@@ -25,7 +25,7 @@ describe("npm run knowledge", () => {
   const registry = new CredentialRegistry();
   const ids = createLocalIdentities(registry, {
     ctx,
-    names: stackNames("multi-tenant-assistant", "dev"),
+    names: stackNames("multi-tenant-assistant", "dev", "us-east-1"),
     apiId: "local",
     stage: "dev",
     agentId: "LOCALAGENT",

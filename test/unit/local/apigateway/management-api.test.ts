@@ -35,7 +35,7 @@ describe("@connections with the functions' real role policies", () => {
   const registry = new CredentialRegistry();
   const ids = createLocalIdentities(registry, {
     ctx,
-    names: stackNames("multi-tenant-assistant", "dev"),
+    names: stackNames("multi-tenant-assistant", "dev", "us-east-1"),
     apiId: "local",
     stage: "dev",
     agentId: "LOCALAGENT",

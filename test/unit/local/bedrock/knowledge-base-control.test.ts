@@ -8,7 +8,7 @@ import { createLocalIdentities } from "../../../../local/iam/roles";
 import { ObjectStore } from "../../../../local/s3/object-store";
 
 const ctx = { partition: "aws", region: "us-east-1", accountId: "000000000000" };
-const names = stackNames("multi-tenant-assistant", "dev");
+const names = stackNames("multi-tenant-assistant", "dev", "us-east-1");
 const ids = { knowledgeBaseId: "KBASE12345", dataSourceId: "DSRCE12345" };
 
 describe("bedrock-agent stand-in: ingestion jobs", () => {

@@ -101,7 +101,7 @@ describe("startCognitoGate: operator calls need SigV4 and IAM, as on AWS", () =>
   const registry = new CredentialRegistry();
   const ids = createLocalIdentities(registry, {
     ctx,
-    names: stackNames("multi-tenant-assistant", "dev"),
+    names: stackNames("multi-tenant-assistant", "dev", "us-east-1"),
     apiId: "local",
     stage: "dev",
     agentId: "LOCALAGENT",

@@ -10,7 +10,7 @@ import { assumeRole } from "../../../../local/sts/sts";
 import { createTablesAndSeed } from "../../../../local/dynamodb/tables";
 
 const ctx = { partition: "aws", region: "us-east-1", accountId: "000000000000" };
-const names = stackNames("multi-tenant-assistant", "dev");
+const names = stackNames("multi-tenant-assistant", "dev", "us-east-1");
 const config = {
   tenants: [
     { id: "tenant1", displayName: "One", returnPolicyDays: 10, users: ["u1"] },

@@ -15,7 +15,7 @@ import { createLocalIdentities } from "../../../../local/iam/roles";
 import { createTablesAndSeed, tableDefinitions } from "../../../../local/dynamodb/tables";
 
 const ctx = { partition: "aws", region: "us-east-1", accountId: "000000000000" };
-const names = stackNames("multi-tenant-assistant", "dev");
+const names = stackNames("multi-tenant-assistant", "dev", "us-east-1");
 const config = parseStackConfig({ tenants: [{ id: "tenant1", displayName: "One", returnPolicyDays: 10, users: ["u1"] }] });
 const USER_A = "0f0e0d0c-1111-2222-3333-444455556666";
 const USER_B = "0f0e0d0c-1111-2222-3333-777788889999";

@@ -10,7 +10,7 @@ import { ObjectStore } from "../../../../local/s3/object-store";
 import { parseS3Path, startS3, type S3Server } from "../../../../local/s3/s3";
 
 const ctx = { partition: "aws", region: "us-east-1", accountId: "000000000000" };
-const names = stackNames("multi-tenant-assistant", "dev");
+const names = stackNames("multi-tenant-assistant", "dev", "us-east-1");
 const BUCKET = "mta-dev-knowledge";
 
 describe("S3 stand-in (SigV4 + IAM)", () => {

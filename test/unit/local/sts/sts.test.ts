@@ -9,7 +9,7 @@ const SUB = "0f0e0d0c-1111-2222-3333-444455556666";
 
 function setup() {
   const registry = new CredentialRegistry();
-  const ids = createLocalIdentities(registry, { ctx, names: stackNames("multi-tenant-assistant", "dev"), apiId: "local", stage: "dev", agentId: "LOCALAGENT", agentAliasId: "LOCALALIAS", tenantIds: ["tenant1", "tenant2", "tenant3"] });
+  const ids = createLocalIdentities(registry, { ctx, names: stackNames("multi-tenant-assistant", "dev", "us-east-1"), apiId: "local", stage: "dev", agentId: "LOCALAGENT", agentAliasId: "LOCALALIAS", tenantIds: ["tenant1", "tenant2", "tenant3"] });
   return { registry, ids, o: { ctx, registry, roles: ids.roles } };
 }
 
@@ -36,7 +36,7 @@ describe("AssumeRole on the tenant-access role", () => {
     const issued = await assumeRole(ids.functionCredentials.chat, request(ids.tenantAccessRole.arn), o);
     expect(issued.accessKeyId).toMatch(/^ASIA[A-Z2-7]{16}$/);
     expect(issued.sessionTags).toEqual({ tenantId: "tenant1", userId: SUB });
-    expect(issued.principalArn).toBe(`arn:aws:sts::000000000000:assumed-role/multi-tenant-assistant-dev-tenant-access/user-${SUB}`);
+    expect(issued.principalArn).toBe(`arn:aws:sts::000000000000:assumed-role/multi-tenant-assistant-dev-tenant-access-use1/user-${SUB}`);
     expect(issued.expiresAt! - Date.now()).toBeGreaterThan(890_000);
     expect(registry.resolve(issued.accessKeyId)).toBe(issued);
     expect(assumeRoleXml(issued, "r")).toContain(`<AccessKeyId>${issued.accessKeyId}</AccessKeyId>`);
