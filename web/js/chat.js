@@ -2,17 +2,17 @@
  * The conversation: builds and sends questions, and routes every server event, by its
  * answerId, to the answer it belongs to. DOM-free: the page passes a `view` (render.js)
  * and a `send` function (connection.js), so this logic runs under unit tests as is.
- * With a `storage` (sessionStorage) the conversation survives a reload of the tab
- * (conversation-store.js): `resume()` after sign-in, `forget()` on sign-out.
+ * The user's conversations live in conversation-history.js (stored per user, so they
+ * survive sign-out, reloads and restarts): `resume()` after sign-in shows the current one,
+ * `forget()` on sign-out takes them off the page (they stay stored for that user).
  */
-import { createAnswer, failUnfinished, isTerminal, routeEvent, unfinishedCount } from "./answers.js";
-import { createConversationStore, storedTurn } from "./conversation-store.js";
+import { createAnswer, failUnfinished, routeEvent, unfinishedCount } from "./answers.js";
+import { createConversationHistory } from "./conversation-history.js";
 import { parseServerEvent } from "./events.js";
 import { buildAnswerId, newConversationId, randomId } from "./ids.js";
 import { answerErrorMessage } from "./messages.js";
 
 /** @typedef {import("./answers.js").Answer} Answer */
-/** @typedef {import("./session.js").StorageLike} StorageLike */
 /** @typedef {"empty" | "too_long" | "signed_out" | "bad_identity" | "not_connected"} NotSentReason */
 /**
  * What the chat draws on; render.js implements it for the page.
@@ -25,12 +25,15 @@ import { answerErrorMessage } from "./messages.js";
  */
 /**
  * @typedef {object} Chat
- * @property {string} conversationId
+ * @property {string} conversationId the current conversation's
+ * @property {import("./conversation-history.js").ConversationHistory} history
  * @property {(raw: string) => { ok: true, answerId: string } | { ok: false, reason: NotSentReason }} ask
  * @property {(data: unknown) => void} handleFrame
  * @property {() => void} connectionLost
  * @property {() => boolean} busy
  * @property {() => void} newConversation
+ * @property {(id: string) => void} switchTo
+ * @property {(id: string) => void} remove
  * @property {() => boolean} resume
  * @property {() => void} forget
  */
@@ -42,7 +45,7 @@ import { answerErrorMessage } from "./messages.js";
  * @property {() => void} [onTokenExpired]
  * @property {() => string} [newId]
  * @property {() => string} [newConversation]
- * @property {StorageLike | null} [storage]
+ * @property {import("./conversation-history.js").ConversationHistory} [history] in memory only when not given
  */
 
 /** lambdas/common/protocol.ts PROMPT_MAX_CHARS */
@@ -71,44 +74,41 @@ export function createChat({
   onTokenExpired = () => {},
   newId = randomId,
   newConversation = newConversationId,
-  storage = null,
+  history = createConversationHistory({ newConversationId: newConversation }),
 }) {
-  const store = createConversationStore(storage);
-  let conversationId = newConversation();
-  /** @type {Map<string, Answer>} */
+  /** @type {Map<string, Answer>} answers in flight and this page's answered ones, by answerId */
   const answers = new Map();
-  /** @type {{ question: string, answerId: string }[]} The questions in the order asked. */
-  let turns = [];
 
   /** @param {Answer} answer */
   function show(answer) {
-    answers.set(answer.answerId, answer);
     const message = answer.phase === "error" && answer.error ? answerErrorMessage(answer.error.code, answer.error.message) : undefined;
     view.updateAnswer(answer, message);
   }
 
-  function persist() {
-    const user = getUser();
-    if (!user) return;
-    const stored = turns.flatMap((t) => {
-      const answer = answers.get(t.answerId);
-      return answer ? [storedTurn(t.question, answer)] : [];
-    });
-    store.save(user.sub, conversationId, stored);
+  /** @param {Answer} answer */
+  function changed(answer) {
+    answers.set(answer.answerId, answer);
+    history.updateAnswer(answer);
+    show(answer);
   }
 
-  /** @param {string} nextConversationId */
-  function reset(nextConversationId) {
-    conversationId = nextConversationId;
-    answers.clear();
-    turns = [];
+  /** The current conversation, drawn afresh (after sign-in, a switch, a delete). */
+  function render() {
     view.clear();
+    for (const turn of history.current().turns) {
+      const answer = answers.get(turn.answer.answerId) ?? turn.answer;
+      view.addQuestion(turn.question);
+      view.addAnswer(answer);
+      show(answer);
+    }
   }
 
   return {
     get conversationId() {
-      return conversationId;
+      return history.current().id;
     },
+
+    history,
 
     /** `{ ok: true, answerId }`, or `{ ok: false, reason }` with the prompt left unsent. */
     ask(raw) {
@@ -122,15 +122,14 @@ export function createChat({
       } catch {
         return { ok: false, reason: "bad_identity" };
       }
-      if (!send({ action: "ask", answerId, conversationId, prompt: checked.prompt })) {
+      if (!send({ action: "ask", answerId, conversationId: history.current().id, prompt: checked.prompt })) {
         return { ok: false, reason: "not_connected" };
       }
       view.addQuestion(checked.prompt);
       const answer = createAnswer(answerId);
       answers.set(answerId, answer);
-      turns.push({ question: checked.prompt, answerId });
+      history.addTurn(checked.prompt, answer);
       view.addAnswer(answer);
-      persist();
       return { ok: true, answerId };
     },
 
@@ -140,8 +139,7 @@ export function createChat({
       if (!parsed.ok) return;
       const route = routeEvent(answers, parsed.event);
       if (route.kind === "answer") {
-        show(route.answer);
-        if (isTerminal(route.answer)) persist();
+        changed(route.answer);
         if (route.answer.phase === "error" && route.answer.error?.code === "token_expired") onTokenExpired();
       } else if (route.kind === "notice") {
         view.notice(answerErrorMessage(route.code, route.message));
@@ -151,50 +149,44 @@ export function createChat({
 
     /** The connection that would have carried the unfinished answers is gone. */
     connectionLost() {
-      const failed = failUnfinished(answers);
-      for (const answer of failed) show(answer);
-      if (failed.length > 0) persist();
+      for (const answer of failUnfinished(answers)) changed(answer);
     },
 
     busy() {
       return unfinishedCount(answers) > 0;
     },
 
-    /** Start a fresh agent conversation (a new conversationId, so a new agent session). */
+    /** Start a fresh agent conversation (a new conversationId, so a new agent session); the old one stays listed. */
     newConversation() {
-      reset(newConversation());
-      persist();
+      if (history.startNew()) render();
+    },
+
+    /** Show another of the user's conversations and ask in it (its own conversationId). */
+    switchTo(id) {
+      if (history.select(id)) render();
+    },
+
+    remove(id) {
+      const wasCurrent = history.current().id === id;
+      if (history.remove(id) && wasCurrent) render();
     },
 
     /**
-     * After sign-in or a reload: show the signed-in user's stored conversation and keep
-     * asking in it. True when there was one; otherwise the current (empty) one is stored.
+     * After sign-in or a reload: show the signed-in user's current conversation. True when
+     * the user had stored conversations.
      */
     resume() {
       const user = getUser();
-      const saved = user ? store.load(user.sub) : null;
-      reset(saved ? saved.conversationId : conversationId);
-      if (!saved) {
-        persist();
-        return false;
-      }
-      for (const turn of saved.turns) {
-        /** @type {Answer} */
-        const answer = { answerId: turn.answerId, phase: turn.phase, statuses: [], text: turn.text, ...(turn.error ? { error: turn.error } : {}) };
-        turns.push({ question: turn.question, answerId: turn.answerId });
-        answers.set(answer.answerId, answer);
-        view.addQuestion(turn.question);
-        view.addAnswer(answer);
-        show(answer);
-      }
-      return true;
+      const had = user ? history.open(user.sub) : false;
+      render();
+      return had;
     },
 
-    /** Sign-out: clear the page and the stored conversation; the next user starts afresh. */
+    /** Sign-out: the conversations leave the page (they stay stored for their user only). */
     forget() {
-      reset(newConversation());
-      store.clear();
+      history.close();
+      answers.clear();
+      view.clear();
     },
   };
 }
-

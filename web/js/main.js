@@ -8,11 +8,14 @@ import { CognitoError } from "./cognito.js";
 import { promptCounter, tooLongMessage } from "./composer.js";
 import { loadWebConfig } from "./config.js";
 import { createReloadingCognito } from "./config-reload.js";
+import { createConversationHistory } from "./conversation-history.js";
+import { createConversationList } from "./conversation-list.js";
 import { createConnection } from "./connection.js";
 import { signedOutNotice, signInErrorMessage } from "./messages.js";
 import { passwordFix, passwordRules, unmetPasswordRules } from "./password-policy.js";
 import { createChatView, renderConnectionState, renderWho } from "./render.js";
 import { renewOnRefresh } from "./renewal.js";
+import { newConversationId } from "./ids.js";
 import { createSession } from "./session.js";
 
 /**
@@ -35,6 +38,8 @@ const ui = {
   who: $("who", HTMLElement),
   connectionState: $("connection-state", HTMLElement),
   newConversation: $("new-conversation", HTMLButtonElement),
+  conversationsToggle: $("conversations-toggle", HTMLButtonElement),
+  conversationList: $("conversation-list", HTMLUListElement),
   signOut: $("sign-out", HTMLButtonElement),
   signinView: $("signin-view", HTMLElement),
   signinForm: $("signin-form", HTMLFormElement),
@@ -102,13 +107,47 @@ async function boot() {
   /** @type {import("./connection.js").Connection | null} */
   let connection = null;
 
+  const conversationHistory = createConversationHistory({
+    storage: window.localStorage,
+    legacy: window.sessionStorage,
+    newConversationId,
+    onSaveProblem: (result) => {
+      view.notice(
+        result.saved
+          ? "This browser's storage is full: the oldest conversations were not kept."
+          : "This browser is not keeping your conversations (storage is full or turned off).",
+      );
+    },
+  });
   const chat = createChat({
     send: (message) => (connection ? connection.send(message) : false),
     getUser: () => session.user(),
     view,
     onTokenExpired: () => connection?.renew(),
-    storage: window.sessionStorage,
+    history: conversationHistory,
   });
+  const conversationList = createConversationList({
+    list: ui.conversationList,
+    actions: {
+      open: (id) => {
+        chat.switchTo(id);
+        showConversations(false);
+        ui.prompt.focus();
+      },
+      rename: (id, title) => conversationHistory.rename(id, title),
+      remove: (id) => chat.remove(id),
+      confirmRemove: (title) => window.confirm(`Delete the conversation “${title}”? This cannot be undone.`),
+    },
+  });
+  conversationHistory.onChange(() => conversationList.render(conversationHistory.list()));
+  // A reload or a closed tab mid-answer keeps what had arrived (conversation-history.js).
+  window.addEventListener("pagehide", () => conversationHistory.flush());
+
+  /** @param {boolean} open the list on narrow screens (always shown on wide ones) */
+  function showConversations(open) {
+    ui.conversationsToggle.setAttribute("aria-expanded", String(open));
+    ui.chatView.dataset.listOpen = String(open);
+  }
 
   // Every token refresh renews the open connection in-band, so it outlives its first token.
   renewOnRefresh({ session, send: (message) => (connection ? connection.send(message) : false) });
@@ -230,6 +269,8 @@ async function boot() {
     ui.chatView.hidden = false;
     ui.composerError.textContent = "";
     chat.resume();
+    // The question the page said it kept is still there after a sign-out or restart.
+    if (!ui.prompt.value) ui.prompt.value = conversationHistory.draft();
     renderPromptCount();
     connect();
     ui.prompt.focus();
@@ -313,6 +354,7 @@ async function boot() {
     const result = chat.ask(ui.prompt.value);
     if (result.ok) {
       ui.prompt.value = "";
+      conversationHistory.setDraft("");
       showComposerError("");
       renderPromptCount();
     } else if (result.reason === "too_long") {
@@ -325,6 +367,7 @@ async function boot() {
 
   ui.prompt.addEventListener("input", () => {
     renderPromptCount();
+    conversationHistory.setDraft(ui.prompt.value);
     // The error was about what was typed before; typing is the fix under way.
     if (ui.composerError.textContent) showComposerError("");
   });
@@ -345,8 +388,13 @@ async function boot() {
 
   ui.newConversation.addEventListener("click", () => {
     chat.newConversation();
+    showConversations(false);
     showComposerError("");
     ui.prompt.focus();
+  });
+
+  ui.conversationsToggle.addEventListener("click", () => {
+    showConversations(ui.conversationsToggle.getAttribute("aria-expanded") !== "true");
   });
 
   ui.retryNow.addEventListener("click", () => {

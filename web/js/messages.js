@@ -14,6 +14,7 @@ const ANSWER_ERRORS = Object.freeze({
   agent_error: "The assistant could not answer this question. Please try again.",
   internal: "Something went wrong on our side. Please try again.",
   connection_lost: "The connection dropped before the answer finished. Please ask again.",
+  interrupted: "This answer was interrupted (the page was reloaded or closed) before it finished; the text so far is kept.",
 });
 
 /**

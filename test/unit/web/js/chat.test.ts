@@ -1,7 +1,8 @@
 import { parseClientMessage } from "../../../../lambdas/common/protocol";
 import type { Answer } from "../../../../web/js/answers.js";
-import { checkPrompt, createChat, PROMPT_MAX_CHARS, type ChatView } from "../../../../web/js/chat.js";
-import { CONVERSATION_STORAGE_KEY } from "../../../../web/js/conversation-store.js";
+import { type Chat, checkPrompt, createChat, PROMPT_MAX_CHARS, type ChatView } from "../../../../web/js/chat.js";
+import { createConversationHistory } from "../../../../web/js/conversation-history.js";
+import { historyKey } from "../../../../web/js/conversation-store.js";
 import { answerErrorMessage } from "../../../../web/js/messages.js";
 import type { StorageLike } from "../../../../web/js/session.js";
 import { SUB } from "./fake-jwt";
@@ -40,13 +41,32 @@ function recordingView() {
   return { view, log, answers };
 }
 
-function setup(connected = true, options: { storage?: StorageLike; user?: () => { sub: string } | null; prefix?: string } = {}) {
+/** Timers that fire only when told: a streaming answer's delayed save stays pending. */
+function manualTimers() {
+  const pending = new Map<number, () => void>();
+  let next = 0;
+  return {
+    setTimeout: (fn: () => void) => {
+      pending.set(++next, fn);
+      return next;
+    },
+    clearTimeout: (id: unknown) => void pending.delete(id as number),
+    pending,
+  };
+}
+
+function setup(
+  connected = true,
+  options: { storage?: StorageLike; user?: () => { sub: string } | null; prefix?: string; timers?: ReturnType<typeof manualTimers> } = {},
+) {
   const sent: Record<string, unknown>[] = [];
   const { view, log, answers } = recordingView();
   let n = 0;
   let c = 0;
   const onTokenExpired = jest.fn();
   const prefix = options.prefix ?? "";
+  const newConversation = () => `${prefix}conv${++c}`;
+  const history = createConversationHistory({ storage: options.storage, newConversationId: newConversation, timers: options.timers ?? manualTimers() });
   const chat = createChat({
     send: (m) => {
       if (!connected) return false;
@@ -57,8 +77,8 @@ function setup(connected = true, options: { storage?: StorageLike; user?: () => 
     view,
     onTokenExpired,
     newId: () => `${prefix}id${++n}`,
-    newConversation: () => `${prefix}conv${++c}`,
-    storage: options.storage,
+    newConversation,
+    history,
   });
   const frame = (event: object) => chat.handleFrame(JSON.stringify(event));
   return { chat, sent, log, answers, frame, onTokenExpired };
@@ -176,76 +196,127 @@ describe("createChat", () => {
   });
 });
 
-describe("createChat across a reload (sessionStorage)", () => {
-  const stored = (storage: MemoryStorage) => JSON.parse(storage.getItem(CONVERSATION_STORAGE_KEY) ?? "null");
+describe("createChat with the user's conversations stored (localStorage, per user)", () => {
+  const stored = (storage: MemoryStorage, sub = SUB) => JSON.parse(storage.getItem(historyKey(sub)) ?? "null");
+  const answerIdOf = (result: ReturnType<Chat["ask"]>) => (result as { answerId: string }).answerId;
 
-  it("keeps the conversationId and the finished turns, so a reload continues the same conversation", () => {
+  it("keeps the conversationId, the turns and their status lines, so a reload continues the same conversation", () => {
     const storage = new MemoryStorage();
     const before = setup(true, { storage });
-    const a = (before.chat.ask("Where is my order?") as { answerId: string }).answerId;
+    before.chat.resume();
+    const a = answerIdOf(before.chat.ask("Where is my order?"));
     before.frame({ type: "accepted", answerId: a });
-    before.frame({ type: "status", answerId: a, text: "Looking up your orders" });
+    before.frame({ type: "status", answerId: a, text: "Looking up your orders…" });
     before.frame({ type: "chunk", answerId: a, text: "It has shipped." });
     before.frame({ type: "done", answerId: a });
-    const b = (before.chat.ask("And the other one?") as { answerId: string }).answerId;
+    const b = answerIdOf(before.chat.ask("And the other one?"));
     before.frame({ type: "error", answerId: b, code: "throttled", message: "Rate exceeded" });
-    expect(stored(storage)).toMatchObject({ sub: SUB, conversationId: "conv1" });
+    expect(stored(storage)).toMatchObject({ sub: SUB, currentId: "conv1" });
 
-    // The reload: a new page, a new chat, the same tab storage.
+    // The reload: a new page, a new chat, the same browser storage.
     const after = setup(true, { storage, prefix: "r" });
-    expect(after.chat.conversationId).toBe("rconv1");
     expect(after.chat.resume()).toBe(true);
     expect(after.chat.conversationId).toBe("conv1");
     expect(after.log).toEqual(["clear", "question:Where is my order?", `answer:${a}`, "question:And the other one?", `answer:${b}`]);
-    // Text only: the tool status lines are not kept.
-    expect(after.answers.get(a)).toEqual({ answer: { answerId: a, phase: "done", statuses: [], text: "It has shipped." }, error: undefined });
+    expect(after.answers.get(a)!.answer).toMatchObject({ answerId: a, phase: "done", statuses: ["Looking up your orders…"], text: "It has shipped." });
     expect(after.answers.get(b)!.error).toBe(answerErrorMessage("throttled"));
     after.chat.ask("What did I ask before?");
     expect(after.sent[0]).toMatchObject({ conversationId: "conv1", prompt: "What did I ask before?" });
-    expect(stored(storage).turns).toHaveLength(3);
+    expect(stored(storage).conversations[0].turns).toHaveLength(3);
   });
 
-  it("stores an answer still in progress as cut off (it cannot finish after a reload)", () => {
+  it("keeps the text of an answer cut off by a reload, marked interrupted", () => {
     const storage = new MemoryStorage();
-    const before = setup(true, { storage });
-    const a = (before.chat.ask("q") as { answerId: string }).answerId;
-    before.frame({ type: "chunk", answerId: a, text: "Half" });
+    const timers = manualTimers();
+    const before = setup(true, { storage, timers });
+    before.chat.resume();
+    const a = answerIdOf(before.chat.ask("q"));
+    before.frame({ type: "chunk", answerId: a, text: "Half an answer" });
+    // The page is hidden (reload): the pending save is written at once.
+    before.chat.history.flush();
     const after = setup(true, { storage });
     after.chat.resume();
     expect(after.answers.get(a)).toEqual({
-      answer: { answerId: a, phase: "error", statuses: [], text: "", error: { code: "connection_lost", message: "" } },
-      error: answerErrorMessage("connection_lost"),
+      answer: { answerId: a, phase: "error", statuses: [], text: "Half an answer", error: { code: "interrupted", message: "" } },
+      error: answerErrorMessage("interrupted"),
     });
     expect(after.chat.busy()).toBe(false);
   });
 
-  it("New conversation replaces the stored one; forget() (sign-out) removes it", () => {
+  it("New conversation keeps the old one listed; switching back asks in its own conversationId", () => {
     const storage = new MemoryStorage();
-    const { chat } = setup(true, { storage });
+    const { chat, sent, log } = setup(true, { storage });
+    chat.resume();
     chat.ask("q1");
     chat.newConversation();
-    expect(stored(storage)).toEqual({ v: 1, sub: SUB, conversationId: "conv2", turns: [] });
+    expect(chat.conversationId).toBe("conv2");
+    expect(chat.history.list().map((c) => [c.title, c.current])).toEqual([["New conversation", true], ["q1", false]]);
+    // An empty conversation is reused, not multiplied.
+    chat.newConversation();
+    expect(chat.conversationId).toBe("conv2");
     chat.ask("q2");
-    chat.forget();
-    expect(storage.getItem(CONVERSATION_STORAGE_KEY)).toBeNull();
-    const next = setup(true, { storage, prefix: "n" });
-    expect(next.chat.resume()).toBe(false);
-    expect(next.chat.conversationId).toBe("nconv1");
+    chat.switchTo("conv1");
+    expect(log.slice(-3)).toEqual(["clear", "question:q1", `answer:${SUB}.id1`]);
+    chat.ask("q3");
+    expect(sent.map((m) => m.conversationId)).toEqual(["conv1", "conv2", "conv1"]);
+    expect(stored(storage).conversations.map((c: { id: string }) => c.id)).toEqual(["conv1", "conv2"]);
   });
 
-  it("never shows one user's stored conversation to another user of the same tab", () => {
+  it("an answer streaming in a conversation switched away from keeps arriving into it", () => {
+    const { chat, frame, answers } = setup(true, { storage: new MemoryStorage() });
+    chat.resume();
+    const a = answerIdOf(chat.ask("slow question"));
+    chat.newConversation();
+    frame({ type: "chunk", answerId: a, text: "arrived while away" });
+    frame({ type: "done", answerId: a });
+    chat.switchTo("conv1");
+    expect(answers.get(a)!.answer).toMatchObject({ phase: "done", text: "arrived while away" });
+  });
+
+  it("rename and delete; deleting the shown conversation shows the next one", () => {
+    const storage = new MemoryStorage();
+    const { chat } = setup(true, { storage });
+    chat.resume();
+    chat.ask("first");
+    chat.newConversation();
+    chat.ask("second");
+    chat.history.rename("conv1", "  Shoes   order ");
+    expect(chat.history.list().map((c) => c.title)).toEqual(["second", "Shoes order"]);
+    chat.remove("conv2");
+    expect(chat.conversationId).toBe("conv1");
+    expect(stored(storage).conversations.map((c: { id: string; title: string }) => [c.id, c.title])).toEqual([["conv1", "Shoes order"]]);
+  });
+
+  it("sign-out (forget) takes the conversations off the page but keeps them for the same user", () => {
     const storage = new MemoryStorage();
     const first = setup(true, { storage });
+    first.chat.resume();
+    first.chat.ask("q1");
+    first.chat.history.setDraft("a question not sent yet");
+    first.chat.forget();
+    expect(first.log[first.log.length - 1]).toBe("clear");
+    const again = setup(true, { storage, prefix: "n" });
+    expect(again.chat.resume()).toBe(true);
+    expect(again.chat.conversationId).toBe("conv1");
+    expect(again.chat.history.draft()).toBe("a question not sent yet");
+  });
+
+  it("never shows one user's conversations to another user of the same browser", () => {
+    const storage = new MemoryStorage();
+    const first = setup(true, { storage });
+    first.chat.resume();
     first.chat.ask("tenant1 secret question");
+    first.chat.forget();
     const second = setup(true, { storage, user: () => ({ sub: OTHER_SUB }), prefix: "o" });
     expect(second.chat.resume()).toBe(false);
     expect(second.log).toEqual(["clear"]);
-    expect(second.chat.conversationId).toBe("oconv1");
-    // Its own record replaced the other user's.
-    expect(stored(storage)).toEqual({ v: 1, sub: OTHER_SUB, conversationId: "oconv1", turns: [] });
-    // The allowed path: the same user gets its conversation back.
-    const again = setup(true, { storage, user: () => ({ sub: OTHER_SUB }) });
+    expect(second.chat.history.list().map((c) => c.title)).toEqual(["New conversation"]);
+    second.chat.ask("tenant2 question");
+    expect(JSON.stringify(stored(storage, OTHER_SUB))).not.toContain("tenant1 secret question");
+    // The allowed path: the first user still gets theirs back.
+    const again = setup(true, { storage });
     expect(again.chat.resume()).toBe(true);
+    expect(again.log).toContain("question:tenant1 secret question");
   });
 
   it("works without storage, and when storage throws", () => {

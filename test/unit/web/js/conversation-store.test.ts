@@ -1,31 +1,76 @@
 /**
- * The stored conversation: text-only turns, bounded, readable only for the user who
- * wrote it, and anything malformed read as "nothing stored".
+ * The stored history: per-user key, turns with text and status lines, bounded, readable
+ * only for the user who wrote it, anything malformed read as "nothing stored", and a full
+ * quota answered by dropping the oldest conversations, never the current one.
  */
 import {
+  boundHistory,
   boundTurns,
-  CONVERSATION_STORAGE_KEY,
-  createConversationStore,
-  MAX_STORED_CHARS,
+  createHistoryStore,
+  historyKey,
+  INTERRUPTED,
+  LEGACY_CONVERSATION_KEY,
+  MAX_CONVERSATION_CHARS,
+  MAX_CONVERSATIONS,
   MAX_STORED_TURNS,
-  parseConversationRecord,
+  parseHistoryRecord,
   storedTurn,
+  type StoredConversation,
+  type StoredHistory,
   type StoredTurn,
 } from "../../../../web/js/conversation-store.js";
 import { SUB } from "./fake-jwt";
 
-const turn = (i: number, text = `answer ${i}`): StoredTurn => ({ question: `question ${i}`, answerId: `${SUB}.id${i}`, text, phase: "done" });
-const record = (extra: Record<string, unknown> = {}) => JSON.stringify({ v: 1, sub: SUB, conversationId: "conv1", turns: [turn(1)], ...extra });
+const OTHER_SUB = "22222222-2222-4222-8222-222222222222";
+const turn = (i: number, text = `answer ${i}`): StoredTurn => ({
+  question: `question ${i}`,
+  answerId: `${SUB}.id${i}`,
+  text,
+  phase: "done",
+  statuses: [],
+  askedAt: 1000 + i,
+});
+const conversation = (id: string, updatedAt: number, turns = [turn(1)]): StoredConversation => ({ id, title: "", updatedAt, turns });
+const history = (conversations: StoredConversation[], currentId = conversations[0].id): StoredHistory => ({ currentId, draft: "", conversations });
+const record = (extra: Record<string, unknown> = {}) => JSON.stringify({ v: 1, sub: SUB, ...history([conversation("conv1", 5)]), ...extra });
+
+function memoryStorage(limit = Infinity) {
+  const items = new Map<string, string>();
+  return {
+    items,
+    getItem: (k: string) => items.get(k) ?? null,
+    setItem: (k: string, v: string) => {
+      if (v.length > limit) throw new DOMException("full", "QuotaExceededError");
+      items.set(k, v);
+    },
+    removeItem: (k: string) => void items.delete(k),
+  };
+}
 
 describe("storedTurn", () => {
-  it("keeps the text and the error, drops status lines, and stores an unfinished answer as cut off", () => {
-    const base = { answerId: `${SUB}.a`, statuses: ["Looking up your orders…"], text: "Done." };
-    expect(storedTurn("q", { ...base, phase: "done" })).toEqual({ question: "q", answerId: `${SUB}.a`, text: "Done.", phase: "done" });
-    expect(storedTurn("q", { ...base, phase: "error", error: { code: "throttled", message: "m" } })).toMatchObject({
+  const base = { answerId: `${SUB}.a`, statuses: ["Looking up your orders…"], text: "Done." };
+
+  it("keeps the text, the status lines and the error", () => {
+    expect(storedTurn("q", { ...base, phase: "done" }, 7)).toEqual({
+      question: "q",
+      answerId: `${SUB}.a`,
+      text: "Done.",
+      phase: "done",
+      statuses: ["Looking up your orders…"],
+      askedAt: 7,
+    });
+    expect(storedTurn("q", { ...base, phase: "error", error: { code: "throttled", message: "m" } }, 7)).toMatchObject({
       phase: "error",
       error: { code: "throttled", message: "m" },
     });
-    expect(storedTurn("q", { ...base, phase: "streaming" })).toMatchObject({ phase: "error", error: { code: "connection_lost", message: "" } });
+  });
+
+  it("stores an answer still arriving with its text so far, as interrupted", () => {
+    expect(storedTurn("q", { ...base, text: "Half", phase: "streaming" }, 7)).toMatchObject({
+      text: "Half",
+      phase: "error",
+      error: { code: INTERRUPTED, message: "" },
+    });
   });
 });
 
@@ -39,42 +84,89 @@ describe("boundTurns", () => {
   });
 
   it("shortens a single answer larger than the whole budget instead of dropping it", () => {
-    const [only] = boundTurns([turn(1, "z".repeat(MAX_STORED_CHARS * 2))]);
-    expect(only.question.length + only.text.length).toBeLessThanOrEqual(MAX_STORED_CHARS);
+    const [only] = boundTurns([turn(1, "z".repeat(MAX_CONVERSATION_CHARS * 2))]);
+    expect(only.question.length + only.text.length).toBeLessThanOrEqual(MAX_CONVERSATION_CHARS);
     expect(only.text.endsWith("…")).toBe(true);
   });
 });
 
-describe("parseConversationRecord", () => {
-  it("reads its own user's record", () => {
-    expect(parseConversationRecord(record(), SUB)).toEqual({ conversationId: "conv1", turns: [turn(1)] });
+describe("boundHistory", () => {
+  it("keeps at most MAX_CONVERSATIONS, newest first, and always the current one", () => {
+    const many = Array.from({ length: MAX_CONVERSATIONS + 5 }, (_, i) => conversation(`c${i}`, i));
+    const bounded = boundHistory(history(many, "c0"));
+    expect(bounded.conversations).toHaveLength(MAX_CONVERSATIONS);
+    expect(bounded.conversations[0].id).toBe(`c${MAX_CONVERSATIONS + 4}`);
+    expect(bounded.conversations.map((c) => c.id)).toContain("c0");
+    expect(bounded.conversations.map((c) => c.id)).not.toContain("c1");
   });
 
-  it.each([
-    ["another user's record", record({ sub: "22222222-2222-4222-8222-222222222222" })],
-    ["an unknown version", record({ v: 2 })],
-    ["a bad conversationId", record({ conversationId: "../x" })],
-    ["not JSON", "{"],
-    ["JSON null", "null"],
-  ])("reads %s as nothing stored", (_, text) => {
-    expect(parseConversationRecord(text, SUB)).toBeNull();
-  });
-
-  it("drops malformed turns and turns whose answerId is not this user's", () => {
-    const turns = [turn(1), { question: 1 }, { ...turn(2), answerId: "22222222-2222-4222-8222-222222222222.x" }, { ...turn(3), phase: "error" }, turn(4)];
-    expect(parseConversationRecord(record({ turns }), SUB)!.turns.map((t) => t.answerId)).toEqual([`${SUB}.id1`, `${SUB}.id4`]);
+  it("keeps the newest conversations that fit the character budget", () => {
+    const big = (id: string, at: number) => conversation(id, at, [turn(1, "x".repeat(400))]);
+    expect(boundHistory(history([big("a", 1), big("b", 2), big("c", 3)], "a"), 900).conversations.map((c) => c.id)).toEqual(["c", "a"]);
   });
 });
 
-describe("createConversationStore", () => {
-  it("saves, loads and clears one key", () => {
-    const items = new Map<string, string>();
-    const storage = { getItem: (k: string) => items.get(k) ?? null, setItem: (k: string, v: string) => void items.set(k, v), removeItem: (k: string) => void items.delete(k) };
-    const store = createConversationStore(storage);
-    store.save(SUB, "conv9", [turn(1)]);
-    expect([...items.keys()]).toEqual([CONVERSATION_STORAGE_KEY]);
-    expect(store.load(SUB)).toEqual({ conversationId: "conv9", turns: [turn(1)] });
-    store.clear();
-    expect(store.load(SUB)).toBeNull();
+describe("parseHistoryRecord", () => {
+  it("reads its own user's record", () => {
+    expect(parseHistoryRecord(record({ draft: "unsent" }), SUB)).toEqual({ currentId: "conv1", draft: "unsent", conversations: [conversation("conv1", 5)] });
+  });
+
+  it.each([
+    ["another user's record", record({ sub: OTHER_SUB })],
+    ["an unknown version", record({ v: 2 })],
+    ["no conversations", record({ conversations: [] })],
+    ["only a bad conversationId", record({ conversations: [conversation("../x", 1)] })],
+    ["not JSON", "{"],
+    ["JSON null", "null"],
+  ])("reads %s as nothing stored", (_, text) => {
+    expect(parseHistoryRecord(text, SUB)).toBeNull();
+  });
+
+  it("drops malformed turns and turns whose answerId is not this user's", () => {
+    const turns = [turn(1), { question: 1 }, { ...turn(2), answerId: `${OTHER_SUB}.x` }, { ...turn(3), phase: "error" }, turn(4)];
+    const parsed = parseHistoryRecord(record({ conversations: [{ ...conversation("conv1", 1), turns }] }), SUB);
+    expect(parsed!.conversations[0].turns.map((t) => t.answerId)).toEqual([`${SUB}.id1`, `${SUB}.id4`]);
+  });
+
+  it("falls back to the newest conversation when the current one is missing", () => {
+    expect(parseHistoryRecord(record({ currentId: "gone" }), SUB)!.currentId).toBe("conv1");
+  });
+});
+
+describe("createHistoryStore", () => {
+  it("saves and loads one key per user; another user's key is never read", () => {
+    const storage = memoryStorage();
+    const store = createHistoryStore(storage);
+    expect(store.save(SUB, history([conversation("conv9", 1)]))).toEqual({ saved: true, dropped: [] });
+    expect([...storage.items.keys()]).toEqual([historyKey(SUB)]);
+    expect(historyKey(SUB)).toBe(`mta.history.${SUB}`);
+    expect(store.load(SUB)!.conversations.map((c) => c.id)).toEqual(["conv9"]);
+    expect(store.load(OTHER_SUB)).toBeNull();
+    // Even copied under the other user's key, the record names its own sub and is refused.
+    storage.setItem(historyKey(OTHER_SUB), storage.getItem(historyKey(SUB))!);
+    expect(store.load(OTHER_SUB)).toBeNull();
+  });
+
+  it("removes the per-tab record of earlier versions", () => {
+    const legacy = memoryStorage();
+    legacy.setItem(LEGACY_CONVERSATION_KEY, "{}");
+    createHistoryStore(memoryStorage(), legacy).load(SUB);
+    expect(legacy.items.size).toBe(0);
+  });
+
+  it("drops the oldest conversations when the quota is full, never the current one", () => {
+    const big = (id: string, at: number) => conversation(id, at, [turn(1, "x".repeat(1000))]);
+    const storage = memoryStorage(2600);
+    const result = createHistoryStore(storage).save(SUB, history([big("new", 3), big("mid", 2), big("old", 1), big("cur", 0)], "cur"));
+    expect(result).toEqual({ saved: true, dropped: ["mid", "old"] });
+    expect(parseHistoryRecord(storage.getItem(historyKey(SUB)), SUB)!.conversations.map((c) => c.id)).toEqual(["new", "cur"]);
+    // Nothing fits: not saved, and said so.
+    expect(createHistoryStore(memoryStorage(10)).save(SUB, history([big("cur", 0)]))).toEqual({ saved: false, dropped: [] });
+  });
+
+  it("works without storage and when storage throws on read", () => {
+    expect(createHistoryStore(null).save(SUB, history([conversation("a", 1)]))).toEqual({ saved: false, dropped: [] });
+    const throwing = { getItem: () => { throw new Error("denied"); }, setItem: () => {}, removeItem: () => {} };
+    expect(createHistoryStore(throwing).load(SUB)).toBeNull();
   });
 });
