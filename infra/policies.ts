@@ -42,8 +42,13 @@ export const SESSION_TAG_KEYS = ["tenantId", "userId"] as const;
 const TENANT_TAG = "${aws:PrincipalTag/tenantId}";
 const USER_TAG = "${aws:PrincipalTag/userId}";
 
-/** Read-only, key-bound actions. Scan and every write are absent on purpose. */
-const TENANT_DATA_ACTIONS = ["dynamodb:GetItem", "dynamodb:Query"];
+/**
+ * Read-only, key-bound actions, exactly those the tools call (lambdas/action-group/tools.ts:
+ * GetItem of the tenant row, GetItem and Query of the user's orders). Scan and every
+ * write are absent on purpose.
+ */
+const TENANT_ROW_ACTIONS = ["dynamodb:GetItem"];
+const ORDERS_ACTIONS = ["dynamodb:GetItem", "dynamodb:Query"];
 
 function doc(...statements: PolicyStatement[]): PolicyDocument {
   return { Version: "2012-10-17", Statement: statements };
@@ -61,14 +66,18 @@ export function logGroupName(functionName: string): string {
   return `/aws/lambda/${functionName}`;
 }
 
-/** The function's own log group only (the group is created by Pulumi, not by Lambda). */
+/**
+ * The streams of the function's own log group only (the group is created by Pulumi, not
+ * by Lambda). Both actions authorize on the log-stream resource, never the group itself
+ * (Service Authorization Reference, CloudWatch Logs; checked 2026-12-02).
+ */
 function logsStatement(ctx: AwsContext, functionName: string): PolicyStatement {
   const group = `arn:${ctx.partition}:logs:${ctx.region}:${ctx.accountId}:log-group:${logGroupName(functionName)}`;
   return {
     Sid: "OwnLogGroup",
     Effect: "Allow",
     Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
-    Resource: [group, `${group}:*`],
+    Resource: `${group}:*`,
   };
 }
 
@@ -103,7 +112,7 @@ export function tenantAccessPolicy(
     {
       Sid: "OwnTenantRow",
       Effect: "Allow",
-      Action: TENANT_DATA_ACTIONS,
+      Action: TENANT_ROW_ACTIONS,
       Resource: tableArn(ctx, t.tenantsTableName),
       Condition: {
         "ForAllValues:StringEquals": { "dynamodb:LeadingKeys": [TENANT_TAG] },
@@ -113,7 +122,7 @@ export function tenantAccessPolicy(
     {
       Sid: "OwnOrdersInOwnTenantTable",
       Effect: "Allow",
-      Action: TENANT_DATA_ACTIONS,
+      Action: ORDERS_ACTIONS,
       Resource: tableArn(ctx, `${t.ordersTablePrefix}${TENANT_TAG}`),
       Condition: {
         "ForAllValues:StringEquals": { "dynamodb:LeadingKeys": [USER_TAG] },
@@ -302,16 +311,24 @@ export function offboardingRolePolicy(
   return doc(
     logsStatement(ctx, f.functionName),
     {
+      // A conditional PutItem needs no GetItem: the function never reads the records.
       Sid: "WriteOffboardingRecords",
       Effect: "Allow",
-      Action: ["dynamodb:PutItem", "dynamodb:GetItem"],
+      Action: "dynamodb:PutItem",
       Resource: tableArn(ctx, f.revocationsTableName),
     },
     {
-      Sid: "FindAndForgetConnections",
+      Sid: "FindConnectionsByUser",
       Effect: "Allow",
-      Action: ["dynamodb:Query", "dynamodb:Scan", "dynamodb:DeleteItem"],
-      Resource: [connections, `${connections}/index/${f.connectionsUserIndex}`],
+      Action: "dynamodb:Query",
+      Resource: `${connections}/index/${f.connectionsUserIndex}`,
+    },
+    {
+      // Scan: the reconcile fallback reads every owner; DeleteItem: forget a closed connection.
+      Sid: "ReconcileAndForgetConnections",
+      Effect: "Allow",
+      Action: ["dynamodb:Scan", "dynamodb:DeleteItem"],
+      Resource: connections,
     },
     {
       Sid: "ResolveUsers",

@@ -9,7 +9,7 @@
 import { ApiGatewayManagementApiClient } from "@aws-sdk/client-apigatewaymanagementapi";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { ConnectionStore } from "../common/connections";
+import { ConnectionReader } from "../common/connections";
 import { lazyStartup } from "../common/environment";
 import { createLogger } from "../common/logger";
 import { loadActionGroupConfig } from "./config";
@@ -20,7 +20,8 @@ const logger = createLogger("action-group");
 
 const actionGroupHandler = lazyStartup("action-group", logger, () => {
   const config = loadActionGroupConfig(process.env);
-  const connections = new ConnectionStore(
+  // Read-only: the action group checks owners and never deletes a record (I6).
+  const connections = new ConnectionReader(
     DynamoDBDocumentClient.from(new DynamoDBClient({ region: config.region })),
     config.connectionsTableName,
   );

@@ -7,7 +7,7 @@ import type { Logger } from "@aws-lambda-powertools/logger";
 import type { ApiGatewayManagementApiClient } from "@aws-sdk/client-apigatewaymanagementapi";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { AnswerChannel, type ConnectionStore, type SendOutcome } from "../common/connections";
+import { AnswerChannel, type ConnectionReader, type SendOutcome } from "../common/connections";
 import { errorSummary } from "../common/logger";
 import { status } from "../common/protocol";
 import type { ScopedCredentials } from "../common/scoped-credentials";
@@ -150,7 +150,7 @@ export type StatusPoster = (identity: SessionIdentity, text: string) => Promise<
 
 export function createStatusPoster(
   api: ApiGatewayManagementApiClient,
-  connections: ConnectionStore,
+  connections: ConnectionReader,
   logger: Pick<Logger, "warn" | "debug">,
 ): StatusPoster {
   return async (identity, text) => {

@@ -12,8 +12,10 @@
  *   action group's status events) goes through its ownership check first, once per
  *   answer or status event (I6).
  *
- * Either way, a connection API Gateway no longer knows has its record deleted (in
- * `replyToSender`, the one place that happens).
+ * Sending never deletes a record: a connection API Gateway no longer knows is simply
+ * "gone". Records are deleted only by the chat function's `$disconnect` and by the
+ * offboarding function (I17), and otherwise expire by TTL. So a sender needs only a
+ * `ConnectionReader` (GetItem), which is all the action group's role allows.
  */
 import {
   DeleteConnectionCommand,
@@ -62,21 +64,29 @@ export function connectionRecord(args: {
   };
 }
 
-export class ConnectionStore {
+/** Reads connection records by key (consistent): the owner check of every send (I6). */
+export class ConnectionReader {
   constructor(
-    private readonly client: DynamoDBDocumentClient,
-    private readonly tableName: string,
+    protected readonly client: DynamoDBDocumentClient,
+    protected readonly tableName: string,
   ) {}
-
-  async put(record: ConnectionRecord): Promise<void> {
-    await this.client.send(new PutCommand({ TableName: this.tableName, Item: record }));
-  }
 
   async get(connectionId: string): Promise<ConnectionRecord | undefined> {
     const result = await this.client.send(
       new GetCommand({ TableName: this.tableName, Key: { connectionId }, ConsistentRead: true }),
     );
     return result.Item as ConnectionRecord | undefined;
+  }
+}
+
+/**
+ * The chat function's store: `$connect` writes the record, `$disconnect` deletes it. The
+ * action group never builds one, so its bundle carries no PutItem or DeleteItem
+ * (test/unit/infra/policies-exact.test.ts).
+ */
+export class ConnectionStore extends ConnectionReader {
+  async put(record: ConnectionRecord): Promise<void> {
+    await this.client.send(new PutCommand({ TableName: this.tableName, Item: record }));
   }
 
   async delete(connectionId: string): Promise<void> {
@@ -166,18 +176,14 @@ export async function postToConnection(
 
 /**
  * A route-level reply to the connection whose frame is being answered (see the file
- * comment), and AnswerChannel's post once ownership is checked. A connection that is gone
- * has its record deleted: the one place that happens.
+ * comment). A connection that is gone is left to `$disconnect` and the record's TTL.
  */
 export async function replyToSender(
-  deps: { readonly api: ApiGatewayManagementApiClient; readonly connections: ConnectionStore },
+  deps: { readonly api: ApiGatewayManagementApiClient },
   connectionId: string,
   event: ServerEvent,
 ): Promise<PostOutcome> {
-  const posted = await postToConnection(deps.api, connectionId, event);
-  // Best effort: the record's TTL removes it anyway.
-  if (posted === "gone") await deps.connections.delete(connectionId).catch(() => undefined);
-  return posted;
+  return postToConnection(deps.api, connectionId, event);
 }
 
 /**
@@ -197,7 +203,6 @@ export class AnswerChannel {
 
   private constructor(
     readonly api: ApiGatewayManagementApiClient,
-    readonly connections: ConnectionStore,
     readonly connectionId: string,
     readonly userId: string,
   ) {}
@@ -207,20 +212,20 @@ export class AnswerChannel {
    * when given); "gone" without a record, "not_owner" when it names anyone else.
    */
   static async open(
-    deps: { readonly api: ApiGatewayManagementApiClient; readonly connections: ConnectionStore },
+    deps: { readonly api: ApiGatewayManagementApiClient; readonly connections: ConnectionReader },
     owner: { connectionId: string; userId: string; tenantId?: string },
   ): Promise<AnswerChannel | "gone" | "not_owner"> {
     const record = await deps.connections.get(owner.connectionId);
     if (!record) return "gone";
     if (record.userId !== owner.userId) return "not_owner";
     if (owner.tenantId !== undefined && record.tenantId !== owner.tenantId) return "not_owner";
-    return new AnswerChannel(deps.api, deps.connections, owner.connectionId, owner.userId);
+    return new AnswerChannel(deps.api, owner.connectionId, owner.userId);
   }
 
-  /** Post one event; "gone" once the connection has disappeared (its record is then deleted). Never throws for that. */
+  /** Post one event; "gone" once the connection has disappeared. Never throws for that. */
   async send(event: ServerEvent): Promise<PostOutcome> {
     if (this.state) return this.state;
-    const posted = await replyToSender(this, this.connectionId, event);
+    const posted = await postToConnection(this.api, this.connectionId, event);
     if (posted === "gone") this.state = posted;
     return posted;
   }

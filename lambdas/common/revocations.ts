@@ -78,6 +78,19 @@ export class RevocationStore {
     return isRevoked(issuedAt, await this.get(userId));
   }
 
+}
+
+/**
+ * The offboarding function's side of the table: writes only. A class of its own so the
+ * chat bundle carries no PutItem and the offboarding bundle no GetItem: each role is
+ * granted exactly the calls its bundle makes (test/unit/infra/policies-exact.test.ts).
+ */
+export class RevocationWriter {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
   /** Writes (or moves forward) the user's record; never moves `revokedAt` back. */
   async put(record: RevocationRecord): Promise<void> {
     await this.client
@@ -93,6 +106,5 @@ export class RevocationStore {
         // A later offboarding already stands: nothing to do.
         if ((error as { name?: string }).name !== "ConditionalCheckFailedException") throw error;
       });
-    this.cache.delete(record.userId);
   }
 }

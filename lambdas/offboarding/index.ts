@@ -9,7 +9,7 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { lazyStartup } from "../common/environment";
 import { createLogger } from "../common/logger";
-import { RevocationStore } from "../common/revocations";
+import { RevocationWriter } from "../common/revocations";
 import { loadOffboardingConfig } from "./config";
 import { offboard, type OffboardingDependencies, type OffboardingResult } from "./offboard";
 import { parseTrigger } from "./triggers";
@@ -22,7 +22,7 @@ const dependencies = lazyStartup("offboarding", logger, (): OffboardingDependenc
   return {
     config,
     documents,
-    revocations: new RevocationStore(documents, config.revocationsTableName),
+    revocations: new RevocationWriter(documents, config.revocationsTableName),
     api: new ApiGatewayManagementApiClient({ region: config.region, endpoint: config.managementEndpoint }),
     cognito: new CognitoIdentityProviderClient({ region: config.region }),
     logger,

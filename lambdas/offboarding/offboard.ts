@@ -13,14 +13,14 @@ import { DeleteCommand, QueryCommand, ScanCommand, type DynamoDBDocumentClient }
 import { isGoneException } from "../common/connections";
 import { isSub } from "../common/identifiers";
 import { errorSummary } from "../common/logger";
-import { revocationRecord, type RevocationStore } from "../common/revocations";
+import { revocationRecord, type RevocationWriter } from "../common/revocations";
 import type { OffboardingConfig } from "./config";
 import type { OffboardingTarget } from "./triggers";
 
 export interface OffboardingDependencies {
   config: OffboardingConfig;
   documents: DynamoDBDocumentClient;
-  revocations: RevocationStore;
+  revocations: RevocationWriter;
   api: ApiGatewayManagementApiClient;
   cognito: CognitoIdentityProviderClient;
   logger: Logger;

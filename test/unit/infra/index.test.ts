@@ -300,7 +300,7 @@ describe("the local stack's copies of AWS definitions", () => {
 describe("isolation (I3 and I4)", () => {
   const chatRoleArn = `arn:aws:iam::${MOCK_ACCOUNT}:role/${names.functionRoleName("chat")}`;
 
-  it("gives the tenant-access role exactly the tenantAccessPolicy: GetItem/Query, no Scan, no writes", () => {
+  it("gives the tenant-access role exactly the tenantAccessPolicy: GetItem (and Query of orders), no Scan, no writes", () => {
     const policy = policyOf(one("aws:iam/rolePolicy:RolePolicy", "tenant-access-policy"));
     expect(policy).toEqual(
       tenantAccessPolicy(ctx, { tenantsTableName: names.tenantsTable, ordersTablePrefix: names.ordersTablePrefix }),

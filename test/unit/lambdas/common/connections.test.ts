@@ -2,8 +2,8 @@
  * lambdas/common/connections.ts: the connections table record and store; the low-level
  * post ("gone" on HTTP 410, other failures rethrown); route-level replies to the sender
  * without an owner lookup; and AnswerChannel (I6), which posts only to a
- * connection whose stored owner is the user being answered. A vanished connection's
- * record is forgotten either way.
+ * connection whose stored owner is the user being answered. Sending never deletes a
+ * record (only $disconnect and offboarding do).
  */
 import { ApiGatewayManagementApiClient, GoneException, PostToConnectionCommand } from "@aws-sdk/client-apigatewaymanagementapi";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
@@ -117,16 +117,10 @@ describe("replyToSender", () => {
     expect(ddb).not.toHaveReceivedCommand(DeleteCommand);
   });
 
-  it("reports gone and deletes the record when the connection has vanished", async () => {
+  it("reports gone when the connection has vanished, and deletes nothing ($disconnect and the TTL do)", async () => {
     api.on(PostToConnectionCommand).rejects(new GoneException({ message: "gone", $metadata: { httpStatusCode: 410 } }));
     expect(await replyToSender(testDependencies(), CONNECTION_A, pong())).toBe("gone");
-    expect(ddb).toHaveReceivedCommandWith(DeleteCommand, { Key: { connectionId: CONNECTION_A } });
-  });
-
-  it("still reports gone when deleting the record fails (its TTL removes it)", async () => {
-    api.on(PostToConnectionCommand).rejects(new GoneException({ message: "gone", $metadata: { httpStatusCode: 410 } }));
-    ddb.on(DeleteCommand).rejects(new Error("ProvisionedThroughputExceededException"));
-    expect(await replyToSender(testDependencies(), CONNECTION_A, pong())).toBe("gone");
+    expect(ddb).not.toHaveReceivedCommand(DeleteCommand);
   });
 
   it("rethrows other post failures", async () => {
@@ -191,7 +185,7 @@ describe("AnswerChannel", () => {
     expect(api).not.toHaveReceivedCommand(PostToConnectionCommand);
   });
 
-  it("on GoneException (the connection closed mid-answer): reports gone, deletes the record, stops posting", async () => {
+  it("on GoneException (the connection closed mid-answer): reports gone, stops posting, deletes nothing", async () => {
     const c = await open();
     expect(await c.send(chunk(ANSWER, "a"))).toBe("sent");
     api.on(PostToConnectionCommand).rejects(new GoneException({ message: "gone", $metadata: {} }));
@@ -199,7 +193,7 @@ describe("AnswerChannel", () => {
     api.on(PostToConnectionCommand).resolves({});
     expect(await c.send(chunk(ANSWER, "c"))).toBe("gone");
     expect(api).toHaveReceivedCommandTimes(PostToConnectionCommand, 2);
-    expect(ddb).toHaveReceivedCommandWith(DeleteCommand, { Key: { connectionId: "c1" } });
+    expect(ddb).not.toHaveReceivedCommand(DeleteCommand);
   });
 
   it("rethrows other post failures", async () => {

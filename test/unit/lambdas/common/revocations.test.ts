@@ -12,6 +12,7 @@ import {
   REVOCATION_CACHE_MS,
   revocationRecord,
   RevocationStore,
+  RevocationWriter,
 } from "../../../../lambdas/common/revocations";
 
 const USER = "11111111-1111-4111-8111-111111111111";
@@ -63,15 +64,18 @@ describe("RevocationStore", () => {
     expect(REVOCATION_CACHE_MS).toBeLessThanOrEqual(1000);
   });
 
+});
+
+describe("RevocationWriter", () => {
   it("writes with a condition that never moves revokedAt back, and treats a later record as done", async () => {
-    const store = new RevocationStore(documents, "revocations");
+    const store = new RevocationWriter(documents, "revocations");
     ddb.on(PutCommand).rejects(new ConditionalCheckFailedException({ message: "later", $metadata: {} }));
     await expect(store.put(revocationRecord({ userId: USER, revokedAt: 5, reason: "x" }))).resolves.toBeUndefined();
     expect(ddb).toHaveReceivedCommandWith(PutCommand, { ConditionExpression: "attribute_not_exists(userId) OR revokedAt <= :at" });
   });
 
   it("passes any other write failure on", async () => {
-    const store = new RevocationStore(documents, "revocations");
+    const store = new RevocationWriter(documents, "revocations");
     ddb.on(PutCommand).rejects(Object.assign(new Error("down"), { name: "InternalServerError" }));
     await expect(store.put(revocationRecord({ userId: USER, revokedAt: 5, reason: "x" }))).rejects.toThrow("down");
   });

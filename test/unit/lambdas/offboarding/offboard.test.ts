@@ -12,7 +12,7 @@ import "aws-sdk-client-mock-jest";
 import type { OffboardingConfig } from "../../../../lambdas/offboarding/config";
 import { offboard, type OffboardingDependencies } from "../../../../lambdas/offboarding/offboard";
 import { createLogger } from "../../../../lambdas/common/logger";
-import { RevocationStore } from "../../../../lambdas/common/revocations";
+import { RevocationWriter } from "../../../../lambdas/common/revocations";
 
 const A = "11111111-1111-4111-8111-111111111111";
 const B = "22222222-2222-4222-8222-222222222222";
@@ -36,7 +36,7 @@ function deps(): OffboardingDependencies {
   return {
     config,
     documents,
-    revocations: new RevocationStore(documents, config.revocationsTableName),
+    revocations: new RevocationWriter(documents, config.revocationsTableName),
     api: new ApiGatewayManagementApiClient({ region: "us-east-1", endpoint: config.managementEndpoint }),
     cognito: new CognitoIdentityProviderClient({ region: "us-east-1" }),
     logger,
