@@ -27,7 +27,7 @@ import {
 } from "../../../infra/policies";
 
 const ctx: AwsContext = { partition: "aws", region: "eu-west-1", accountId: "123456789012" };
-const names = stackNames("multi-tenant-assistant", "exact");
+const names = stackNames("multi-tenant-assistant", "exact", "eu-west-1");
 const API_ID = "abc123";
 const STAGE = "exact";
 const AGENT = { agentId: "AGENT12345", agentAliasId: "ALIAS12345" };
@@ -112,6 +112,7 @@ const CALLS: Record<FunctionName, Call[]> = {
     },
     { command: "InvokeCommand", role: "chat", action: "lambda:InvokeFunction", resource: `arn:aws:lambda:${ctx.region}:${ctx.accountId}:function:${names.functionName("chat")}`, why: "the async answer step" },
     { command: "PostToConnectionCommand", role: "chat", action: "execute-api:ManageConnections", resource: connectionsApi("POST"), why: "every event" },
+    { command: "DeleteConnectionCommand", role: "chat", action: "execute-api:ManageConnections", resource: connectionsApi("DELETE"), why: "a refused renewal hangs up (I12)" },
   ],
   "action-group": [
     ...logs("action-group"),
