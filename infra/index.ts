@@ -122,6 +122,7 @@ const chatFunction = new BundledFunction("chat", {
           revocationsTableName,
           // The authorizer's own settings: a renewal is verified as a $connect is (I2).
           idTokens: { userPoolId, clientId: userPoolClientId, tenantIds: new Set(tenantIds) },
+          metricsNamespace: names.metricsNamespace,
         },
         config.logLevel,
       ),

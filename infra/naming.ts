@@ -64,6 +64,9 @@ export interface StackNames {
   /** S3 Vectors bucket: 3–63 of `[a-z0-9-]`, unique in the account and Region. */
   vectorBucket: string;
   offboardingRule: string;
+  /** CloudWatch namespace of the chat function's per-tenant metrics, read by the stage's dashboard. */
+  metricsNamespace: string;
+  /** The stage's CloudWatch dashboard. */
   dashboard: string;
 }
 
@@ -147,5 +150,6 @@ export function stackNames(project: string, stage: string, region: string): Stac
     vectorBucket: `${prefix}-vectors`,
     offboardingRule: `${prefix}-offboarding`,
     dashboard: `${prefix}-dashboard`,
+    metricsNamespace: `${project}/${stem}`,
   };
 }

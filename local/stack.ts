@@ -140,6 +140,7 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
   // tokens), the token-signing key, function logs and built bundles.
   ownerOnlyDir(stateDir);
   const logDir = ownerOnlyDir(join(stateDir, "logs"));
+  const metricsDir = ownerOnlyDir(join(stateDir, "metrics"));
   ownerOnlyDir(join(stateDir, "bundles"));
 
   const region = configRegion ?? "us-east-1";
@@ -220,7 +221,7 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
     ]);
     stops.push(s3.close, knowledgeControl.close);
 
-    const lambda = new LambdaService({ ctx, logDir, calls, iamGateOff });
+    const lambda = new LambdaService({ ctx, logDir, metricsDir, calls, iamGateOff });
     const lambdaApi = await lambda.startHttp(port("lambda"), registry);
     stops.push(lambdaApi.close, () => lambda.close(), () => eventBus.drain());
 
@@ -315,6 +316,7 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
           tenantIds: new Set(config.tenants.map((t) => t.id)),
           issuerOverride: { issuer: cognito.issuer, jwksUri: cognito.jwksUri },
         },
+        metricsNamespace: names.metricsNamespace,
       }, config.logLevel) },
       offboarding: { ...offboardingEnvironment({
         userPoolId: cognito.userPoolId,

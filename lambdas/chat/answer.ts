@@ -216,6 +216,7 @@ export async function answer(request: AnswerRequest, deps: ChatDependencies): Pr
   } catch (error) {
     const code = classifyAnswerFailure(error);
     log.error("answer failed", { code, ...errorSummary(error) });
+    deps.metrics.errorSent(request.tenantId, code);
     try {
       const sent = await channel.send(errorEvent(code, FAILURE_MESSAGES[code], request.answerId));
       if (sent !== "sent") return sent;
@@ -225,6 +226,7 @@ export async function answer(request: AnswerRequest, deps: ChatDependencies): Pr
     return "error";
   } finally {
     stopWatch.dispose();
+    deps.metrics.answerEnded(request.tenantId, { latencyMs: deps.now().getTime() - started });
   }
 }
 

@@ -40,6 +40,8 @@ export interface ChatSettings {
    * (I2), so a renewal is accepted only where a `$connect` would be.
    */
   idTokens: IdTokenSettings;
+  /** CloudWatch namespace of the per-tenant metrics (answer-metrics.ts): one per stage. */
+  metricsNamespace: string;
 }
 
 /** The authorizer's verification settings (lambdas/authorizer/config.ts), minus the subprotocol. */
@@ -75,6 +77,7 @@ export interface ChatEnvironment {
   TENANT_IDS: string;
   JWT_ISSUER?: string;
   JWKS_URI?: string;
+  POWERTOOLS_METRICS_NAMESPACE: string;
   POWERTOOLS_SERVICE_NAME: string;
   POWERTOOLS_LOG_LEVEL: string;
 }
@@ -102,6 +105,7 @@ export function toEnvironment(settings: ChatSettings, logLevel = "INFO"): ChatEn
     ...(settings.idTokens.issuerOverride
       ? { JWT_ISSUER: settings.idTokens.issuerOverride.issuer, JWKS_URI: settings.idTokens.issuerOverride.jwksUri }
       : {}),
+    POWERTOOLS_METRICS_NAMESPACE: settings.metricsNamespace,
     POWERTOOLS_SERVICE_NAME: "chat",
     POWERTOOLS_LOG_LEVEL: logLevel,
   };
@@ -131,6 +135,10 @@ const environmentShape = {
   // Unset, empty and blank all mean "no override".
   JWT_ISSUER: optionalHttpUrl,
   JWKS_URI: optionalHttpUrl,
+  // CloudWatch: 1-255 of letters, digits and . - _ / # : space, not starting with "AWS/".
+  POWERTOOLS_METRICS_NAMESPACE: required.check(
+    z.regex(/^(?!AWS\/)[A-Za-z0-9.\-_/#: ]{1,255}$/, "must be a CloudWatch namespace (1-255 of [A-Za-z0-9.-_/#: ], not AWS/…)"),
+  ),
   ...powertoolsVariables,
 } satisfies Record<keyof ChatEnvironment, z.ZodMiniType>;
 
@@ -166,6 +174,7 @@ export function loadChatConfig(env: Environment = process.env): ChatConfig {
       tenantIds: new Set(e.TENANT_IDS.split(",")),
       ...(e.JWT_ISSUER && e.JWKS_URI ? { issuerOverride: { issuer: e.JWT_ISSUER, jwksUri: e.JWKS_URI } } : {}),
     },
+    metricsNamespace: e.POWERTOOLS_METRICS_NAMESPACE,
     functionName: e.AWS_LAMBDA_FUNCTION_NAME,
     region: e.AWS_REGION,
   };

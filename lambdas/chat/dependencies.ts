@@ -16,6 +16,7 @@ import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { ConnectionStore } from "../common/connections";
 import { RevocationStore } from "../common/revocations";
 import { ScopedCredentialsProvider } from "../common/scoped-credentials";
+import { type ChatMetrics, createChatMetrics } from "./answer-metrics";
 import { AskRateLimiter } from "./ask-rate-limit";
 import type { ChatConfig } from "./config";
 import { createIdTokenCheck, type IdTokenCheck } from "./renew-route";
@@ -36,6 +37,8 @@ export interface ChatDependencies {
   agent: BedrockAgentRuntimeClient;
   credentials: ScopedCredentialsProvider;
   logger: Logger;
+  /** Per-tenant EMF metrics (answer-metrics.ts). */
+  metrics: ChatMetrics;
   now: () => Date;
   sleep: (ms: number) => Promise<void>;
   /** In [0, 1): backoff jitter. */
@@ -61,6 +64,7 @@ export function createDependencies(config: ChatConfig, logger: Logger): ChatDepe
     agent: new BedrockAgentRuntimeClient({ region, maxAttempts: 1 }),
     credentials: new ScopedCredentialsProvider(new STSClient({ region }), { roleArn: config.tenantAccessRoleArn }),
     logger,
+    metrics: createChatMetrics(config.metricsNamespace),
     now: () => new Date(),
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     random: Math.random,

@@ -183,7 +183,8 @@ export async function handleMessage(event: WebSocketEvent, deps: ChatDependencie
   const { connectionId } = event.requestContext;
   const log = deps.logger.createChild();
   log.appendKeys({ route: event.requestContext.routeKey });
-  const reply = (serverEvent: ServerEvent) => replyToSender(deps, connectionId, serverEvent);
+  const sendReply = (serverEvent: ServerEvent) => replyToSender(deps, connectionId, serverEvent);
+  let reply = sendReply;
 
   const parsed = parseClientMessage(frameText(event));
   const answerId = parsed.ok ? ("answerId" in parsed.message ? parsed.message.answerId : undefined) : parsed.answerId;
@@ -195,6 +196,11 @@ export async function handleMessage(event: WebSocketEvent, deps: ChatDependencie
       return OK;
     }
     log.appendKeys({ tenantId: caller.tenantId, userId: caller.userId, ...(answerId ? { answerId } : {}) });
+    // From here every reply is counted for the caller's tenant (asks, errors by code).
+    reply = (serverEvent) => {
+      deps.metrics.replySent(caller.tenantId, serverEvent);
+      return sendReply(serverEvent);
+    };
     if (!parsed.ok) {
       log.info("bad request", { reason: parsed.message });
       await reply(errorEvent("bad_request", parsed.message, answerId));

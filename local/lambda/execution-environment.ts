@@ -11,6 +11,7 @@ import { existsSync, type WriteStream } from "node:fs";
 import { join } from "node:path";
 import { handlerExport } from "../../infra/function-settings";
 import type { CredentialRecord } from "../iam/credentials";
+import { EmfLineCapture } from "./metrics-capture";
 
 export const LAMBDA_HOST = join(__dirname, "lambda-host.cjs");
 
@@ -73,6 +74,8 @@ export class ExecutionEnvironment {
     bundle: string,
     baseEnv: Record<string, string>,
     log: WriteStream | undefined,
+    /** Where this function's EMF lines go (`.local/metrics/<function>.jsonl`); none when undefined. */
+    metrics: WriteStream | undefined,
     /** Called once when the environment is gone (exit, crash, recycle). */
     private readonly onGone: (environment: ExecutionEnvironment) => void,
   ) {
@@ -97,15 +100,14 @@ export class ExecutionEnvironment {
       stdio: ["ignore", "pipe", "pipe", "ipc"],
       serialization: "json",
     });
-    if (log) {
-      // Written, not piped: many environments share one log stream, and every pipe would
-      // add its own listeners to it.
-      this.child.stdout?.on("data", (data: Buffer) => log.write(data));
-      this.child.stderr?.on("data", (data: Buffer) => log.write(data));
-    } else {
-      this.child.stdout?.resume();
-      this.child.stderr?.resume();
-    }
+    // Written, not piped: many environments share one log stream, and every pipe would
+    // add its own listeners to it.
+    const capture = metrics ? new EmfLineCapture(metrics) : undefined;
+    this.child.stdout?.on("data", (data: Buffer) => {
+      log?.write(data);
+      capture?.write(data);
+    });
+    this.child.stderr?.on("data", (data: Buffer) => log?.write(data));
     this.ready = new Promise<void>((resolve, reject) => {
       this.child.on("message", (message: HostMessage) => {
         if (message.type === "ready") resolve();

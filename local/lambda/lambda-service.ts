@@ -68,6 +68,7 @@ class FunctionPool {
     readonly definition: LocalFunctionDefinition,
     private readonly baseEnv: Record<string, string>,
     private readonly log: WriteStream | undefined,
+    private readonly metrics: WriteStream | undefined,
     private readonly calls: CallCounter | undefined,
   ) {
     this.bundle = definition.bundle;
@@ -84,7 +85,7 @@ class FunctionPool {
   /** A new environment, loaded and ready (the cold start). */
   private async startEnvironment(): Promise<ExecutionEnvironment> {
     // Counted in `environments` from now on, while it loads: the cap includes starting ones.
-    const environment = new ExecutionEnvironment(this.definition, this.bundle, this.baseEnv, this.log, (gone) => this.forget(gone));
+    const environment = new ExecutionEnvironment(this.definition, this.bundle, this.baseEnv, this.log, this.metrics, (gone) => this.forget(gone));
     this.environments.add(environment);
     this.coldStarts += 1;
     this.calls?.count("lambda", "ColdStart", { detail: this.definition.name });
@@ -154,6 +155,8 @@ export interface LambdaServiceOptions {
   ctx: AwsContext;
   /** Function logs go to <logDir>/<name>.log; none when undefined. */
   logDir?: string;
+  /** The EMF lines of a function's stdout go to <metricsDir>/<name>.jsonl (metrics-capture.ts), begun afresh at each start. */
+  metricsDir?: string;
   calls?: CallCounter;
   /** Benchmark only (local/stack.ts `benchmarkOnly`): no SigV4 verification, no IAM evaluation. */
   iamGateOff?: boolean;
@@ -184,7 +187,13 @@ export class LambdaService {
       log = createWriteStream(join(this.o.logDir, `${definition.name}.log`), { flags: "a" });
       this.logs.push(log);
     }
-    this.functions.set(definition.name, new FunctionPool(definition, this.baseEnvironment, log, this.o.calls));
+    let metrics: WriteStream | undefined;
+    if (this.o.metricsDir) {
+      mkdirSync(this.o.metricsDir, { recursive: true });
+      metrics = createWriteStream(join(this.o.metricsDir, `${definition.name}.jsonl`), { flags: "w" });
+      this.logs.push(metrics);
+    }
+    this.functions.set(definition.name, new FunctionPool(definition, this.baseEnvironment, log, metrics, this.o.calls));
   }
 
   async startAll(): Promise<void> {

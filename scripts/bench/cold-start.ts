@@ -49,6 +49,7 @@ const FUNCTION_ENVIRONMENTS: Record<FunctionName, Record<string, string>> = {
     asksPerUserPerMinute: 30,
     revocationsTableName: "bench-revocations",
     idTokens: { userPoolId: "us-east-1_AAAAAAAAA", clientId: "client", tenantIds: new Set(["tenant1"]) },
+    metricsNamespace: "bench",
   }) },
   offboarding: { ...offboardingEnvironment({
     userPoolId: "us-east-1_AAAAAAAAA",

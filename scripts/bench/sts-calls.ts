@@ -46,9 +46,12 @@ export async function measureStsCalls(asks = 100): Promise<StsCallsResult> {
         asksPerUserPerMinute: 1000,
         revocationsTableName: "bench-revocations",
         idTokens: { userPoolId: "us-east-1_AAAAAAAAA", clientId: "bench", tenantIds: new Set([TENANT]) },
+        metricsNamespace: "bench",
       },
       "SILENT",
     ),
+    // The handler runs in this process: its EMF lines would land in the benchmark's output.
+    POWERTOOLS_METRICS_DISABLED: "true",
     AWS_LAMBDA_FUNCTION_NAME: "bench-chat",
     AWS_REGION: "us-east-1",
   });

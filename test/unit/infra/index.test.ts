@@ -435,6 +435,7 @@ describe("functions", () => {
         asksPerUserPerMinute: 12,
         revocationsTableName: names.revocationsTable,
         idTokens: { userPoolId: "users-id", clientId: "web-id", tenantIds: new Set(["tenant1", "tenant2"]) },
+        metricsNamespace: names.metricsNamespace,
       }, "DEBUG"),
     );
     expect(env("chat")).toMatchObject({ LIMITS_TABLE_NAME: names.limitsTable, ASKS_PER_USER_PER_MINUTE: "12" });

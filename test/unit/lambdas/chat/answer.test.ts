@@ -98,6 +98,15 @@ describe("streaming an answer", () => {
     expect(new Set(events.map((e) => e.connectionId))).toEqual(new Set([CONNECTION_A]));
   });
 
+  it("records the answer's latency for its tenant when it ends (metrics)", async () => {
+    agent.on(InvokeAgentCommand).resolves({ completion: agentStream(["fine"]) });
+    let clock = 0;
+    const deps = testDependencies({ now: () => new Date((clock += 250)) });
+    await answer(request, deps);
+    expect(deps.metrics.records).toEqual([{ kind: "answer", tenantId: TENANT_A, answer: { latencyMs: expect.any(Number) } }]);
+    expect(deps.metrics.records[0].answer?.latencyMs).toBeGreaterThan(0);
+  });
+
   it("calls the agent with the server-derived session and the sessionAttributes contract", async () => {
     agent.on(InvokeAgentCommand).resolves({ completion: agentStream(["ok"]) });
     await answer(request, testDependencies());
@@ -313,6 +322,16 @@ describe("failures", () => {
     agent.on(InvokeAgentCommand).rejects(new TypeError("boom"));
     await answer(request, testDependencies());
     expect(postedEvents(api)[0].event).toMatchObject({ type: "error", code: "internal", answerId: request.answerId });
+  });
+
+  it("counts the error by its code for the request's tenant, and the answer's end (metrics)", async () => {
+    agent.on(InvokeAgentCommand).rejects(throttling());
+    const deps = testDependencies();
+    await answer(request, deps);
+    expect(deps.metrics.records.map((r) => [r.kind, r.tenantId, r.code])).toEqual([
+      ["error", TENANT_A, "throttled"],
+      ["answer", TENANT_A, undefined],
+    ]);
   });
 });
 

@@ -55,7 +55,7 @@ describe("loadChatConfig", () => {
     expect(loadChatConfig({ ...CHAT_ENV, ASKS_PER_USER_PER_MINUTE: " 0030 " }).asksPerUserPerMinute).toBe(30);
   });
 
-  it.each(Object.keys(CHAT_ENV).filter((key) => !key.startsWith("POWERTOOLS_")))("requires %s", (key) => {
+  it.each([...Object.keys(CHAT_ENV).filter((key) => !key.startsWith("POWERTOOLS_")), "POWERTOOLS_METRICS_NAMESPACE"])("requires %s", (key) => {
     const env: Record<string, string | undefined> = { ...CHAT_ENV, [key]: undefined };
     expect(() => loadChatConfig(env)).toThrow(ChatConfigError);
     expect(() => loadChatConfig(env)).toThrow(key);
@@ -75,6 +75,8 @@ describe("loadChatConfig", () => {
     ["TENANT_IDS", "tenant1,Secret"],
     ["TENANT_IDS", "tenant1,,secret"],
     ["JWKS_URI", "not a url secret"],
+    ["POWERTOOLS_METRICS_NAMESPACE", "AWS/secret"],
+    ["POWERTOOLS_METRICS_NAMESPACE", "secret<namespace>"],
   ])("rejects a malformed %s without echoing it", (key, value) => {
     let error: unknown;
     try {

@@ -24,6 +24,8 @@ import type { ChatDependencies } from "../../../../lambdas/chat/dependencies";
 import type { WebSocketEvent } from "../../../../lambdas/chat/routes";
 import { connectionRecord, type ConnectionRecord, ConnectionStore } from "../../../../lambdas/common/connections";
 import { createLogger } from "../../../../lambdas/common/logger";
+import { type AnswerMetrics, ChatMetrics } from "../../../../lambdas/chat/answer-metrics";
+import { Metrics } from "@aws-lambda-powertools/metrics";
 import type { ServerEvent } from "../../../../lambdas/common/protocol";
 import { ScopedCredentialsProvider } from "../../../../lambdas/common/scoped-credentials";
 import { RevocationStore, revocationRecord } from "../../../../lambdas/common/revocations";
@@ -66,6 +68,7 @@ export const CHAT_ENV: Record<string, string> = {
   USER_POOL_ID: "us-east-1_AbCdEf123",
   USER_POOL_CLIENT_ID: "testclient123",
   TENANT_IDS: "tenant1,tenant2,tenant3",
+  POWERTOOLS_METRICS_NAMESPACE: "multi-tenant-assistant/test",
   POWERTOOLS_SERVICE_NAME: "chat",
   POWERTOOLS_LOG_LEVEL: "INFO",
   AWS_LAMBDA_FUNCTION_NAME: "multi-tenant-assistant-test-chat",
@@ -84,6 +87,7 @@ export const CONFIG: ChatConfig = {
   asksPerUserPerMinute: 30,
   revocationsTableName: CHAT_ENV.REVOCATIONS_TABLE_NAME,
   idTokens: { userPoolId: "us-east-1_AbCdEf123", clientId: "testclient123", tenantIds: new Set(["tenant1", "tenant2", "tenant3"]) },
+  metricsNamespace: CHAT_ENV.POWERTOOLS_METRICS_NAMESPACE,
   functionName: CHAT_ENV.AWS_LAMBDA_FUNCTION_NAME,
   region: "us-east-1",
 };
@@ -187,12 +191,32 @@ export class MemoryRevocations extends RevocationStore {
   }
 }
 
+/** The chat metrics' records, kept instead of printed (answer-metrics.test.ts checks the EMF lines). */
+export class RecordingMetrics extends ChatMetrics {
+  readonly records: Array<{ kind: "ask" | "error" | "answer"; tenantId: string; code?: string; answer?: AnswerMetrics }> = [];
+  constructor() {
+    super(new Metrics({ namespace: "test", serviceName: "chat" }));
+  }
+  override askAccepted(tenantId: string): void {
+    this.records.push({ kind: "ask", tenantId });
+  }
+  override errorSent(tenantId: string, code: string): void {
+    this.records.push({ kind: "error", tenantId, code });
+  }
+  override answerEnded(tenantId: string, answer: AnswerMetrics): void {
+    this.records.push({ kind: "answer", tenantId, answer });
+  }
+}
+
 export interface TestDependencies extends ChatDependencies {
   sleeps: number[];
+  metrics: RecordingMetrics;
 }
 
 /** Dependencies over real SDK client instances; the tests mock them with aws-sdk-client-mock. */
-export function testDependencies(overrides: Partial<ChatDependencies> = {}): TestDependencies {
+export function testDependencies(
+  overrides: Partial<Omit<ChatDependencies, "metrics">> & { metrics?: RecordingMetrics } = {},
+): TestDependencies {
   const documents = DynamoDBDocumentClient.from(new DynamoDBClient({ region: "us-east-1" }));
   const sleeps: number[] = [];
   return {
@@ -210,6 +234,7 @@ export function testDependencies(overrides: Partial<ChatDependencies> = {}): Tes
       now: () => NOW,
     }),
     logger: silentLogger(),
+    metrics: new RecordingMetrics(),
     now: () => NOW,
     sleep: async (ms) => {
       sleeps.push(ms);

@@ -63,8 +63,9 @@ describe("message routes", () => {
   });
 
   async function send(body: string | null, options: Parameters<typeof wsEvent>[1] = {}, route = "ask") {
-    const result = await handleMessage(wsEvent(route, { ...options, body }), testDependencies());
-    return { result, events: postedEvents(api) };
+    const deps = testDependencies();
+    const result = await handleMessage(wsEvent(route, { ...options, body }), deps);
+    return { result, events: postedEvents(api), metrics: deps.metrics.records };
   }
 
   describe("ask: the allowed path", () => {
@@ -87,6 +88,11 @@ describe("message routes", () => {
         tenantId: TENANT_A,
       });
       expect(ddb).toHaveReceivedCommandWith(GetCommand, { Key: { connectionId: CONNECTION_A }, ConsistentRead: true });
+    });
+
+    it("counts the accepted ask for the caller's tenant (metrics)", async () => {
+      const { metrics } = await send(askBody());
+      expect(metrics).toEqual([{ kind: "ask", tenantId: TENANT_A }]);
     });
 
     it("takes identity from the authorizer context, not from anything the client sends", async () => {
@@ -156,8 +162,9 @@ describe("message routes", () => {
 
     it("answers a full window with throttled and the answerId, and hands nothing off", async () => {
       ddb.on(UpdateCommand).rejects(windowFull());
-      const { result, events } = await send(askBody());
+      const { result, events, metrics } = await send(askBody());
       expect(result).toEqual({ statusCode: 200 });
+      expect(metrics).toEqual([{ kind: "error", tenantId: TENANT_A, code: "throttled" }]);
       expect(events).toEqual([
         { connectionId: CONNECTION_A, event: { type: "error", answerId: answerIdOf(), code: "throttled", message: THROTTLED_MESSAGE } },
       ]);

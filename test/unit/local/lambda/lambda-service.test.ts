@@ -1,5 +1,5 @@
 import { InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CredentialRegistry } from "../../../../local/iam/credentials";
@@ -147,5 +147,47 @@ describe("LambdaService", () => {
   it("reads function names from names and ARNs", () => {
     expect(functionNameFrom("arn:aws:lambda:us-east-1:000000000000:function:chat:$LATEST")).toBe("chat");
     expect(functionNameFrom("chat")).toBe("chat");
+  });
+});
+
+describe("LambdaService metrics capture (.local/metrics)", () => {
+  const registry = new CredentialRegistry();
+  const fnCreds = registry.issueLongTerm({ principalArn: "arn:aws:sts::000000000000:assumed-role/fn-role/fn", policies: [], sessionTags: {} });
+  const stateDir = mkdtempSync(join(tmpdir(), "lambda-metrics-"));
+  const service = new LambdaService({ ctx, logDir: join(stateDir, "logs"), metricsDir: join(stateDir, "metrics") });
+  const emitting = join(stateDir, "emf.js");
+  const emf = { _aws: { Timestamp: 1, CloudWatchMetrics: [{ Namespace: "ns", Dimensions: [["tenantId"]], Metrics: [{ Name: "Asks", Unit: "Count" }] }] }, tenantId: "tenant1", Asks: 1 };
+  writeFileSync(
+    emitting,
+    `exports.handler = async () => {
+       const line = ${JSON.stringify(JSON.stringify(emf))};
+       // One EMF line written in two pieces, around an ordinary log line.
+       process.stdout.write(line.slice(0, 20));
+       await new Promise((resolve) => setTimeout(resolve, 20));
+       process.stdout.write(line.slice(20) + "\\n" + JSON.stringify({ level: "INFO", message: "not a metric" }) + "\\n");
+       return "ok";
+     };`,
+  );
+
+  beforeAll(async () => {
+    service.setBaseEnvironment({ PATH: process.env.PATH ?? "", AWS_REGION: "us-east-1" });
+    service.define({ name: "emitter", bundle: emitting, environment: {}, credentials: fnCreds, timeoutMs: 5000 });
+    await service.startAll();
+  });
+  afterAll(() => service.close());
+
+  it("copies a function's EMF lines, exactly as written, to <metricsDir>/<function>.jsonl, and keeps every line in its log", async () => {
+    await service.invoke("emitter", {});
+    await service.invoke("emitter", {});
+    const metricsFile = join(stateDir, "metrics", "emitter.jsonl");
+    const deadline = Date.now() + 3000;
+    let lines: string[] = [];
+    while (Date.now() < deadline) {
+      lines = readFileSync(metricsFile, "utf8").split("\n").filter(Boolean);
+      if (lines.length >= 2) break;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    expect(lines).toEqual([JSON.stringify(emf), JSON.stringify(emf)]);
+    expect(readFileSync(join(stateDir, "logs", "emitter.log"), "utf8")).toContain("not a metric");
   });
 });
