@@ -370,6 +370,12 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
       setActionGroupVariant,
       callCounts: () => calls.snapshot(),
       iamGate: iamGateOff ? "off (benchmark only)" : "enforced",
+      chatRoleCredentials: () => ({
+        accessKeyId: identities.functionCredentials.chat.accessKeyId,
+        secretAccessKey: identities.functionCredentials.chat.secretAccessKey,
+        sessionToken: identities.functionCredentials.chat.sessionToken ?? "",
+        tenantAccessRoleArn: identities.tenantAccessRole.arn,
+      }),
     });
     stops.push(control.close);
 

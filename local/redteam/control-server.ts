@@ -6,7 +6,11 @@
  * may also serve a developer's browser, which must keep the honest agent),
  * POST /action-group {"variant": "default"|"rogue"}, GET /health (with whether the IAM gate is
  * enforced), GET /calls (every call the
- * stand-ins served so far, by service and operation: local/runtime/call-counter.ts).
+ * stand-ins served so far, by service and operation: local/runtime/call-counter.ts),
+ * GET /chat-role-credentials (the chat function's local role keys and the tenant-access
+ * role's ARN, so the red team can attack the trust policy as a compromised chat function
+ * would: test/integration/redteam/assume-role.test.ts). That last one exists only here:
+ * on AWS a function's credentials never leave Lambda, and nothing deployed offers them.
  *
  * Any web page the developer visits can send requests to 127.0.0.1, so every request
  * must carry the per-start bearer token from the stack outputs (compared in constant
@@ -33,6 +37,17 @@ export interface ControlHandlers {
   callCounts(): CallCounts;
   /** "enforced", or "off (benchmark only)" on a stack a benchmark started with its IAM gate off. */
   iamGate: string;
+  /** The chat role's local keys and the role it may assume (LOCAL ONLY: a red-team attack on the trust policy, I3). */
+  chatRoleCredentials(): ChatRoleCredentials;
+}
+
+/** What a compromised chat function would hold: its role's keys, and the tenant-access role it may try to assume. */
+export interface ChatRoleCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  /** Function keys are session keys, as Lambda's are. */
+  sessionToken: string;
+  tenantAccessRoleArn: string;
 }
 
 export interface ControlServer {
@@ -109,6 +124,7 @@ export async function startControlServer(port: number, handlers: ControlHandlers
       if (method === "GET") {
         if (req.url === "/health") return reply(200, { ok: true, iamGate: handlers.iamGate });
         if (req.url === "/calls") return reply(200, handlers.callCounts());
+        if (req.url === "/chat-role-credentials") return reply(200, handlers.chatRoleCredentials());
         return reply(405, { error: "use POST" });
       }
       let json: unknown;
@@ -162,4 +178,11 @@ export async function getHealth(controlUrl: string, token: string): Promise<{ ok
   const response = await fetch(`${controlUrl}/health`, { headers: { authorization: `Bearer ${token}` } });
   if (!response.ok) throw new Error(`control /health failed: ${response.status} ${await response.text()}`);
   return (await response.json()) as { ok: boolean; iamGate: string };
+}
+
+/** Client side: the chat role's local keys (LOCAL ONLY, see the file comment). */
+export async function getChatRoleCredentials(controlUrl: string, token: string): Promise<ChatRoleCredentials> {
+  const response = await fetch(`${controlUrl}/chat-role-credentials`, { headers: { authorization: `Bearer ${token}` } });
+  if (!response.ok) throw new Error(`control /chat-role-credentials failed: ${response.status} ${await response.text()}`);
+  return (await response.json()) as ChatRoleCredentials;
 }

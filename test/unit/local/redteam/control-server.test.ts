@@ -7,6 +7,7 @@ import * as http from "node:http";
 import {
   bearerTokenMatches,
   getCallCounts,
+  getChatRoleCredentials,
   newControlToken,
   postControl,
   refuseControlRequest,
@@ -37,6 +38,13 @@ function request(
   });
 }
 
+const CHAT_KEYS = {
+  accessKeyId: "AKIALOCALCHATEXAMPLE",
+  secretAccessKey: "local/chat/secret/example/0123456789abcdef",
+  sessionToken: "local-session-token-example",
+  tenantAccessRoleArn: "arn:aws:iam::000000000000:role/mta-dev-tenant-access",
+};
+
 describe("control server", () => {
   let server: ControlServer;
   const calls: { modes: AgentModeSetting[]; variants: ActionGroupVariant[] } = { modes: [], variants: [] };
@@ -48,6 +56,7 @@ describe("control server", () => {
       setActionGroupVariant: async (variant) => void calls.variants.push(variant),
       callCounts: () => COUNTS,
       iamGate: "enforced",
+      chatRoleCredentials: () => CHAT_KEYS,
     });
   });
   afterAll(() => server.close());
@@ -59,7 +68,7 @@ describe("control server", () => {
 
   it("generates a fresh random 32-byte token per start", async () => {
     expect(Buffer.from(server.token, "base64url")).toHaveLength(32);
-    const other = await startControlServer(0, { setAgentMode: () => undefined, setActionGroupVariant: async () => undefined, callCounts: emptyCounts, iamGate: "enforced" });
+    const other = await startControlServer(0, { setAgentMode: () => undefined, setActionGroupVariant: async () => undefined, callCounts: emptyCounts, iamGate: "enforced", chatRoleCredentials: () => CHAT_KEYS });
     try {
       expect(other.token).not.toBe(server.token);
     } finally {
@@ -184,6 +193,19 @@ describe("control server", () => {
     expect((await request(server.url, { method: "GET", path: "/calls" })).status).toBe(401);
     await expect(getCallCounts(server.url, "wrong")).rejects.toThrow(/401/);
     expect(await getCallCounts(server.url, server.token)).toEqual(COUNTS);
+  });
+
+  it("answers /chat-role-credentials (local-only red-team keys) only with the token, and never to a browser", async () => {
+    expect((await request(server.url, { method: "GET", path: "/chat-role-credentials" })).status).toBe(401);
+    const fromPage = await request(server.url, {
+      method: "GET",
+      path: "/chat-role-credentials",
+      headers: { authorization: json.authorization, origin: "https://evil.example" },
+    });
+    expect(fromPage.status).toBe(403);
+    expect(fromPage.body).not.toContain(CHAT_KEYS.secretAccessKey);
+    await expect(getChatRoleCredentials(server.url, "wrong")).rejects.toThrow(/401/);
+    expect(await getChatRoleCredentials(server.url, server.token)).toEqual(CHAT_KEYS);
   });
 
   it("postControl (the client tests use) sends the token and JSON, and reports a refusal", async () => {
