@@ -109,6 +109,23 @@ export const STACK_CONFIG_SHAPE = {
     .min(5, "must be between 5 and 1440 minutes")
     .max(1440, "must be between 5 and 1440 minutes")
     .default(DEFAULT_TOKEN_VALIDITY_MINUTES),
+  /**
+   * Optional per-tenant budget alarms (infra/dashboard.ts `budgetAlarms`): one alarm per
+   * tenant and token budget at `budgetShare` of it, notifying `snsTopicArn` when given.
+   */
+  alarms: z
+    .object({
+      budgetShare: z
+        .number({ error: "budgetShare must be a number" })
+        .gt(0, "budgetShare must be above 0 and at most 1 (a share of the budget)")
+        .max(1, "budgetShare must be above 0 and at most 1 (a share of the budget)"),
+      snsTopicArn: z
+        .string()
+        .regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$/, "snsTopicArn must be an SNS topic ARN")
+        .optional(),
+    })
+    .strict()
+    .optional(),
 };
 export type StackConfigKey = keyof typeof STACK_CONFIG_SHAPE;
 

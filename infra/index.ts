@@ -22,6 +22,7 @@ import { toEnvironment as authorizerEnvironment } from "../lambdas/authorizer/co
 import { toEnvironment as chatEnvironment } from "../lambdas/chat/config";
 import { toEnvironment as offboardingEnvironment } from "../lambdas/offboarding/config";
 import { OffboardingEvents } from "./components/offboarding";
+import { Observability } from "./components/observability";
 import { APP_PROTOCOL, stackNames } from "./naming";
 import { actionGroupRolePolicy, authorizerRolePolicy, chatRolePolicy, offboardingRolePolicy } from "./policies";
 import { loadStackConfig } from "./stack-config";
@@ -181,6 +182,9 @@ const offboardingFunction = new BundledFunction("offboarding", {
   logRetentionDays: config.logRetentionDays,
 });
 new OffboardingEvents("offboarding-events", { names, offboardingFunction: offboardingFunction.function });
+
+// Per-tenant dashboard and optional budget alarms over the chat function's EMF metrics.
+new Observability("observability", { names, region: ctx.apply((c) => c.region), tenants: config.tenants, alarms: config.alarms });
 
 new WebSocketRoutes("websocket-routes", {
   api: webSocket,

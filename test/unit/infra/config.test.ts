@@ -119,6 +119,20 @@ describe("parseStackConfig: flooding and cost limits", () => {
     for (const bad of [4, 1441, 7.5, "15"]) expect(() => parseStackConfig({ ...base, tokenValidityMinutes: bad })).toThrow(/tokenValidityMinutes/);
   });
 
+  it("takes optional budget alarms: a share in (0, 1] and an SNS topic ARN", () => {
+    expect(parseStackConfig(base).alarms).toBeUndefined();
+    const topic = "arn:aws:sns:eu-west-1:123456789012:budget-alerts";
+    expect(parseStackConfig({ ...base, alarms: { budgetShare: 0.8, snsTopicArn: topic } }).alarms).toEqual({ budgetShare: 0.8, snsTopicArn: topic });
+    expect(parseStackConfig({ ...base, alarms: { budgetShare: 1 } }).alarms).toEqual({ budgetShare: 1 });
+    for (const bad of [0, 1.5, -0.2, "0.8"]) {
+      expect(problemsOf({ ...base, alarms: { budgetShare: bad } })).toEqual([expect.stringMatching(/^alarms\.budgetShare: /)]);
+    }
+    expect(problemsOf({ ...base, alarms: { budgetShare: 0.5, snsTopicArn: "arn:aws:sqs:eu-west-1:123456789012:q" } })).toEqual([
+      expect.stringMatching(/^alarms\.snsTopicArn: snsTopicArn must be an SNS topic ARN/),
+    ]);
+    expect(problemsOf({ ...base, alarms: { budgetShare: 0.5, share: 1 } })).toEqual([expect.stringMatching(/^alarms: unknown key\(s\) share/)]);
+  });
+
   it("takes a per-user ask limit between 1 and 1000", () => {
     expect(parseStackConfig({ ...base, askRateLimit: { perUserPerMinute: 1 } }).askRateLimit).toEqual({ perUserPerMinute: 1 });
     expect(parseStackConfig({ ...base, askRateLimit: { perUserPerMinute: 1000 } }).askRateLimit).toEqual({ perUserPerMinute: 1000 });

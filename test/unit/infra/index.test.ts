@@ -646,3 +646,15 @@ describe("knowledge base (I18)", () => {
     expect(chat.inputs.environment.variables.KNOWLEDGE_BASE_ID).toBe(MOCK_KNOWLEDGE_BASE_ID);
   });
 });
+
+describe("observability", () => {
+  it("creates the stage's dashboard with every tenant's widgets, and no budget alarm unless the stack sets alarms", () => {
+    const [dashboard, ...others] = ofType("aws:cloudwatch/dashboard:Dashboard");
+    expect(others).toEqual([]);
+    expect(dashboard.inputs.dashboardName).toBe(names.dashboard);
+    const body = JSON.stringify(JSON.parse(dashboard.inputs.dashboardBody));
+    for (const tenant of TENANTS) expect(body).toContain(`"tenantId","${tenant.id}"`);
+    expect(body).toContain(`"${names.metricsNamespace}"`);
+    expect(ofType("aws:cloudwatch/metricAlarm:MetricAlarm")).toEqual([]);
+  });
+});

@@ -27,6 +27,7 @@ const EVERY_KEY: Record<string, unknown> = {
   reservedConcurrency: { chat: 3, authorizer: 2 },
   logLevel: "WARN",
   tokenValidityMinutes: 30,
+  alarms: { budgetShare: 0.8, snsTopicArn: "arn:aws:sns:us-east-1:123456789012:budget-alerts" },
 };
 
 describe("STACK_CONFIG_KEYS", () => {
