@@ -22,6 +22,26 @@ export const USERNAME_PATTERN = /^[a-z0-9][a-z0-9._-]{1,62}$/;
  */
 export const DEFAULT_MODEL_ID = "us.anthropic.claude-sonnet-4-6";
 
+const TokenBudgetSchema = z
+  .number({ error: "must be a positive whole number" })
+  .int("must be a positive whole number")
+  .min(1, "must be a positive whole number")
+  .max(1e15, "must be at most 10^15");
+
+/**
+ * A tenant's optional token budgets (input + output tokens, UTC days and months), enforced
+ * by the chat function before the model is called (lambdas/chat/budgets.ts). A missing
+ * limit is no limit.
+ */
+const TenantBudgetSchema = z
+  .object({
+    monthlyTokens: TokenBudgetSchema.optional(),
+    dailyTokens: TokenBudgetSchema.optional(),
+    userDailyTokens: TokenBudgetSchema.optional(),
+  })
+  .strict();
+export type TenantBudget = z.infer<typeof TenantBudgetSchema>;
+
 const TenantConfigSchema = z
   .object({
     id: z.string().regex(TENANT_ID_PATTERN, "tenant id must be 1–32 of [a-z0-9-], not starting or ending with '-'"),
@@ -32,6 +52,7 @@ const TenantConfigSchema = z
       .min(0, "returnPolicyDays must be between 0 and 365")
       .max(365, "returnPolicyDays must be between 0 and 365"),
     users: z.array(z.string().regex(USERNAME_PATTERN, "username must be 2–63 of [a-z0-9._-]")).min(1),
+    budget: TenantBudgetSchema.optional(),
   })
   .strict();
 export type TenantConfig = z.infer<typeof TenantConfigSchema>;
@@ -53,6 +74,10 @@ const ReservedConcurrencySchema = z
   .int("reserved concurrency must be a whole number")
   .min(1, "reserved concurrency must be between 1 and 10000 (0 would stop the function)")
   .max(10000, "reserved concurrency must be between 1 and 10000 (0 would stop the function)");
+
+export const DEFAULT_USAGE_RETENTION_DAYS = 90;
+/** Tokens an answer reserves against its tenant's budgets until its real usage is known. */
+export const DEFAULT_RESERVE_TOKENS_PER_ANSWER = 2000;
 
 /** Every key a stack may set, with its schema; stack-config.ts reads exactly these from pulumi.Config. */
 export const STACK_CONFIG_SHAPE = {
@@ -98,6 +123,27 @@ export const STACK_CONFIG_SHAPE = {
     .strict()
     .default({}),
   logLevel: z.enum(["DEBUG", "INFO", "WARN", "ERROR"]).default("INFO"),
+  /**
+   * Metering: how long per-answer usage records (and counters, after their day or month)
+   * are kept, and the tokens an answer reserves against a budget before it runs.
+   */
+  usage: z
+    .object({
+      retentionDays: z
+        .number({ error: "must be a number" })
+        .int("must be a whole number")
+        .min(1, "must be between 1 and 3650 days")
+        .max(3650, "must be between 1 and 3650 days")
+        .default(DEFAULT_USAGE_RETENTION_DAYS),
+      reserveTokensPerAnswer: z
+        .number({ error: "must be a number" })
+        .int("must be a whole number")
+        .min(1, "must be between 1 and 1000000")
+        .max(1_000_000, "must be between 1 and 1000000")
+        .default(DEFAULT_RESERVE_TOKENS_PER_ANSWER),
+    })
+    .strict()
+    .default({ retentionDays: DEFAULT_USAGE_RETENTION_DAYS, reserveTokensPerAnswer: DEFAULT_RESERVE_TOKENS_PER_ANSWER }),
   /**
    * ID and access token lifetime in minutes (Cognito allows 5 minutes to 1 day). Short, so a
    * stolen token is worth little; the page refreshes before expiry. Offboarding does not
@@ -171,6 +217,17 @@ export class ConfigError extends Error {
   }
 }
 
+/** Pure: tenantId → budget, for the tenants that have one (the chat function's TENANT_BUDGETS). */
+export function tenantBudgets(tenants: readonly TenantConfig[]): Record<string, TenantBudget> {
+  return Object.fromEntries(tenants.filter((t) => t.budget !== undefined).map((t) => [t.id, t.budget as TenantBudget]));
+}
+
+/** Pure: a config key path as an operator writes it, e.g. `tenants[1].budget.dailyTokens`. */
+export function configPath(path: readonly PropertyKey[]): string {
+  if (path.length === 0) return "(root)";
+  return path.map((part, i) => (typeof part === "number" ? `[${part}]` : `${i > 0 ? "." : ""}${String(part)}`)).join("");
+}
+
 /**
  * Validate the project's config values (keys without the `multi-tenant-assistant:` prefix).
  * Unknown keys are errors: a typo must not silently fall back to a default.
@@ -180,7 +237,7 @@ export function parseStackConfig(values: Record<string, unknown>): StackConfig {
   if (parsed.success) return { ...parsed.data, askThrottle: parsed.data.askThrottle ?? defaultAskThrottle(parsed.data.throttle) };
   throw new ConfigError(
     parsed.error.issues.map((issue) => {
-      const path = issue.path.length > 0 ? issue.path.join(".") : "(root)";
+      const path = configPath(issue.path);
       if (issue.code === "unrecognized_keys") return `${path}: unknown key(s) ${issue.keys.join(", ")}`;
       return `${path}: ${issue.message}`;
     }),

@@ -25,6 +25,7 @@ import { OffboardingEvents } from "./components/offboarding";
 import { Observability } from "./components/observability";
 import { APP_PROTOCOL, stackNames } from "./naming";
 import { actionGroupRolePolicy, authorizerRolePolicy, chatRolePolicy, offboardingRolePolicy } from "./policies";
+import { tenantBudgets } from "./config";
 import { loadStackConfig } from "./stack-config";
 
 const config = loadStackConfig(new pulumi.Config());
@@ -99,6 +100,7 @@ const chatFunction = new BundledFunction("chat", {
         connectionsTableName: names.connectionsTable,
         limitsTableName: names.limitsTable,
         revocationsTableName: names.revocationsTable,
+        usageTableName: names.usageTable,
         tenantAccessRoleArn,
         agentId,
         agentAliasId,
@@ -107,8 +109,8 @@ const chatFunction = new BundledFunction("chat", {
       }),
   ),
   environment: pulumi
-    .all([data.connectionsTable.name, data.limitsTable.name, data.revocationsTable.name, isolation.role.arn, agent.agent.agentId, agent.alias.agentAliasId, managementEndpoint, knowledge.knowledgeBase.id, identity.userPool.id, identity.userPoolClient.id])
-    .apply(([connectionsTableName, limitsTableName, revocationsTableName, tenantAccessRoleArn, agentId, agentAliasId, endpoint, knowledgeBaseId, userPoolId, userPoolClientId]) => ({
+    .all([data.connectionsTable.name, data.limitsTable.name, data.revocationsTable.name, isolation.role.arn, agent.agent.agentId, agent.alias.agentAliasId, managementEndpoint, knowledge.knowledgeBase.id, identity.userPool.id, identity.userPoolClient.id, data.usageTable.name])
+    .apply(([connectionsTableName, limitsTableName, revocationsTableName, tenantAccessRoleArn, agentId, agentAliasId, endpoint, knowledgeBaseId, userPoolId, userPoolClientId, usageTableName]) => ({
       ...chatEnvironment(
         {
           connectionsTableName,
@@ -121,6 +123,10 @@ const chatFunction = new BundledFunction("chat", {
           limitsTableName,
           asksPerUserPerMinute: config.askRateLimit.perUserPerMinute,
           revocationsTableName,
+          usageTableName,
+          usageRetentionDays: config.usage.retentionDays,
+          reserveTokensPerAnswer: config.usage.reserveTokensPerAnswer,
+          budgets: tenantBudgets(config.tenants),
           // The authorizer's own settings: a renewal is verified as a $connect is (I2).
           idTokens: { userPoolId, clientId: userPoolClientId, tenantIds: new Set(tenantIds) },
           metricsNamespace: names.metricsNamespace,

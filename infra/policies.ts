@@ -190,6 +190,8 @@ export function chatRolePolicy(
     limitsTableName: string;
     /** Offboarding records (I17): read only. */
     revocationsTableName: string;
+    /** Usage counters and answer records (I21, I22): UpdateItem and PutItem only. */
+    usageTableName: string;
     tenantAccessRoleArn: string;
     agentId: string;
     agentAliasId: string;
@@ -230,6 +232,14 @@ export function chatRolePolicy(
       Effect: "Allow",
       Action: "dynamodb:GetItem",
       Resource: tableArn(ctx, f.revocationsTableName),
+    },
+    {
+      // Budget reservations and counters (UpdateItem, conditional ADD) and answer records
+      // (PutItem). Written only: the function never reads usage, and never deletes it.
+      Sid: "MeterUsage",
+      Effect: "Allow",
+      Action: ["dynamodb:UpdateItem", "dynamodb:PutItem"],
+      Resource: tableArn(ctx, f.usageTableName),
     },
     {
       Sid: "MintTenantScopedCredentials",

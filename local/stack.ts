@@ -8,7 +8,7 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { existsSync } from "node:fs";
 import type * as http from "node:http";
 import { join, resolve } from "node:path";
-import { PROJECT, type StackConfig } from "../infra/config";
+import { PROJECT, tenantBudgets, type StackConfig } from "../infra/config";
 import { readStackConfigFile } from "../infra/config-file";
 import { bundlePath } from "../infra/bundles";
 import { FUNCTION_SETTINGS } from "../infra/function-settings";
@@ -309,6 +309,10 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
         limitsTableName: names.limitsTable,
         asksPerUserPerMinute: (options.askRateLimit ?? config.askRateLimit).perUserPerMinute,
         revocationsTableName: names.revocationsTable,
+        usageTableName: names.usageTable,
+        usageRetentionDays: config.usage.retentionDays,
+        reserveTokensPerAnswer: config.usage.reserveTokensPerAnswer,
+        budgets: tenantBudgets(config.tenants),
         // The authorizer's own settings: a renewal is verified as a $connect is (I2).
         idTokens: {
           userPoolId: cognito.userPoolId,

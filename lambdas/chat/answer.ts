@@ -25,10 +25,13 @@ import { errorSummary } from "../common/logger";
 import { type AskMessage, chunk, citations, done, doneStopped, type ErrorCode, errorEvent, PROMPT_MAX_CHARS } from "../common/protocol";
 import type { ScopedCredentials } from "../common/scoped-credentials";
 import type { SessionAttributes } from "../common/session-attributes";
+import { AnswerTally, type EventSink } from "./answer-tally";
+import { budgetExhaustedMessage } from "./budgets";
 import { ChunkCoalescer, COALESCE_INTERVAL_MS, COALESCE_MAX_CHARS } from "./chunk-coalescer";
 import type { ChatDependencies } from "./dependencies";
 import { citedDocuments, knowledgeBaseConfigurations, MAX_CITED_DOCUMENTS } from "./knowledge-filter";
 import { type StopWatch, watchForStop } from "./stop-requests";
+import type { Reservation } from "./usage-meter";
 
 /**
  * The payload the `ask` route hands to the asynchronous answer step (a Lambda `Event`
@@ -140,7 +143,7 @@ export const FAILURE_MESSAGES: Readonly<Record<AnswerFailureCode, string>> = {
   internal: "something went wrong while answering; please try again",
 };
 
-export type AnswerOutcome = "done" | "stopped" | "error" | "gone" | "not_owner";
+export type AnswerOutcome = "done" | "stopped" | "error" | "gone" | "not_owner" | "budget_exhausted";
 
 type Logger = ChatDependencies["logger"];
 
@@ -183,42 +186,30 @@ export async function answer(request: AnswerRequest, deps: ChatDependencies): Pr
   }
 
   log.info("answer started", { promptLength: request.prompt.length });
+  // I21: the tenant's budgets, checked and reserved before the model is called.
+  const startedAt = new Date(started);
+  const reservation = await reserveBudget(request, channel, deps, log, startedAt);
+  if (typeof reservation === "string") return reservation;
+
+  // I22: counted by this code as the answer goes out, recorded however it ends.
+  const tally = new AnswerTally();
+  const sink = tally.metered(channel);
+  let recorded = "internal";
   // The asker may stop the answer from another invocation (I16): polled, never per chunk.
   const stopWatch = watchForStop(deps.stopRequests, request.answerId, {
     onError: (error) => log.warn("stop check failed", errorSummary(error)),
   });
   try {
-    const credentials = await deps.credentials.get(request.tenantId, request.userId);
-    const streamed = await streamAgentAnswer(request, credentials, channel, deps, log, stopWatch);
-    if (streamed.stopped !== undefined) {
-      log.info("answer stopped", { reason: streamed.stopped, chunks: streamed.chunks });
-      return streamed.stopped;
-    }
-    if (streamed.userStopped) {
-      const final = await channel.send(doneStopped(request.answerId));
-      if (final !== "sent") return final;
-      log.info("answer stopped by the asker", { chunks: streamed.chunks, durationMs: deps.now().getTime() - started });
-      return "stopped";
-    }
-    if (streamed.documents !== undefined && streamed.documents.length > 0) {
-      const cited = await channel.send(citations(request.answerId, streamed.documents));
-      if (cited !== "sent") return cited;
-    }
-    const final = await channel.send(done(request.answerId));
-    if (final !== "sent") return final;
-    log.info("answer done", {
-      chunks: streamed.chunks,
-      messages: streamed.messages,
-      attempts: streamed.attempts,
-      durationMs: deps.now().getTime() - started,
-    });
-    return "done";
+    const outcome = await answerWithAgent(request, sink, tally, deps, log, stopWatch, started);
+    recorded = outcome;
+    return outcome;
   } catch (error) {
     const code = classifyAnswerFailure(error);
+    recorded = code;
     log.error("answer failed", { code, ...errorSummary(error) });
     deps.metrics.errorSent(request.tenantId, code);
     try {
-      const sent = await channel.send(errorEvent(code, FAILURE_MESSAGES[code], request.answerId));
+      const sent = await sink.send(errorEvent(code, FAILURE_MESSAGES[code], request.answerId));
       if (sent !== "sent") return sent;
     } catch (sendError) {
       log.error("could not report the failure to the client", errorSummary(sendError));
@@ -226,8 +217,90 @@ export async function answer(request: AnswerRequest, deps: ChatDependencies): Pr
     return "error";
   } finally {
     stopWatch.dispose();
-    deps.metrics.answerEnded(request.tenantId, { latencyMs: deps.now().getTime() - started });
+    deps.metrics.answerEnded(request.tenantId, {
+      latencyMs: deps.now().getTime() - started,
+      inputTokens: tally.inputTokens,
+      outputTokens: tally.outputTokens,
+    });
+    try {
+      await deps.usage.settle(tally.usage(request, startedAt, deps.now(), recorded), reservation);
+    } catch (error) {
+      // The answer is out; its reservation stays held until its day or month ends.
+      log.error("usage not recorded", errorSummary(error));
+    }
   }
+}
+
+/**
+ * The reservation on the tenant's budgeted counters (I21), or the outcome when the answer
+ * must not start: refused (`budget_exhausted`, naming the limit and its reset) or, when the
+ * usage table cannot be reached, `internal` (budgets fail closed).
+ */
+async function reserveBudget(
+  request: AnswerRequest,
+  channel: AnswerChannel,
+  deps: ChatDependencies,
+  log: Logger,
+  startedAt: Date,
+): Promise<Reservation | "budget_exhausted" | "error" | "gone"> {
+  let event;
+  try {
+    const reserved = await deps.usage.reserve(request.tenantId, request.userId, startedAt);
+    if (reserved.ok) return reserved.reservation;
+    log.info("answer refused: budget exhausted", { budget: reserved.exhausted.counter, limit: reserved.exhausted.limit });
+    deps.metrics.errorSent(request.tenantId, "budget_exhausted");
+    event = errorEvent("budget_exhausted", budgetExhaustedMessage(reserved.exhausted, startedAt), request.answerId);
+  } catch (error) {
+    log.error("budget check failed", errorSummary(error));
+    event = errorEvent("internal", FAILURE_MESSAGES.internal, request.answerId);
+  }
+  try {
+    const sent = await channel.send(event);
+    if (sent !== "sent") return sent;
+  } catch (sendError) {
+    log.error("could not report the failure to the client", errorSummary(sendError));
+  }
+  return event.type === "error" && event.code === "budget_exhausted" ? "budget_exhausted" : "error";
+}
+
+/** The answer after its budget is reserved: credentials, the agent's stream, the final event. */
+async function answerWithAgent(
+  request: AnswerRequest,
+  sink: EventSink,
+  tally: AnswerTally,
+  deps: ChatDependencies,
+  log: Logger,
+  stopWatch: StopWatch,
+  started: number,
+): Promise<AnswerOutcome> {
+  const credentials = await deps.credentials.get(request.tenantId, request.userId);
+  const streamed = await streamAgentAnswer(request, credentials, sink, tally, deps, log, stopWatch);
+  if (streamed.stopped !== undefined) {
+    log.info("answer stopped", { reason: streamed.stopped, chunks: streamed.chunks });
+    return streamed.stopped;
+  }
+  if (streamed.userStopped) {
+    const final = await sink.send(doneStopped(request.answerId));
+    if (final !== "sent") return final;
+    log.info("answer stopped by the asker", { chunks: streamed.chunks, durationMs: deps.now().getTime() - started });
+    return "stopped";
+  }
+  if (streamed.documents !== undefined && streamed.documents.length > 0) {
+    const cited = await sink.send(citations(request.answerId, streamed.documents));
+    if (cited !== "sent") return cited;
+  }
+  const final = await sink.send(done(request.answerId));
+  if (final !== "sent") return final;
+  log.info("answer done", {
+    chunks: streamed.chunks,
+    messages: streamed.messages,
+    attempts: streamed.attempts,
+    durationMs: deps.now().getTime() - started,
+    inputTokens: tally.inputTokens,
+    outputTokens: tally.outputTokens,
+    toolCalls: tally.toolCalls,
+  });
+  return "done";
 }
 
 interface StreamResult {
@@ -247,7 +320,8 @@ interface StreamResult {
 async function streamAgentAnswer(
   request: AnswerRequest,
   credentials: ScopedCredentials,
-  channel: AnswerChannel,
+  channel: EventSink,
+  tally: AnswerTally,
   deps: ChatDependencies,
   log: Logger,
   stopWatch: StopWatch,
@@ -286,7 +360,8 @@ async function streamAgentAnswer(
             knowledgeBaseConfigurations: knowledgeBaseConfigurations(deps.config.knowledgeBaseId, request.tenantId),
           },
           streamingConfigurations: { streamFinalResponse: true },
-          enableTrace: false,
+          // For the usage numbers only (I22): trace-usage.ts takes them, nothing else is kept.
+          enableTrace: true,
         }),
         // Aborting the request closes the agent's stream, even while it is silent (tool calls).
         { abortSignal: stopWatch.signal },
@@ -296,6 +371,10 @@ async function streamAgentAnswer(
       const decoder = new TextDecoder("utf-8");
       for await (const event of response.completion) {
         if (stopWatch.stopped()) return await stoppedByUser();
+        if (event.trace !== undefined) {
+          tally.addTrace(event.trace);
+          continue;
+        }
         for (const name of citedDocuments(event.chunk?.attribution, request.tenantId)) {
           if (!documents.includes(name)) documents.push(name);
         }

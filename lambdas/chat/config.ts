@@ -17,6 +17,7 @@ import {
   type Environment,
 } from "../common/environment";
 import { TENANT_ID_PATTERN } from "../common/identifiers";
+import type { TenantBudgets, TokenBudget } from "./budgets";
 
 /** What the deployer decides; `toEnvironment` writes exactly this. */
 export interface ChatSettings {
@@ -35,6 +36,14 @@ export interface ChatSettings {
   asksPerUserPerMinute: number;
   /** Offboarding records (I17): read, never written, by the chat function. */
   revocationsTableName: string;
+  /** Usage counters and answer records (I22): written only, by UpdateItem and PutItem. */
+  usageTableName: string;
+  /** Whole number, 1–3650: days an answer record (and a counter, after its day or month) is kept. */
+  usageRetentionDays: number;
+  /** Whole number, 1–1000000: tokens an answer reserves on each budgeted counter (budgets.ts). */
+  reserveTokensPerAnswer: number;
+  /** tenantId → its token budget, for the tenants that have one (I21); others are unlimited. */
+  budgets: TenantBudgets;
   /**
    * What a `renew` frame's ID token is verified against: exactly the authorizer's settings
    * (I2), so a renewal is accepted only where a `$connect` would be.
@@ -71,6 +80,11 @@ export interface ChatEnvironment {
   LIMITS_TABLE_NAME: string;
   ASKS_PER_USER_PER_MINUTE: string;
   REVOCATIONS_TABLE_NAME: string;
+  USAGE_TABLE_NAME: string;
+  USAGE_RETENTION_DAYS: string;
+  RESERVE_TOKENS_PER_ANSWER: string;
+  /** JSON: `{"<tenantId>": {"monthlyTokens"?, "dailyTokens"?, "userDailyTokens"?}}`. */
+  TENANT_BUDGETS: string;
   USER_POOL_ID: string;
   USER_POOL_CLIENT_ID: string;
   /** Comma-separated tenant ids, as the authorizer's. */
@@ -86,6 +100,24 @@ export class ChatConfigError extends FunctionConfigError {
   override readonly name = "ChatConfigError";
 }
 
+/**
+ * Lambda allows 4 KB for all of a function's variables together; budgets grow with the
+ * tenants that have one, so they get a share of it, and a deploy that exceeds it fails here
+ * with a clear message instead of at the Lambda API.
+ */
+export const MAX_TENANT_BUDGETS_CHARS = 2048;
+
+/** Pure: the budgets as the TENANT_BUDGETS variable (only the limits that are set). */
+export function budgetsVariable(budgets: TenantBudgets): string {
+  const text = JSON.stringify(budgets);
+  if (text.length > MAX_TENANT_BUDGETS_CHARS) {
+    throw new ChatConfigError(
+      `chat config: the tenants' budgets take ${text.length} characters in TENANT_BUDGETS, more than ${MAX_TENANT_BUDGETS_CHARS} of Lambda's 4 KB environment`,
+    );
+  }
+  return text;
+}
+
 /** Pure: the environment infra/ and the local stack give the chat function. */
 export function toEnvironment(settings: ChatSettings, logLevel = "INFO"): ChatEnvironment {
   return {
@@ -99,6 +131,10 @@ export function toEnvironment(settings: ChatSettings, logLevel = "INFO"): ChatEn
     LIMITS_TABLE_NAME: settings.limitsTableName,
     ASKS_PER_USER_PER_MINUTE: String(settings.asksPerUserPerMinute),
     REVOCATIONS_TABLE_NAME: settings.revocationsTableName,
+    USAGE_TABLE_NAME: settings.usageTableName,
+    USAGE_RETENTION_DAYS: String(settings.usageRetentionDays),
+    RESERVE_TOKENS_PER_ANSWER: String(settings.reserveTokensPerAnswer),
+    TENANT_BUDGETS: budgetsVariable(settings.budgets),
     USER_POOL_ID: settings.idTokens.userPoolId,
     USER_POOL_CLIENT_ID: settings.idTokens.clientId,
     TENANT_IDS: [...settings.idTokens.tenantIds].join(","),
@@ -129,6 +165,10 @@ const environmentShape = {
   // The range as a pattern (leading zeros allowed): a pipe to z.number() would pull zod's pipe code (KBs) into the bundle.
   ASKS_PER_USER_PER_MINUTE: required.check(z.regex(/^0*(?:[1-9]\d{0,2}|1000)$/, "must be a whole number between 1 and 1000")),
   REVOCATIONS_TABLE_NAME: required,
+  USAGE_TABLE_NAME: required,
+  USAGE_RETENTION_DAYS: required.check(z.regex(/^0*(?:[1-9]\d{0,2}|[1-2]\d{3}|3[0-5]\d{2}|36[0-4]\d|3650)$/, "must be a whole number between 1 and 3650")),
+  RESERVE_TOKENS_PER_ANSWER: required.check(z.regex(/^0*(?:[1-9]\d{0,5}|1000000)$/, "must be a whole number between 1 and 1000000")),
+  TENANT_BUDGETS: required,
   USER_POOL_ID: required,
   USER_POOL_CLIENT_ID: required,
   TENANT_IDS: required.check(z.regex(TENANT_ID_LIST_PATTERN, "must be comma-separated tenant ids")),
@@ -149,6 +189,31 @@ const environmentSchema = z.object({
   AWS_REGION: required,
 });
 
+const positiveWhole = z.number().check(z.int(), z.positive());
+const BudgetsSchema = z.record(
+  z.string().check(z.regex(TENANT_ID_PATTERN)),
+  z.strictObject({
+    monthlyTokens: z.optional(positiveWhole),
+    dailyTokens: z.optional(positiveWhole),
+    userDailyTokens: z.optional(positiveWhole),
+  }),
+);
+
+/** TENANT_BUDGETS parsed; the error names the variable, never its value. */
+export function parseBudgets(text: string): TenantBudgets {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    throw new ChatConfigError("chat config: TENANT_BUDGETS must be JSON");
+  }
+  const parsed = BudgetsSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new ChatConfigError("chat config: TENANT_BUDGETS must map tenant ids to {monthlyTokens?, dailyTokens?, userDailyTokens?} (positive whole numbers)");
+  }
+  return parsed.data as Record<string, TokenBudget>;
+}
+
 export function loadChatConfig(env: Environment = process.env): ChatConfig {
   const e = parseEnvironment(environmentSchema, env, "chat config", ChatConfigError);
   if ((e.JWT_ISSUER === undefined) !== (e.JWKS_URI === undefined)) {
@@ -168,6 +233,10 @@ export function loadChatConfig(env: Environment = process.env): ChatConfig {
     limitsTableName: e.LIMITS_TABLE_NAME,
     asksPerUserPerMinute: Number(e.ASKS_PER_USER_PER_MINUTE),
     revocationsTableName: e.REVOCATIONS_TABLE_NAME,
+    usageTableName: e.USAGE_TABLE_NAME,
+    usageRetentionDays: Number(e.USAGE_RETENTION_DAYS),
+    reserveTokensPerAnswer: Number(e.RESERVE_TOKENS_PER_ANSWER),
+    budgets: parseBudgets(e.TENANT_BUDGETS),
     idTokens: {
       userPoolId: e.USER_POOL_ID,
       clientId: e.USER_POOL_CLIENT_ID,

@@ -21,6 +21,7 @@ import { AskRateLimiter } from "./ask-rate-limit";
 import type { ChatConfig } from "./config";
 import { createIdTokenCheck, type IdTokenCheck } from "./renew-route";
 import { type StopRequestStore, StopRequests } from "./stop-requests";
+import { UsageMeter } from "./usage-meter";
 
 export interface ChatDependencies {
   config: ChatConfig;
@@ -30,6 +31,8 @@ export interface ChatDependencies {
   stopRequests: StopRequestStore;
   /** Offboarding records (I17), cached ≤ 1 s per user. */
   revocations: RevocationStore;
+  /** Budgets reserved before the model is called (I21); usage recorded when the answer ends (I22). */
+  usage: UsageMeter;
   /** The authorizer's ID-token verification, for `renew` frames (I2). */
   idTokens: IdTokenCheck;
   api: ApiGatewayManagementApiClient;
@@ -56,6 +59,12 @@ export function createDependencies(config: ChatConfig, logger: Logger): ChatDepe
     askLimiter: new AskRateLimiter(documents, config.limitsTableName, config.asksPerUserPerMinute),
     stopRequests: new StopRequests(documents, config.limitsTableName),
     revocations: new RevocationStore(documents, config.revocationsTableName),
+    usage: new UsageMeter(documents, {
+      tableName: config.usageTableName,
+      retentionDays: config.usageRetentionDays,
+      reserveTokensPerAnswer: config.reserveTokensPerAnswer,
+      budgets: config.budgets,
+    }),
     idTokens: createIdTokenCheck(config),
     api: new ApiGatewayManagementApiClient({ region, endpoint: config.managementEndpoint }),
     lambda: new LambdaClient({ region }),

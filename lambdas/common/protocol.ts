@@ -67,6 +67,7 @@ export const ERROR_CODES = [
   "token_expired",
   "session_ended",
   "throttled",
+  "budget_exhausted",
   "agent_error",
   "internal",
 ] as const;

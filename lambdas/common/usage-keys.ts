@@ -32,6 +32,11 @@ export type UsageCount = (typeof USAGE_COUNTS)[number];
 export type UsageCounts = Record<UsageCount, number>;
 /** Tokens reserved by answers still running (budgets); settled back to 0 when each ends. */
 export const RESERVED_TOKENS = "reservedTokens";
+/**
+ * inputTokens + outputTokens + reservedTokens, kept in step by every update: a DynamoDB
+ * condition cannot add attributes, so the budget check compares this one to a limit.
+ */
+export const COMMITTED_TOKENS = "committedTokens";
 
 export interface UsageKey {
   pk: string;

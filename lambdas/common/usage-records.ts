@@ -12,6 +12,7 @@ import {
   answerKey,
   dayEnd,
   monthEnd,
+  COMMITTED_TOKENS,
   RESERVED_TOKENS,
   tenantDayKey,
   tenantMonthKey,
@@ -32,7 +33,8 @@ export type CounterName = "userDay" | "tenantDay" | "tenantMonth";
 export const COUNTER_NAMES: readonly CounterName[] = ["userDay", "tenantDay", "tenantMonth"];
 
 /** A counter item as stored (attributes a counter has not been given yet read as 0). */
-export type UsageCounter = UsageKey & Partial<UsageCounts> & { reservedTokens?: number; expiresAt?: number };
+export type UsageCounter = UsageKey &
+  Partial<UsageCounts> & { reservedTokens?: number; committedTokens?: number; expiresAt?: number };
 
 /** What one answer used, as the chat function measured it. */
 export interface AnswerUsage {
@@ -102,7 +104,8 @@ export function answerCounts(usage: AnswerUsage): UsageCounts {
 /**
  * Pure: add `counts` to a counter and take back `releaseTokens` of its reservation, in ONE
  * UpdateItem (ADD creates missing attributes at 0), so the counter is never seen with the
- * usage added but the reservation still held, or the other way round.
+ * usage added but the reservation still held, or the other way round. `committedTokens`
+ * (usage-keys.ts) moves by the difference, so it stays input + output + reserved.
  */
 export function addToCounterRequest(
   tableName: string,
@@ -123,6 +126,9 @@ export function addToCounterRequest(
     values[":release"] = -releaseTokens;
     adds.push("#reserved :release");
   }
+  names["#committed"] = COMMITTED_TOKENS;
+  values[":committed"] = counts.inputTokens + counts.outputTokens - releaseTokens;
+  adds.push("#committed :committed");
   return {
     TableName: tableName,
     Key: key,

@@ -3,7 +3,8 @@
  * server (the SDK client speaks HTTP/2 only) that validates the request like the service,
  * asks the injected `authorize` for SigV4 + IAM, runs the deterministic planner, calls the
  * action group with the real function-details event, and streams the answer as
- * event-stream `chunk` frames.
+ * event-stream `chunk` frames, after the turn's `trace` frames when enableTrace is set
+ * (agent-trace.ts: usage numbers from the text lengths).
  *
  * Local-only test hooks (never in AWS): a prompt containing `[[throttle]]` is refused with
  * ThrottlingException (HTTP 429) before the stream starts; `[[throttle-mid-stream]]`
@@ -28,7 +29,8 @@ import {
   type AgentMode,
   type ToolOutcome,
 } from "./agent-planner";
-import { encodeChunkEvent, encodeExceptionEvent, type StreamExceptionType } from "./event-stream";
+import { turnTrace } from "./agent-trace";
+import { encodeChunkEvent, encodeExceptionEvent, encodeTraceEvent, type StreamExceptionType } from "./event-stream";
 import { renderKnowledgeAnswer, retrievalFor, wantsKnowledge, type KnowledgeAnswer, type KnowledgeRetrieval } from "./knowledge-answer";
 import type { LocalKnowledgeBase } from "./knowledge-base";
 import { RetrievalFilterError } from "./retrieval-filter";
@@ -231,10 +233,10 @@ export async function startBedrockAgentRuntime(o: BedrockAgentRuntimeOptions): P
         : undefined;
 
     let answer: string;
+    const outcomes: ToolOutcome[] = [];
     if (plan.kind === "reply") {
       answer = knowledge ? knowledge.text : plan.text;
     } else {
-      const outcomes: ToolOutcome[] = [];
       for (const call of plan.calls) {
         const event = buildActionGroupEvent({
           agent: { name: o.agent.agentName, id: o.agent.agentId, alias: o.agent.agentAliasId },
@@ -260,6 +262,21 @@ export async function startBedrockAgentRuntime(o: BedrockAgentRuntimeOptions): P
     }
 
     if (request.endSession) memory.forget(sessionId);
+
+    // Like the service: with enableTrace, the turn's trace (usage numbers included) comes
+    // before the final response's chunks.
+    if (request.enableTrace === true) {
+      const parts = turnTrace({
+        agentId,
+        agentAliasId: aliasId,
+        sessionId,
+        inputText,
+        actionGroup: o.agent.actionGroupName,
+        outcomes,
+        answer,
+      });
+      for (const part of parts) await writeFrame(res, encodeTraceEvent(part));
+    }
 
     // Like the service: without streamFinalResponse the final answer arrives as one chunk.
     const slow = inputText.includes(SLOW_MARKER);

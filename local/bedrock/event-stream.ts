@@ -21,6 +21,14 @@ export function encodeChunkEvent(text: string, attribution?: object): Uint8Array
   });
 }
 
+/** A `trace` event (enableTrace): one TracePart object as JSON, as the service sends it. */
+export function encodeTraceEvent(part: object): Uint8Array {
+  return codec.encode({
+    headers: { ":event-type": str("trace"), ":message-type": str("event"), ":content-type": str("application/json") },
+    body: fromUtf8(JSON.stringify(part)),
+  });
+}
+
 /**
  * Modelled exceptions inside the stream (`throttlingException`, `dependencyFailedException`,
  * …): the member name of the ResponseStream union, which the SDK raises as the matching

@@ -75,6 +75,7 @@ export function localRoles(args: LocalIdentityArgs): { functionRoles: Record<Fun
       connectionsTableName: names.connectionsTable,
       limitsTableName: names.limitsTable,
       revocationsTableName: names.revocationsTable,
+      usageTableName: names.usageTable,
       tenantAccessRoleArn: tenantAccessRole.arn,
       agentId: args.agentId,
       agentAliasId: args.agentAliasId,

@@ -45,6 +45,10 @@ export async function measureStsCalls(asks = 100): Promise<StsCallsResult> {
         // The most the chat config allows: the burst is one user's, and it must not be throttled.
         asksPerUserPerMinute: 1000,
         revocationsTableName: "bench-revocations",
+        usageTableName: "bench-usage",
+        usageRetentionDays: 90,
+        reserveTokensPerAnswer: 2000,
+        budgets: {},
         idTokens: { userPoolId: "us-east-1_AAAAAAAAA", clientId: "bench", tenantIds: new Set([TENANT]) },
         metricsNamespace: "bench",
       },

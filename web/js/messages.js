@@ -1,6 +1,7 @@
 /**
  * Human wording for every error the page can show. Server messages for `bad_request`
- * are written for clients (lambdas/common/protocol.ts) and are shown as a detail;
+ * and `budget_exhausted` (which limit, and when it resets) are written for clients
+ * (lambdas/common/protocol.ts, lambdas/chat/budgets.ts) and are shown as a detail;
  * other server text is not needed to understand what to do next.
  */
 import { passwordPolicySentence } from "./password-policy.js";
@@ -11,6 +12,7 @@ const ANSWER_ERRORS = Object.freeze({
   token_expired: "Your session expired. Reconnecting with a fresh sign-in; please ask again.",
   session_ended: "Your session has ended. Please sign in again.",
   throttled: "Too many questions at once, or the assistant is busy. Please wait a minute and ask again.",
+  budget_exhausted: "The token budget for the assistant is used up.",
   agent_error: "The assistant could not answer this question. Please try again.",
   internal: "Something went wrong on our side. Please try again.",
   connection_lost: "The connection dropped before the answer finished. Please ask again.",
@@ -26,7 +28,7 @@ const ANSWER_ERRORS = Object.freeze({
 export function answerErrorMessage(code, serverMessage = "") {
   const known = messageFor(ANSWER_ERRORS, code);
   if (known === undefined) return "Something went wrong. Please try again.";
-  if (code === "bad_request" && serverMessage) return `${known} ${capitalise(serverMessage)}.`.replace(/\.\.$/, ".");
+  if ((code === "bad_request" || code === "budget_exhausted") && serverMessage) return `${known} ${capitalise(serverMessage)}.`.replace(/\.\.$/, ".");
   return known;
 }
 

@@ -9,6 +9,7 @@
  *   stand-in's default pacing (a streaming answer of a couple of seconds).
  * - An answer mints credentials at most once (none in an environment that has them cached,
  *   I3) and calls the agent once.
+ * - Metering costs three UpdateItem (the counters) and one PutItem (the record) per answer (I22).
  * Local only: an AWS stack has no call counts to read.
  */
 import { splitIntoChunks } from "../../../local/bedrock/agent-planner";
@@ -57,6 +58,8 @@ describe("calls per answer (local stand-ins' counts)", () => {
   localIt("reads the connection's owner a fixed number of times per answer, whatever its length, and coalesces chunks", async () => {
     const h = harness();
     const connectionsTable = `GetItem:${h.stack.outputs.connectionsTableName}`;
+    const usageUpdates = `UpdateItem:${h.stack.outputs.usageTableName}`;
+    const usagePuts = `PutItem:${h.stack.outputs.usageTableName}`;
     const connection = await h.connect(user);
     expect((await connection.ask("What is the return policy?")).outcome).toBe("done");
 
@@ -76,6 +79,9 @@ describe("calls per answer (local stand-ins' counts)", () => {
       // ask route, answer step, one action-group call per tool.
       expect(callsOf(calls, "lambda", "Invoke")).toBe(2 + answer.statuses.length);
       expect(callsOf(calls, "apigateway", "PostToConnection:accepted")).toBe(1);
+      // Metering (I22), for a tenant without a budget: three counters and the answer record.
+      expect(callsOf(calls, "dynamodb", usageUpdates)).toBe(3);
+      expect(callsOf(calls, "dynamodb", usagePuts)).toBe(1);
     }
     // Independent of the answer's length.
     expect(callsOf(long.calls, "dynamodb", connectionsTable)).toBe(callsOf(short.calls, "dynamodb", connectionsTable));

@@ -1,10 +1,12 @@
 /** infra/config.ts: each configuration mistake gets its own clear error. */
 import {
   ConfigError,
+  configPath,
   DEFAULT_ASKS_PER_USER_PER_MINUTE,
   DEFAULT_MODEL_ID,
   defaultAskThrottle,
   parseStackConfig,
+  tenantBudgets,
 } from "../../../infra/config";
 
 const tenant = (id: string, users: string[] = [`${id}-user`], returnPolicyDays: unknown = 10) => ({
@@ -52,7 +54,7 @@ describe("parseStackConfig", () => {
 
   it("rejects an unknown key inside a tenant", () => {
     expect(problemsOf({ tenants: [{ ...tenant("tenant1"), returnDays: 3 }] })).toEqual([
-      expect.stringMatching(/^tenants\.0: unknown key\(s\) returnDays/),
+      expect.stringMatching(/^tenants\[0\]: unknown key\(s\) returnDays/),
     ]);
   });
 
@@ -60,14 +62,14 @@ describe("parseStackConfig", () => {
     const problems = problemsOf({ tenants: [tenant("tenant1", ["alice"]), tenant("tenant1", ["alice"])] });
     expect(problems).toEqual(
       expect.arrayContaining([
-        expect.stringMatching(/tenants\.1\.id: duplicate tenant "tenant1"/),
-        expect.stringMatching(/tenants\.1\.users\.0: duplicate user "alice"/),
+        expect.stringMatching(/tenants\[1\]\.id: duplicate tenant "tenant1"/),
+        expect.stringMatching(/tenants\[1\]\.users\[0\]: duplicate user "alice"/),
       ]),
     );
   });
 
   it.each(["Tenant1", "-t1", "t1-", "t_1", "", "a".repeat(33), "t1/../t2"])("rejects the tenant id %p", (id) => {
-    expect(problemsOf({ tenants: [tenant(id, ["someone"])] })).toEqual([expect.stringMatching(/^tenants\.0\.id: tenant id must be/)]);
+    expect(problemsOf({ tenants: [tenant(id, ["someone"])] })).toEqual([expect.stringMatching(/^tenants\[0\]\.id: tenant id must be/)]);
   });
 
   it.each([
@@ -77,7 +79,7 @@ describe("parseStackConfig", () => {
     ["10", /must be a number/],
   ])("rejects returnPolicyDays %p", (days, message) => {
     expect(problemsOf({ tenants: [tenant("tenant1", ["u1"], days)] })).toEqual([
-      expect.stringMatching(new RegExp(`^tenants\\.0\\.returnPolicyDays: .*${message.source}`)),
+      expect.stringMatching(new RegExp(`^tenants\\[0\\]\\.returnPolicyDays: .*${message.source}`)),
     ]);
   });
 
@@ -180,5 +182,47 @@ describe("parseStackConfig: flooding and cost limits", () => {
     expect(problemsOf({ ...base, reservedConcurrency: { authorizer: 1.5 } })).toEqual([
       expect.stringMatching(/^reservedConcurrency\.authorizer: .*whole number/),
     ]);
+  });
+});
+
+describe("parseStackConfig: token budgets and usage", () => {
+  it("takes no budget by default (unlimited), and the usage defaults", () => {
+    const config = parseStackConfig({ tenants: [tenant("tenant1")] });
+    expect(config.tenants[0].budget).toBeUndefined();
+    expect(config.usage).toEqual({ retentionDays: 90, reserveTokensPerAnswer: 2000 });
+    expect(tenantBudgets(config.tenants)).toEqual({});
+  });
+
+  it("takes any of the three limits per tenant, and passes only the budgeted tenants on", () => {
+    const config = parseStackConfig({
+      tenants: [tenant("tenant1"), { ...tenant("tenant2"), budget: { monthlyTokens: 1_000_000, dailyTokens: 50_000, userDailyTokens: 5000 } }],
+      usage: { retentionDays: 30, reserveTokensPerAnswer: 500 },
+    });
+    expect(tenantBudgets(config.tenants)).toEqual({ tenant2: { monthlyTokens: 1_000_000, dailyTokens: 50_000, userDailyTokens: 5000 } });
+    expect(config.usage).toEqual({ retentionDays: 30, reserveTokensPerAnswer: 500 });
+  });
+
+  it.each([0, -5, 2.5, "1000", null])("refuses the budget %p with one line naming the key", (bad) => {
+    expect(problemsOf({ tenants: [tenant("tenant1"), { ...tenant("tenant2"), budget: { dailyTokens: bad } }] })).toEqual([
+      "tenants[1].budget.dailyTokens: must be a positive whole number",
+    ]);
+  });
+
+  it("refuses an unknown budget key and bad usage settings", () => {
+    expect(problemsOf({ tenants: [{ ...tenant("tenant1"), budget: { weeklyTokens: 5 } }] })).toEqual([
+      "tenants[0].budget: unknown key(s) weeklyTokens",
+    ]);
+    expect(problemsOf({ tenants: [tenant("tenant1")], usage: { retentionDays: 0 } })).toEqual([
+      "usage.retentionDays: must be between 1 and 3650 days",
+    ]);
+    expect(problemsOf({ tenants: [tenant("tenant1")], usage: { reserveTokensPerAnswer: 1.5 } })).toEqual([
+      "usage.reserveTokensPerAnswer: must be a whole number",
+    ]);
+  });
+
+  it("writes key paths the way the YAML is read", () => {
+    expect(configPath([])).toBe("(root)");
+    expect(configPath(["tenants", 1, "budget", "dailyTokens"])).toBe("tenants[1].budget.dailyTokens");
+    expect(configPath(["throttle", "burstLimit"])).toBe("throttle.burstLimit");
   });
 });

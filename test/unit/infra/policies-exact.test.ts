@@ -49,6 +49,7 @@ const POLICIES: Record<RoleName, PolicyDocument> = {
     connectionsTableName: names.connectionsTable,
     limitsTableName: names.limitsTable,
     revocationsTableName: names.revocationsTable,
+    usageTableName: names.usageTable,
     tenantAccessRoleArn: TENANT_ACCESS_ROLE_ARN,
     ...AGENT,
     apiId: API_ID,
@@ -101,6 +102,8 @@ const CALLS: Record<FunctionName, Call[]> = {
     { command: "GetCommand", role: "chat", action: "dynamodb:GetItem", resource: table(names.revocationsTable), context: key(USER), why: "offboarding record (I17)" },
     { command: "UpdateCommand", role: "chat", action: "dynamodb:UpdateItem", resource: table(names.limitsTable), context: key(`asks#${USER}#1`), why: "ask counter (I11), stop marker (I16)" },
     { command: "GetCommand", role: "chat", action: "dynamodb:GetItem", resource: table(names.limitsTable), context: key(`stop#${USER}.a1`), why: "stop marker (I16)" },
+    { command: "UpdateCommand", role: "chat", action: "dynamodb:UpdateItem", resource: table(names.usageTable), context: key(`tenant1#${USER}`), why: "budget reservation (I21), usage counters (I22)" },
+    { command: "PutCommand", role: "chat", action: "dynamodb:PutItem", resource: table(names.usageTable), context: key(`tenant1#${USER}`), why: "answer record (I22)" },
     { command: "AssumeRoleCommand", role: "chat", action: "sts:AssumeRole", resource: TENANT_ACCESS_ROLE_ARN, why: "scoped credentials (I3)" },
     { command: "AssumeRoleCommand", role: "chat", action: "sts:TagSession", resource: TENANT_ACCESS_ROLE_ARN, context: { "aws:TagKeys": ["tenantId", "userId"] }, why: "session tags (I3)" },
     {

@@ -42,6 +42,7 @@ const chatPolicy = chatRolePolicy(ctx, {
   connectionsTableName: names.connectionsTable,
   limitsTableName: names.limitsTable,
   revocationsTableName: names.revocationsTable,
+  usageTableName: names.usageTable,
   tenantAccessRoleArn: TENANT_ACCESS_ROLE_ARN,
   agentId: "AGENT12345",
   agentAliasId: "ALIAS12345",
@@ -450,6 +451,36 @@ describe("the limits table (per-user ask counters)", () => {
         simulate(actionGroupPolicy, { principal: ACTION_GROUP_SESSION, action, resource: limits, context: { "dynamodb:LeadingKeys": counterKey } }),
       ).resolves.not.toBe("Allowed");
       await expect(asUserA(action, names.limitsTable, counterKey)).resolves.not.toBe("Allowed");
+    }
+  });
+});
+
+describe("the usage table (budgets I21, metering I22)", () => {
+  const usage = arn(names.usageTable);
+  const keys = [`tenant1#${USER_A}`];
+  const asChat = (action: string, resource = usage) =>
+    simulate(chatPolicy, { principal: CHAT_SESSION, action, resource, context: { "dynamodb:LeadingKeys": keys } });
+
+  it("the chat role may UpdateItem (reserve, count) and PutItem (answer record) it, nothing else there", async () => {
+    await expect(asChat("dynamodb:UpdateItem")).resolves.toBe("Allowed");
+    await expect(asChat("dynamodb:PutItem")).resolves.toBe("Allowed");
+    for (const action of ["dynamodb:GetItem", "dynamodb:Query", "dynamodb:Scan", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem", "dynamodb:BatchGetItem"]) {
+      await expect(asChat(action)).resolves.not.toBe("Allowed");
+    }
+  });
+
+  it("the grant is for the usage table only", async () => {
+    for (const table of [names.tenantsTable, names.ordersTable("tenant1"), names.limitsTable, names.revocationsTable]) {
+      await expect(asChat("dynamodb:PutItem", arn(table))).resolves.not.toBe("Allowed");
+    }
+    await expect(asChat("dynamodb:PutItem", arn(`${names.usageTable}-other`))).resolves.not.toBe("Allowed");
+  });
+
+  it("the action-group role may not touch it", async () => {
+    for (const action of ["dynamodb:UpdateItem", "dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:Query"]) {
+      await expect(
+        simulate(actionGroupPolicy, { principal: ACTION_GROUP_SESSION, action, resource: usage, context: { "dynamodb:LeadingKeys": keys } }),
+      ).resolves.not.toBe("Allowed");
     }
   });
 });

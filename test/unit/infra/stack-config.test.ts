@@ -28,6 +28,7 @@ const EVERY_KEY: Record<string, unknown> = {
   logLevel: "WARN",
   tokenValidityMinutes: 30,
   alarms: { budgetShare: 0.8, snsTopicArn: "arn:aws:sns:us-east-1:123456789012:budget-alerts" },
+  usage: { retentionDays: 30, reserveTokensPerAnswer: 500 },
 };
 
 describe("STACK_CONFIG_KEYS", () => {

@@ -103,7 +103,10 @@ describe("streaming an answer", () => {
     let clock = 0;
     const deps = testDependencies({ now: () => new Date((clock += 250)) });
     await answer(request, deps);
-    expect(deps.metrics.records).toEqual([{ kind: "answer", tenantId: TENANT_A, answer: { latencyMs: expect.any(Number) } }]);
+    // No trace in this stream: zero tokens (metering, I22).
+    expect(deps.metrics.records).toEqual([
+      { kind: "answer", tenantId: TENANT_A, answer: { latencyMs: expect.any(Number), inputTokens: 0, outputTokens: 0 } },
+    ]);
     expect(deps.metrics.records[0].answer?.latencyMs).toBeGreaterThan(0);
   });
 
@@ -139,7 +142,7 @@ describe("streaming an answer", () => {
         ],
       },
       streamingConfigurations: { streamFinalResponse: true },
-      enableTrace: false,
+      enableTrace: true,
     });
     expect(SessionAttributes.safeParse(input.sessionState?.sessionAttributes).success).toBe(true);
   });

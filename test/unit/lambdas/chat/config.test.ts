@@ -1,5 +1,5 @@
 /** The chat configuration: every required variable checked, errors name variables, never values. */
-import { ChatConfigError, loadChatConfig, toEnvironment } from "../../../../lambdas/chat/config";
+import { budgetsVariable, ChatConfigError, loadChatConfig, MAX_TENANT_BUDGETS_CHARS, parseBudgets, toEnvironment } from "../../../../lambdas/chat/config";
 import { CHAT_ENV, CONFIG } from "./fixtures";
 
 describe("toEnvironment", () => {
@@ -88,5 +88,47 @@ describe("loadChatConfig", () => {
     expect((error as ChatConfigError).code).toBe("bad_config");
     expect((error as Error).message).toContain(key);
     expect((error as Error).message).not.toContain("secret");
+  });
+});
+
+describe("budgets and usage settings", () => {
+  const budgets = { tenant1: { dailyTokens: 50_000 }, "tenant-2": { monthlyTokens: 1_000_000, userDailyTokens: 500 } };
+
+  it("round-trips the budgets, retention and reservation", () => {
+    const settings = { ...CONFIG, budgets, usageRetentionDays: 30, reserveTokensPerAnswer: 1500 };
+    const env = { ...toEnvironment(settings), AWS_LAMBDA_FUNCTION_NAME: CONFIG.functionName, AWS_REGION: CONFIG.region };
+    expect(env.TENANT_BUDGETS).toBe(JSON.stringify(budgets));
+    expect(loadChatConfig(env)).toMatchObject({ budgets, usageRetentionDays: 30, reserveTokensPerAnswer: 1500 });
+  });
+
+  it.each([
+    ["not json", /must be JSON/],
+    ['{"tenant1":{"dailyTokens":0}}', /positive whole numbers/],
+    ['{"tenant1":{"dailyTokens":1.5}}', /positive whole numbers/],
+    ['{"tenant1":{"weeklyTokens":5}}', /positive whole numbers/],
+    ['{"Bad Tenant":{"dailyTokens":5}}', /map tenant ids/],
+    ["[]", /map tenant ids/],
+  ])("refuses TENANT_BUDGETS %p without echoing it", (value, message) => {
+    expect(() => parseBudgets(value)).toThrow(message);
+    expect(() => parseBudgets(value)).toThrow(ChatConfigError);
+    try {
+      parseBudgets(value);
+    } catch (error) {
+      expect((error as Error).message).not.toContain(value);
+    }
+  });
+
+  it("refuses budgets that would not fit Lambda's 4 KB environment, at deploy time", () => {
+    const many = Object.fromEntries(Array.from({ length: 100 }, (_, i) => [`tenant-${i}`, { monthlyTokens: 1_000_000 }]));
+    expect(() => budgetsVariable(many)).toThrow(new RegExp(`more than ${MAX_TENANT_BUDGETS_CHARS}`));
+  });
+
+  it.each([
+    ["USAGE_RETENTION_DAYS", "0"],
+    ["USAGE_RETENTION_DAYS", "3651"],
+    ["RESERVE_TOKENS_PER_ANSWER", "0"],
+    ["RESERVE_TOKENS_PER_ANSWER", "1000001"],
+  ])("refuses %s=%p", (key, value) => {
+    expect(() => loadChatConfig({ ...CHAT_ENV, [key]: value })).toThrow(key);
   });
 });

@@ -16,6 +16,7 @@ import { LambdaClient } from "@aws-sdk/client-lambda";
 import { STSClient } from "@aws-sdk/client-sts";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { AwsStub } from "aws-sdk-client-mock";
+import { UsageMeter } from "../../../../lambdas/chat/usage-meter";
 import { StopRequests } from "../../../../lambdas/chat/stop-requests";
 import { AskRateLimiter } from "../../../../lambdas/chat/ask-rate-limit";
 import { createIdTokenCheck } from "../../../../lambdas/chat/renew-route";
@@ -65,6 +66,10 @@ export const CHAT_ENV: Record<string, string> = {
   LIMITS_TABLE_NAME: "multi-tenant-assistant-test-limits",
   ASKS_PER_USER_PER_MINUTE: "30",
   REVOCATIONS_TABLE_NAME: "multi-tenant-assistant-test-revocations",
+  USAGE_TABLE_NAME: "multi-tenant-assistant-test-usage",
+  USAGE_RETENTION_DAYS: "90",
+  RESERVE_TOKENS_PER_ANSWER: "2000",
+  TENANT_BUDGETS: "{}",
   USER_POOL_ID: "us-east-1_AbCdEf123",
   USER_POOL_CLIENT_ID: "testclient123",
   TENANT_IDS: "tenant1,tenant2,tenant3",
@@ -86,6 +91,10 @@ export const CONFIG: ChatConfig = {
   limitsTableName: CHAT_ENV.LIMITS_TABLE_NAME,
   asksPerUserPerMinute: 30,
   revocationsTableName: CHAT_ENV.REVOCATIONS_TABLE_NAME,
+  usageTableName: CHAT_ENV.USAGE_TABLE_NAME,
+  usageRetentionDays: 90,
+  reserveTokensPerAnswer: 2000,
+  budgets: {},
   idTokens: { userPoolId: "us-east-1_AbCdEf123", clientId: "testclient123", tenantIds: new Set(["tenant1", "tenant2", "tenant3"]) },
   metricsNamespace: CHAT_ENV.POWERTOOLS_METRICS_NAMESPACE,
   functionName: CHAT_ENV.AWS_LAMBDA_FUNCTION_NAME,
@@ -144,6 +153,41 @@ export async function* agentStream(chunks: readonly (string | Uint8Array)[], fai
     yield { chunk: { bytes } } as ResponseStream;
   }
   if (failWith) throw failWith;
+}
+
+/** Text inside every test trace: it must never reach a frame, a log line or a usage item (I22). */
+export const TRACE_CANARY = "trace-canary-5b0e8c1d-prompt-and-reasoning";
+
+/**
+ * A `trace` event as InvokeAgent streams it with enableTrace: the usage numbers of one
+ * model call beside the text the model saw and produced; or an action-group invocation.
+ */
+export function traceEvent(step: { inputTokens: number; outputTokens: number } | "tool-call"): ResponseStream {
+  const trace =
+    step === "tool-call"
+      ? {
+          orchestrationTrace: {
+            invocationInput: {
+              invocationType: "ACTION_GROUP",
+              actionGroupInvocationInput: { actionGroupName: "orders", function: "listOrders", parameters: [{ name: "q", value: TRACE_CANARY }] },
+            },
+          },
+        }
+      : {
+          orchestrationTrace: {
+            modelInvocationOutput: {
+              traceId: "trace-1",
+              rawResponse: { content: `model said ${TRACE_CANARY}` },
+              metadata: { usage: step },
+            },
+          },
+        };
+  return { trace: { agentId: "AGENT12345", sessionId: "s", trace } } as unknown as ResponseStream;
+}
+
+/** An agent stream of text chunks and trace events, in order. */
+export async function* tracedAgentStream(events: readonly (string | ResponseStream)[]): AsyncGenerator<ResponseStream> {
+  for (const event of events) yield typeof event === "string" ? ({ chunk: { bytes: new TextEncoder().encode(event) } } as ResponseStream) : event;
 }
 
 export function stsCredentials(overrides: Partial<{ AccessKeyId: string; Expiration: Date }> = {}) {
@@ -225,6 +269,12 @@ export function testDependencies(
     askLimiter: new AskRateLimiter(documents, CONFIG.limitsTableName, CONFIG.asksPerUserPerMinute),
     stopRequests: new StopRequests(documents, CONFIG.limitsTableName),
     revocations: new MemoryRevocations(),
+    usage: new UsageMeter(documents, {
+      tableName: CONFIG.usageTableName,
+      retentionDays: CONFIG.usageRetentionDays,
+      reserveTokensPerAnswer: CONFIG.reserveTokensPerAnswer,
+      budgets: CONFIG.budgets,
+    }),
     idTokens: createIdTokenCheck(CONFIG),
     api: new ApiGatewayManagementApiClient({ region: "us-east-1", endpoint: CONFIG.managementEndpoint }),
     lambda: new LambdaClient({ region: "us-east-1" }),

@@ -17,7 +17,6 @@ import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { mockClient } from "aws-sdk-client-mock";
 import {
-  agentStream,
   answerIdOf,
   APP_PROTOCOL,
   askBody,
@@ -30,6 +29,9 @@ import {
   postedEvents,
   stsCredentials,
   TENANT_A,
+  TRACE_CANARY,
+  traceEvent,
+  tracedAgentStream,
   USER_A,
   wsEvent,
 } from "./fixtures";
@@ -72,7 +74,8 @@ beforeAll(async () => {
 
   let stored: unknown;
   ddb.on(PutCommand).callsFake(async (input) => {
-    stored = input.Item;
+    // The connection record; answer records go to the usage table.
+    if (input.TableName === CHAT_ENV.CONNECTIONS_TABLE_NAME) stored = input.Item;
     return {};
   });
   ddb.on(GetCommand).callsFake(async () => ({ Item: stored }));
@@ -83,7 +86,9 @@ beforeAll(async () => {
   agent
     .on(InvokeAgentCommand)
     .rejectsOnce(new ThrottlingException({ message: `slow down ${FAKE_SESSION_TOKEN}`, $metadata: {} }))
-    .resolvesOnce({ completion: agentStream(["Your order ", "shipped."]) })
+    .resolvesOnce({
+      completion: tracedAgentStream([traceEvent({ inputTokens: 900, outputTokens: 12 }), traceEvent("tool-call"), "Your order ", "shipped."]),
+    })
     .rejects(new ValidationException({ message: `bad attribute ${FAKE_ACCESS_KEY_ID} ${FAKE_SECRET_ACCESS_KEY}`, $metadata: {} }));
 
   capture();
@@ -136,6 +141,7 @@ it.each([
   ["the secret access key", FAKE_SECRET_ACCESS_KEY],
   ["the session token", FAKE_SESSION_TOKEN],
   ["the prompt text", SECRET_PROMPT],
+  ["any text of the agent's trace", TRACE_CANARY],
 ])("never logs %s", (_label, secret) => {
   expect(output()).not.toContain(secret);
 });
@@ -146,6 +152,16 @@ it("never sends credentials or the token to the client either", () => {
     expect(sent).not.toContain(secret);
   }
   expect(postedEvents(api).map((e) => e.event.type)).toEqual(["accepted", "chunk", "chunk", "done", "accepted", "error", "error"]);
+});
+
+it("takes only the numbers from the agent's trace (I22): its text reaches no frame and no usage item", () => {
+  expect(JSON.stringify(postedEvents(api))).not.toContain(TRACE_CANARY);
+  const writes = ddb.calls().map((call) => JSON.stringify(call.args[0].input));
+  expect(writes.join("\n")).not.toContain(TRACE_CANARY);
+  // The numbers did arrive: the answer's record carries them.
+  const record = ddb.commandCalls(PutCommand).find((c) => c.args[0].input.TableName === CHAT_ENV.USAGE_TABLE_NAME)?.args[0].input.Item;
+  expect(record).toMatchObject({ outcome: "done", inputTokens: 900, outputTokens: 12, toolCalls: 1, chunks: 2 });
+  expect(output()).toContain('"inputTokens":900');
 });
 
 it("logs no access-key-shaped or JWT-shaped value at all", () => {

@@ -64,7 +64,7 @@ describe("counters", () => {
     const request = addToCounterRequest("usage", key, answerCounts(usage), 1234, 2000);
     expect(request).toMatchObject({ TableName: "usage", Key: key, ReturnValues: "NONE" });
     expect(request.UpdateExpression).toBe(
-      "ADD #asks :asks, #inputTokens :inputTokens, #outputTokens :outputTokens, #toolCalls :toolCalls, #chunks :chunks, #bytes :bytes, #reserved :release SET #expiresAt = :expiresAt",
+      "ADD #asks :asks, #inputTokens :inputTokens, #outputTokens :outputTokens, #toolCalls :toolCalls, #chunks :chunks, #bytes :bytes, #reserved :release, #committed :committed SET #expiresAt = :expiresAt",
     );
     expect(request.ExpressionAttributeValues).toEqual({
       ":asks": 1,
@@ -74,10 +74,17 @@ describe("counters", () => {
       ":chunks": 4,
       ":bytes": 512,
       ":release": -2000,
+      ":committed": 150 - 2000,
       ":expiresAt": 1234,
     });
-    expect(request.ExpressionAttributeNames).toMatchObject({ "#reserved": "reservedTokens", "#expiresAt": "expiresAt" });
+    expect(request.ExpressionAttributeNames).toMatchObject({
+      "#reserved": "reservedTokens",
+      "#committed": "committedTokens",
+      "#expiresAt": "expiresAt",
+    });
     // Nothing reserved: the reservation attribute is not touched.
-    expect(addToCounterRequest("usage", key, answerCounts(usage), 1234).UpdateExpression).not.toContain("reserved");
+    const unreserved = addToCounterRequest("usage", key, answerCounts(usage), 1234);
+    expect(unreserved.UpdateExpression).not.toContain("reserved");
+    expect(unreserved.ExpressionAttributeValues).toMatchObject({ ":committed": 150 });
   });
 });

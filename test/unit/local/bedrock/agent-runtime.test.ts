@@ -4,6 +4,8 @@ import { LocalAwsError, type RawAwsRequest } from "../../../../local/runtime/aws
 import type { ActionGroupEvent } from "../../../../local/bedrock/agent-planner";
 import { agentModeFor, HONEST, type AgentModeSetting } from "../../../../local/redteam/agent-mode-scope";
 import { startBedrockAgentRuntime, turnUserId, type BedrockAgentRuntimeServer } from "../../../../local/bedrock/agent-runtime";
+import { LOCAL_TRACE_CANARY, tokensOf } from "../../../../local/bedrock/agent-trace";
+import { traceUsage, addUsage, NO_USAGE } from "../../../../lambdas/chat/trace-usage";
 
 const AGENT = {
   agentId: "AGENT12345",
@@ -131,6 +133,38 @@ describe("local Bedrock agent runtime (driven by the real SDK client)", () => {
     });
     expect(authorizeCalls[0].arn).toBe("arn:aws:bedrock:us-east-1:000000000000:agent-alias/AGENT12345/ALIAS12345");
     expect(authorizeCalls[0].request.headers.authorization).toMatch(/^AWS4-HMAC-SHA256 /);
+  });
+
+  it("with enableTrace streams the turn's trace before the answer, and the chat function's reader finds the usage in it", async () => {
+    const out = await invoke("What is the return policy?", { enableTrace: true });
+    const kinds: string[] = [];
+    let usage = NO_USAGE;
+    let traceText = "";
+    const chunks: string[] = [];
+    for await (const event of out.completion!) {
+      if (event.trace) {
+        kinds.push("trace");
+        usage = addUsage(usage, traceUsage(event.trace));
+        traceText += JSON.stringify(event.trace);
+      }
+      if (event.chunk?.bytes) {
+        kinds.push("chunk");
+        chunks.push(Buffer.from(event.chunk.bytes).toString("utf8"));
+      }
+    }
+    expect(kinds.indexOf("chunk")).toBeGreaterThan(kinds.lastIndexOf("trace"));
+    const answer = chunks.join("");
+    // Two model calls (plan, then answer) and one tool call; tokens = ceil(characters / 4).
+    expect(usage.toolCalls).toBe(1);
+    expect(usage.outputTokens).toBeGreaterThanOrEqual(tokensOf(answer));
+    expect(usage.inputTokens).toBeGreaterThan(2 * tokensOf("What is the return policy?"));
+    expect(traceText).toContain(LOCAL_TRACE_CANARY);
+    expect(answer).not.toContain(LOCAL_TRACE_CANARY);
+  });
+
+  it("streams no trace without enableTrace", async () => {
+    const out = await invoke("What is the return policy?");
+    for await (const event of out.completion!) expect(event.trace).toBeUndefined();
   });
 
   it("returns the final answer as one chunk without streamFinalResponse, like the service", async () => {

@@ -2,11 +2,14 @@
  * The local tables, and the ask counter on them end to end: the chat function's real
  * limiter, with the chat role's credentials, through the SigV4 + IAM gate into dynalite.
  * Proves the update expression works on the local store, that the condition really caps
- * the window, and that only the chat role may write counters.
+ * the window, and that only the chat role may write counters. Likewise the budgets: the
+ * chat function's usage meter reserving and settling on the usage table.
  */
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { AskRateLimiter } from "../../../../lambdas/chat/ask-rate-limit";
+import { UsageMeter } from "../../../../lambdas/chat/usage-meter";
 import { parseStackConfig } from "../../../../infra/config";
 import { stackNames } from "../../../../infra/naming";
 import { CredentialRegistry } from "../../../../local/iam/credentials";
@@ -75,5 +78,83 @@ describe("the ask counter on the local store", () => {
   it("refuses the action-group role at the IAM gate (an error, not a 'window full')", async () => {
     const limiter = new AskRateLimiter(documentsAs(ids.functionCredentials["action-group"]), names.limitsTable, 3);
     await expect(limiter.tryConsume(USER_A, new Date("2026-11-02T11:00:00.000Z"))).rejects.toMatchObject({ name: "AccessDeniedException" });
+  });
+});
+
+describe("budgets on the local store (I21)", () => {
+  const registry = new CredentialRegistry();
+  const ids = createLocalIdentities(registry, {
+    ctx,
+    names,
+    apiId: "local",
+    stage: "dev",
+    agentId: "LOCALAGENT",
+    agentAliasId: "LOCALALIAS",
+    tenantIds: config.tenants.map((t) => t.id),
+  });
+  let gate: DynamoDbGate;
+  const clients: DynamoDBClient[] = [];
+  const documentsAs = (c: { accessKeyId: string; secretAccessKey: string; sessionToken?: string }) => {
+    const client = new DynamoDBClient({ region: "us-east-1", endpoint: gate.url, credentials: c, maxAttempts: 1 });
+    clients.push(client);
+    return DynamoDBDocumentClient.from(client);
+  };
+  const meterAs = (c: { accessKeyId: string; secretAccessKey: string }, budgets = { tenant1: { dailyTokens: 10_000 } }) =>
+    new UsageMeter(documentsAs(c), { tableName: names.usageTable, retentionDays: 90, reserveTokensPerAnswer: 2000, budgets });
+
+  beforeAll(async () => {
+    gate = await startDynamoDbGate({ port: 0, ctx, registry });
+    const admin = new DynamoDBClient({ region: "us-east-1", endpoint: gate.url, credentials: ids.admin });
+    clients.push(admin);
+    await createTablesAndSeed(admin, names, config);
+  });
+  afterAll(async () => {
+    for (const client of clients) client.destroy();
+    await gate.close();
+  });
+
+  it("admits exactly what fits among concurrent asks, then settles each to its real usage", async () => {
+    const meter = meterAs(ids.functionCredentials.chat);
+    const at = new Date("2026-12-02T10:00:00.000Z");
+    const outcomes = await Promise.all(Array.from({ length: 12 }, (_, i) => meter.reserve("tenant1", i % 2 ? USER_A : USER_B, at)));
+    const admitted = outcomes.filter((o) => o.ok);
+    expect(admitted).toHaveLength(5); // 5 × 2000 = the 10,000-token daily budget
+    expect(outcomes.find((o) => !o.ok)).toEqual({ ok: false, exhausted: { counter: "tenantDay", limit: 10_000 } });
+
+    // Each admitted answer used 100 tokens: settling frees the rest of its reservation.
+    await Promise.all(
+      outcomes.map((o, i) =>
+        o.ok
+          ? meter.settle(
+              {
+                tenantId: "tenant1",
+                userId: i % 2 ? USER_A : USER_B,
+                answerId: `${i % 2 ? USER_A : USER_B}.a${i}`,
+                startedAt: at,
+                endedAt: at,
+                outcome: "done",
+                inputTokens: 80,
+                outputTokens: 20,
+                toolCalls: 0,
+                chunks: 1,
+                bytes: 10,
+              },
+              o.reservation,
+            )
+          : undefined,
+      ),
+    );
+    const admin = DynamoDBDocumentClient.from(clients[0]);
+    const { Item } = await admin.send(new GetCommand({ TableName: names.usageTable, Key: { pk: "tenant1", sk: "day#2026-12-02" } }));
+    expect(Item).toMatchObject({ asks: 5, inputTokens: 400, outputTokens: 100, reservedTokens: 0, committedTokens: 500 });
+    // Room again: 9,500 tokens left, so four more reservations of 2,000 fit.
+    const again = await Promise.all(Array.from({ length: 6 }, () => meter.reserve("tenant1", USER_A, at)));
+    expect(again.filter((o) => o.ok)).toHaveLength(4);
+  });
+
+  it("refuses the action-group role at the IAM gate (an error, not a refusal)", async () => {
+    await expect(meterAs(ids.functionCredentials["action-group"]).reserve("tenant1", USER_A, new Date())).rejects.toMatchObject({
+      name: "AccessDeniedException",
+    });
   });
 });

@@ -17,6 +17,12 @@ describe("answerErrorMessage", () => {
     expect(answerErrorMessage("connection_lost")).toContain("connection dropped");
   });
 
+  it("adds the server's detail for a used-up budget: which limit and when it resets", () => {
+    expect(answerErrorMessage("budget_exhausted", "your daily token limit (100 tokens) is used up; it resets at midnight UTC (2026-12-03 00:00 UTC)")).toBe(
+      "The token budget for the assistant is used up. Your daily token limit (100 tokens) is used up; it resets at midnight UTC (2026-12-03 00:00 UTC).",
+    );
+  });
+
   it("adds the server's detail for bad input only", () => {
     expect(answerErrorMessage("bad_request", "prompt must not be empty")).toBe(
       "The assistant could not accept this question. Prompt must not be empty.",
