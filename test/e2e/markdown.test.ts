@@ -209,7 +209,8 @@ test("an order whose item names are Markdown and HTML attacks streams into the a
     await expect(page.locator(`${bubble} .text strong`, { hasText: "Bold lamp" }).count()).resolves.toBe(1);
     expect(answer.text).toContain("<img src=x onerror=window.__xss=102>");
     // The denial: nothing executable or remote came out of it.
-    await expect(findUnsafe(page, bubble)).resolves.toEqual([]);
+    // The answer's own text (its Copy button and time are the page's, not the answer's).
+    await expect(findUnsafe(page, `${bubble} .text`)).resolves.toEqual([]);
     await page.waitForTimeout(200);
     await expect(page.evaluate(() => (window as unknown as { __xss?: unknown }).__xss)).resolves.toBeUndefined();
   } finally {

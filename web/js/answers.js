@@ -4,11 +4,14 @@
  * changes only the answer its answerId names.
  *
  * phase: "sending" (sent, not yet acknowledged) → "working" (accepted) →
- *        "streaming" (text arriving) → "done" | "error" (terminal).
+ *        "streaming" (text arriving) → "done" | "stopped" | "error" (terminal).
+ * "stopped": the asker pressed Stop and the server ended it with `done` `stopped: true`
+ * (I16); the text so far is all there is. `stopRequested` is set from the Stop press
+ * until the end (the page shows "Stopping…").
  */
 
 /** @typedef {import("./events.js").ServerEvent} ServerEvent */
-/** @typedef {"sending" | "working" | "streaming" | "done" | "error"} AnswerPhase */
+/** @typedef {"sending" | "working" | "streaming" | "done" | "stopped" | "error"} AnswerPhase */
 /**
  * @typedef {object} Answer
  * @property {string} answerId
@@ -17,6 +20,8 @@
  * @property {string} text
  * @property {string[]} [citations] names of the knowledge documents the answer cites
  * @property {{ code: string, message: string }} [error]
+ * @property {boolean} [stopRequested]
+ * @property {number} [endedAt] epoch milliseconds of the terminal event
  */
 /**
  * @typedef {{ kind: "answer", answer: Answer }
@@ -26,10 +31,12 @@
  */
 
 /** @type {readonly AnswerPhase[]} */
-export const TERMINAL_PHASES = Object.freeze(/** @type {AnswerPhase[]} */ (["done", "error"]));
+export const TERMINAL_PHASES = Object.freeze(/** @type {AnswerPhase[]} */ (["done", "stopped", "error"]));
 
 /** A client-side code for questions cut off by a dropped connection. */
 export const CONNECTION_LOST = /** @type {const} */ ("connection_lost");
+/** A client-side code for an answer that got no event for too long (answer-watchdog.js). */
+export const NO_REPLY = /** @type {const} */ ("no_reply");
 
 /**
  * @param {string} answerId
@@ -62,7 +69,10 @@ export function applyEvent(answer, event) {
     case "citations":
       return { ...answer, citations: event.documents };
     case "done":
-      return { ...answer, phase: "done" };
+      return { ...answer, phase: event.stopped ? "stopped" : "done" };
+    case "stopping":
+      // The stop was recorded; the answer still ends with its own `done`.
+      return answer.stopRequested ? answer : { ...answer, stopRequested: true };
     case "error":
       return { ...answer, phase: "error", error: { code: event.code, message: event.message } };
     default:
@@ -89,6 +99,15 @@ export function routeEvent(answers, event) {
   }
   const next = applyEvent(current, event);
   return next === current ? { kind: "ignore" } : { kind: "answer", answer: next };
+}
+
+/**
+ * Pure: the answer once the asker pressed Stop (no change once it has ended).
+ * @param {Answer} answer
+ * @returns {Answer}
+ */
+export function requestStop(answer) {
+  return isTerminal(answer) || answer.stopRequested ? answer : { ...answer, stopRequested: true };
 }
 
 /**

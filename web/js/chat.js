@@ -5,8 +5,12 @@
  * The user's conversations live in conversation-history.js (stored per user, so they
  * survive sign-out, reloads and restarts): `resume()` after sign-in shows the current one,
  * `forget()` on sign-out takes them off the page (they stay stored for that user).
+ * `stop()` sends the stop frame (I16), `retry()` asks a failed, timed-out or stopped
+ * question again, and an answer that gets no event for a while is ended by the watchdog
+ * (answer-watchdog.js).
  */
-import { createAnswer, failUnfinished, routeEvent, unfinishedCount } from "./answers.js";
+import { createAnswerWatchdog } from "./answer-watchdog.js";
+import { applyEvent, createAnswer, failUnfinished, isTerminal, NO_REPLY, requestStop, routeEvent, unfinishedCount } from "./answers.js";
 import { createConversationHistory } from "./conversation-history.js";
 import { parseServerEvent } from "./events.js";
 import { buildAnswerId, newConversationId, randomId } from "./ids.js";
@@ -17,7 +21,7 @@ import { answerErrorMessage } from "./messages.js";
 /**
  * What the chat draws on; render.js implements it for the page.
  * @typedef {object} ChatView
- * @property {(text: string) => void} addQuestion
+ * @property {(text: string, askedAt?: number) => void} addQuestion
  * @property {(answer: Answer) => void} addAnswer
  * @property {(answer: Answer, errorMessage?: string) => void} updateAnswer
  * @property {(text: string) => void} notice
@@ -29,6 +33,8 @@ import { answerErrorMessage } from "./messages.js";
  * @property {import("./conversation-history.js").ConversationHistory} history
  * @property {(raw: string) => { ok: true, answerId: string } | { ok: false, reason: NotSentReason }} ask
  * @property {(data: unknown) => void} handleFrame
+ * @property {(answerId: string) => boolean} stop
+ * @property {(answerId: string) => ReturnType<Chat["ask"]>} retry
  * @property {() => void} connectionLost
  * @property {() => boolean} busy
  * @property {() => void} newConversation
@@ -46,6 +52,9 @@ import { answerErrorMessage } from "./messages.js";
  * @property {() => string} [newId]
  * @property {() => string} [newConversation]
  * @property {import("./conversation-history.js").ConversationHistory} [history] in memory only when not given
+ * @property {() => number} [now]
+ * @property {import("./answer-watchdog.js").WatchdogTimers} [timers] the watchdog's
+ * @property {number} [silenceMs]
  */
 
 /** lambdas/common/protocol.ts PROMPT_MAX_CHARS */
@@ -75,9 +84,23 @@ export function createChat({
   newId = randomId,
   newConversation = newConversationId,
   history = createConversationHistory({ newConversationId: newConversation }),
+  now = () => Date.now(),
+  timers,
+  silenceMs,
 }) {
   /** @type {Map<string, Answer>} answers in flight and this page's answered ones, by answerId */
   const answers = new Map();
+  const watchdog = createAnswerWatchdog({
+    timers,
+    silenceMs,
+    onSilent: (answerId) => {
+      const answer = answers.get(answerId);
+      if (!answer || isTerminal(answer)) return;
+      // Best effort: if the answer step still runs, it stops spending on an answer nobody reads.
+      send({ action: "stop", answerId });
+      changed(applyEvent(answer, { type: "error", code: NO_REPLY, message: "" }));
+    },
+  });
 
   /** @param {Answer} answer */
   function show(answer) {
@@ -87,6 +110,13 @@ export function createChat({
 
   /** @param {Answer} answer */
   function changed(answer) {
+    if (isTerminal(answer)) {
+      watchdog.disarm(answer.answerId);
+      if (answer.endedAt === undefined) answer = { ...answer, endedAt: now() };
+    } else {
+      // Every event of an unfinished answer restarts its silence timer.
+      watchdog.arm(answer.answerId);
+    }
     answers.set(answer.answerId, answer);
     history.updateAnswer(answer);
     show(answer);
@@ -97,7 +127,7 @@ export function createChat({
     view.clear();
     for (const turn of history.current().turns) {
       const answer = answers.get(turn.answer.answerId) ?? turn.answer;
-      view.addQuestion(turn.question);
+      view.addQuestion(turn.question, turn.askedAt || undefined);
       view.addAnswer(answer);
       show(answer);
     }
@@ -125,12 +155,32 @@ export function createChat({
       if (!send({ action: "ask", answerId, conversationId: history.current().id, prompt: checked.prompt })) {
         return { ok: false, reason: "not_connected" };
       }
-      view.addQuestion(checked.prompt);
       const answer = createAnswer(answerId);
       answers.set(answerId, answer);
       history.addTurn(checked.prompt, answer);
+      view.addQuestion(checked.prompt, history.current().turns.at(-1)?.askedAt ?? now());
       view.addAnswer(answer);
+      watchdog.arm(answerId);
       return { ok: true, answerId };
+    },
+
+    /** Sends the stop frame for an unfinished answer; it ends when the server says `done` (I16). */
+    stop(answerId) {
+      const answer = answers.get(answerId);
+      if (!answer || isTerminal(answer) || answer.stopRequested) return false;
+      if (!send({ action: "stop", answerId })) return false;
+      const stopping = requestStop(answer);
+      answers.set(answerId, stopping);
+      show(stopping);
+      return true;
+    },
+
+    /** Asks the question of a failed, timed-out or stopped answer of this conversation again, as a new turn. */
+    retry(answerId) {
+      const turn = history.current().turns.find((t) => t.answer.answerId === answerId);
+      const answer = answers.get(answerId) ?? turn?.answer;
+      if (!turn || !answer || (answer.phase !== "error" && answer.phase !== "stopped")) return { ok: false, reason: "empty" };
+      return this.ask(turn.question);
     },
 
     /** One WebSocket text frame from the server. */
@@ -184,6 +234,7 @@ export function createChat({
 
     /** Sign-out: the conversations leave the page (they stay stored for their user only). */
     forget() {
+      watchdog.disarmAll();
       history.close();
       answers.clear();
       view.clear();

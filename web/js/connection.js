@@ -8,13 +8,18 @@
  * the 2-hour limit when no answer is streaming, and after any drop reconnects with
  * exponential backoff and jitter (capped at 10 s; `onRetryScheduled` tells the page how
  * long, and `retryNow` skips the wait), presenting a freshly refreshed token.
+ *
+ * The state tells the truth: a ping left unanswered past its deadline (liveness.js)
+ * drops the socket as dead and reconnects; while the browser says it is offline the
+ * state is "offline", nothing is retried, and coming back online reconnects at once.
  */
 import { backoffDelay } from "./backoff.js";
+import { createLiveness, KEEP_ALIVE_MS } from "./liveness.js";
 import { MAX_CONNECTION_MS } from "./protocol-limits.js";
 
 export { MAX_CONNECTION_MS };
 
-/** @typedef {"connecting" | "connected" | "reconnecting" | "disconnected"} ConnectionState */
+/** @typedef {"connecting" | "connected" | "reconnecting" | "offline" | "disconnected"} ConnectionState */
 /**
  * What the connection needs of a WebSocket (the browser's, or a test double).
  * @typedef {object} SocketLike
@@ -41,6 +46,8 @@ export { MAX_CONNECTION_MS };
  * @property {() => boolean} retryNow
  * @property {() => void} renew
  * @property {(message: unknown) => boolean} send
+ * @property {() => void} checkLiveness ping now with a deadline (the tab became visible again)
+ * @property {(online: boolean) => void} setOnline the browser's offline/online events
  */
 /**
  * @typedef {object} ConnectionOptions
@@ -56,14 +63,18 @@ export { MAX_CONNECTION_MS };
  * @property {(error: Error) => void} [onAuthLost]
  * @property {(delayMs: number) => void} [onRetryScheduled]
  * @property {() => boolean} [canRenew]
+ * @property {() => boolean} [awaitingReply] true while an answer is unfinished (liveness.js)
+ * @property {() => number} [now]
  * @property {number} [pingIntervalMs]
+ * @property {number} [quietMs]
+ * @property {number} [pongDeadlineMs]
  * @property {number} [maxConnectionMs]
  * @property {number} [renewBeforeLimitMs]
  */
 
 /** @type {readonly ConnectionState[]} */
-export const CONNECTION_STATES = Object.freeze(/** @type {ConnectionState[]} */ (["connecting", "connected", "reconnecting", "disconnected"]));
-export const PING_INTERVAL_MS = 5 * 60_000;
+export const CONNECTION_STATES = Object.freeze(/** @type {ConnectionState[]} */ (["connecting", "connected", "reconnecting", "offline", "disconnected"]));
+export const PING_INTERVAL_MS = KEEP_ALIVE_MS;
 export const RENEW_BEFORE_LIMIT_MS = 5 * 60_000;
 /** While answers stream, wait this long before asking again whether the renewal can happen. */
 export const RENEW_RECHECK_MS = 15_000;
@@ -96,7 +107,11 @@ export function createConnection({
   onAuthLost = () => {},
   onRetryScheduled = () => {},
   canRenew = () => true,
+  awaitingReply = () => false,
+  now = () => Date.now(),
   pingIntervalMs = PING_INTERVAL_MS,
+  quietMs,
+  pongDeadlineMs,
   maxConnectionMs = MAX_CONNECTION_MS,
   renewBeforeLimitMs = RENEW_BEFORE_LIMIT_MS,
 }) {
@@ -111,10 +126,22 @@ export function createConnection({
   /** @type {unknown} */
   let retryTimer = null;
   /** @type {unknown} */
-  let pingTimer = null;
-  /** @type {unknown} */
   let renewTimer = null;
   let generation = 0;
+  let offline = false;
+  const liveness = createLiveness({
+    sendPing: () => send({ action: "ping" }),
+    onDead: () => {
+      // The socket may stay "open" for minutes on a dead path: let go of it now.
+      if (socket) lose(socket, true, "no reply to ping");
+    },
+    timers,
+    now,
+    awaitingReply,
+    keepAliveMs: pingIntervalMs,
+    quietMs,
+    pongDeadlineMs,
+  });
 
   /** @param {ConnectionState} next */
   const setState = (next) => {
@@ -124,9 +151,8 @@ export function createConnection({
   };
 
   function clearConnectionTimers() {
-    if (pingTimer !== null) timers.clearInterval(pingTimer);
+    liveness.stop();
     if (renewTimer !== null) timers.clearTimeout(renewTimer);
-    pingTimer = null;
     renewTimer = null;
   }
 
@@ -136,6 +162,12 @@ export function createConnection({
   }
 
   function scheduleRetry() {
+    if (offline) {
+      // Nothing can work until the browser is back online; setOnline(true) reconnects.
+      clearRetry();
+      setState("offline");
+      return;
+    }
     setState("reconnecting");
     clearRetry();
     const delay = backoffDelay(attempt++, { random });
@@ -195,32 +227,52 @@ export function createConnection({
       attempt = 0;
       failedHandshakes = 0;
       setState("connected");
-      pingTimer = timers.setInterval(() => send({ action: "ping" }), pingIntervalMs);
+      liveness.start();
       scheduleRenew(Math.max(0, maxConnectionMs - renewBeforeLimitMs));
     };
     ws.onmessage = (event) => {
-      if (ws === socket) onMessage(event.data);
+      if (ws !== socket) return;
+      liveness.heard();
+      onMessage(event.data);
     };
     ws.onerror = () => {
       // A close event always follows; it decides what happens next.
     };
     ws.onclose = () => {
-      if (ws !== socket) return;
-      socket = null;
-      clearConnectionTimers();
-      if (opened) onDrop();
-      if (stopped) {
-        setState("disconnected");
-        return;
-      }
-      if (!opened) failedHandshakes++;
-      if (renewing) {
-        renewing = false;
-        open("reconnecting");
-        return;
-      }
-      scheduleRetry();
+      if (ws === socket) lose(ws, opened);
     };
+  }
+
+  /**
+   * The socket is gone (closed, or given up on as dead): drop it, fail what it carried,
+   * and decide what comes next.
+   * @param {SocketLike} ws
+   * @param {boolean} opened
+   * @param {string} [closeReason] set when the page itself lets go of a socket still open
+   */
+  function lose(ws, opened, closeReason) {
+    socket = null;
+    clearConnectionTimers();
+    if (closeReason !== undefined) {
+      try {
+        ws.close(4000, closeReason);
+      } catch {
+        /* already closing */
+      }
+    }
+    if (opened) onDrop();
+    if (stopped) {
+      setState("disconnected");
+      return;
+    }
+    if (!opened) failedHandshakes++;
+    if (renewing && !offline) {
+      renewing = false;
+      open("reconnecting");
+      return;
+    }
+    renewing = false;
+    scheduleRetry();
   }
 
   let renewing = false;
@@ -282,5 +334,23 @@ export function createConnection({
     },
     renew,
     send,
+    checkLiveness: () => liveness.check(),
+    setOnline(online) {
+      if (online === !offline) return;
+      offline = !online;
+      if (stopped) return;
+      if (offline) {
+        // A socket cannot outlive the network; waiting for its close could take minutes.
+        if (socket) lose(socket, socket.readyState === OPEN, "offline");
+        else {
+          generation++; // a handshake under way would only fail
+          scheduleRetry();
+        }
+      } else if (!socket) {
+        clearRetry();
+        attempt = 0;
+        open("reconnecting");
+      }
+    },
   };
 }

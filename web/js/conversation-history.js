@@ -156,12 +156,13 @@ export function createConversationHistory({
               askedAt: t.askedAt,
               answer: {
                 answerId: t.answerId,
-                phase: t.phase,
+                // Stored as done + stopped (conversation-store.js); on the page, the "stopped" phase.
+                phase: t.stopped && t.phase === "done" ? /** @type {const} */ ("stopped") : t.phase,
                 statuses: t.statuses,
                 text: t.text,
                 ...(t.citations ? { citations: t.citations } : {}),
-                ...(t.stopped ? { stopped: t.stopped } : {}),
                 ...(t.error ? { error: t.error } : {}),
+                ...(t.endedAt !== undefined ? { endedAt: t.endedAt } : {}),
               },
             })),
           }))
@@ -244,7 +245,7 @@ export function createConversationHistory({
         const turn = conversation.turns.find((t) => t.answer.answerId === answer.answerId);
         if (!turn) continue;
         turn.answer = answer;
-        if (answer.phase === "done" || answer.phase === "error") save();
+        if (answer.phase === "done" || answer.phase === "stopped" || answer.phase === "error") save();
         else saveSoon();
         return;
       }

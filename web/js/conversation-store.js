@@ -20,7 +20,8 @@ import { ID_PIECE_PATTERN } from "./ids.js";
  * @property {string[]} statuses tool progress lines, as shown
  * @property {number} askedAt epoch milliseconds
  * @property {string[]} [citations]
- * @property {true} [stopped]
+ * @property {true} [stopped] the asker stopped it (the answer's "stopped" phase, stored as done)
+ * @property {number} [endedAt] epoch milliseconds
  * @property {{ code: string, message: string }} [error]
  */
 /**
@@ -71,9 +72,9 @@ export const historyKey = (sub) => `${HISTORY_KEY_PREFIX}${sub}`;
  * @returns {StoredTurn}
  */
 export function storedTurn(question, answer, askedAt) {
-  const finished = answer.phase === "done" || answer.phase === "error";
+  const finished = answer.phase === "done" || answer.phase === "stopped" || answer.phase === "error";
   const error = answer.phase === "error" ? answer.error : finished ? undefined : { code: INTERRUPTED, message: "" };
-  const stopped = /** @type {{ stopped?: unknown }} */ (answer).stopped === true;
+  const stopped = answer.phase === "stopped";
   return {
     question,
     answerId: answer.answerId,
@@ -84,6 +85,7 @@ export function storedTurn(question, answer, askedAt) {
     ...(answer.citations?.length ? { citations: [...answer.citations] } : {}),
     ...(stopped ? { stopped: /** @type {const} */ (true) } : {}),
     ...(error ? { error: { code: String(error.code), message: String(error.message ?? "") } } : {}),
+    ...(answer.endedAt !== undefined ? { endedAt: answer.endedAt } : {}),
   };
 }
 
@@ -171,6 +173,7 @@ function readTurn(turn, sub) {
     ...(citations.length ? { citations } : {}),
     ...(turn.stopped === true ? { stopped: /** @type {const} */ (true) } : {}),
     ...(phase === "error" ? { error: { code: error.code, message: typeof error.message === "string" ? error.message : "" } } : {}),
+    ...(Number.isFinite(turn.endedAt) && turn.endedAt > 0 ? { endedAt: turn.endedAt } : {}),
   };
 }
 

@@ -8,14 +8,15 @@
  *   | { type: "status", answerId: string, text: string }
  *   | { type: "chunk", answerId: string, text: string }
  *   | { type: "citations", answerId: string, documents: string[] }
- *   | { type: "done", answerId: string }
+ *   | { type: "done", answerId: string, stopped?: true }
+ *   | { type: "stopping", answerId: string }
  *   | { type: "error", answerId?: string, code: string, message: string }
  *   | { type: "pong" }} ServerEvent
  */
 /** @typedef {{ ok: true, event: ServerEvent } | { ok: false, reason: string }} ParsedEvent */
 
 /** @type {readonly ServerEvent["type"][]} */
-export const EVENT_TYPES = Object.freeze(/** @type {ServerEvent["type"][]} */ (["accepted", "status", "chunk", "citations", "done", "error", "pong"]));
+export const EVENT_TYPES = Object.freeze(/** @type {ServerEvent["type"][]} */ (["accepted", "status", "chunk", "citations", "done", "stopping", "error", "pong"]));
 
 /** The server sends at most 10 names (lambdas/chat/knowledge-filter.ts); the page shows no more. */
 export const MAX_CITATIONS = 10;
@@ -47,9 +48,13 @@ export function parseServerEvent(data) {
     case "pong":
       return { ok: true, event: { type } };
     case "accepted":
-    case "done":
+    case "stopping":
       if (!isString(answerId)) return { ok: false, reason: `${type} without answerId` };
       return { ok: true, event: { type, answerId } };
+    case "done":
+      if (!isString(answerId)) return { ok: false, reason: "done without answerId" };
+      // `stopped: true`: the asker stopped it and the chunks so far are all there is (I16).
+      return { ok: true, event: raw.stopped === true ? { type, answerId, stopped: true } : { type, answerId } };
     case "status":
     case "chunk":
       if (!isString(answerId)) return { ok: false, reason: `${type} without answerId` };

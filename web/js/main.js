@@ -13,6 +13,7 @@ import { createConversationList } from "./conversation-list.js";
 import { createConnection } from "./connection.js";
 import { signedOutNotice, signInErrorMessage } from "./messages.js";
 import { passwordFix, passwordRules, unmetPasswordRules } from "./password-policy.js";
+import { createReconnectNotice } from "./reconnect-notice.js";
 import { createChatView, renderConnectionState, renderWho } from "./render.js";
 import { renewOnRefresh } from "./renewal.js";
 import { newConversationId } from "./ids.js";
@@ -59,6 +60,7 @@ const ui = {
   notice: $("notice", HTMLElement),
   reconnect: $("reconnect", HTMLElement),
   reconnectText: $("reconnect-text", HTMLElement),
+  connectionAnnouncer: $("connection-announcer", HTMLElement),
   retryNow: $("retry-now", HTMLButtonElement),
   composer: $("composer", HTMLFormElement),
   prompt: $("prompt", HTMLTextAreaElement),
@@ -103,7 +105,23 @@ async function boot() {
     },
   });
   const session = createSession({ cognito, storage: window.sessionStorage });
-  const view = createChatView({ messages: ui.messages, notice: ui.notice });
+  const view = createChatView({
+    messages: ui.messages,
+    notice: ui.notice,
+    onStop: (answerId) => {
+      if (!chat.stop(answerId)) showComposerError(NOT_SENT.not_connected);
+    },
+    onRetry: (answerId) => {
+      const result = chat.retry(answerId);
+      if (!result.ok && result.reason !== "too_long") showComposerError(NOT_SENT[result.reason]);
+    },
+  });
+  const reconnectNotice = createReconnectNotice({
+    panel: ui.reconnect,
+    text: ui.reconnectText,
+    retryNow: ui.retryNow,
+    announcer: ui.connectionAnnouncer,
+  });
   /** @type {import("./connection.js").Connection | null} */
   let connection = null;
 
@@ -157,16 +175,8 @@ async function boot() {
     renderConnectionState(ui.connectionState, state);
     ui.send.disabled = state !== "connected";
     if (state === "connected") ui.notice.textContent = "";
-    // The header badge alone went unnoticed: while reconnecting, say so and offer a retry.
-    ui.reconnect.hidden = state !== "reconnecting";
-    if (state !== "reconnecting") ui.reconnectText.textContent = "";
-  }
-
-  /** @param {number} delayMs */
-  function showRetryWait(delayMs) {
-    const seconds = Math.max(1, Math.ceil(delayMs / 1000));
-    ui.reconnectText.textContent = `Connection lost. Trying again in ${seconds} s.`;
-    ui.retryNow.disabled = false;
+    // The header badge alone went unnoticed: while reconnecting or offline, say so and offer a retry.
+    reconnectNotice.state(state);
   }
 
   function connect() {
@@ -178,10 +188,12 @@ async function boot() {
       onState: setConnectionState,
       onMessage: (data) => chat.handleFrame(data),
       onDrop: () => chat.connectionLost(),
-      onRetryScheduled: showRetryWait,
+      onRetryScheduled: (delayMs) => reconnectNotice.waiting(delayMs),
       canRenew: () => !chat.busy(),
+      awaitingReply: () => chat.busy(),
     });
     connection.start();
+    if (navigator.onLine === false) connection.setOnline(false);
   }
 
   function disconnect() {
@@ -398,10 +410,7 @@ async function boot() {
   });
 
   ui.retryNow.addEventListener("click", () => {
-    if (connection && connection.retryNow()) {
-      ui.reconnectText.textContent = "Trying again now…";
-      ui.retryNow.disabled = true;
-    }
+    if (connection && connection.retryNow()) reconnectNotice.retrying();
   });
 
   ui.signOut.addEventListener("click", () => {
@@ -409,7 +418,13 @@ async function boot() {
     session.signOut();
   });
 
-  window.addEventListener("online", () => connection?.retryNow());
+  // The badge must not say "connected" when the browser knows it is not (liveness.js).
+  window.addEventListener("offline", () => connection?.setOnline(false));
+  window.addEventListener("online", () => connection?.setOnline(true));
+  document.addEventListener("visibilitychange", () => {
+    // A tab back from the background (or a laptop back from sleep) checks its socket at once.
+    if (document.visibilityState === "visible") connection?.checkLiveness();
+  });
 
   setConnectionState("disconnected");
   if (!session.restore()) showSignIn();

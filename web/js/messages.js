@@ -17,6 +17,8 @@ const ANSWER_ERRORS = Object.freeze({
   internal: "Something went wrong on our side. Please try again.",
   connection_lost: "The connection dropped before the answer finished. Please ask again.",
   interrupted: "This answer was interrupted (the page was reloaded or closed) before it finished; the text so far is kept.",
+  // The page's own timeout (answer-watchdog.js): no event for this answer for 45 s.
+  no_reply: "No reply from the assistant for a while, so the page stopped waiting. Press Retry to ask again.",
 });
 
 /**

@@ -3,6 +3,7 @@
  * dataset, except the answer text, which is Markdown rendered and sanitised by
  * markdown.js (never innerHTML of anything unsanitised), so a model answer cannot inject markup.
  */
+import { renderAnswerActions } from "./answer-actions.js";
 import { renderMarkdown } from "./markdown.js";
 
 /** @typedef {import("./answers.js").Answer} Answer */
@@ -32,13 +33,44 @@ function el(doc, tag, className, text) {
 }
 
 /**
+ * `<time datetime="…">14:05</time>`: the local time, the full date and time on hover.
+ * @param {Document} doc
+ * @param {number} at epoch milliseconds
+ */
+export function timeElement(doc, at) {
+  const date = new Date(at);
+  const node = el(doc, "time", "time", date.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }));
+  node.dateTime = date.toISOString();
+  node.title = date.toLocaleString();
+  return node;
+}
+
+/**
+ * Inserts `node` just above the answer's buttons.
+ * @param {HTMLElement} bubble
+ * @param {HTMLElement} node
+ */
+function beforeActions(bubble, node) {
+  const bar = bubble.querySelector(".actions");
+  if (bar) bar.before(node);
+  else bubble.append(node);
+}
+
+/** What a stopped answer says under its text. */
+export const STOPPED_TEXT = "Stopped. The text above is all the assistant wrote.";
+
+/**
  * The chat view over `#messages` and `#notice`; the controller in chat.js drives it.
- * @param {{ messages: HTMLElement, notice: HTMLElement, doc?: Document }} options
+ * `onStop` and `onRetry` are the Stop and Retry buttons under an answer (answer-actions.js).
+ * @param {{ messages: HTMLElement, notice: HTMLElement, doc?: Document, onStop?: (answerId: string) => void, onRetry?: (answerId: string) => void }} options
  * @returns {ChatView}
  */
-export function createChatView({ messages, notice, doc = document }) {
+export function createChatView({ messages, notice, doc = document, onStop = () => {}, onRetry = () => {} }) {
   /** @type {Map<string, HTMLElement>} */
   const bubbles = new Map();
+  /** @type {Map<string, string>} each answer's text, for Copy */
+  const texts = new Map();
+  const handlers = { onStop, onRetry, textOf: (/** @type {string} */ answerId) => texts.get(answerId) ?? "" };
   /** @type {WeakMap<HTMLElement, string>} the Markdown each answer's .text shows */
   const renderedText = new WeakMap();
 
@@ -52,10 +84,11 @@ export function createChatView({ messages, notice, doc = document }) {
   };
 
   return {
-    addQuestion(text) {
+    addQuestion(text, askedAt) {
       const bubble = el(doc, "article", "message user");
       bubble.setAttribute("aria-label", "You");
       bubble.append(el(doc, "p", "text", text));
+      if (askedAt !== undefined) bubble.append(timeElement(doc, askedAt));
       append(bubble);
     },
 
@@ -67,6 +100,8 @@ export function createChatView({ messages, notice, doc = document }) {
       bubble.setAttribute("aria-busy", "true");
       bubble.append(el(doc, "ul", "status"), el(doc, "div", "text markdown"), el(doc, "p", "progress", PROGRESS_TEXT[answer.phase]));
       bubbles.set(answer.answerId, bubble);
+      texts.set(answer.answerId, answer.text);
+      renderAnswerActions(bubble, answer, handlers, doc);
       append(bubble);
     },
 
@@ -93,19 +128,30 @@ export function createChatView({ messages, notice, doc = document }) {
         else bubble.append(sources);
       }
       const progress = bubble.querySelector(".progress");
-      if (answer.phase === "done" || answer.phase === "error") {
+      const ended = answer.phase === "done" || answer.phase === "stopped" || answer.phase === "error";
+      if (ended) {
         progress?.remove();
         bubble.setAttribute("aria-busy", "false");
       } else if (progress) {
-        progress.textContent = PROGRESS_TEXT[answer.phase] ?? "";
+        progress.textContent = answer.stopRequested ? "Stopping…" : (PROGRESS_TEXT[answer.phase] ?? "");
+      }
+      if (answer.phase === "stopped" && !bubble.querySelector(".stopped-text")) {
+        bubble.classList.add("stopped");
+        beforeActions(bubble, el(doc, "p", "stopped-text", STOPPED_TEXT));
       }
       if (answer.phase === "error") {
         bubble.classList.add("error");
         if (!bubble.querySelector(".error-text")) {
           const problem = el(doc, "p", "error-text", errorMessage);
           problem.setAttribute("role", "alert");
-          bubble.append(problem);
+          beforeActions(bubble, problem);
         }
+      }
+      texts.set(answer.answerId, answer.text);
+      // Buttons stay last (never moved: moving would take the keyboard focus off Stop).
+      renderAnswerActions(bubble, answer, handlers, doc);
+      if (ended && answer.endedAt !== undefined && !bubble.querySelector("time")) {
+        bubble.querySelector(".actions")?.append(timeElement(doc, answer.endedAt));
       }
       if (follow) messages.scrollTop = messages.scrollHeight;
     },
@@ -117,6 +163,7 @@ export function createChatView({ messages, notice, doc = document }) {
 
     clear() {
       bubbles.clear();
+      texts.clear();
       for (const node of [...messages.querySelectorAll(".message")]) node.remove();
       notice.textContent = "";
     },

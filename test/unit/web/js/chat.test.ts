@@ -1,4 +1,5 @@
 import { parseClientMessage } from "../../../../lambdas/common/protocol";
+import { ANSWER_SILENCE_MS } from "../../../../web/js/answer-watchdog.js";
 import type { Answer } from "../../../../web/js/answers.js";
 import { type Chat, checkPrompt, createChat, PROMPT_MAX_CHARS, type ChatView } from "../../../../web/js/chat.js";
 import { createConversationHistory } from "../../../../web/js/conversation-history.js";
@@ -55,6 +56,28 @@ function manualTimers() {
   };
 }
 
+const NOW = Date.UTC(2026, 11, 2, 10, 30);
+
+/** The answer watchdog's timers: fired by hand, with their delays kept. */
+function watchdogTimers() {
+  let next = 1;
+  const pending = new Map<number, { fn: () => void; ms: number }>();
+  return {
+    pending,
+    setTimeout: (fn: () => void, ms: number) => {
+      pending.set(next, { fn, ms });
+      return next++;
+    },
+    clearTimeout: (id: unknown) => void pending.delete(id as number),
+    fireAll() {
+      for (const [id, t] of [...pending]) {
+        pending.delete(id);
+        t.fn();
+      }
+    },
+  };
+}
+
 function setup(
   connected = true,
   options: { storage?: StorageLike; user?: () => { sub: string } | null; prefix?: string; timers?: ReturnType<typeof manualTimers> } = {},
@@ -64,6 +87,7 @@ function setup(
   let n = 0;
   let c = 0;
   const onTokenExpired = jest.fn();
+  const watchdog = watchdogTimers();
   const prefix = options.prefix ?? "";
   const newConversation = () => `${prefix}conv${++c}`;
   const history = createConversationHistory({ storage: options.storage, newConversationId: newConversation, timers: options.timers ?? manualTimers() });
@@ -79,9 +103,11 @@ function setup(
     newId: () => `${prefix}id${++n}`,
     newConversation,
     history,
+    now: () => NOW,
+    timers: watchdog,
   });
   const frame = (event: object) => chat.handleFrame(JSON.stringify(event));
-  return { chat, sent, log, answers, frame, onTokenExpired };
+  return { chat, sent, log, answers, frame, onTokenExpired, watchdog };
 }
 
 describe("checkPrompt", () => {
@@ -333,5 +359,102 @@ describe("createChat with the user's conversations stored (localStorage, per use
       chat.forget();
       expect(sent).toHaveLength(1);
     }
+  });
+});
+
+describe("createChat stop, retry and the answer watchdog", () => {
+  const answerIdOf = (result: ReturnType<Chat["ask"]>) => (result as { answerId: string }).answerId;
+
+  it("stop() sends the stop frame the server's parser accepts; done stopped ends the answer as stopped", () => {
+    const { chat, sent, frame, answers } = setup();
+    const answerId = answerIdOf(chat.ask("Tell me a long story"));
+    frame({ type: "accepted", answerId });
+    frame({ type: "chunk", answerId, text: "Once upon" });
+    expect(chat.stop(answerId)).toBe(true);
+    expect(sent[1]).toEqual({ action: "stop", answerId });
+    expect(parseClientMessage(JSON.stringify(sent[1]))).toMatchObject({ ok: true });
+    expect(answers.get(answerId)!.answer).toMatchObject({ phase: "streaming", stopRequested: true });
+    // Pressed twice: one frame.
+    expect(chat.stop(answerId)).toBe(false);
+    frame({ type: "stopping", answerId });
+    frame({ type: "done", answerId, stopped: true });
+    expect(answers.get(answerId)!.answer).toMatchObject({ phase: "stopped", text: "Once upon", endedAt: NOW });
+    frame({ type: "chunk", answerId, text: " a time" });
+    expect(answers.get(answerId)!.answer.text).toBe("Once upon");
+    expect(chat.busy()).toBe(false);
+    expect(sent).toHaveLength(2);
+  });
+
+  it("an answer that finished before the stop arrived is simply done", () => {
+    const { chat, frame, answers } = setup();
+    const answerId = answerIdOf(chat.ask("Hi"));
+    chat.stop(answerId);
+    frame({ type: "done", answerId });
+    expect(answers.get(answerId)!.answer.phase).toBe("done");
+    expect(chat.stop(answerId)).toBe(false);
+  });
+
+  it("retry() asks the question of a failed or stopped answer again, as a new answer in the same conversation", () => {
+    const { chat, sent, frame } = setup();
+    const first = answerIdOf(chat.ask("Where is my order?"));
+    // Not while it is running.
+    expect(chat.retry(first)).toEqual({ ok: false, reason: "empty" });
+    frame({ type: "error", answerId: first, code: "agent_error", message: "x" });
+    const again = chat.retry(first);
+    expect(again).toMatchObject({ ok: true });
+    expect(sent[1]).toMatchObject({ action: "ask", prompt: "Where is my order?", conversationId: sent[0].conversationId });
+    expect(sent[1].answerId).not.toBe(first);
+    const second = answerIdOf(again);
+    chat.stop(second);
+    frame({ type: "done", answerId: second, stopped: true });
+    expect(chat.retry(second)).toMatchObject({ ok: true });
+    expect(chat.retry("nobody.x")).toEqual({ ok: false, reason: "empty" });
+  });
+
+  it("ends an answer that hears nothing for the silence period with no_reply, and sends a stop for it", () => {
+    const { chat, sent, frame, answers, watchdog } = setup();
+    const answerId = answerIdOf(chat.ask("Hello?"));
+    expect([...watchdog.pending.values()].map((t) => t.ms)).toEqual([ANSWER_SILENCE_MS]);
+    frame({ type: "accepted", answerId });
+    // Every event re-arms the one timer of the answer.
+    expect(watchdog.pending.size).toBe(1);
+    watchdog.fireAll();
+    expect(answers.get(answerId)).toEqual({
+      answer: expect.objectContaining({ phase: "error", error: { code: "no_reply", message: "" }, endedAt: NOW }),
+      error: answerErrorMessage("no_reply"),
+    });
+    expect(answerErrorMessage("no_reply")).toContain("Retry");
+    expect(sent[1]).toEqual({ action: "stop", answerId });
+    // A late event changes nothing; Retry asks again.
+    frame({ type: "chunk", answerId, text: "late" });
+    expect(answers.get(answerId)!.answer.text).toBe("");
+    expect(chat.retry(answerId)).toMatchObject({ ok: true });
+  });
+
+  it("disarms the watchdog when the answer ends, the connection drops or the user signs out", () => {
+    const { chat, frame, watchdog } = setup();
+    const a = answerIdOf(chat.ask("one"));
+    frame({ type: "done", answerId: a });
+    expect(watchdog.pending.size).toBe(0);
+    chat.ask("two");
+    chat.connectionLost();
+    expect(watchdog.pending.size).toBe(0);
+    chat.ask("three");
+    chat.forget();
+    expect(watchdog.pending.size).toBe(0);
+  });
+
+  it("keeps a stopped answer and its times across a reload", () => {
+    const storage = new MemoryStorage();
+    const before = setup(true, { storage });
+    before.chat.resume();
+    const answerId = answerIdOf(before.chat.ask("Long one"));
+    before.frame({ type: "chunk", answerId, text: "Part" });
+    before.chat.stop(answerId);
+    before.frame({ type: "done", answerId, stopped: true });
+    const after = setup(true, { storage, prefix: "r" });
+    after.chat.resume();
+    expect(after.answers.get(answerId)!.answer).toMatchObject({ phase: "stopped", text: "Part", endedAt: NOW });
+    expect(JSON.parse(storage.getItem(historyKey(SUB))!).conversations[0].turns[0]).toMatchObject({ phase: "done", stopped: true, endedAt: NOW });
   });
 });

@@ -7,9 +7,12 @@ import {
   type ConnectionState,
   type SocketLike,
 } from "../../../../web/js/connection.js";
+import { PONG_DEADLINE_MS, QUIET_MS } from "../../../../web/js/liveness.js";
 
 class FakeSocket implements SocketLike {
   static all: FakeSocket[] = [];
+  /** Answer every ping with a pong, as the $default route does. */
+  static answerPings = true;
   readyState = 0;
   sent: string[] = [];
   closedWith?: [number | undefined, string | undefined];
@@ -22,6 +25,7 @@ class FakeSocket implements SocketLike {
   }
   send(data: string) {
     this.sent.push(data);
+    if (FakeSocket.answerPings && data === '{"action":"ping"}') queueMicrotask(() => this.receive('{"type":"pong"}'));
   }
   close(code?: number, reason?: string) {
     this.closedWith = [code, reason];
@@ -83,8 +87,9 @@ class FakeTimers {
 const flush = () => new Promise((r) => setImmediate(r));
 const URL = "wss://api.example.com/dev";
 
-function setup(options: { getToken?: jest.Mock; canRenew?: () => boolean } = {}) {
+function setup(options: { getToken?: jest.Mock; canRenew?: () => boolean; answerPings?: boolean; awaitingReply?: () => boolean } = {}) {
   FakeSocket.all = [];
+  FakeSocket.answerPings = options.answerPings ?? true;
   const timers = new FakeTimers();
   const states: ConnectionState[] = [];
   const messages: unknown[] = [];
@@ -106,6 +111,8 @@ function setup(options: { getToken?: jest.Mock; canRenew?: () => boolean } = {})
     onAuthLost,
     onRetryScheduled: (ms) => retries.push(ms),
     canRenew: options.canRenew,
+    awaitingReply: options.awaitingReply,
+    now: () => timers.now,
   });
   const latest = () => FakeSocket.all[FakeSocket.all.length - 1];
   return { connection, timers, states, messages, getToken, onDrop, onAuthLost, latest, retries };
@@ -298,5 +305,99 @@ describe("createConnection", () => {
     latest().accept();
     expect(connection.state).toBe("connected");
     expect(connection.retryNow()).toBe(false);
+  });
+});
+
+describe("createConnection liveness (ping with a deadline, offline/online)", () => {
+  it("drops a socket whose ping goes unanswered past the deadline, and reconnects", async () => {
+    const { connection, latest, timers, states, onDrop } = setup({ answerPings: false });
+    connection.start();
+    await flush();
+    const first = latest();
+    first.accept();
+    await timers.advance(PING_INTERVAL_MS);
+    expect(first.sent).toEqual(['{"action":"ping"}']);
+    await timers.advance(PONG_DEADLINE_MS - 1);
+    expect(connection.state).toBe("connected");
+    await timers.advance(1);
+    // Not "connected" any more: the socket is given up on, even though the browser never closed it.
+    expect(first.closedWith).toEqual([4000, "no reply to ping"]);
+    expect(onDrop).toHaveBeenCalledTimes(1);
+    expect(states.slice(-1)).toEqual(["reconnecting"]);
+    await timers.advance(timers.nextDelay() ?? 0);
+    expect(FakeSocket.all).toHaveLength(2);
+  });
+
+  it("any frame before the deadline counts as an answer", async () => {
+    const { connection, latest, timers } = setup({ answerPings: false });
+    connection.start();
+    await flush();
+    latest().accept();
+    await timers.advance(PING_INTERVAL_MS);
+    latest().receive('{"type":"chunk","answerId":"x","text":"a"}');
+    await timers.advance(PONG_DEADLINE_MS * 3);
+    expect(connection.state).toBe("connected");
+  });
+
+  it("pings a quiet socket while an answer is awaited, and only then", async () => {
+    let waiting = false;
+    const { connection, latest, timers } = setup({ awaitingReply: () => waiting });
+    connection.start();
+    await flush();
+    latest().accept();
+    await timers.advance(QUIET_MS * 2);
+    expect(latest().sent).toEqual([]);
+    waiting = true;
+    // The socket has been quiet for long already: the next check (a quarter of QUIET_MS) pings.
+    await timers.advance(QUIET_MS / 4);
+    expect(latest().sent).toEqual(['{"action":"ping"}']);
+    // Answered: quiet again for QUIET_MS before the next one.
+    await timers.advance(QUIET_MS - 1);
+    expect(latest().sent).toHaveLength(1);
+    await timers.advance(QUIET_MS / 4);
+    expect(latest().sent).toHaveLength(2);
+  });
+
+  it("checkLiveness() pings at once, once while a ping is out", async () => {
+    const { connection, latest } = setup({ answerPings: false });
+    connection.start();
+    await flush();
+    latest().accept();
+    connection.checkLiveness();
+    connection.checkLiveness();
+    expect(latest().sent).toEqual(['{"action":"ping"}']);
+  });
+
+  it("offline: drops the socket, says offline and does not retry; online: reconnects at once", async () => {
+    const { connection, latest, timers, states, onDrop, retries } = setup();
+    connection.start();
+    await flush();
+    const first = latest();
+    first.accept();
+    connection.setOnline(false);
+    expect(first.closedWith).toEqual([4000, "offline"]);
+    expect(onDrop).toHaveBeenCalledTimes(1);
+    expect(connection.state).toBe("offline");
+    expect(connection.retryNow()).toBe(false);
+    await timers.advance(60_000);
+    expect(FakeSocket.all).toHaveLength(1);
+    expect(retries).toEqual([]);
+    connection.setOnline(true);
+    await flush();
+    expect(FakeSocket.all).toHaveLength(2);
+    latest().accept();
+    expect(states.slice(-3)).toEqual(["offline", "reconnecting", "connected"]);
+  });
+
+  it("a failed attempt while offline waits for online instead of backing off", async () => {
+    const { connection, latest, timers, retries } = setup();
+    connection.start();
+    await flush();
+    latest().refuse();
+    expect(retries).toHaveLength(1);
+    connection.setOnline(false);
+    expect(connection.state).toBe("offline");
+    await timers.advance(60_000);
+    expect(FakeSocket.all).toHaveLength(1);
   });
 });

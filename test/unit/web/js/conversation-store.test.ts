@@ -122,6 +122,22 @@ describe("parseHistoryRecord", () => {
     expect(parseHistoryRecord(text, SUB)).toBeNull();
   });
 
+  it("keeps a stopped answer's end time, and drops end times that are not times", () => {
+    const turns = [{ ...turn(1), stopped: true, endedAt: 1_796_207_001_000 }, { ...turn(2), endedAt: -5 }, { ...turn(3), endedAt: "later" }];
+    const parsed = parseHistoryRecord(record({ conversations: [{ ...conversation("conv1", 1), turns }] }), SUB);
+    expect(parsed!.conversations[0].turns).toEqual([turns[0], turn(2), turn(3)]);
+    expect(storedTurn("q", { answerId: `${SUB}.a`, statuses: [], text: "Half", phase: "stopped", endedAt: 7 }, 3)).toEqual({
+      question: "q",
+      answerId: `${SUB}.a`,
+      text: "Half",
+      phase: "done",
+      stopped: true,
+      statuses: [],
+      askedAt: 3,
+      endedAt: 7,
+    });
+  });
+
   it("drops malformed turns and turns whose answerId is not this user's", () => {
     const turns = [turn(1), { question: 1 }, { ...turn(2), answerId: `${OTHER_SUB}.x` }, { ...turn(3), phase: "error" }, turn(4)];
     const parsed = parseHistoryRecord(record({ conversations: [{ ...conversation("conv1", 1), turns }] }), SUB);

@@ -1,4 +1,4 @@
-import { accepted, chunk, citations, done, errorEvent, pong, status } from "../../../../lambdas/common/protocol";
+import { accepted, chunk, citations, done, doneStopped, errorEvent, pong, status, stopping } from "../../../../lambdas/common/protocol";
 import { parseServerEvent } from "../../../../web/js/events.js";
 
 const A = "6f1c2a9e-3b4d-4e5f-8a7b-1c2d3e4f5a6b.abc";
@@ -10,6 +10,8 @@ describe("parseServerEvent", () => {
     chunk(A, "You have 2 orders."),
     citations(A, ["catalogue.md", "faq.txt"]),
     done(A),
+    doneStopped(A),
+    stopping(A),
     errorEvent("throttled", "slow down", A),
     errorEvent("bad_request", "message is not valid JSON"),
     pong(),
@@ -26,6 +28,7 @@ describe("parseServerEvent", () => {
     ['{"type":"chunk","answerId":"x"}', "chunk without text"],
     ['{"type":"chunk","text":"x"}', "chunk without answerId"],
     ['{"type":"done"}', "done without answerId"],
+    ['{"type":"stopping"}', "stopping without answerId"],
     ['{"type":"citations","documents":["a.md"]}', "citations without answerId"],
     [`{"type":"citations","answerId":"${A}","documents":"a.md"}`, "citations without a list of document names"],
     [`{"type":"citations","answerId":"${A}","documents":[1]}`, "citations without a list of document names"],
