@@ -127,7 +127,7 @@ test("asking the return policy answers with tenant1's 10 days", async () => {
   expect(answer.text).toMatch(/\b10 days\b/);
   expect(answer.text).not.toMatch(/\b(20|30) days\b/);
   expect(answer.statuses).toEqual(["Looking up your return policy…"]);
-  await expect(page.locator(".message.user").last().textContent()).resolves.toBe("What is the return policy?");
+  await expect(page.locator(".message.user .text").last().textContent()).resolves.toBe("What is the return policy?");
   // The answer belongs to the signed-in user: its id is "<sub>.<id>".
   expect(answerId).toMatch(/^[0-9a-f-]{36}\.[A-Za-z0-9-]+$/);
 });

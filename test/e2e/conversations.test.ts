@@ -109,7 +109,7 @@ test("New conversation keeps the old one; each conversation asks in its own conv
 
   // Back to the first: its turns are shown and the next question goes to its agent session.
   await conversation(page, "What is the return policy?").locator(".conversation-open").click();
-  await expect(page.locator(".message.user").allTextContents()).resolves.toEqual(["What is the return policy?"]);
+  await expect(page.locator(".message.user .text").allTextContents()).resolves.toEqual(["What is the return policy?"]);
   expect((await finishedAnswer(page, await ask(page, "How many days was that?"))).text).toMatch(/\b30 days\b/);
   expect(asks).toHaveLength(3);
   expect(asks[0]).toBe(asks[2]);
@@ -127,7 +127,7 @@ test("New conversation keeps the old one; each conversation asks in its own conv
   await page.reload();
   await waitForConnected(page);
   await expect(listTitles(page)).resolves.toEqual(["Returns"]);
-  await expect(page.locator(".message.user").allTextContents()).resolves.toEqual(["What is the return policy?", "How many days was that?"]);
+  await expect(page.locator(".message.user .text").allTextContents()).resolves.toEqual(["What is the return policy?", "How many days was that?"]);
   await expect(page.getAttribute('#conversation-list .conversation[data-current="true"] .conversation-open', "aria-current")).resolves.toBe("true");
 });
 
