@@ -135,7 +135,6 @@ const chatFunction = new BundledFunction("chat", {
       ),
     })),
   logRetentionDays: config.logRetentionDays,
-  asyncRetryAttempts: 0,
   reservedConcurrency: config.reservedConcurrency.chat,
 });
 

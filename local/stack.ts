@@ -43,7 +43,7 @@ import { ownerOnlyDir, writeOwnerOnlyFile } from "./runtime/owner-only-file";
 import { CredentialRegistry } from "./iam/credentials";
 import { startDynamoDbGate } from "./dynamodb/gate";
 import { authorizeIam, LOCAL_ACCOUNT_ID } from "./iam/policy-evaluation";
-import { LambdaService, MissingBundleError, type InvokeResult, type FunctionErrorPayload } from "./lambda/lambda-service";
+import { LambdaService, localAsyncInvoke, MissingBundleError, type InvokeResult, type FunctionErrorPayload } from "./lambda/lambda-service";
 import { assertPortFree, close, listen } from "./runtime/listen";
 import { createLocalIdentities, createLocalOperator } from "./iam/roles";
 import { asRestAuthenticationFailure, verifySigV4 } from "./iam/sigv4-verify";
@@ -348,6 +348,8 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
         handler: FUNCTION_SETTINGS[fn].handler,
         // Lambda's concurrency for the function: its reservation when the stack sets one.
         maxEnvironments: fn === "chat" || fn === "authorizer" ? config.reservedConcurrency[fn] : undefined,
+        // Maximum event age, retries and on-failure destination, as the Pulumi program sets them.
+        asyncInvoke: localAsyncInvoke(FUNCTION_SETTINGS[fn].asyncInvoke, fnName(fn)),
       });
     }
     await lambda.startAll();

@@ -24,11 +24,6 @@ export interface BundledFunctionArgs {
   environment: pulumi.Input<Record<string, string>>;
   logRetentionDays: number;
   /**
-   * Retries of asynchronous (`Event`) invocations. The chat function's answer step streams
-   * to a user: a retry after a timeout would send the same answer twice, so it sets 0.
-   */
-  asyncRetryAttempts?: number;
-  /**
    * Reserved concurrency: both a floor (no other function can starve this one) and a
    * ceiling (this one cannot starve the others). Unset: the account's unreserved pool.
    */
@@ -75,10 +70,17 @@ export class BundledFunction extends pulumi.ComponentResource {
       // The log group and grants exist before the first invocation can log or call AWS.
       { parent: this, dependsOn: [this.logGroup, rolePolicy] },
     );
-    if (args.asyncRetryAttempts !== undefined) {
+    if (settings.asyncInvoke) {
+      // The function's role must be allowed to invoke the destination: "self" is covered by the chat
+      // role's AsyncAnswerStep grant (infra/policies.ts).
       new aws.lambda.FunctionEventInvokeConfig(
         `${name}-async`,
-        { functionName: this.function.name, maximumRetryAttempts: args.asyncRetryAttempts },
+        {
+          functionName: this.function.name,
+          maximumEventAgeInSeconds: settings.asyncInvoke.maximumEventAgeSeconds,
+          maximumRetryAttempts: settings.asyncInvoke.maximumRetryAttempts,
+          destinationConfig: { onFailure: { destination: this.function.arn } },
+        },
         { parent: this },
       );
     }

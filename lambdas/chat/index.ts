@@ -1,6 +1,7 @@
 /**
- * The chat function: WebSocket routes (`$connect`, `$disconnect`, `ask`, `$default`) and,
- * invoked asynchronously by itself, the answer step. Thin: it picks the handler;
+ * The chat function: WebSocket routes (`$connect`, `$disconnect`, `ask`, `$default`),
+ * invoked asynchronously by itself, the answer step, and, as its own on-failure
+ * destination, Lambda's records of answer steps that never ran (dropped-answer.ts). Thin: it picks the handler;
  * configuration and clients are built on the first invocation and kept (common/environment.ts).
  */
 import type { Context } from "aws-lambda";
@@ -9,6 +10,7 @@ import { createLogger, errorSummary } from "../common/logger";
 import { answer, isAnswerRequestLike, parseAnswerRequest } from "./answer";
 import { loadChatConfig } from "./config";
 import { createDependencies } from "./dependencies";
+import { handleDroppedAnswer, isInvocationRecordLike } from "./dropped-answer";
 import { handleConnect, handleDisconnect, handleMessage, isWebSocketEvent, type WebSocketResult } from "./routes";
 
 const logger = createLogger("chat");
@@ -41,6 +43,11 @@ export async function handler(event: unknown, context?: Context): Promise<WebSoc
       return;
     }
     await answer(request, deps);
+    return;
+  }
+
+  if (isInvocationRecordLike(event)) {
+    await handleDroppedAnswer(event, deps);
     return;
   }
 

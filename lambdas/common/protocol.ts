@@ -70,6 +70,8 @@ export const ERROR_CODES = [
   "budget_exhausted",
   "agent_error",
   "internal",
+  /** The answer step never ran (Lambda dropped it: too old in the queue, or it failed): ask again. */
+  "answer_dropped",
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

@@ -32,6 +32,16 @@ export interface LocalFunctionDefinition {
    * reserved concurrency when the stack sets one, else the local stack's cap.
    */
   maxEnvironments?: number;
+  /** Lambda's event invoke config (infra/function-settings.ts `asyncInvoke`); none: no maximum age, no retries. */
+  asyncInvoke?: LocalAsyncInvokeConfig;
+}
+
+export interface LocalAsyncInvokeConfig {
+  /** An `Event` invoke still waiting for an environment after this is not run. */
+  maximumEventAgeMs: number;
+  maximumRetryAttempts: number;
+  /** Function name that receives the invocation record of a dropped event. */
+  onFailure?: string;
 }
 
 export interface InvokeResult {

@@ -11,6 +11,7 @@ import { createWriteStream, existsSync, mkdirSync, type WriteStream } from "node
 import * as http from "node:http";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
+import type { AsyncInvokeSettings } from "../../infra/function-settings";
 import type { AwsContext } from "../../infra/policies";
 import { LocalAwsError, readBody, readRawRequest } from "../runtime/aws-request";
 import type { CredentialRegistry } from "../iam/credentials";
@@ -23,6 +24,7 @@ import {
   MissingBundleError,
   type FunctionErrorPayload,
   type InvokeResult,
+  type LocalAsyncInvokeConfig,
   type LocalFunctionDefinition,
 } from "./execution-environment";
 
@@ -126,8 +128,18 @@ class FunctionPool {
   }
 
   async invoke(payload: unknown): Promise<InvokeResult> {
+    const result = await this.invokeUnlessOlder(payload, Number.POSITIVE_INFINITY);
+    return result as InvokeResult;
+  }
+
+  /** As invoke, unless no environment came free before `notAfter` (epoch ms): then nothing runs. */
+  async invokeUnlessOlder(payload: unknown, notAfter: number): Promise<InvokeResult | "expired"> {
     if (this.closing) throw new Error(`${this.definition.name} is stopping`);
     const environment = await this.acquire();
+    if (Date.now() > notAfter) {
+      this.release(environment);
+      return "expired";
+    }
     this.calls?.count("lambda", "Invoke", { detail: this.definition.name });
     try {
       return await environment.invoke(payload);
@@ -217,6 +229,42 @@ export class LambdaService {
     return this.runtime(name).invoke(payload);
   }
 
+  /**
+   * Asynchronous (`Event`) invocation, as Lambda queues it: the event waits for an
+   * environment; one still waiting after the function's maximum event age is not run
+   * (`EventAgeExceeded`), a function error is retried up to its maximum retry attempts
+   * (at once, not after Lambda's minutes) and then given up (`RetriesExhausted`). A
+   * given-up event's invocation record goes to the on-failure destination, itself invoked
+   * asynchronously. Never rejects.
+   */
+  invokeAsync(name: string, payload: unknown): void {
+    const pool = this.runtime(name);
+    void this.runQueued(pool, payload, Date.now(), 0);
+  }
+
+  private async runQueued(pool: FunctionPool, payload: unknown, queuedAt: number, retries: number): Promise<void> {
+    const config = pool.definition.asyncInvoke;
+    let result: InvokeResult | "expired";
+    try {
+      result = await pool.invokeUnlessOlder(payload, queuedAt + (config?.maximumEventAgeMs ?? Number.POSITIVE_INFINITY));
+    } catch {
+      return; // the function is stopping
+    }
+    if (result === "expired") return this.giveUp(pool, payload, { condition: "EventAgeExceeded", invokeCount: retries });
+    if (!result.functionError) return;
+    if (retries < (config?.maximumRetryAttempts ?? 0)) return this.runQueued(pool, payload, queuedAt, retries + 1);
+    return this.giveUp(pool, payload, { condition: "RetriesExhausted", invokeCount: retries + 1, result });
+  }
+
+  private giveUp(pool: FunctionPool, payload: unknown, failure: Omit<AsyncFailure, "functionArn">): void {
+    const name = pool.definition.name;
+    this.o.calls?.count("lambda", "AsyncEventDropped", { detail: `${name}:${failure.condition}` });
+    const destination = pool.definition.asyncInvoke?.onFailure;
+    // Without a destination Lambda discards the event.
+    if (!destination || !this.functions.has(destination)) return;
+    this.invokeAsync(destination, invocationRecord(payload, { ...failure, functionArn: this.functionArn(name) }, new Date()));
+  }
+
   /** Swap a function's bundle (null = back to the original); restarts its environment. */
   async setBundle(name: string, bundle: string | null): Promise<void> {
     const runtime = this.runtime(name);
@@ -251,7 +299,7 @@ export class LambdaService {
       }
       const type = raw.headers["x-amz-invocation-type"] ?? "RequestResponse";
       if (type === "Event") {
-        runtime.invoke(payload).catch(() => undefined);
+        this.invokeAsync(name, payload);
         return send(202, "");
       }
       if (type === "DryRun") return send(204, "");
@@ -280,6 +328,53 @@ export class LambdaService {
     await Promise.all([...this.functions.values()].map((f) => f.stop()));
     for (const log of this.logs) log.end();
   }
+}
+
+/** The Pulumi program's async-invoke settings (infra/function-settings.ts) for the stand-in; `self` is the function's name. */
+export function localAsyncInvoke(settings: AsyncInvokeSettings | undefined, self: string): LocalAsyncInvokeConfig | undefined {
+  if (!settings) return undefined;
+  return {
+    maximumEventAgeMs: settings.maximumEventAgeSeconds * 1000,
+    maximumRetryAttempts: settings.maximumRetryAttempts,
+    onFailure: settings.onFailure === "self" ? self : undefined,
+  };
+}
+
+export interface AsyncFailure {
+  condition: "EventAgeExceeded" | "RetriesExhausted";
+  /** Times the function ran for this event (0 when it never started). */
+  invokeCount: number;
+  functionArn: string;
+  /** The last run's result, when there was one. */
+  result?: InvokeResult;
+}
+
+/**
+ * Lambda's invocation record for an on-failure destination (Lambda developer guide,
+ * "Capturing records of asynchronous invocations"; checked 2026-12-02). Pure.
+ */
+export function invocationRecord(requestPayload: unknown, failure: AsyncFailure, now: Date) {
+  return {
+    version: "1.0",
+    timestamp: now.toISOString(),
+    requestContext: {
+      requestId: randomUUID(),
+      functionArn: `${failure.functionArn}:$LATEST`,
+      condition: failure.condition,
+      approximateInvokeCount: failure.invokeCount,
+    },
+    requestPayload,
+    ...(failure.result
+      ? {
+          responseContext: {
+            statusCode: 200,
+            executedVersion: "$LATEST",
+            ...(failure.result.functionError ? { functionError: failure.result.functionError } : {}),
+          },
+          responsePayload: failure.result.payload,
+        }
+      : {}),
+  };
 }
 
 /** Name, full ARN or partial ARN (with optional qualifier) → function name. */

@@ -15,6 +15,7 @@ const ANSWER_ERRORS = Object.freeze({
   budget_exhausted: "The token budget for the assistant is used up.",
   agent_error: "The assistant could not answer this question. Please try again.",
   internal: "Something went wrong on our side. Please try again.",
+  answer_dropped: "The assistant could not get to this question in time. Please ask again.",
   connection_lost: "The connection dropped before the answer finished. Please ask again.",
   interrupted: "This answer was interrupted (the page was reloaded or closed) before it finished; the text so far is kept.",
   // The page's own timeout (answer-watchdog.js): no event for this answer for 45 s.

@@ -408,10 +408,21 @@ describe("functions", () => {
     expect(lambda.inputs.loggingConfig.logGroup).toBe(`/aws/lambda/${names.functionName(fn)}`);
   });
 
-  it("never retries the chat function's async answer step (a retry would answer twice)", () => {
+  it("never retries the chat function's async answer step, drops it after two minutes in the queue, and sends the record back to the chat function", () => {
     const asyncConfigs = resources.filter((r) => r.type === "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig");
     expect(asyncConfigs).toHaveLength(1);
-    expect(asyncConfigs[0].inputs).toMatchObject({ functionName: names.functionName("chat"), maximumRetryAttempts: 0 });
+    expect(asyncConfigs[0].inputs).toEqual({
+      functionName: names.functionName("chat"),
+      // A retry would answer twice; six hours in the queue (Lambda's default) would answer hours late.
+      maximumRetryAttempts: 0,
+      maximumEventAgeInSeconds: 120,
+      // lambdas/chat/dropped-answer.ts tells the asker (answer_dropped).
+      destinationConfig: { onFailure: { destination: fnArn(names.functionName("chat")) } },
+    });
+    // The chat role may invoke its destination (itself), and nothing else: I10.
+    const chatPolicy = policyOf(one("aws:iam/rolePolicy:RolePolicy", "chat-policy"));
+    const invoke = chatPolicy.Statement.filter((st) => [st.Action].flat().includes("lambda:InvokeFunction"));
+    expect(invoke.map((st) => st.Resource)).toEqual([fnArn(names.functionName("chat"))]);
   });
 
   it("gives each function the environment of the pure builders", () => {

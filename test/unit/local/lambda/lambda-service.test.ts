@@ -1,9 +1,9 @@
 import { InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CredentialRegistry } from "../../../../local/iam/credentials";
-import { LambdaService, MissingBundleError, functionNameFrom, localMaxEnvironments } from "../../../../local/lambda/lambda-service";
+import { LambdaService, MissingBundleError, functionNameFrom, localAsyncInvoke, localMaxEnvironments } from "../../../../local/lambda/lambda-service";
 import { ADMIN_POLICY } from "../../../../local/iam/roles";
 
 const ctx = { partition: "aws", region: "us-east-1", accountId: "000000000000" };
@@ -189,5 +189,97 @@ describe("LambdaService metrics capture (.local/metrics)", () => {
     }
     expect(lines).toEqual([JSON.stringify(emf), JSON.stringify(emf)]);
     expect(readFileSync(join(stateDir, "logs", "emitter.log"), "utf8")).toContain("not a metric");
+  });
+});
+
+/**
+ * Asynchronous invokes as Lambda queues them (the chat function's answer step relies on
+ * it, infra/function-settings.ts): an event still waiting for an environment past the
+ * function's maximum event age never runs and its invocation record goes to the
+ * on-failure destination; so does a failed one once its retries are spent; a young one runs.
+ */
+describe("LambdaService asynchronous invokes", () => {
+  const registry = new CredentialRegistry();
+  const creds = registry.issueLongTerm({ principalArn: "arn:aws:sts::000000000000:assumed-role/fn-role/fn", policies: [], sessionTags: {} });
+  const service = new LambdaService({ ctx });
+  const queued = join(dir, "queued.js");
+  // Holds its one environment for holdMs; writes a marker when it runs; fails on request.
+  writeFileSync(
+    queued,
+    `exports.handler = async (event) => {
+       if (event.holdMs) await new Promise((resolve) => setTimeout(resolve, event.holdMs));
+       if (event.marker) require("fs").writeFileSync(event.marker, "ran");
+       if (event.fail) throw new Error("asked to fail");
+       return "ok";
+     };`,
+  );
+  const sink = join(dir, "sink.js");
+  // The destination: writes the record it got next to the original event's marker.
+  writeFileSync(sink, `exports.handler = async (record) => { require("fs").writeFileSync(record.requestPayload.marker + ".record", JSON.stringify(record)); };`);
+  const waitFor = async (path: string, ms = 5000) => {
+    const started = Date.now();
+    while (!existsSync(path) && Date.now() - started < ms) await new Promise((r) => setTimeout(r, 20));
+    return existsSync(path);
+  };
+  const recordAt = (marker: string) => JSON.parse(readFileSync(`${marker}.record`, "utf8"));
+
+  beforeAll(async () => {
+    service.setBaseEnvironment({ PATH: process.env.PATH ?? "", AWS_REGION: "us-east-1" });
+    service.define({
+      name: "queued",
+      bundle: queued,
+      environment: {},
+      credentials: creds,
+      timeoutMs: 5000,
+      maxEnvironments: 1,
+      asyncInvoke: { maximumEventAgeMs: 1000, maximumRetryAttempts: 0, onFailure: "sink" },
+    });
+    service.define({ name: "sink", bundle: sink, environment: {}, credentials: creds, timeoutMs: 5000 });
+    await service.startAll();
+  });
+  afterAll(() => service.close());
+
+  it("runs a young event and sends no record", async () => {
+    const marker = join(dir, "young");
+    service.invokeAsync("queued", { marker });
+    expect(await waitFor(marker)).toBe(true);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(existsSync(`${marker}.record`)).toBe(false);
+  });
+
+  it("does not run an event older than the maximum age (EventAgeExceeded) and sends its record to the destination", async () => {
+    const marker = join(dir, "too-old");
+    // The one environment is busy for 2.5 s: the event waits longer than its 1 s.
+    const busy = service.invoke("queued", { holdMs: 2500 });
+    service.invokeAsync("queued", { marker });
+    await busy;
+    expect(await waitFor(`${marker}.record`)).toBe(true);
+    expect(existsSync(marker)).toBe(false);
+    expect(recordAt(marker)).toMatchObject({
+      version: "1.0",
+      requestContext: { condition: "EventAgeExceeded", approximateInvokeCount: 0, functionArn: "arn:aws:lambda:us-east-1:000000000000:function:queued:$LATEST" },
+      requestPayload: { marker },
+    });
+  });
+
+  it("sends a failed event's record with its error once the retries are spent (RetriesExhausted)", async () => {
+    const marker = join(dir, "failed");
+    service.invokeAsync("queued", { marker, fail: true });
+    expect(await waitFor(`${marker}.record`)).toBe(true);
+    expect(recordAt(marker)).toMatchObject({
+      requestContext: { condition: "RetriesExhausted", approximateInvokeCount: 1 },
+      requestPayload: { marker, fail: true },
+      responseContext: { functionError: "Unhandled" },
+      responsePayload: { errorMessage: "asked to fail" },
+    });
+  });
+
+  it("maps the Pulumi program's settings: seconds to ms, 'self' to the function's own name", () => {
+    expect(localAsyncInvoke({ maximumEventAgeSeconds: 120, maximumRetryAttempts: 0, onFailure: "self" }, "chat-fn")).toEqual({
+      maximumEventAgeMs: 120_000,
+      maximumRetryAttempts: 0,
+      onFailure: "chat-fn",
+    });
+    expect(localAsyncInvoke(undefined, "x")).toBeUndefined();
   });
 });
