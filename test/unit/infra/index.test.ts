@@ -36,6 +36,7 @@ import {
   MOCK_REGION,
   outputValue,
   settled,
+  violationsOf,
   type RecordedResource,
 } from "./pulumi-mocks";
 
@@ -84,6 +85,10 @@ beforeAll(async () => {
   for (const [key, value] of Object.entries(program)) outputs[key] = await outputValue(value as pulumi.Input<unknown>);
   await settled(resources);
 }, 30_000);
+
+it("creates only resources AWS's documented rules accept (support/aws-rules.ts)", () => {
+  expect(violationsOf(resources)).toEqual([]);
+});
 
 describe("stack outputs (docs/architecture.md §Stack outputs)", () => {
   it("exports exactly the contract keys, in the shape local/runtime/stack-outputs.ts loads", () => {

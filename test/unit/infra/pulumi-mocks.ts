@@ -1,8 +1,10 @@
 /**
  * Pulumi runtime mocks for the infra tests: records every resource (type, name, resolved
- * inputs) and returns the provider-computed outputs the program reads.
+ * inputs), checks it against AWS's documented rules (support/aws-rules.ts) and returns the
+ * provider-computed outputs the program reads, in the stack's partition and Region.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { awsRuleViolations, type AwsEnv } from "./support/aws-rules";
 
 export const MOCK_ACCOUNT = "123456789012";
 export const MOCK_REGION = "eu-west-1";
@@ -21,27 +23,37 @@ export interface RecordedResource {
   inputs: Record<string, any>;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   state: Record<string, any>;
+  /** The AWS rules these inputs break (empty when AWS would accept them). */
+  violations: string[];
 }
 
-function computedOutputs(type: string, name: string, inputs: RecordedResource["inputs"]): Record<string, unknown> {
+export const DEFAULT_ENV: AwsEnv = { partition: "aws", region: MOCK_REGION, accountId: MOCK_ACCOUNT, dnsSuffix: "amazonaws.com" };
+
+/** Every rule any recorded resource breaks. */
+export function violationsOf(resources: readonly RecordedResource[]): string[] {
+  return resources.flatMap((r) => r.violations);
+}
+
+function computedOutputs(type: string, name: string, inputs: RecordedResource["inputs"], env: AwsEnv): Record<string, unknown> {
   const physical = inputs.name ?? name;
-  const arnOf = (service: string, resource: string) => `arn:aws:${service}:${MOCK_REGION}:${MOCK_ACCOUNT}:${resource}`;
+  const { partition: p, region, accountId } = env;
+  const arnOf = (service: string, resource: string) => `arn:${p}:${service}:${region}:${accountId}:${resource}`;
   switch (type) {
     case "aws:iam/role:Role":
-      return { arn: `arn:aws:iam::${MOCK_ACCOUNT}:role/${physical}`, name: physical };
+      return { arn: `arn:${p}:iam::${accountId}:role/${physical}`, name: physical };
     case "aws:lambda/function:Function": {
       const arn = arnOf("lambda", `function:${physical}`);
       return {
         arn,
         name: physical,
-        invokeArn: `arn:aws:apigateway:${MOCK_REGION}:lambda:path/2015-03-31/functions/${arn}/invocations`,
+        invokeArn: `arn:${p}:apigateway:${region}:lambda:path/2015-03-31/functions/${arn}/invocations`,
       };
     }
     case "aws:apigatewayv2/api:Api":
       return {
-        arn: `arn:aws:apigateway:${MOCK_REGION}::/apis/${MOCK_API_ID}`,
+        arn: `arn:${p}:apigateway:${region}::/apis/${MOCK_API_ID}`,
         executionArn: arnOf("execute-api", MOCK_API_ID),
-        apiEndpoint: `wss://${MOCK_API_ID}.execute-api.${MOCK_REGION}.amazonaws.com`,
+        apiEndpoint: `wss://${MOCK_API_ID}.execute-api.${region}.${env.dnsSuffix}`,
         name: physical,
       };
     case "aws:bedrock/agentAgent:AgentAgent":
@@ -52,7 +64,7 @@ function computedOutputs(type: string, name: string, inputs: RecordedResource["i
         agentAliasArn: arnOf("bedrock", `agent-alias/${MOCK_AGENT_ID}/${MOCK_ALIAS_ID}`),
       };
     case "aws:s3/bucket:Bucket":
-      return { arn: `arn:aws:s3:::${name}-bucket`, bucket: `${name}-bucket` };
+      return { arn: `arn:${p}:s3:::${name}-bucket`, bucket: `${name}-bucket` };
     case "aws:s3/vectorsVectorBucket:VectorsVectorBucket":
       return { vectorBucketArn: arnOf("s3vectors", `bucket/${inputs.vectorBucketName}`), vectorBucketName: inputs.vectorBucketName };
     case "aws:s3/vectorsIndex:VectorsIndex":
@@ -79,25 +91,41 @@ function idOf(type: string, name: string): string {
   return `${name}-id`;
 }
 
+/** An application inference profile's models, as Bedrock lists them (GetInferenceProfile). */
+function inferenceProfile(id: string, env: AwsEnv): Record<string, unknown> {
+  const model = "anthropic.claude-sonnet-4-6";
+  return {
+    inferenceProfileArn: id,
+    inferenceProfileId: id.split("/").at(-1),
+    type: "APPLICATION",
+    status: "ACTIVE",
+    models: [`arn:${env.partition}:bedrock:${env.region}::foundation-model/${model}`].map((modelArn) => ({ modelArn })),
+  };
+}
+
 /** Installs the mocks; returns the live list of recorded resources. */
-export async function installMocks(project: string, stack: string): Promise<RecordedResource[]> {
+export async function installMocks(project: string, stack: string, environment: Partial<AwsEnv> = {}): Promise<RecordedResource[]> {
+  const env: AwsEnv = { ...DEFAULT_ENV, ...environment };
   const resources: RecordedResource[] = [];
   await pulumi.runtime.setMocks(
     {
       newResource(args) {
         const id = idOf(args.type, args.name);
-        const state = { ...args.inputs, ...computedOutputs(args.type, args.name, args.inputs) };
-        resources.push({ type: args.type, name: args.name, id, inputs: args.inputs, state });
+        const state = { ...args.inputs, ...computedOutputs(args.type, args.name, args.inputs, env) };
+        const violations = awsRuleViolations(args.type, args.name, args.inputs, env);
+        resources.push({ type: args.type, name: args.name, id, inputs: args.inputs, state, violations });
         return { id, state };
       },
       call(args) {
         switch (args.token) {
           case "aws:index/getCallerIdentity:getCallerIdentity":
-            return { accountId: MOCK_ACCOUNT, arn: `arn:aws:iam::${MOCK_ACCOUNT}:user/deployer`, userId: "AIDAMOCK", id: MOCK_ACCOUNT };
+            return { accountId: env.accountId, arn: `arn:${env.partition}:iam::${env.accountId}:user/deployer`, userId: "AIDAMOCK", id: env.accountId };
           case "aws:index/getPartition:getPartition":
-            return { partition: "aws", dnsSuffix: "amazonaws.com", id: "aws", reverseDnsPrefix: "com.amazonaws" };
+            return { partition: env.partition, dnsSuffix: env.dnsSuffix, id: env.partition, reverseDnsPrefix: env.dnsSuffix.split(".").reverse().join(".") };
           case "aws:index/getRegion:getRegion":
-            return { region: MOCK_REGION, name: MOCK_REGION, id: MOCK_REGION, endpoint: `ec2.${MOCK_REGION}.amazonaws.com` };
+            return { region: env.region, name: env.region, id: env.region, endpoint: `ec2.${env.region}.${env.dnsSuffix}` };
+          case "aws:bedrock/getInferenceProfile:getInferenceProfile":
+            return inferenceProfile(String(args.inputs.inferenceProfileId), env);
           default:
             throw new Error(`unmocked call ${args.token}`);
         }
