@@ -6,6 +6,7 @@
  * chat role) → action-group function → agent (invokes it) → chat function (needs the
  * agent alias) → authorizer function → routes and stage (point at both functions).
  */
+import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { awsContext, dnsSuffix, managementEndpoint as stageManagementEndpoint, policyJson, stackRegion } from "./aws-context";
 import { AssistantAgent } from "./components/agent";
@@ -27,12 +28,18 @@ import { APP_PROTOCOL, stackNames } from "./naming";
 import { actionGroupRolePolicy, authorizerRolePolicy, chatRolePolicy, offboardingRolePolicy } from "./policies";
 import { tenantBudgets } from "./config";
 import { loadStackConfig } from "./stack-config";
+import { stackTags } from "./tags";
 
 const config = loadStackConfig(new pulumi.Config());
 // The stack name is the stage; names.stage is its compliant stem (naming.ts), also the API stage.
-const names = stackNames(pulumi.getProject(), pulumi.getStack(), stackRegion());
+const stackRegionName = stackRegion();
+const names = stackNames(pulumi.getProject(), pulumi.getStack(), stackRegionName);
 const stage = names.stage;
-const ctx = awsContext();
+// One explicit provider with the stack's default tags: every component below (and so every
+// child resource) uses it, so every taggable resource carries project and stage.
+const provider = new aws.Provider("aws", { region: stackRegionName as aws.Region, defaultTags: { tags: stackTags(pulumi.getProject(), pulumi.getStack()) } });
+const withProvider = { provider };
+const ctx = awsContext(withProvider);
 const tenantIds = config.tenants.map((t) => t.id);
 
 const identity = new Identity("identity", {
@@ -40,23 +47,23 @@ const identity = new Identity("identity", {
   tenants: config.tenants,
   deletionProtection: config.deletionProtection,
   tokenValidityMinutes: config.tokenValidityMinutes,
-});
+}, withProvider);
 
 const data = new DataTables("data", {
   names,
   tenants: config.tenants,
   pointInTimeRecovery: config.pointInTimeRecovery,
   deletionProtection: config.deletionProtection,
-});
+}, withProvider);
 
-const webSocket = new WebSocketApi("websocket", { names });
+const webSocket = new WebSocketApi("websocket", { names }, withProvider);
 const apiId = webSocket.api.id;
 const managementEndpoint = pulumi
-  .all([apiId, ctx, dnsSuffix()])
+  .all([apiId, ctx, dnsSuffix(withProvider)])
   .apply(([id, c, suffix]) => stageManagementEndpoint(id, c.region, stage, suffix));
 
-const { roles } = new FunctionRoles("function-roles", { names });
-const isolation = new TenantIsolation("isolation", { ctx, names, chatRoleArn: roles.chat.arn, tenantIds });
+const { roles } = new FunctionRoles("function-roles", { names }, withProvider);
+const isolation = new TenantIsolation("isolation", { ctx, names, chatRoleArn: roles.chat.arn, tenantIds }, withProvider);
 
 const actionGroupName = names.functionName("action-group");
 const actionGroupFunction = new BundledFunction("action-group", {
@@ -75,9 +82,9 @@ const actionGroupFunction = new BundledFunction("action-group", {
     }),
   ),
   logRetentionDays: config.logRetentionDays,
-});
+}, withProvider);
 
-const knowledge = new TenantKnowledgeBase("knowledge", { ctx, names });
+const knowledge = new TenantKnowledgeBase("knowledge", { ctx, names }, withProvider);
 
 const agent = new AssistantAgent("agent", {
   ctx,
@@ -85,7 +92,7 @@ const agent = new AssistantAgent("agent", {
   modelId: config.modelId,
   actionGroupFunction: actionGroupFunction.function,
   knowledgeBaseId: knowledge.knowledgeBase.id,
-});
+}, withProvider);
 
 const chatName = names.functionName("chat");
 const chatFunction = new BundledFunction("chat", {
@@ -136,7 +143,7 @@ const chatFunction = new BundledFunction("chat", {
     })),
   logRetentionDays: config.logRetentionDays,
   reservedConcurrency: config.reservedConcurrency.chat,
-});
+}, withProvider);
 
 const authorizerName = names.functionName("authorizer");
 const authorizerFunction = new BundledFunction("authorizer", {
@@ -152,7 +159,7 @@ const authorizerFunction = new BundledFunction("authorizer", {
   })),
   logRetentionDays: config.logRetentionDays,
   reservedConcurrency: config.reservedConcurrency.authorizer,
-});
+}, withProvider);
 
 const offboardingName = names.functionName("offboarding");
 const offboardingFunction = new BundledFunction("offboarding", {
@@ -185,8 +192,8 @@ const offboardingFunction = new BundledFunction("offboarding", {
       ),
     })),
   logRetentionDays: config.logRetentionDays,
-});
-new OffboardingEvents("offboarding-events", { names, offboardingFunction: offboardingFunction.function });
+}, withProvider);
+new OffboardingEvents("offboarding-events", { names, offboardingFunction: offboardingFunction.function }, withProvider);
 
 // Per-tenant dashboard and optional budget alarms over the chat function's EMF metrics.
 new Observability("observability", { names, region: ctx.apply((c) => c.region), tenants: config.tenants, alarms: config.alarms });
@@ -199,7 +206,7 @@ new WebSocketRoutes("websocket-routes", {
   throttle: config.throttle,
   askThrottle: config.askThrottle,
   logRetentionDays: config.logRetentionDays,
-});
+}, withProvider);
 
 // Stack outputs: docs/architecture.md §Stack outputs (local/runtime/stack-outputs.ts validates this shape).
 export const region = ctx.apply((c) => c.region);

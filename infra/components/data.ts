@@ -9,6 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { TenantConfig } from "../config";
 import type { StackNames } from "../naming";
 import { keyAttributes, tableSchemas, type TableSchema } from "../table-schemas";
+import { tenantTags } from "../tags";
 import { tenantItemJson, tenantRecord } from "../tenant-record";
 
 /** A table schema as aws.dynamodb.Table arguments: keys, their attributes, indexes and TTL. */
@@ -69,7 +70,8 @@ export class DataTables extends pulumi.ComponentResource {
       const tableName = names.ordersTable(tenant.id);
       this.ordersTables[tenant.id] = new aws.dynamodb.Table(
         `orders-${tenant.id}`,
-        { ...common, name: tableName, ...keyArgs(schemas.orders) },
+        // The tenant tag: cost allocation per tenant (tags.ts); project and stage come from the provider.
+        { ...common, name: tableName, ...keyArgs(schemas.orders), tags: tenantTags(tenant.id) },
         child,
       );
       new aws.dynamodb.TableItem(

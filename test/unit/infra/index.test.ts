@@ -90,6 +90,25 @@ it("creates only resources AWS's documented rules accept (support/aws-rules.ts)"
   expect(violationsOf(resources)).toEqual([]);
 });
 
+describe("conventions", () => {
+  it("tags every resource through one provider with the stack's default tags (project, stage)", () => {
+    const [provider] = ofType("pulumi:providers:aws");
+    expect(ofType("pulumi:providers:aws")).toHaveLength(1);
+    const defaultTags = typeof provider.inputs.defaultTags === "string" ? JSON.parse(provider.inputs.defaultTags) : provider.inputs.defaultTags;
+    expect(defaultTags).toEqual({ tags: { project: PROJECT, stage: STAGE } });
+    expect(provider.inputs.region).toBe(MOCK_REGION);
+    const aws = resources.filter((r) => r.type.startsWith("aws:"));
+    expect(aws.length).toBeGreaterThan(40);
+    const untagged = aws.filter((r) => !r.provider?.startsWith(`urn:pulumi:${STAGE}::${PROJECT}::pulumi:providers:aws::aws::`)).map((r) => `${r.type} ${r.name}`);
+    expect(untagged).toEqual([]);
+  });
+
+  it("tags each tenant's own resources with its tenant (cost allocation per tenant)", () => {
+    for (const tenant of TENANTS) expect(one("aws:dynamodb/table:Table", `orders-${tenant.id}`).inputs.tags).toEqual({ tenant: tenant.id });
+    for (const shared of ["tenants", "connections", "limits"]) expect(one("aws:dynamodb/table:Table", shared).inputs.tags).toBeUndefined();
+  });
+});
+
 describe("stack outputs (docs/architecture.md §Stack outputs)", () => {
   it("exports exactly the contract keys, in the shape local/runtime/stack-outputs.ts loads", () => {
     expect(Object.keys(outputs).sort()).toEqual(

@@ -25,6 +25,8 @@ export interface RecordedResource {
   state: Record<string, any>;
   /** The AWS rules these inputs break (empty when AWS would accept them). */
   violations: string[];
+  /** The provider reference (`<urn>::<id>`) the resource was registered with, if any. */
+  provider?: string;
 }
 
 export const DEFAULT_ENV: AwsEnv = { partition: "aws", region: MOCK_REGION, accountId: MOCK_ACCOUNT, dnsSuffix: "amazonaws.com" };
@@ -113,7 +115,7 @@ export async function installMocks(project: string, stack: string, environment: 
         const id = idOf(args.type, args.name);
         const state = { ...args.inputs, ...computedOutputs(args.type, args.name, args.inputs, env) };
         const violations = awsRuleViolations(args.type, args.name, args.inputs, env);
-        resources.push({ type: args.type, name: args.name, id, inputs: args.inputs, state, violations });
+        resources.push({ type: args.type, name: args.name, id, inputs: args.inputs, state, violations, provider: args.provider });
         return { id, state };
       },
       call(args) {
