@@ -9,6 +9,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { ChildNames } from "./child-names";
 import { createHash } from "node:crypto";
 import { ACTION_GROUP_NAME } from "../../lambdas/action-group/function-schema";
 import { actionGroupFunctions } from "../agent-function-schema";
@@ -54,14 +55,15 @@ export class AssistantAgent extends pulumi.ComponentResource {
 
   constructor(name: string, args: AssistantAgentArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mta:infra:AssistantAgent", name, {}, opts);
+    const child = new ChildNames(this, name, "agent");
 
     this.role = new aws.iam.Role(
-      "agent-role",
+      child.name("role"),
       {
         name: args.names.roleName("agent"),
         assumeRolePolicy: policyJson(args.ctx, (ctx) => agentTrustPolicy(ctx)),
       },
-      { parent: this },
+      child.opts("role", "agent-role"),
     );
     const model = parseModelReference(args.modelId);
     // An application profile's models are whatever it was created from: ask Bedrock.
@@ -72,7 +74,7 @@ export class AssistantAgent extends pulumi.ComponentResource {
             .apply((profile) => profile.models.map((m) => m.modelArn))
         : [];
     const rolePolicy = new aws.iam.RolePolicy(
-      "agent-policy",
+      child.name("policy"),
       {
         role: this.role.id,
         name: "model",
@@ -80,11 +82,11 @@ export class AssistantAgent extends pulumi.ComponentResource {
           agentRolePolicy(ctx, { model, applicationProfileModelArns: arns }),
         ),
       },
-      { parent: this },
+      child.opts("policy", "agent-policy"),
     );
 
     this.agent = new aws.bedrock.AgentAgent(
-      "agent",
+      child.name(),
       {
         agentName: args.names.agent,
         agentResourceRoleArn: this.role.arn,
@@ -94,20 +96,20 @@ export class AssistantAgent extends pulumi.ComponentResource {
         idleSessionTtlInSeconds: args.idleSessionTtlSeconds ?? 600,
         prepareAgent: true,
       },
-      { parent: this, dependsOn: [rolePolicy] },
+      child.opts(undefined, "agent", { dependsOn: [rolePolicy] }),
     );
 
     const knowledgePolicy = new aws.iam.RolePolicy(
-      "agent-knowledge-policy",
+      child.name("knowledge-policy"),
       {
         role: this.role.id,
         name: "knowledge-base",
         policy: policyJson(pulumi.all([args.ctx, args.knowledgeBaseId]), ([ctx, knowledgeBaseId]) => agentKnowledgePolicy(ctx, { knowledgeBaseId })),
       },
-      { parent: this },
+      child.opts("knowledge-policy", "agent-knowledge-policy"),
     );
     const knowledge = new aws.bedrock.AgentAgentKnowledgeBaseAssociation(
-      "knowledge-base-association",
+      child.name("knowledge-base-association"),
       {
         agentId: this.agent.agentId,
         agentVersion: "DRAFT",
@@ -115,11 +117,11 @@ export class AssistantAgent extends pulumi.ComponentResource {
         description: KNOWLEDGE_BASE_DESCRIPTION,
         knowledgeBaseState: "ENABLED",
       },
-      { parent: this, dependsOn: [knowledgePolicy] },
+      child.opts("knowledge-base-association", "knowledge-base-association", { dependsOn: [knowledgePolicy] }),
     );
 
     const permission = new aws.lambda.Permission(
-      "agent-invokes-action-group",
+      child.name("invokes-action-group"),
       {
         action: "lambda:InvokeFunction",
         function: args.actionGroupFunction.name,
@@ -127,11 +129,11 @@ export class AssistantAgent extends pulumi.ComponentResource {
         sourceArn: this.agent.agentArn,
         sourceAccount: pulumi.output(args.ctx).apply((ctx) => ctx.accountId),
       },
-      { parent: this },
+      child.opts("invokes-action-group", "agent-invokes-action-group"),
     );
 
     const actionGroup = new aws.bedrock.AgentAgentActionGroup(
-      "action-group",
+      child.name("action-group"),
       {
         actionGroupName: ACTION_GROUP_NAME,
         agentId: this.agent.agentId,
@@ -141,18 +143,18 @@ export class AssistantAgent extends pulumi.ComponentResource {
         prepareAgent: true,
         skipResourceInUseCheck: true,
       },
-      { parent: this, dependsOn: [permission] },
+      child.opts("action-group", "action-group", { dependsOn: [permission] }),
     );
 
     this.alias = new aws.bedrock.AgentAgentAlias(
-      "alias",
+      child.name("alias"),
       {
         agentAliasName: "live",
         agentId: this.agent.agentId,
         description: `definition ${agentDefinitionHash(args.modelId)}`,
       },
       // The alias snapshots the prepared DRAFT: it must include the action group and the knowledge base.
-      { parent: this, dependsOn: [actionGroup, knowledge] },
+      child.opts("alias", "alias", { dependsOn: [actionGroup, knowledge] }),
     );
 
     this.registerOutputs({ agentId: this.agent.agentId, agentAliasId: this.alias.agentAliasId });

@@ -6,6 +6,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { ChildNames } from "./child-names";
 import type { TenantConfig } from "../config";
 import type { StackNames } from "../naming";
 import { keyAttributes, tableSchemas, type TableSchema } from "../table-schemas";
@@ -49,6 +50,7 @@ export class DataTables extends pulumi.ComponentResource {
 
   constructor(name: string, args: DataTablesArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mta:infra:DataTables", name, {}, opts);
+    const child = new ChildNames(this, name, "data");
     const { names } = args;
     const schemas = tableSchemas(names);
     const common = {
@@ -57,31 +59,30 @@ export class DataTables extends pulumi.ComponentResource {
       deletionProtectionEnabled: args.deletionProtection,
       serverSideEncryption: { enabled: false }, // AWS-owned key: encrypted at rest, no KMS cost
     };
-    const child = { parent: this };
-
+    
     this.tenantsTable = new aws.dynamodb.Table(
-      "tenants",
+      child.name("tenants"),
       { ...common, name: names.tenantsTable, ...keyArgs(schemas.tenants) },
-      child,
+      child.opts("tenants", "tenants"),
     );
 
     this.ordersTables = {};
     for (const tenant of args.tenants) {
       const tableName = names.ordersTable(tenant.id);
       this.ordersTables[tenant.id] = new aws.dynamodb.Table(
-        `orders-${tenant.id}`,
+        child.name(`orders-${tenant.id}`),
         // The tenant tag: cost allocation per tenant (tags.ts); project and stage come from the provider.
         { ...common, name: tableName, ...keyArgs(schemas.orders), tags: tenantTags(tenant.id) },
-        child,
+        child.opts(`orders-${tenant.id}`, `orders-${tenant.id}`),
       );
       new aws.dynamodb.TableItem(
-        `tenant-${tenant.id}`,
+        child.name(`tenant-${tenant.id}`),
         {
           tableName: this.tenantsTable.name,
           hashKey: schemas.tenants.hashKey.name,
           item: tenantItemJson(tenantRecord(tenant)),
         },
-        { parent: this },
+        child.opts(`tenant-${tenant.id}`, `tenant-${tenant.id}`),
       );
     }
 
@@ -89,22 +90,22 @@ export class DataTables extends pulumi.ComponentResource {
     // back up, and never protected from teardown.
     const ephemeral = { ...common, pointInTimeRecovery: { enabled: false }, deletionProtectionEnabled: false };
     this.connectionsTable = new aws.dynamodb.Table(
-      "connections",
+      child.name("connections"),
       { ...ephemeral, name: names.connectionsTable, ...keyArgs(schemas.connections) },
-      child,
+      child.opts("connections", "connections"),
     );
     // One item per user and minute (lambdas/chat/ask-rate-limit.ts).
-    this.limitsTable = new aws.dynamodb.Table("limits", { ...ephemeral, name: names.limitsTable, ...keyArgs(schemas.limits) }, child);
+    this.limitsTable = new aws.dynamodb.Table(child.name("limits"), { ...ephemeral, name: names.limitsTable, ...keyArgs(schemas.limits) }, child.opts("limits", "limits"));
     // One offboarding record per user (I17), expired by TTL once every older token has.
     this.revocationsTable = new aws.dynamodb.Table(
-      "revocations",
+      child.name("revocations"),
       { ...ephemeral, name: names.revocationsTable, ...keyArgs(schemas.revocations) },
-      child,
+      child.opts("revocations", "revocations"),
     );
 
     // Usage is the tenants' bill and budget state: backed up and protected like the tenants
     // table; answer records expire by TTL after the retention (stack setting usage.retentionDays).
-    this.usageTable = new aws.dynamodb.Table("usage", { ...common, name: names.usageTable, ...keyArgs(schemas.usage) }, child);
+    this.usageTable = new aws.dynamodb.Table(child.name("usage"), { ...common, name: names.usageTable, ...keyArgs(schemas.usage) }, child.opts("usage", "usage"));
 
     this.registerOutputs({
       tenantsTableName: this.tenantsTable.name,

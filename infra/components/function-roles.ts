@@ -5,6 +5,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { ChildNames } from "./child-names";
 import type { FunctionName, StackNames } from "../naming";
 import { lambdaTrustPolicy } from "../policies";
 
@@ -17,15 +18,16 @@ export class FunctionRoles extends pulumi.ComponentResource {
 
   constructor(name: string, args: FunctionRolesArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mta:infra:FunctionRoles", name, {}, opts);
+    const child = new ChildNames(this, name, "function-roles");
     const role = (fn: FunctionName) =>
       new aws.iam.Role(
-        `${fn}-role`,
+        child.name(`${fn}-role`),
         {
           name: args.names.functionRoleName(fn),
           description: `Execution role of the ${fn} function`,
           assumeRolePolicy: JSON.stringify(lambdaTrustPolicy()),
         },
-        { parent: this },
+        child.opts(`${fn}-role`, `${fn}-role`),
       );
     this.roles = {
       authorizer: role("authorizer"),

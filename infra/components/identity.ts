@@ -9,6 +9,7 @@ import * as random from "@pulumi/random";
 import type { TenantConfig } from "../config";
 import { ACCOUNT_RECOVERY_MECHANISMS, APP_CLIENT_SETTINGS, PASSWORD_POLICY, TENANT_ID_ATTRIBUTE } from "../user-pool-settings";
 import type { StackNames } from "../naming";
+import { ChildNames } from "./child-names";
 
 export interface IdentityArgs {
   names: StackNames;
@@ -28,9 +29,10 @@ export class Identity extends pulumi.ComponentResource {
 
   constructor(name: string, args: IdentityArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mta:infra:Identity", name, {}, opts);
+    const child = new ChildNames(this, name, "identity");
 
     this.userPool = new aws.cognito.UserPool(
-      "users",
+      child.name("users"),
       {
         name: args.names.userPool,
         adminCreateUserConfig: { allowAdminCreateUserOnly: true },
@@ -53,11 +55,11 @@ export class Identity extends pulumi.ComponentResource {
           },
         ],
       },
-      { parent: this },
+      child.opts("users", "users"),
     );
 
     this.userPoolClient = new aws.cognito.UserPoolClient(
-      "web",
+      child.name("web"),
       {
         name: args.names.userPoolClient,
         userPoolId: this.userPool.id,
@@ -72,7 +74,7 @@ export class Identity extends pulumi.ComponentResource {
         refreshTokenValidity: APP_CLIENT_SETTINGS.refreshTokenValidityHours,
         tokenValidityUnits: { idToken: "minutes", accessToken: "minutes", refreshToken: "hours" },
       },
-      { parent: this },
+      child.opts("web", "web"),
     );
 
     this.users = {};
@@ -81,7 +83,7 @@ export class Identity extends pulumi.ComponentResource {
       for (const username of tenant.users) {
         this.users[username] = tenant.id;
         const password = new random.RandomPassword(
-          `password-${username}`,
+          child.name(`password-${username}`),
           {
             // Well above PASSWORD_POLICY.minimumLength, one of each required class.
             length: 20,
@@ -91,10 +93,10 @@ export class Identity extends pulumi.ComponentResource {
             minSpecial: 1,
             overrideSpecial: "!#%*+-=?@^_",
           },
-          { parent: this },
+          child.opts(`password-${username}`, `password-${username}`),
         );
         new aws.cognito.User(
-          `user-${username}`,
+          child.name(`user-${username}`),
           {
             userPoolId: this.userPool.id,
             username,
@@ -103,7 +105,7 @@ export class Identity extends pulumi.ComponentResource {
             messageAction: "SUPPRESS",
             temporaryPassword: password.result,
           },
-          { parent: this },
+          child.opts(`user-${username}`, `user-${username}`),
         );
         passwords[username] = password.result;
       }

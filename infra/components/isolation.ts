@@ -5,6 +5,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { ChildNames } from "./child-names";
 import { policyJson } from "../aws-context";
 import type { StackNames } from "../naming";
 import { tenantAccessPolicy, tenantAccessTrustPolicy, type AwsContext } from "../policies";
@@ -25,19 +26,20 @@ export class TenantIsolation extends pulumi.ComponentResource {
 
   constructor(name: string, args: TenantIsolationArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mta:infra:TenantIsolation", name, {}, opts);
+    const child = new ChildNames(this, name, "isolation");
     const { names } = args;
     this.role = new aws.iam.Role(
-      "tenant-access",
+      child.name("tenant-access"),
       {
         name: names.tenantAccessRole,
         description: "Tenant-scoped read access, bound to tenantId/userId session tags",
         maxSessionDuration: TENANT_ACCESS_MAX_SESSION_SECONDS,
         assumeRolePolicy: policyJson(args.chatRoleArn, (arn) => tenantAccessTrustPolicy(arn, args.tenantIds)),
       },
-      { parent: this },
+      child.opts("tenant-access", "tenant-access"),
     );
     new aws.iam.RolePolicy(
-      "tenant-access-policy",
+      child.name("tenant-access-policy"),
       {
         role: this.role.id,
         name: "tenant-data",
@@ -45,7 +47,7 @@ export class TenantIsolation extends pulumi.ComponentResource {
           tenantAccessPolicy(ctx, { tenantsTableName: names.tenantsTable, ordersTablePrefix: names.ordersTablePrefix }),
         ),
       },
-      { parent: this },
+      child.opts("tenant-access-policy", "tenant-access-policy"),
     );
     this.registerOutputs({ roleArn: this.role.arn });
   }

@@ -13,6 +13,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { ChildNames } from "./child-names";
 import { policyJson } from "../aws-context";
 import type { StackNames } from "../naming";
 import { foundationModelArn, knowledgeBaseRolePolicy, knowledgeBaseTrustPolicy, type AwsContext } from "../policies";
@@ -40,21 +41,21 @@ export class TenantKnowledgeBase extends pulumi.ComponentResource {
 
   constructor(name: string, args: KnowledgeBaseArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mta:infra:TenantKnowledgeBase", name, {}, opts);
-    const child = { parent: this };
-
+    const child = new ChildNames(this, name, "knowledge");
+    
     // Private, owner-enforced, encrypted with S3-managed keys (no KMS cost). Only the
     // operator writes (their own credentials); the knowledge base role only reads.
-    this.documents = new aws.s3.Bucket("knowledge-documents", { forceDestroy: true }, child);
+    this.documents = new aws.s3.Bucket(child.name("documents"), { forceDestroy: true }, child.opts("documents", "knowledge-documents"));
     new aws.s3.BucketPublicAccessBlock(
-      "knowledge-documents-private",
+      child.name("documents-private"),
       { bucket: this.documents.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
-      child,
+      child.opts("documents-private", "knowledge-documents-private"),
     );
-    new aws.s3.BucketOwnershipControls("knowledge-documents-owner", { bucket: this.documents.id, rule: { objectOwnership: "BucketOwnerEnforced" } }, child);
+    new aws.s3.BucketOwnershipControls(child.name("documents-owner"), { bucket: this.documents.id, rule: { objectOwnership: "BucketOwnerEnforced" } }, child.opts("documents-owner", "knowledge-documents-owner"));
 
-    const vectors = new aws.s3.VectorsVectorBucket("knowledge-vectors", { vectorBucketName: args.names.vectorBucket, forceDestroy: true }, child);
+    const vectors = new aws.s3.VectorsVectorBucket(child.name("vectors"), { vectorBucketName: args.names.vectorBucket, forceDestroy: true }, child.opts("vectors", "knowledge-vectors"));
     const index = new aws.s3.VectorsIndex(
-      "knowledge-index",
+      child.name("index"),
       {
         vectorBucketName: vectors.vectorBucketName,
         indexName: VECTOR_INDEX_NAME,
@@ -63,16 +64,16 @@ export class TenantKnowledgeBase extends pulumi.ComponentResource {
         distanceMetric: "cosine",
         metadataConfiguration: { nonFilterableMetadataKeys: NON_FILTERABLE_METADATA_KEYS },
       },
-      child,
+      child.opts("index", "knowledge-index"),
     );
 
     this.role = new aws.iam.Role(
-      "knowledge-base-role",
+      child.name("base-role"),
       { name: args.names.roleName("knowledge-base"), assumeRolePolicy: policyJson(args.ctx, (ctx) => knowledgeBaseTrustPolicy(ctx)) },
-      child,
+      child.opts("base-role", "knowledge-base-role"),
     );
     const rolePolicy = new aws.iam.RolePolicy(
-      "knowledge-base-policy",
+      child.name("base-policy"),
       {
         role: this.role.id,
         name: "documents-and-vectors",
@@ -85,11 +86,11 @@ export class TenantKnowledgeBase extends pulumi.ComponentResource {
           }),
         ),
       },
-      child,
+      child.opts("base-policy", "knowledge-base-policy"),
     );
 
     this.knowledgeBase = new aws.bedrock.AgentKnowledgeBase(
-      "knowledge-base",
+      child.name("base"),
       {
         name: args.names.knowledgeBase,
         description: "Tenant documents; every retrieval is filtered to one tenantId (I18)",
@@ -105,11 +106,11 @@ export class TenantKnowledgeBase extends pulumi.ComponentResource {
         },
         storageConfiguration: { type: "S3_VECTORS", s3VectorsConfiguration: { indexArn: index.indexArn } },
       },
-      { parent: this, dependsOn: [rolePolicy] },
+      child.opts("base", "knowledge-base", { dependsOn: [rolePolicy] }),
     );
 
     this.dataSource = new aws.bedrock.AgentDataSource(
-      "knowledge-documents-source",
+      child.name("documents-source"),
       {
         knowledgeBaseId: this.knowledgeBase.id,
         name: "tenant-documents",
@@ -117,7 +118,7 @@ export class TenantKnowledgeBase extends pulumi.ComponentResource {
         dataDeletionPolicy: "DELETE",
         dataSourceConfiguration: { type: "S3", s3Configuration: { bucketArn: this.documents.arn } },
       },
-      child,
+      child.opts("documents-source", "knowledge-documents-source"),
     );
 
     this.registerOutputs({

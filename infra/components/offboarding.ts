@@ -5,6 +5,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { ChildNames } from "./child-names";
 import type { StackNames } from "../naming";
 import { offboardingEventPattern } from "../offboarding-rule";
 
@@ -18,26 +19,26 @@ export class OffboardingEvents extends pulumi.ComponentResource {
 
   constructor(name: string, args: OffboardingEventsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mta:infra:OffboardingEvents", name, {}, opts);
-    const child = { parent: this };
-    this.rule = new aws.cloudwatch.EventRule(
-      "offboarding-events",
+    const child = new ChildNames(this, name, "offboarding-events");
+        this.rule = new aws.cloudwatch.EventRule(
+      child.name(),
       {
         name: args.names.offboardingRule,
         description: "User pool calls that end a user's access (disable, delete, global sign-out)",
         eventPattern: JSON.stringify(offboardingEventPattern()),
       },
-      child,
+      child.opts(undefined, "offboarding-events"),
     );
-    new aws.cloudwatch.EventTarget("offboarding-target", { rule: this.rule.name, arn: args.offboardingFunction.arn }, child);
+    new aws.cloudwatch.EventTarget(child.name("target"), { rule: this.rule.name, arn: args.offboardingFunction.arn }, child.opts("target", "offboarding-target"));
     new aws.lambda.Permission(
-      "offboarding-invoke",
+      child.name("invoke"),
       {
         action: "lambda:InvokeFunction",
         function: args.offboardingFunction.name,
         principal: "events.amazonaws.com",
         sourceArn: this.rule.arn,
       },
-      child,
+      child.opts("invoke", "offboarding-invoke"),
     );
     this.registerOutputs({ ruleArn: this.rule.arn });
   }

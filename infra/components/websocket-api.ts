@@ -5,6 +5,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { ChildNames } from "./child-names";
 import type { StackNames } from "../naming";
 import { ROUTE_SELECTION_EXPRESSION } from "../route-keys";
 
@@ -20,15 +21,16 @@ export class WebSocketApi extends pulumi.ComponentResource {
 
   constructor(name: string, args: WebSocketApiArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mta:infra:WebSocketApi", name, {}, opts);
+    const child = new ChildNames(this, name, "websocket");
     this.stageName = args.names.stage;
     this.api = new aws.apigatewayv2.Api(
-      "api",
+      child.name("api"),
       {
         name: args.names.api,
         protocolType: "WEBSOCKET",
         routeSelectionExpression: ROUTE_SELECTION_EXPRESSION,
       },
-      { parent: this },
+      child.opts("api", "api"),
     );
     this.url = pulumi.interpolate`${this.api.apiEndpoint}/${args.names.stage}`;
     this.registerOutputs({ apiId: this.api.id, url: this.url });

@@ -6,6 +6,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { ChildNames } from "./child-names";
 import { accessLogFormat } from "../access-log-format";
 import type { ThrottleConfig } from "../config";
 import type { StackNames } from "../naming";
@@ -34,11 +35,12 @@ export class WebSocketRoutes extends pulumi.ComponentResource {
 
   constructor(name: string, args: WebSocketRoutesArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mta:infra:WebSocketRoutes", name, {}, opts);
+    const child = new ChildNames(this, name, "websocket-routes");
     const { api } = args.api;
     const stageName = args.api.stageName;
 
     const authorizer = new aws.apigatewayv2.Authorizer(
-      "jwt-authorizer",
+      child.name("jwt-authorizer"),
       {
         apiId: api.id,
         name: args.names.authorizer,
@@ -46,21 +48,21 @@ export class WebSocketRoutes extends pulumi.ComponentResource {
         authorizerUri: args.authorizerFunction.invokeArn,
         identitySources: AUTHORIZER_IDENTITY_SOURCES,
       },
-      { parent: this },
+      child.opts("jwt-authorizer", "jwt-authorizer"),
     );
     new aws.lambda.Permission(
-      "apigateway-invokes-authorizer",
+      child.name("apigateway-invokes-authorizer"),
       {
         action: "lambda:InvokeFunction",
         function: args.authorizerFunction.name,
         principal: "apigateway.amazonaws.com",
         sourceArn: pulumi.interpolate`${api.executionArn}/authorizers/${authorizer.id}`,
       },
-      { parent: this },
+      child.opts("apigateway-invokes-authorizer", "apigateway-invokes-authorizer"),
     );
 
     const integration = new aws.apigatewayv2.Integration(
-      "chat",
+      child.name("chat"),
       {
         apiId: api.id,
         integrationType: "AWS_PROXY",
@@ -68,23 +70,23 @@ export class WebSocketRoutes extends pulumi.ComponentResource {
         integrationUri: args.chatFunction.invokeArn,
         contentHandlingStrategy: "CONVERT_TO_TEXT",
       },
-      { parent: this },
+      child.opts("chat", "chat"),
     );
     new aws.lambda.Permission(
-      "apigateway-invokes-chat",
+      child.name("apigateway-invokes-chat"),
       {
         action: "lambda:InvokeFunction",
         function: args.chatFunction.name,
         principal: "apigateway.amazonaws.com",
         sourceArn: pulumi.interpolate`${api.executionArn}/${stageName}/*`,
       },
-      { parent: this },
+      child.opts("apigateway-invokes-chat", "apigateway-invokes-chat"),
     );
 
     const routes = ROUTE_KEYS.map(
       (routeKey) =>
         new aws.apigatewayv2.Route(
-          `route-${routeKey.replace("$", "")}`,
+          child.name(`route-${routeKey.replace("$", "")}`),
           {
             apiId: api.id,
             routeKey,
@@ -93,18 +95,18 @@ export class WebSocketRoutes extends pulumi.ComponentResource {
               ? { authorizationType: "CUSTOM", authorizerId: authorizer.id }
               : { authorizationType: "NONE" }),
           },
-          { parent: this },
+          child.opts(`route-${routeKey.replace("$", "")}`, `route-${routeKey.replace("$", "")}`),
         ),
     );
 
     this.accessLogGroup = new aws.cloudwatch.LogGroup(
-      "access-logs",
+      child.name("access-logs"),
       { name: pulumi.interpolate`/aws/apigateway/${api.name}/${stageName}`, retentionInDays: args.logRetentionDays },
-      { parent: this },
+      child.opts("access-logs", "access-logs"),
     );
 
     this.stage = new aws.apigatewayv2.Stage(
-      "stage",
+      child.name("stage"),
       {
         apiId: api.id,
         name: stageName,
@@ -128,7 +130,7 @@ export class WebSocketRoutes extends pulumi.ComponentResource {
         accessLogSettings: { destinationArn: this.accessLogGroup.arn, format: accessLogFormat() },
       },
       // The first automatic deployment must already contain every route.
-      { parent: this, dependsOn: routes },
+      child.opts("stage", "stage", { dependsOn: routes }),
     );
 
     this.registerOutputs({ stageName: this.stage.name });

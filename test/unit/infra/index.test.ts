@@ -104,8 +104,8 @@ describe("conventions", () => {
   });
 
   it("tags each tenant's own resources with its tenant (cost allocation per tenant)", () => {
-    for (const tenant of TENANTS) expect(one("aws:dynamodb/table:Table", `orders-${tenant.id}`).inputs.tags).toEqual({ tenant: tenant.id });
-    for (const shared of ["tenants", "connections", "limits"]) expect(one("aws:dynamodb/table:Table", shared).inputs.tags).toBeUndefined();
+    for (const tenant of TENANTS) expect(one("aws:dynamodb/table:Table", `data-orders-${tenant.id}`).inputs.tags).toEqual({ tenant: tenant.id });
+    for (const shared of ["data-tenants", "data-connections", "data-limits"]) expect(one("aws:dynamodb/table:Table", shared).inputs.tags).toBeUndefined();
   });
 });
 
@@ -161,7 +161,7 @@ describe("stack outputs (docs/architecture.md §Stack outputs)", () => {
 
 describe("identity (I7)", () => {
   it("has no self sign-up and an immutable custom:tenantId", () => {
-    const pool = one("aws:cognito/userPool:UserPool", "users");
+    const pool = one("aws:cognito/userPool:UserPool", "identity-users");
     expect(pool.inputs.adminCreateUserConfig.allowAdminCreateUserOnly).toBe(true);
     const tenantAttribute = pool.inputs.schemas.find((s: { name: string }) => s.name === "tenantId");
     expect(tenantAttribute).toMatchObject({ attributeDataType: "String", mutable: false });
@@ -170,7 +170,7 @@ describe("identity (I7)", () => {
   });
 
   it("lets the app client read but not write custom:tenantId, with no secret and no user-existence leaks", () => {
-    const client = one("aws:cognito/userPoolClient:UserPoolClient", "web");
+    const client = one("aws:cognito/userPoolClient:UserPoolClient", "identity-web");
     expect(client.inputs.readAttributes).toContain("custom:tenantId");
     expect(client.inputs.writeAttributes.length).toBeGreaterThan(0); // empty would mean "all"
     expect(client.inputs.writeAttributes).not.toContain("custom:tenantId");
@@ -191,8 +191,8 @@ describe("identity (I7)", () => {
     for (const user of users) {
       expect(user.inputs.messageAction).toBe("SUPPRESS");
       // Serialized as a secret: the password never appears in plain state or previews.
-      expect(user.inputs.temporaryPassword).toMatchObject({ value: `Mock-Passw0rd!password-${user.inputs.username}` });
-      expect(user.inputs.userPoolId).toBe("users-id");
+      expect(user.inputs.temporaryPassword).toMatchObject({ value: `Mock-Passw0rd!identity-password-${user.inputs.username}` });
+      expect(user.inputs.userPoolId).toBe("identity-users-id");
     }
     for (const password of ofType("random:index/randomPassword:RandomPassword")) {
       expect(password.inputs).toMatchObject({ minLower: 1, minUpper: 1, minNumeric: 1, minSpecial: 1 });
@@ -203,7 +203,7 @@ describe("identity (I7)", () => {
 
 describe("data", () => {
   it("creates the tenants table and seeds one item per tenant", () => {
-    const tenants = one("aws:dynamodb/table:Table", "tenants");
+    const tenants = one("aws:dynamodb/table:Table", "data-tenants");
     expect(tenants.inputs).toMatchObject({
       name: names.tenantsTable,
       hashKey: "tenantId",
@@ -226,7 +226,7 @@ describe("data", () => {
 
   it("creates one orders table per tenant keyed by userId/orderId", () => {
     for (const tenant of TENANTS) {
-      expect(one("aws:dynamodb/table:Table", `orders-${tenant.id}`).inputs).toMatchObject({
+      expect(one("aws:dynamodb/table:Table", `data-orders-${tenant.id}`).inputs).toMatchObject({
         name: names.ordersTable(tenant.id),
         hashKey: "userId",
         rangeKey: "orderId",
@@ -236,7 +236,7 @@ describe("data", () => {
   });
 
   it("creates the limits table: on demand, keyed by limitKey, expiring by ttl, never protected", () => {
-    const limits = one("aws:dynamodb/table:Table", "limits");
+    const limits = one("aws:dynamodb/table:Table", "data-limits");
     expect(limits.inputs).toMatchObject({
       name: names.limitsTable,
       hashKey: "limitKey",
@@ -250,7 +250,7 @@ describe("data", () => {
   });
 
   it("creates the usage table: keyed by pk/sk, expiring by expiresAt, backed up and protected as the stack says", () => {
-    expect(one("aws:dynamodb/table:Table", "usage").inputs).toMatchObject({
+    expect(one("aws:dynamodb/table:Table", "data-usage").inputs).toMatchObject({
       name: names.usageTable,
       hashKey: "pk",
       rangeKey: "sk",
@@ -266,7 +266,7 @@ describe("data", () => {
   });
 
   it("creates the connections table with the byUserId index and a ttl attribute", () => {
-    const connections = one("aws:dynamodb/table:Table", "connections");
+    const connections = one("aws:dynamodb/table:Table", "data-connections");
     expect(connections.inputs).toMatchObject({
       name: names.connectionsTable,
       hashKey: "connectionId",
@@ -299,7 +299,7 @@ describe("the local stack's copies of AWS definitions", () => {
   });
 
   it("creates the user pool with the password policy the local pool gets", () => {
-    const policy = one("aws:cognito/userPool:UserPool", "users").inputs.passwordPolicy;
+    const policy = one("aws:cognito/userPool:UserPool", "identity-users").inputs.passwordPolicy;
     const local = createUserPoolSettings().Policies.PasswordPolicy;
     expect(policy).toEqual({
       minimumLength: local.MinimumLength,
@@ -325,7 +325,7 @@ describe("isolation (I3 and I4)", () => {
   const chatRoleArn = `arn:aws:iam::${MOCK_ACCOUNT}:role/${names.functionRoleName("chat")}`;
 
   it("gives the tenant-access role exactly the tenantAccessPolicy: GetItem (and Query of orders), no Scan, no writes", () => {
-    const policy = policyOf(one("aws:iam/rolePolicy:RolePolicy", "tenant-access-policy"));
+    const policy = policyOf(one("aws:iam/rolePolicy:RolePolicy", "isolation-tenant-access-policy"));
     expect(policy).toEqual(
       tenantAccessPolicy(ctx, { tenantsTableName: names.tenantsTable, ordersTablePrefix: names.ordersTablePrefix }),
     );
@@ -335,7 +335,7 @@ describe("isolation (I3 and I4)", () => {
   });
 
   it("lets only the chat role assume it, with TagSession and exactly the two tag keys", () => {
-    const role = one("aws:iam/role:Role", "tenant-access");
+    const role = one("aws:iam/role:Role", "isolation-tenant-access");
     expect(role.inputs.name).toBe(names.tenantAccessRole);
     expect(role.inputs.maxSessionDuration).toBe(3600);
     const trust = policyOf(role, "assumeRolePolicy");
@@ -399,14 +399,14 @@ describe("isolation (I3 and I4)", () => {
         Condition: { "ForAllValues:StringLike": { "dynamodb:LeadingKeys": ["stop#*"] }, Null: { "dynamodb:LeadingKeys": "false" } },
       },
     ]);
-    for (const other of ["action-group-policy", "authorizer-policy", "tenant-access-policy"]) {
+    for (const other of ["action-group-policy", "authorizer-policy", "isolation-tenant-access-policy"]) {
       expect(JSON.stringify(policyOf(one("aws:iam/rolePolicy:RolePolicy", other)))).not.toContain(names.limitsTable);
     }
   });
 
   it("gives every function its own role, trusted by Lambda only", () => {
     for (const fn of FUNCTION_NAMES) {
-      const role = one("aws:iam/role:Role", `${fn}-role`);
+      const role = one("aws:iam/role:Role", `function-roles-${fn}-role`);
       expect(policyOf(role, "assumeRolePolicy").Statement).toEqual([
         { Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" },
       ]);
@@ -454,7 +454,7 @@ describe("functions", () => {
     const endpoint = `https://${MOCK_API_ID}.execute-api.${MOCK_REGION}.amazonaws.com/${STAGE}`;
     expect(env("authorizer")).toEqual(
       authorizerEnvironment(
-        { userPoolId: "users-id", clientId: "web-id", tenantIds: new Set(["tenant1", "tenant2"]), appProtocol: APP_PROTOCOL },
+        { userPoolId: "identity-users-id", clientId: "identity-web-id", tenantIds: new Set(["tenant1", "tenant2"]), appProtocol: APP_PROTOCOL },
         "DEBUG",
       ),
     );
@@ -474,7 +474,7 @@ describe("functions", () => {
         usageRetentionDays: 90,
         reserveTokensPerAnswer: 2000,
         budgets: {},
-        idTokens: { userPoolId: "users-id", clientId: "web-id", tenantIds: new Set(["tenant1", "tenant2"]) },
+        idTokens: { userPoolId: "identity-users-id", clientId: "identity-web-id", tenantIds: new Set(["tenant1", "tenant2"]) },
         metricsNamespace: names.metricsNamespace,
       }, "DEBUG"),
     );
@@ -514,7 +514,7 @@ describe("agent", () => {
   });
 
   it("builds the action group from TOOL_FUNCTIONS and backs it with the action-group function", () => {
-    const group = one("aws:bedrock/agentAgentActionGroup:AgentAgentActionGroup", "action-group");
+    const group = one("aws:bedrock/agentAgentActionGroup:AgentAgentActionGroup", "agent-action-group");
     expect(group.inputs.agentId).toBe(MOCK_AGENT_ID);
     expect(group.inputs.actionGroupExecutor).toEqual({ lambda: fnArn(names.functionName("action-group")) });
     expect(group.inputs.functionSchema.memberFunctions.functions).toEqual(actionGroupFunctions());
@@ -528,9 +528,9 @@ describe("agent", () => {
   it("offboarding (I17): the EventBridge rule on the pool's CloudTrail events targets the offboarding function, which only it may invoke", () => {
     const rule = one("aws:cloudwatch/eventRule:EventRule", "offboarding-events");
     expect(JSON.parse(rule.inputs.eventPattern)).toEqual(offboardingEventPattern());
-    const target = one("aws:cloudwatch/eventTarget:EventTarget", "offboarding-target");
+    const target = one("aws:cloudwatch/eventTarget:EventTarget", "offboarding-events-target");
     expect(target.inputs.arn).toBe(fnArn(names.functionName("offboarding")));
-    expect(one("aws:lambda/permission:Permission", "offboarding-invoke").inputs).toMatchObject({
+    expect(one("aws:lambda/permission:Permission", "offboarding-events-invoke").inputs).toMatchObject({
       action: "lambda:InvokeFunction",
       function: names.functionName("offboarding"),
       principal: "events.amazonaws.com",
@@ -553,20 +553,20 @@ describe("agent", () => {
       sourceArn: `arn:aws:bedrock:${MOCK_REGION}:${MOCK_ACCOUNT}:agent/${MOCK_AGENT_ID}`,
       sourceAccount: MOCK_ACCOUNT,
     });
-    expect(one("aws:bedrock/agentAgentAlias:AgentAgentAlias", "alias").inputs.agentId).toBe(MOCK_AGENT_ID);
+    expect(one("aws:bedrock/agentAgentAlias:AgentAgentAlias", "agent-alias").inputs.agentId).toBe(MOCK_AGENT_ID);
   });
 });
 
 describe("WebSocket API", () => {
   it("is a WEBSOCKET API selecting routes by $request.body.action", () => {
-    expect(one("aws:apigatewayv2/api:Api", "api").inputs).toMatchObject({
+    expect(one("aws:apigatewayv2/api:Api", "websocket-api").inputs).toMatchObject({
       protocolType: "WEBSOCKET",
       routeSelectionExpression: "$request.body.action",
     });
   });
 
   it("runs the REQUEST authorizer on $connect only, with the Sec-WebSocket-Protocol identity source", () => {
-    const authorizer = one("aws:apigatewayv2/authorizer:Authorizer", "jwt-authorizer");
+    const authorizer = one("aws:apigatewayv2/authorizer:Authorizer", "websocket-routes-jwt-authorizer");
     expect(authorizer.inputs).toMatchObject({
       apiId: MOCK_API_ID,
       authorizerType: "REQUEST",
@@ -576,7 +576,7 @@ describe("WebSocket API", () => {
     const routes = ofType("aws:apigatewayv2/route:Route");
     expect(routes.map((r) => r.inputs.routeKey).sort()).toEqual(["$connect", "$default", "$disconnect", "ask"]);
     for (const route of routes) {
-      expect(route.inputs.target).toBe("integrations/chat-id");
+      expect(route.inputs.target).toBe("integrations/websocket-routes-chat-id");
       if (route.inputs.routeKey === "$connect") {
         expect(route.inputs).toMatchObject({ authorizationType: "CUSTOM", authorizerId: authorizer.id });
       } else {
@@ -587,25 +587,25 @@ describe("WebSocket API", () => {
   });
 
   it("proxies to the chat function and lets API Gateway invoke exactly the two functions", () => {
-    expect(one("aws:apigatewayv2/integration:Integration", "chat").inputs).toMatchObject({
+    expect(one("aws:apigatewayv2/integration:Integration", "websocket-routes-chat").inputs).toMatchObject({
       integrationType: "AWS_PROXY",
       integrationUri: invokeArnOf(names.functionName("chat")),
     });
     const execution = `arn:aws:execute-api:${MOCK_REGION}:${MOCK_ACCOUNT}:${MOCK_API_ID}`;
-    expect(one("aws:lambda/permission:Permission", "apigateway-invokes-chat").inputs).toMatchObject({
+    expect(one("aws:lambda/permission:Permission", "websocket-routes-apigateway-invokes-chat").inputs).toMatchObject({
       function: names.functionName("chat"),
       principal: "apigateway.amazonaws.com",
       sourceArn: `${execution}/${STAGE}/*`,
     });
-    expect(one("aws:lambda/permission:Permission", "apigateway-invokes-authorizer").inputs).toMatchObject({
+    expect(one("aws:lambda/permission:Permission", "websocket-routes-apigateway-invokes-authorizer").inputs).toMatchObject({
       function: names.functionName("authorizer"),
       principal: "apigateway.amazonaws.com",
-      sourceArn: `${execution}/authorizers/jwt-authorizer-id`,
+      sourceArn: `${execution}/authorizers/websocket-routes-jwt-authorizer-id`,
     });
   });
 
   it("deploys a stage named after the Pulumi stack with throttling from config and no data tracing", () => {
-    const stage = one("aws:apigatewayv2/stage:Stage", "stage");
+    const stage = one("aws:apigatewayv2/stage:Stage", "websocket-routes-stage");
     expect(stage.inputs).toMatchObject({
       apiId: MOCK_API_ID,
       name: STAGE,
@@ -615,15 +615,15 @@ describe("WebSocket API", () => {
   });
 
   it("throttles the ask route harder than the stage (default: half), still without data tracing", () => {
-    const stage = one("aws:apigatewayv2/stage:Stage", "stage");
+    const stage = one("aws:apigatewayv2/stage:Stage", "websocket-routes-stage");
     expect(stage.inputs.routeSettings).toEqual([
       expect.objectContaining({ routeKey: "ask", throttlingBurstLimit: 3, throttlingRateLimit: 1.5, dataTraceEnabled: false }),
     ]);
   });
 
   it("writes access logs without query strings or header values (the ID token travels in a header)", () => {
-    const stage = one("aws:apigatewayv2/stage:Stage", "stage");
-    const logGroup = one("aws:cloudwatch/logGroup:LogGroup", "access-logs");
+    const stage = one("aws:apigatewayv2/stage:Stage", "websocket-routes-stage");
+    const logGroup = one("aws:cloudwatch/logGroup:LogGroup", "websocket-routes-access-logs");
     expect(stage.inputs.accessLogSettings.destinationArn).toBe(logGroup.state.arn);
     expect(logGroup.inputs.retentionInDays).toBe(30);
     const format: string = stage.inputs.accessLogSettings.format;
@@ -672,7 +672,7 @@ describe("knowledge base (I18)", () => {
   });
 
   it("associates the knowledge base with the agent's DRAFT, enabled", () => {
-    const association = one("aws:bedrock/agentAgentKnowledgeBaseAssociation:AgentAgentKnowledgeBaseAssociation", "knowledge-base-association");
+    const association = one("aws:bedrock/agentAgentKnowledgeBaseAssociation:AgentAgentKnowledgeBaseAssociation", "agent-knowledge-base-association");
     expect(association.inputs).toMatchObject({
       agentId: MOCK_AGENT_ID,
       agentVersion: "DRAFT",
