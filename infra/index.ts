@@ -196,7 +196,7 @@ const offboardingFunction = new BundledFunction("offboarding", {
 new OffboardingEvents("offboarding-events", { names, offboardingFunction: offboardingFunction.function }, withProvider);
 
 // Per-tenant dashboard and optional budget alarms over the chat function's EMF metrics.
-new Observability("observability", { names, region: ctx.apply((c) => c.region), tenants: config.tenants, alarms: config.alarms });
+new Observability("observability", { names, region: ctx.apply((c) => c.region), tenants: config.tenants, alarms: config.alarms }, withProvider);
 
 new WebSocketRoutes("websocket-routes", {
   api: webSocket,

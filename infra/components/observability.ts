@@ -8,6 +8,8 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { budgetAlarms, dashboardBody, type DashboardTenant } from "../dashboard";
 import type { StackNames } from "../naming";
+import { tenantTags } from "../tags";
+import { ChildNames } from "./child-names";
 
 export interface ObservabilityArgs {
   names: StackNames;
@@ -22,24 +24,24 @@ export class Observability extends pulumi.ComponentResource {
 
   constructor(name: string, args: ObservabilityArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mta:infra:Observability", name, {}, opts);
-    const child = { parent: this };
+    const child = new ChildNames(this, name, "observability");
     const namespace = args.names.metricsNamespace;
     this.dashboard = new aws.cloudwatch.Dashboard(
-      "dashboard",
+      child.name("dashboard"),
       {
         dashboardName: args.names.dashboard,
         dashboardBody: pulumi
           .output(args.region)
           .apply((region) => JSON.stringify(dashboardBody({ namespace, region, tenants: args.tenants, budgetShare: args.alarms?.budgetShare }))),
       },
-      child,
+      child.opts("dashboard", "dashboard"),
     );
     const alarms = args.alarms;
     this.alarms = alarms
       ? budgetAlarms({ namespace, prefix: args.names.prefix, tenants: args.tenants, budgetShare: alarms.budgetShare }).map(
           (alarm) =>
             new aws.cloudwatch.MetricAlarm(
-              `budget-${alarm.tenantId}-${alarm.limit}`,
+              child.name(`budget-${alarm.tenantId}-${alarm.limit}`),
               {
                 name: alarm.alarmName,
                 alarmDescription: alarm.description,
@@ -51,8 +53,10 @@ export class Observability extends pulumi.ComponentResource {
                 treatMissingData: "notBreaching",
                 metricQueries: alarm.metricQueries,
                 ...(alarms.snsTopicArn ? { alarmActions: [alarms.snsTopicArn], okActions: [alarms.snsTopicArn] } : {}),
+                // Per-tenant: the tenant tag (cost allocation, tags.ts).
+                tags: tenantTags(alarm.tenantId),
               },
-              child,
+              child.opts(`budget-${alarm.tenantId}-${alarm.limit}`, `budget-${alarm.tenantId}-${alarm.limit}`),
             ),
         )
       : [];

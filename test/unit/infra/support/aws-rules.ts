@@ -59,6 +59,7 @@ const API = {
   eventsPutRule: "https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutRule.html",
   eventsTarget: "https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_Target.html",
   dashboard: "https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutDashboard.html",
+  putMetricAlarm: "https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html",
   tags: "https://docs.aws.amazon.com/tag-editor/latest/userguide/best-practices-and-strats.html",
   arns: "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html",
   endpoints: "https://docs.aws.amazon.com/general/latest/gr/rande.html",
@@ -291,6 +292,15 @@ export const AWS_RULES: Record<string, AwsRule[]> = {
   ],
   "aws:cloudwatch/eventTarget:EventTarget": [
     { what: "Arn of the partition, 1–1600", source: API.eventsTarget, holds: (i, env) => within(i.arn, 1, 1600) && matches(i.arn, new RegExp(`^arn:${escape(env.partition)}:`)) },
+  ],
+  "aws:cloudwatch/metricAlarm:MetricAlarm": [
+    { what: "AlarmName 1–255", source: API.putMetricAlarm, holds: (i) => within(i.name, 1, 255) },
+    {
+      what: "EvaluationPeriods ≥ 1 and DatapointsToAlarm ≤ EvaluationPeriods",
+      source: API.putMetricAlarm,
+      holds: (i) => intIn(i.evaluationPeriods, 1, 100000) && optional(i.datapointsToAlarm, (v) => intIn(v, 1, i.evaluationPeriods)),
+    },
+    { what: "AlarmDescription ≤ 1024", source: API.putMetricAlarm, holds: (i) => optional(i.alarmDescription, (v) => within(v, 0, 1024)) },
   ],
   "aws:cloudwatch/dashboard:Dashboard": [
     { what: "DashboardName 1–255 of [A-Za-z0-9_-]", source: API.dashboard, holds: (i) => within(i.dashboardName, 1, 255) && matches(i.dashboardName, /^[A-Za-z0-9_-]+$/) },
