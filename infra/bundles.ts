@@ -8,5 +8,5 @@ import type { FunctionName } from "./naming";
 export const DIST_DIR = join(__dirname, "..", "dist", "lambdas");
 
 export function bundlePath(name: FunctionName): string {
-  return join(DIST_DIR, name, "index.js");
+  return join(DIST_DIR, name, "index.mjs");
 }

@@ -1,18 +1,19 @@
 /**
- * `npm run build`: bundle each Lambda with esbuild into one CommonJS file
- * (`dist/lambdas/<name>/index.js`, Node 22, minified, with a source map; see
- * local/lambda/function-bundler.ts) and check each against its budget. Pulumi deploys
- * exactly these files and the local stack runs exactly these files.
+ * `npm run build`: bundle each Lambda with esbuild as ES modules with code splitting
+ * (`dist/lambdas/<name>/index.mjs` and its `chunks/`, Node 22, minified, with source maps;
+ * see local/lambda/function-bundler.ts) and check each against its budget. Pulumi deploys
+ * exactly these directories and the local stack runs exactly these files.
  */
 import type { Metafile } from "esbuild";
 import { statSync } from "node:fs";
 import { bundlePath } from "../infra/bundles";
 import { FUNCTION_NAMES, type FunctionName } from "../infra/naming";
-import { buildFunction } from "../local/lambda/function-bundler";
+import { bundleModules, buildFunction } from "../local/lambda/function-bundler";
 
 /**
- * Size budgets (bytes, minified), about 25% above the sizes measured when they were set
- * (66 / 572 / 412 KB). Cold starts grow with bundle size; a budget turns an accidental
+ * Size budgets (bytes, minified, the entry and all its chunks), about 25% above the sizes
+ * measured when they were set (66 / 572 / 412 KB), except the authorizer's: 50 KB, the
+ * cold-start goal of docs/performance.md ("Cold start"). Cold starts grow with bundle size; a budget turns an accidental
  * whole-library import into a failed build instead of a slow Lambda.
  *
  * Lambda code validates with `zod/mini`, not classic `zod`: classic's method-chaining
@@ -22,7 +23,8 @@ import { buildFunction } from "../local/lambda/function-bundler";
  * a bundle reaches it anyway.
  */
 export const BUNDLE_BUDGET_BYTES: Record<FunctionName, number> = {
-  authorizer: 85 * 1024,
+  // The issue's goal: the authorizer runs before every socket opens (zod left out for it).
+  authorizer: 50 * 1024,
   chat: 715 * 1024,
   "action-group": 515 * 1024,
   offboarding: 530 * 1024,
@@ -33,6 +35,11 @@ export function classicZodInputs(metafile: Metafile): string[] {
   return Object.keys(metafile.inputs).filter((path) => path.includes("node_modules/zod/v4/classic/"));
 }
 
+/** The entry and all its chunks: what Pulumi deploys. */
+export function bundleBytes(outfile: string): number {
+  return bundleModules(outfile).reduce((sum, file) => sum + statSync(file).size, 0);
+}
+
 async function main(): Promise<void> {
   const started = Date.now();
   const failures: string[] = [];
@@ -41,9 +48,10 @@ async function main(): Promise<void> {
     if (classicZodInputs(metafile).length > 0) {
       failures.push(`${name} bundles classic zod (zod/v4/classic); Lambda code must import "zod/mini"`);
     }
-    const bytes = statSync(bundlePath(name)).size;
+    const bytes = bundleBytes(bundlePath(name));
     const budget = BUNDLE_BUDGET_BYTES[name];
-    console.log(`  dist/lambdas/${name}/index.js  ${(bytes / 1024).toFixed(1)} KB  (budget ${budget / 1024} KB)`);
+    const entry = statSync(bundlePath(name)).size;
+    console.log(`  dist/lambdas/${name}/index.mjs  ${(entry / 1024).toFixed(1)} KB, ${(bytes / 1024).toFixed(1)} KB with its chunks  (budget ${budget / 1024} KB)`);
     if (bytes > budget) failures.push(`${name} is ${(bytes / 1024).toFixed(1)} KB, over its ${budget / 1024} KB budget`);
   }
   console.log(`built ${FUNCTION_NAMES.length} bundles in ${Date.now() - started} ms`);

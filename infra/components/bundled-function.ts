@@ -58,7 +58,7 @@ export class BundledFunction extends pulumi.ComponentResource {
         runtime: LAMBDA_RUNTIME,
         architectures: [LAMBDA_ARCHITECTURE],
         handler: settings.handler,
-        // index.js and its source map, exactly as built.
+        // index.mjs, its chunks and their source maps, exactly as built.
         code: new pulumi.asset.FileArchive(bundleDir),
         memorySize: settings.memoryMb,
         timeout: settings.timeoutSeconds,

@@ -9,7 +9,7 @@
 import { ApiGatewayManagementApiClient } from "@aws-sdk/client-apigatewaymanagementapi";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { ConnectionReader } from "../common/connections";
+import { ConnectionReader, KnownOwners } from "../common/connections";
 import { lazyStartup } from "../common/environment";
 import { createLogger } from "../common/logger";
 import { loadActionGroupConfig } from "./config";
@@ -29,7 +29,8 @@ const actionGroupHandler = lazyStartup("action-group", logger, () => {
   return createActionGroupHandler({
     config,
     clients: new ScopedClientCache(config.region),
-    postStatus: createStatusPoster(managementApi, connections, logger),
+    // The owners this environment has read: one read per connection, not per status event (I6).
+    postStatus: createStatusPoster(managementApi, connections, logger, new KnownOwners()),
     now: () => new Date(),
     logger,
   });

@@ -7,7 +7,7 @@ import type { Logger } from "@aws-lambda-powertools/logger";
 import type { ApiGatewayManagementApiClient } from "@aws-sdk/client-apigatewaymanagementapi";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { AnswerChannel, type ConnectionReader, type SendOutcome } from "../common/connections";
+import { AnswerChannel, type ConnectionReader, type KnownOwners, type SendOutcome } from "../common/connections";
 import { errorSummary } from "../common/logger";
 import { status } from "../common/protocol";
 import type { ScopedCredentials } from "../common/scoped-credentials";
@@ -140,7 +140,8 @@ export class ScopedClientCache {
 /**
  * Tool progress (`status` events) for the caller's connection. The connection comes from
  * sessionAttributes and AnswerChannel checks that its stored owner is the verified user
- * before posting (I6). Progress is best effort: a failure is logged, never
+ * before posting (I6), reading it once per connection when given the environment's
+ * `knownOwners`. Progress is best effort: a failure is logged, never
  * turned into a tool failure.
  */
 export type StatusOutcome = SendOutcome | "failed";
@@ -152,10 +153,14 @@ export function createStatusPoster(
   api: ApiGatewayManagementApiClient,
   connections: ConnectionReader,
   logger: Pick<Logger, "warn" | "debug">,
+  knownOwners?: KnownOwners,
 ): StatusPoster {
   return async (identity, text) => {
     try {
-      const channel = await AnswerChannel.open({ api, connections }, { connectionId: identity.connectionId, userId: identity.userId });
+      const channel = await AnswerChannel.open(
+        { api, connections, knownOwners },
+        { connectionId: identity.connectionId, userId: identity.userId, tenantId: identity.tenantId },
+      );
       const outcome = typeof channel === "string" ? channel : await channel.send(status(identity.answerId, text));
       if (outcome === "not_owner") logger.warn("status not posted: connection belongs to another user");
       else if (outcome === "gone") logger.debug("status not posted: connection gone");

@@ -2,17 +2,13 @@
  * The authorizer's environment contract, defined once: the config type, the pure
  * `toEnvironment` that infra/ and the local stack call, and the loader that parses it
  * back. Errors name the offending variables and never echo their values.
+ *
+ * Checked by hand, not with zod like the other functions: the authorizer runs before every
+ * socket opens, and its bundle budget (50 KB) has no room for zod's ~16 KB for six
+ * variables (docs/performance.md, "Cold start"). Same rules and messages as the shared
+ * schemas (common/environment.ts; the config tests hold both to them).
  */
-import * as z from "zod/mini";
-import {
-  FunctionConfigError,
-  optionalHttpUrl,
-  parseEnvironment,
-  powertoolsVariables,
-  required,
-  subprotocolName,
-  type Environment,
-} from "../common/environment";
+import { type Environment, FunctionConfigError, normalisedEnvironment } from "../common/startup";
 import { TENANT_ID_PATTERN } from "../common/identifiers";
 
 export interface AuthorizerConfig {
@@ -59,8 +55,27 @@ export function toEnvironment(config: AuthorizerConfig, logLevel = "INFO"): Auth
   };
 }
 
-// `satisfies` makes the compiler fail when AuthorizerEnvironment gains a key this schema ignores.
-const environmentShape = {
+/** RFC 7230 token characters: what a WebSocket subprotocol name may contain (as common/environment.ts). */
+const SUBPROTOCOL_TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
+/** One variable's check: undefined when fine, else what is wrong (never the value). */
+type Check = (value: string | undefined) => string | undefined;
+
+const required: Check = (value) => (value === undefined ? "is required" : undefined);
+const optional: Check = () => undefined;
+const subprotocolName: Check = (value) =>
+  value === undefined ? "is required" : SUBPROTOCOL_TOKEN.test(value) ? undefined : "must be a WebSocket subprotocol token";
+const optionalHttpUrl: Check = (value) => {
+  if (value === undefined) return undefined;
+  try {
+    return /^https?:$/.test(new URL(value).protocol) ? undefined : "must be an http(s) URL";
+  } catch {
+    return "must be an http(s) URL";
+  }
+};
+
+// `satisfies` makes the compiler fail when AuthorizerEnvironment gains a key this loader ignores.
+const environmentChecks = {
   USER_POOL_ID: required,
   USER_POOL_CLIENT_ID: required,
   TENANT_IDS: required,
@@ -68,10 +83,26 @@ const environmentShape = {
   // Unset, empty and blank all mean "no override".
   JWT_ISSUER: optionalHttpUrl,
   JWKS_URI: optionalHttpUrl,
-  ...powertoolsVariables,
-} satisfies Record<keyof AuthorizerEnvironment, z.ZodMiniType>;
+  // Read by Powertools itself.
+  POWERTOOLS_SERVICE_NAME: optional,
+  POWERTOOLS_LOG_LEVEL: optional,
+} satisfies Record<keyof AuthorizerEnvironment, Check>;
 
-const environmentSchema = z.object(environmentShape);
+/** What the checks guarantee: the required variables set, the rest possibly unset. */
+type CheckedEnvironment = Pick<AuthorizerEnvironment, "USER_POOL_ID" | "USER_POOL_CLIENT_ID" | "TENANT_IDS" | "APP_PROTOCOL"> & Partial<AuthorizerEnvironment>;
+
+/** The normalised environment, every variable checked; one error naming each bad one. */
+function checkedEnvironment(env: Environment): CheckedEnvironment {
+  const values = normalisedEnvironment(env);
+  const problems = Object.entries(environmentChecks)
+    .map(([name, check]) => {
+      const problem = check(values[name]);
+      return problem === undefined ? undefined : `${name} ${problem}`;
+    })
+    .filter((problem) => problem !== undefined);
+  if (problems.length > 0) throw new AuthorizerConfigError(`authorizer config: ${problems.join("; ")}`);
+  return values as CheckedEnvironment;
+}
 
 const LOOPBACK_HOSTS = new Set(["127.0.0.1", "localhost", "[::1]", "::1"]);
 
@@ -106,7 +137,7 @@ export function parseTenantIds(list: string): Set<string> {
 }
 
 export function loadAuthorizerConfig(env: Environment = process.env): AuthorizerConfig {
-  const e = parseEnvironment(environmentSchema, env, "authorizer config", AuthorizerConfigError);
+  const e = checkedEnvironment(env);
   if ((e.JWT_ISSUER === undefined) !== (e.JWKS_URI === undefined)) {
     throw new AuthorizerConfigError("authorizer config: JWT_ISSUER and JWKS_URI must be set together");
   }

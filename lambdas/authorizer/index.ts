@@ -6,7 +6,7 @@
  * naming the variable, logged first as `authorizer is misconfigured` (common/environment.ts).
  */
 import { createLogger } from "../common/logger";
-import { lazyStartup } from "../common/environment";
+import { lazyStartup } from "../common/startup";
 import { createAuthorizerHandler, type WebSocketAuthorizerEvent } from "./authorize";
 import type { AuthorizerPolicy } from "./authorize";
 import { loadAuthorizerConfig } from "./config";

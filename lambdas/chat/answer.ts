@@ -6,83 +6,34 @@
  * every question ends with `done` or an `error` event (I9).
  * Never throws: Lambda would retry a failed asynchronous invoke and answer twice.
  *
- * Beside it: the payload the `ask` route hands to this step, the retry backoff for agent
- * throttling, and the classification of a failed answer into the error the client sees.
+ * Beside it: the retry backoff for agent throttling, and the classification of a failed
+ * answer into the error the client sees (the payload from the `ask` route is in
+ * answer-request.ts).
  */
 import { BedrockAgentRuntimeServiceException, InvokeAgentCommand } from "@aws-sdk/client-bedrock-agent-runtime";
-import * as z from "zod/mini";
-import type { AuthorizerContext } from "../common/authorizer-context";
 import { AnswerChannel } from "../common/connections";
-import {
-  agentSessionId,
-  ANSWER_ID_PATTERN,
-  answerIdOwner,
-  ID_PIECE_PATTERN,
-  SUB_PATTERN,
-  TENANT_ID_PATTERN,
-} from "../common/identifiers";
+import { agentSessionId } from "../common/identifiers";
 import { errorSummary } from "../common/logger";
-import { type AskMessage, chunk, citations, done, doneStopped, type ErrorCode, errorEvent, PROMPT_MAX_CHARS } from "../common/protocol";
+import { chunk, citations, done, doneStopped, type ErrorCode, errorEvent } from "../common/protocol";
 import type { ScopedCredentials } from "../common/scoped-credentials";
 import type { SessionAttributes } from "../common/session-attributes";
 import { AnswerTally, type EventSink } from "./answer-tally";
 import { budgetExhaustedMessage } from "./budgets";
 import { ChunkCoalescer, COALESCE_INTERVAL_MS, COALESCE_MAX_CHARS } from "./chunk-coalescer";
-import type { ChatDependencies } from "./dependencies";
+import type { AnswerRequest } from "./answer-request";
+import type { AnswerDependencies } from "./dependencies";
 import { citedDocuments, knowledgeBaseConfigurations, MAX_CITED_DOCUMENTS } from "./knowledge-filter";
 import { type StopWatch, watchForStop } from "./stop-requests";
 import type { Reservation } from "./usage-meter";
 
-/**
- * The payload the `ask` route hands to the asynchronous answer step (a Lambda `Event`
- * Invoke of this same function). Built only from the parsed message and the verified
- * caller; validated again on arrival because the answer step trusts nothing it did not check.
- */
-/** The asynchronous answer-step payload is not one this function produced. */
-export class AnswerRequestError extends Error {
-  override readonly name = "AnswerRequestError";
-  readonly code = "bad_answer_request";
-}
-
-export const AnswerRequest = z.strictObject({
-  kind: z.literal("answer"),
-  answerId: z.string().check(z.regex(ANSWER_ID_PATTERN)),
-  conversationId: z.string().check(z.regex(ID_PIECE_PATTERN)),
-  prompt: z.string().check(z.minLength(1), z.maxLength(PROMPT_MAX_CHARS)),
-  connectionId: z.string().check(z.minLength(1), z.maxLength(128)),
-  userId: z.string().check(z.regex(SUB_PATTERN)),
-  tenantId: z.string().check(z.regex(TENANT_ID_PATTERN)),
-});
-export type AnswerRequest = z.infer<typeof AnswerRequest>;
-
-export function answerRequest(message: AskMessage, caller: AuthorizerContext, connectionId: string): AnswerRequest {
-  return {
-    kind: "answer",
-    answerId: message.answerId,
-    conversationId: message.conversationId,
-    prompt: message.prompt,
-    connectionId,
-    userId: caller.userId,
-    tenantId: caller.tenantId,
-  };
-}
-
-export function isAnswerRequestLike(event: unknown): boolean {
-  return typeof event === "object" && event !== null && (event as { kind?: unknown }).kind === "answer";
-}
-
-/** Parse and cross-check the payload; the error names fields, never their values. */
-export function parseAnswerRequest(event: unknown): AnswerRequest {
-  const parsed = AnswerRequest.safeParse(event);
-  if (!parsed.success) {
-    const fields = [...new Set(parsed.error.issues.map((issue) => issue.path.join(".") || "(root)"))];
-    throw new AnswerRequestError(`answer request: invalid ${fields.join(", ")}`);
-  }
-  if (answerIdOwner(parsed.data.answerId) !== parsed.data.userId) {
-    throw new AnswerRequestError("answer request: answerId does not belong to userId");
-  }
-  return parsed.data;
-}
+// The payload from the ask route: its own module, which the ask route loads without this one.
+export {
+  AnswerRequest,
+  answerRequest,
+  AnswerRequestError,
+  isAnswerRequestLike,
+  parseAnswerRequest,
+} from "./answer-request";
 
 /**
  * Backoff for agent throttling: exponential with "equal jitter" (half fixed, half
@@ -145,7 +96,7 @@ export const FAILURE_MESSAGES: Readonly<Record<AnswerFailureCode, string>> = {
 
 export type AnswerOutcome = "done" | "stopped" | "error" | "gone" | "not_owner" | "budget_exhausted";
 
-type Logger = ChatDependencies["logger"];
+type Logger = AnswerDependencies["logger"];
 
 export function sessionAttributes(request: AnswerRequest, credentials: ScopedCredentials): SessionAttributes {
   return {
@@ -160,7 +111,7 @@ export function sessionAttributes(request: AnswerRequest, credentials: ScopedCre
   };
 }
 
-export async function answer(request: AnswerRequest, deps: ChatDependencies): Promise<AnswerOutcome> {
+export async function answer(request: AnswerRequest, deps: AnswerDependencies): Promise<AnswerOutcome> {
   const log = deps.logger.createChild();
   log.appendKeys({ tenantId: request.tenantId, userId: request.userId, answerId: request.answerId });
   const started = deps.now().getTime();
@@ -239,7 +190,7 @@ export async function answer(request: AnswerRequest, deps: ChatDependencies): Pr
 async function reserveBudget(
   request: AnswerRequest,
   channel: AnswerChannel,
-  deps: ChatDependencies,
+  deps: AnswerDependencies,
   log: Logger,
   startedAt: Date,
 ): Promise<Reservation | "budget_exhausted" | "error" | "gone"> {
@@ -268,7 +219,7 @@ async function answerWithAgent(
   request: AnswerRequest,
   sink: EventSink,
   tally: AnswerTally,
-  deps: ChatDependencies,
+  deps: AnswerDependencies,
   log: Logger,
   stopWatch: StopWatch,
   started: number,
@@ -322,7 +273,7 @@ async function streamAgentAnswer(
   credentials: ScopedCredentials,
   channel: EventSink,
   tally: AnswerTally,
-  deps: ChatDependencies,
+  deps: AnswerDependencies,
   log: Logger,
   stopWatch: StopWatch,
 ): Promise<StreamResult> {

@@ -5,21 +5,26 @@
  * reused by every invocation, with the credentials cache that makes repeat answers for a
  * user cost no STS call. Endpoints are the SDK defaults, so the local stack redirects them
  * with AWS_ENDPOINT_URL_* without any code here knowing.
+ *
+ * Built per route, in three parts, so a route loads only the clients it uses (the entry
+ * imports each part when a route first needs it): DynamoDB and the management API here;
+ * the Lambda client of the ask route's hand-off and the token verifier of `renew` frames in
+ * ask-clients.ts; the Bedrock and STS
+ * clients of the answer step in answer-clients.ts.
  */
 import type { Logger } from "@aws-lambda-powertools/logger";
 import { ApiGatewayManagementApiClient } from "@aws-sdk/client-apigatewaymanagementapi";
-import { BedrockAgentRuntimeClient } from "@aws-sdk/client-bedrock-agent-runtime";
+import type { BedrockAgentRuntimeClient } from "@aws-sdk/client-bedrock-agent-runtime";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { LambdaClient } from "@aws-sdk/client-lambda";
-import { STSClient } from "@aws-sdk/client-sts";
+import type { LambdaClient } from "@aws-sdk/client-lambda";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { ConnectionStore } from "../common/connections";
+import { ConnectionStore, KnownOwners } from "../common/connections";
 import { RevocationStore } from "../common/revocations";
-import { ScopedCredentialsProvider } from "../common/scoped-credentials";
+import type { ScopedCredentialsProvider } from "../common/scoped-credentials";
 import { type ChatMetrics, createChatMetrics } from "./answer-metrics";
 import { AskRateLimiter } from "./ask-rate-limit";
 import type { ChatConfig } from "./config";
-import { createIdTokenCheck, type IdTokenCheck } from "./renew-route";
+import type { IdTokenCheck } from "./renew-route";
 import { type StopRequestStore, StopRequests } from "./stop-requests";
 import { UsageMeter } from "./usage-meter";
 
@@ -35,6 +40,12 @@ export interface ChatDependencies {
   usage: UsageMeter;
   /** The authorizer's ID-token verification, for `renew` frames (I2). */
   idTokens: IdTokenCheck;
+  /**
+   * Connection owners this environment has read (I6): the ask route's check is remembered,
+   * so the answer step in the same environment reads the owner no more (connections.ts).
+   * Unset: every answer step reads it.
+   */
+  knownOwners?: KnownOwners;
   api: ApiGatewayManagementApiClient;
   lambda: LambdaClient;
   agent: BedrockAgentRuntimeClient;
@@ -48,7 +59,16 @@ export interface ChatDependencies {
   random: () => number;
 }
 
-export function createDependencies(config: ChatConfig, logger: Logger): ChatDependencies {
+/** Every route's part: no Lambda, Bedrock or STS client, no token verifier. */
+export type BaseDependencies = Omit<ChatDependencies, "lambda" | "agent" | "credentials" | "idTokens">;
+/** `$connect` and `$disconnect`. */
+export type ConnectDependencies = Pick<ChatDependencies, "config" | "connections" | "revocations" | "logger" | "now">;
+/** Client frames (`ask`, `stop`, `renew`, `ping`): the hand-off needs the Lambda client, a renewal the token verifier. */
+export type MessageDependencies = BaseDependencies & Pick<ChatDependencies, "lambda" | "idTokens">;
+/** The answer step: the agent and the scoped credentials. */
+export type AnswerDependencies = BaseDependencies & Pick<ChatDependencies, "agent" | "credentials">;
+
+export function createBaseDependencies(config: ChatConfig, logger: Logger): BaseDependencies {
   const region = config.region;
   const documents = DynamoDBDocumentClient.from(new DynamoDBClient({ region }), {
     marshallOptions: { removeUndefinedValues: true },
@@ -65,13 +85,8 @@ export function createDependencies(config: ChatConfig, logger: Logger): ChatDepe
       reserveTokensPerAnswer: config.reserveTokensPerAnswer,
       budgets: config.budgets,
     }),
-    idTokens: createIdTokenCheck(config),
+    knownOwners: new KnownOwners(),
     api: new ApiGatewayManagementApiClient({ region, endpoint: config.managementEndpoint }),
-    lambda: new LambdaClient({ region }),
-    // One retry policy, ours (answer.ts), which knows whether text was already streamed;
-    // the SDK's own retries would multiply with it.
-    agent: new BedrockAgentRuntimeClient({ region, maxAttempts: 1 }),
-    credentials: new ScopedCredentialsProvider(new STSClient({ region }), { roleArn: config.tenantAccessRoleArn }),
     logger,
     metrics: createChatMetrics(config.metricsNamespace),
     now: () => new Date(),

@@ -18,8 +18,8 @@ import * as z from "zod/mini";
 import { AnswerChannel } from "../common/connections";
 import { errorSummary } from "../common/logger";
 import { errorEvent } from "../common/protocol";
-import { parseAnswerRequest } from "./answer";
-import type { ChatDependencies } from "./dependencies";
+import { parseAnswerRequest } from "./answer-request";
+import type { BaseDependencies } from "./dependencies";
 
 export const ANSWER_DROPPED_MESSAGE = "the assistant could not start on this question in time; please ask again";
 
@@ -44,7 +44,7 @@ export function isInvocationRecordLike(event: unknown): boolean {
 export type DroppedOutcome = "told" | "gone" | "not_owner" | "ignored" | "error";
 
 /** Never throws: Lambda would send a failed destination invocation to the destination again. */
-export async function handleDroppedAnswer(event: unknown, deps: ChatDependencies): Promise<DroppedOutcome> {
+export async function handleDroppedAnswer(event: unknown, deps: BaseDependencies): Promise<DroppedOutcome> {
   const log = deps.logger.createChild();
   const parsed = InvocationRecord.safeParse(event);
   if (!parsed.success) {

@@ -1,35 +1,62 @@
 /**
  * The chat function: WebSocket routes (`$connect`, `$disconnect`, `ask`, `$default`),
  * invoked asynchronously by itself, the answer step, and, as its own on-failure
- * destination, Lambda's records of answer steps that never ran (dropped-answer.ts). Thin: it picks the handler;
- * configuration and clients are built on the first invocation and kept (common/environment.ts).
+ * destination, Lambda's records of answer steps that never ran (dropped-answer.ts). Thin:
+ * it picks the handler and loads that route's code and clients the first time the route
+ * runs (ES module chunks, see local/lambda/function-bundler.ts), so an environment opening
+ * sockets never loads the Bedrock or Lambda clients. Configuration and clients are built on
+ * first use and kept (common/environment.ts).
  */
 import type { Context } from "aws-lambda";
 import { lazyStartup } from "../common/environment";
 import { createLogger, errorSummary } from "../common/logger";
-import { answer, isAnswerRequestLike, parseAnswerRequest } from "./answer";
+import { isAnswerRequestLike, parseAnswerRequest } from "./answer-request";
 import { loadChatConfig } from "./config";
-import { createDependencies } from "./dependencies";
+import { type AnswerDependencies, createBaseDependencies, type MessageDependencies } from "./dependencies";
 import { handleDroppedAnswer, isInvocationRecordLike } from "./dropped-answer";
-import { handleConnect, handleDisconnect, handleMessage, isWebSocketEvent, type WebSocketResult } from "./routes";
+import { isWebSocketEvent, type WebSocketResult } from "./websocket-event";
 
 const logger = createLogger("chat");
-const chatDependencies = lazyStartup("chat function", logger, () => createDependencies(loadChatConfig(process.env), logger));
+const baseDependencies = lazyStartup("chat function", logger, () => createBaseDependencies(loadChatConfig(process.env), logger));
+
+/** Loaded once per environment, on first use; a failed load is retried by the next invocation. */
+function once<T>(load: () => Promise<T>): () => Promise<T> {
+  let loading: Promise<T> | undefined;
+  return () =>
+    (loading ??= load().catch((error: unknown) => {
+      loading = undefined;
+      throw error;
+    }));
+}
+
+const messageDependencies = once(async (): Promise<MessageDependencies> => {
+  const base = baseDependencies();
+  const { createAskClients } = await import("./ask-clients");
+  return { ...base, ...createAskClients(base.config) };
+});
+
+const answerDependencies = once(async (): Promise<AnswerDependencies> => {
+  const base = baseDependencies();
+  const { createAnswerClients } = await import("./answer-clients");
+  return { ...base, ...createAnswerClients(base.config) };
+});
 
 export async function handler(event: unknown, context?: Context): Promise<WebSocketResult | void> {
   if (context) logger.addContext(context);
-  const deps = chatDependencies();
+  const deps = baseDependencies();
 
   if (isWebSocketEvent(event)) {
     switch (event.requestContext.routeKey) {
       case "$connect":
-        return handleConnect(event, deps);
+        return (await import("./connect-routes")).handleConnect(event, deps);
       case "$disconnect":
-        return handleDisconnect(event, deps);
-      default:
+        return (await import("./connect-routes")).handleDisconnect(event, deps);
+      default: {
         // `ask` and `$default` (pings and unknown actions: there is no `ping` route) both carry
         // a client frame; the frame says what it is.
-        return handleMessage(event, deps);
+        const [{ handleMessage }, messageDeps] = await Promise.all([import("./routes"), messageDependencies()]);
+        return handleMessage(event, messageDeps);
+      }
     }
   }
 
@@ -42,7 +69,8 @@ export async function handler(event: unknown, context?: Context): Promise<WebSoc
       logger.error("answer step refused", { ...errorSummary(error), detail: (error as Error).message });
       return;
     }
-    await answer(request, deps);
+    const [{ answer }, answerDeps] = await Promise.all([import("./answer"), answerDependencies()]);
+    await answer(request, answerDeps);
     return;
   }
 

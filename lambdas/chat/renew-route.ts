@@ -24,7 +24,7 @@ import { errorSummary } from "../common/logger";
 import { SESSION_ENDED_MESSAGE } from "../common/revocations";
 import { type ErrorCode, errorEvent, renewed, type RenewMessage, type ServerEvent } from "../common/protocol";
 import type { ChatConfig } from "./config";
-import type { ChatDependencies } from "./dependencies";
+import type { MessageDependencies } from "./dependencies";
 
 /** The identity a renewal token proves, or an AuthorizationError with a stable code. */
 export interface IdTokenCheck {
@@ -85,8 +85,8 @@ export async function handleRenew(
   message: RenewMessage,
   caller: AuthorizerContext,
   connectionId: string,
-  deps: ChatDependencies,
-  log: ChatDependencies["logger"],
+  deps: MessageDependencies,
+  log: MessageDependencies["logger"],
   reply: (event: ServerEvent) => Promise<PostOutcome>,
 ): Promise<void> {
   let renewal: AuthorizerContext;

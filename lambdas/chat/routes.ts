@@ -1,12 +1,11 @@
 /**
- * The chat function's WebSocket routes. `$connect` stores who the connection belongs to
- * (from the authorizer context only) and agrees on the app subprotocol; `$disconnect`
- * forgets it; every other frame (route `ask`, and `$default` for everything else: `ping`,
- * `stop`, `renew`) is parsed, authorized, acknowledged and handed to the asynchronous answer step.
+ * The chat function's client frames: every frame (route `ask`, and `$default` for
+ * everything else: `ping`, `stop`, `renew`) is parsed, authorized, acknowledged and handed
+ * to the asynchronous answer step. `$connect` and `$disconnect` live in connect-routes.ts.
  */
 import { InvokeCommand } from "@aws-sdk/client-lambda";
 import { type AuthorizerContext, parseAuthorizerContext, tokenExpired } from "../common/authorizer-context";
-import { connectionRecord, type ConnectionRecord, type PostOutcome, replyToSender, servedUntil } from "../common/connections";
+import { type ConnectionRecord, type PostOutcome, replyToSender, servedUntil } from "../common/connections";
 import { answerIdOwner } from "../common/identifiers";
 import { SESSION_ENDED_MESSAGE } from "../common/revocations";
 import { errorSummary } from "../common/logger";
@@ -19,119 +18,16 @@ import {
   pong,
   type ServerEvent,
 } from "../common/protocol";
-import { offeredSubprotocols } from "../common/subprotocol-header";
-import { answerRequest } from "./answer";
+import { answerRequest } from "./answer-request";
 import { handleRenew } from "./renew-route";
 import { THROTTLED_MESSAGE } from "./ask-rate-limit";
-import type { ChatDependencies } from "./dependencies";
+import type { MessageDependencies } from "./dependencies";
 import { handleStop } from "./stop-route";
+import { frameText, type WebSocketEvent, type WebSocketResult } from "./websocket-event";
 
-export interface WebSocketEvent {
-  requestContext: {
-    routeKey: string;
-    connectionId: string;
-    eventType?: string;
-    /** Set by API Gateway from the `$connect` authorizer's context, on every route. */
-    authorizer?: unknown;
-  };
-  headers?: Record<string, string | undefined> | null;
-  multiValueHeaders?: Record<string, string[] | undefined> | null;
-  body?: string | null;
-  isBase64Encoded?: boolean;
-}
-
-export interface WebSocketResult {
-  statusCode: number;
-  headers?: Record<string, string>;
-  body?: string;
-}
-
-export function isWebSocketEvent(event: unknown): event is WebSocketEvent {
-  if (typeof event !== "object" || event === null) return false;
-  const ctx = (event as { requestContext?: unknown }).requestContext;
-  if (typeof ctx !== "object" || ctx === null) return false;
-  const { routeKey, connectionId } = ctx as { routeKey?: unknown; connectionId?: unknown };
-  return typeof routeKey === "string" && typeof connectionId === "string" && connectionId.length > 0;
-}
-
-/** The text frame, decoded when API Gateway delivered it base64-encoded. */
-export function frameText(event: WebSocketEvent): string | undefined {
-  if (typeof event.body !== "string") return undefined;
-  return event.isBase64Encoded ? Buffer.from(event.body, "base64").toString("utf8") : event.body;
-}
-
-/**
- * WebSocket subprotocol negotiation on `$connect`. The browser offers
- * `[APP_PROTOCOL, <ID token>]`; API Gateway requires the integration to pick one or the
- * browser drops the connection. We pick the app protocol and never the token (which
- * would otherwise be echoed into response headers and proxy logs). Pure; the offer is
- * read by common/subprotocol-header.ts.
- */
-/** Response headers for `$connect`: the app protocol, only when the client offered it. */
-export function connectResponseHeaders(
-  offered: readonly string[],
-  appProtocol: string,
-): Record<string, string> | undefined {
-  return offered.includes(appProtocol) ? { "Sec-WebSocket-Protocol": appProtocol } : undefined;
-}
-
-/**
- * `$connect`: the authorizer has already verified the token; store who this connection
- * belongs to (from the authorizer context only) and agree on the app subprotocol.
- */
-export async function handleConnect(event: WebSocketEvent, deps: ChatDependencies): Promise<WebSocketResult> {
-  const { connectionId } = event.requestContext;
-  const caller = parseAuthorizerContext(event.requestContext.authorizer);
-  if (!caller) {
-    // Only reachable if the route lost its authorizer: refuse rather than store an anonymous connection.
-    deps.logger.warn("connect refused: missing or malformed authorizer context");
-    return { statusCode: 403 };
-  }
-  const log = deps.logger.createChild();
-  log.appendKeys({ tenantId: caller.tenantId, userId: caller.userId });
-  try {
-    // I17: a token issued before the user was offboarded opens no socket (a non-2xx
-    // result makes API Gateway refuse the upgrade).
-    if (await deps.revocations.revoked(caller.userId, caller.tokenIssuedAt)) {
-      log.warn("connect refused", { code: "revoked" });
-      return { statusCode: 403 };
-    }
-  } catch (error) {
-    log.error("connect failed: could not check the offboarding record", errorSummary(error));
-    return { statusCode: 500 };
-  }
-  try {
-    await deps.connections.put(
-      connectionRecord({
-        connectionId,
-        userId: caller.userId,
-        tenantId: caller.tenantId,
-        tokenExpiresAt: caller.tokenExpiresAt,
-        now: deps.now(),
-      }),
-    );
-  } catch (error) {
-    log.error("connect failed: could not store the connection", errorSummary(error));
-    return { statusCode: 500 };
-  }
-  log.info("connected");
-  const offered = offeredSubprotocols(event.headers, event.multiValueHeaders);
-  const headers = connectResponseHeaders(offered, deps.config.appProtocol);
-  return headers ? { statusCode: 200, headers } : { statusCode: 200 };
-}
-
-/** `$disconnect`: forget the connection, so nothing is sent to it or in its name again. */
-export async function handleDisconnect(event: WebSocketEvent, deps: ChatDependencies): Promise<WebSocketResult> {
-  try {
-    await deps.connections.delete(event.requestContext.connectionId);
-  } catch (error) {
-    // The record's TTL removes it anyway; API Gateway ignores $disconnect results.
-    deps.logger.error("disconnect: could not delete the connection", errorSummary(error));
-    return { statusCode: 500 };
-  }
-  deps.logger.info("disconnected");
-  return { statusCode: 200 };
-}
+// Their own modules now (the entry loads each route's code on first use); still reachable here.
+export { connectResponseHeaders, handleConnect, handleDisconnect } from "./connect-routes";
+export { frameText, isWebSocketEvent, type WebSocketEvent, type WebSocketResult } from "./websocket-event";
 
 /**
  * Whether a parsed `ask` may be answered (I5 and I6), as a pure decision over
@@ -179,7 +75,7 @@ export function decideAsk(args: {
  */
 const OK: WebSocketResult = { statusCode: 200 };
 
-export async function handleMessage(event: WebSocketEvent, deps: ChatDependencies): Promise<WebSocketResult> {
+export async function handleMessage(event: WebSocketEvent, deps: MessageDependencies): Promise<WebSocketResult> {
   const { connectionId } = event.requestContext;
   const log = deps.logger.createChild();
   log.appendKeys({ route: event.requestContext.routeKey });
@@ -236,8 +132,8 @@ async function handleAsk(
   message: AskMessage,
   caller: AuthorizerContext,
   connectionId: string,
-  deps: ChatDependencies,
-  log: ChatDependencies["logger"],
+  deps: MessageDependencies,
+  log: MessageDependencies["logger"],
   reply: (event: ServerEvent) => Promise<PostOutcome>,
 ): Promise<void> {
   // Both reads at once: the owner (consistent) and the offboarding record (cached ≤ 1 s, I17).
@@ -251,6 +147,8 @@ async function handleAsk(
     await reply(errorEvent(decision.code, decision.message, message.answerId));
     return;
   }
+  // decideAsk found this record naming the caller: the owner, for the connection's life (I6).
+  if (record) deps.knownOwners?.remember(record);
   // Counted only once the ask is known to be this caller's own (decideAsk), so refused
   // frames cost no allowance; the key is the verified sub, so no one can spend another's.
   let withinLimit: boolean;

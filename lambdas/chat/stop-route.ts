@@ -12,7 +12,7 @@ import { type PostOutcome, servedUntil } from "../common/connections";
 import { answerIdOwner } from "../common/identifiers";
 import { errorSummary } from "../common/logger";
 import { type ErrorCode, errorEvent, type ServerEvent, stopping, type StopMessage } from "../common/protocol";
-import type { ChatDependencies } from "./dependencies";
+import type { MessageDependencies } from "./dependencies";
 
 export type StopDecision = { ok: true } | { ok: false; code: ErrorCode; message: string };
 
@@ -34,8 +34,8 @@ export async function handleStop(
   message: StopMessage,
   caller: AuthorizerContext,
   connectionId: string,
-  deps: ChatDependencies,
-  log: ChatDependencies["logger"],
+  deps: MessageDependencies,
+  log: MessageDependencies["logger"],
   reply: (event: ServerEvent) => Promise<PostOutcome>,
 ): Promise<void> {
   let decision = decideStop(message, caller, deps.now());

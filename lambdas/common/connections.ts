@@ -9,8 +9,8 @@
  *   requester and the reply needs no ownership lookup (which would also leave a client
  *   with no registered record without its error, breaking I9).
  * - `AnswerChannel`: anything sent to a connection named in data (the answer step, the
- *   action group's status events) goes through its ownership check first, once per
- *   answer or status event (I6).
+ *   action group's status events) goes through its ownership check first (I6): the stored
+ *   owner, read once and then remembered by the execution environment (`KnownOwners`).
  *
  * Sending never deletes a record: a connection API Gateway no longer knows is simply
  * "gone". Records are deleted only by the chat function's `$disconnect` and by the
@@ -147,6 +147,41 @@ export async function hangUp(
   }
 }
 
+/** Who a connection belongs to, as its record says. */
+export interface ConnectionOwner {
+  userId: string;
+  tenantId: string;
+}
+
+/**
+ * The owners of connections this execution environment has read (I6): connection id →
+ * the `userId` and `tenantId` of its stored record. Remembering them is sound for the
+ * reason one read per answer is (AnswerChannel, docs/threat-model.md T19): API Gateway
+ * never reuses a connection id and the record is written only at `$connect`, from that
+ * socket's verified authorizer context (a renewal rewrites only its expiry, and only while
+ * it names the same owner: `extend`), so the owner read once is the owner for the
+ * connection's whole life. Only records that exist are remembered (a missing one is read
+ * again), and a connection that has closed answers 410 to the next post whatever is
+ * remembered. Bounded: the oldest entries go first.
+ */
+export const MAX_KNOWN_OWNERS = 1000;
+
+export class KnownOwners {
+  private readonly owners = new Map<string, ConnectionOwner>();
+
+  constructor(private readonly maxEntries: number = MAX_KNOWN_OWNERS) {}
+
+  get(connectionId: string): ConnectionOwner | undefined {
+    return this.owners.get(connectionId);
+  }
+
+  remember(record: Pick<ConnectionRecord, "connectionId" | "userId" | "tenantId">): void {
+    if (this.owners.has(record.connectionId)) return;
+    if (this.owners.size >= this.maxEntries) this.owners.delete(this.owners.keys().next().value as string);
+    this.owners.set(record.connectionId, { userId: record.userId, tenantId: record.tenantId });
+  }
+}
+
 export type PostOutcome = "sent" | "gone";
 export type SendOutcome = PostOutcome | "not_owner";
 
@@ -188,8 +223,9 @@ export async function replyToSender(
 
 /**
  * One answer's path to one connection, for one verified user (I6). `open` reads the stored
- * owner once (consistent read) and yields a channel only when it names that user; every
- * event of the answer then goes out without another read. Sound because the owner of a
+ * owner once (consistent read; not again in an environment that already knows it,
+ * `KnownOwners`) and yields a channel only when it names that user; every event of the
+ * answer then goes out without another read. Sound because the owner of a
  * connection id cannot change while the connection lives: API Gateway never reuses a
  * connection id, and the record is written only at `$connect`, from the authorizer's
  * verified context, for the socket that was just upgraded (docs/threat-model.md T19).
@@ -212,11 +248,16 @@ export class AnswerChannel {
    * when given); "gone" without a record, "not_owner" when it names anyone else.
    */
   static async open(
-    deps: { readonly api: ApiGatewayManagementApiClient; readonly connections: ConnectionReader },
+    deps: { readonly api: ApiGatewayManagementApiClient; readonly connections: ConnectionReader; readonly knownOwners?: KnownOwners },
     owner: { connectionId: string; userId: string; tenantId?: string },
   ): Promise<AnswerChannel | "gone" | "not_owner"> {
-    const record = await deps.connections.get(owner.connectionId);
-    if (!record) return "gone";
+    let record: ConnectionOwner | undefined = deps.knownOwners?.get(owner.connectionId);
+    if (!record) {
+      const stored = await deps.connections.get(owner.connectionId);
+      if (!stored) return "gone";
+      deps.knownOwners?.remember(stored);
+      record = stored;
+    }
     if (record.userId !== owner.userId) return "not_owner";
     if (owner.tenantId !== undefined && record.tenantId !== owner.tenantId) return "not_owner";
     return new AnswerChannel(deps.api, owner.connectionId, owner.userId);

@@ -1,10 +1,11 @@
 "use strict";
 /**
  * Child-process host for one local Lambda function: loads the function's esbuild bundle
- * (LOCAL_LAMBDA_BUNDLE) and runs invocations sent by the parent over IPC, with a
+ * (LOCAL_LAMBDA_BUNDLE, an ES module entry or a CommonJS file) and runs invocations sent by the parent over IPC, with a
  * Lambda-like context. Plain CommonJS so it runs under bare `node` with no loader.
  */
 const path = require("node:path");
+const { pathToFileURL } = require("node:url");
 
 const bundle = process.env.LOCAL_LAMBDA_BUNDLE;
 const handlerName = process.env.LOCAL_LAMBDA_HANDLER || "handler";
@@ -27,14 +28,23 @@ function serializeError(error) {
 }
 
 let handler;
-try {
-  const mod = require(path.resolve(bundle));
-  handler = mod[handlerName];
-  if (typeof handler !== "function") throw new Error(`${bundle} does not export a function '${handlerName}'`);
-} catch (error) {
-  process.send({ type: "load-error", error: serializeError(error) });
-  process.exit(1);
-}
+
+// import() loads either kind of bundle: the ES module entry `npm run build` writes (its
+// chunks then load when the code first asks for them, as on Lambda) or a CommonJS file.
+import(pathToFileURL(path.resolve(bundle)).href).then(
+  (mod) => {
+    handler = mod[handlerName] ?? (mod.default && mod.default[handlerName]);
+    if (typeof handler !== "function") {
+      process.send({ type: "load-error", error: serializeError(new Error(`${bundle} does not export a function '${handlerName}'`)) });
+      process.exit(1);
+    }
+    process.send({ type: "ready" });
+  },
+  (error) => {
+    process.send({ type: "load-error", error: serializeError(error) });
+    process.exit(1);
+  },
+);
 
 process.on("message", (message) => {
   if (!message || message.type !== "invoke") return;
@@ -82,4 +92,3 @@ process.on("unhandledRejection", (reason) => {
 // The stack process is gone (killed hard): do not linger as an orphan.
 process.on("disconnect", () => process.exit(0));
 
-process.send({ type: "ready" });

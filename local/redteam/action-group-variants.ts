@@ -20,7 +20,7 @@ export interface ActionGroupVariantsOptions {
 export const ROGUE_ACTION_GROUP_ENTRY = join(__dirname, "rogue-action-group.ts");
 
 export function rogueActionGroupBundle(stateDir: string): string {
-  return join(stateDir, "bundles", "rogue-action-group", "index.js");
+  return join(stateDir, "bundles", "rogue-action-group", "index.mjs");
 }
 
 /** `setVariant(v)`: builds the rogue bundle on first use (concurrent callers share one build). */

@@ -4,7 +4,7 @@
  * beside it. Also the small helpers every benchmark shares: percentiles and the machine.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { cpus, totalmem } from "node:os";
+import { cpus, loadavg, totalmem } from "node:os";
 import { join } from "node:path";
 
 export const RESULTS_DIR = join(__dirname, "..", "..", "bench", "results");
@@ -16,7 +16,11 @@ export function machine(): { cpus: number; cpuModel: string; memoryGb: number; n
   return { cpus: list.length, cpuModel: list[0]?.model ?? "unknown", memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version };
 }
 
-/** Merges `part` into latest.json (top-level keys replaced), stamping the time and the machine. */
+/**
+ * Merges `part` into latest.json (top-level keys replaced), stamping the time, the machine
+ * and, for each key written, the machine's 1-, 5- and 15-minute load averages when it was
+ * written (`loadAverages`): on a shared machine a figure means little without them.
+ */
 export function mergeIntoLatest(part: Record<string, unknown>): void {
   mkdirSync(RESULTS_DIR, { recursive: true });
   let current: Record<string, unknown> = {};
@@ -27,7 +31,9 @@ export function mergeIntoLatest(part: Record<string, unknown>): void {
       current = {};
     }
   }
-  const next = { ...current, ...part, measuredAt: new Date().toISOString(), machine: machine() };
+  const load = loadavg().map((n) => Math.round(n * 100) / 100);
+  const loadAverages = { ...(current.loadAverages as Record<string, number[]> | undefined), ...Object.fromEntries(Object.keys(part).map((key) => [key, load])) };
+  const next = { ...current, ...part, loadAverages, measuredAt: new Date().toISOString(), machine: machine() };
   writeFileSync(LATEST_FILE, `${JSON.stringify(next, null, 2)}\n`);
 }
 

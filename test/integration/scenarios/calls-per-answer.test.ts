@@ -2,9 +2,10 @@
  * AWS calls per answer, counted by the local stand-ins (GET /calls on the control server):
  * deterministic, so asserted here, while times are only benchmarked (npm run bench).
  *
- * - The connection's owner is read a fixed number of times per answer, whatever its length
- *   (the ask route once, the answer step once, the action group once per status event): I6
- *   checked once per answer, not per chunk.
+ * - The connection's owner is read by the ask route once per answer, whatever its length;
+ *   the answer step and the action group read it only in an execution environment that does
+ *   not know it yet (I6: an owner read once is the owner for the connection's life), so
+ *   never more than once each per answer, never per chunk.
  * - The answer is coalesced: chunk events + done ≤ 2 + ceil(duration / 100 ms), here with the
  *   stand-in's default pacing (a streaming answer of a couple of seconds).
  * - An answer mints credentials at most once (none in an environment that has them cached,
@@ -55,7 +56,7 @@ describe("calls per answer (local stand-ins' counts)", () => {
     expect(await getHealth(outputs.endpoints!.control!, outputs.controlToken!)).toEqual({ ok: true, iamGate: "enforced" });
   });
 
-  localIt("reads the connection's owner a fixed number of times per answer, whatever its length, and coalesces chunks", async () => {
+  localIt("reads the connection's owner at most once per step of an answer, whatever its length, and coalesces chunks", async () => {
     const h = harness();
     const connectionsTable = `GetItem:${h.stack.outputs.connectionsTableName}`;
     const usageUpdates = `UpdateItem:${h.stack.outputs.usageTableName}`;
@@ -70,8 +71,10 @@ describe("calls per answer (local stand-ins' counts)", () => {
     h.tally.honest();
 
     for (const { answer, calls } of [short, long]) {
-      // The owner: the ask route, the answer step, and the action group once per status event.
-      expect(callsOf(calls, "dynamodb", connectionsTable)).toBe(2 + answer.statuses.length);
+      // The owner: the ask route always; the answer step and the action group (per status
+      // event) only where their environment has not read it yet.
+      expect(callsOf(calls, "dynamodb", connectionsTable)).toBeGreaterThanOrEqual(1);
+      expect(callsOf(calls, "dynamodb", connectionsTable)).toBeLessThanOrEqual(2 + answer.statuses.length);
       // At most one: each chat execution environment mints the user's scoped credentials once
       // and caches them (I3); which warm environment an invocation lands in is Lambda's choice.
       expect(callsOf(calls, "sts", "AssumeRole")).toBeLessThanOrEqual(1);
@@ -83,8 +86,6 @@ describe("calls per answer (local stand-ins' counts)", () => {
       expect(callsOf(calls, "dynamodb", usageUpdates)).toBe(3);
       expect(callsOf(calls, "dynamodb", usagePuts)).toBe(1);
     }
-    // Independent of the answer's length.
-    expect(callsOf(long.calls, "dynamodb", connectionsTable)).toBe(callsOf(short.calls, "dynamodb", connectionsTable));
 
     const streamed = callsOf(long.calls, "apigateway", "PostToConnection:chunk") + callsOf(long.calls, "apigateway", "PostToConnection:done");
     expect(long.answer.events.filter((e) => e.type === "chunk").length).toBeGreaterThan(1);

@@ -3,9 +3,9 @@ import { FUNCTION_SETTINGS, handlerExport } from "../../../infra/function-settin
 import { FUNCTION_NAMES } from "../../../infra/naming";
 
 describe("FUNCTION_SETTINGS", () => {
-  it.each(FUNCTION_NAMES)("%s runs index.js's handler within Lambda's limits", (fn) => {
+  it.each(FUNCTION_NAMES)("%s runs index.mjs's handler within Lambda's limits", (fn) => {
     const s = FUNCTION_SETTINGS[fn];
-    // The bundle is dist/lambdas/<fn>/index.js (infra/bundles.ts).
+    // The bundle is dist/lambdas/<fn>/index.mjs (infra/bundles.ts).
     expect(s.handler).toBe("index.handler");
     expect(s.timeoutSeconds).toBeGreaterThanOrEqual(1);
     expect(s.timeoutSeconds).toBeLessThanOrEqual(900);

@@ -49,8 +49,18 @@ function order(orderId: string, orderDate: string) {
   return { userId: USER, orderId, orderDate, total: 42.5, currency: "EUR", status: "delivered", items: [{ name: "Mug", quantity: 1 }] };
 }
 
-function ownConnection(userId = USER) {
-  return { connectionId: CONNECTION_ID, userId, tenantId: TENANT, connectedAt: daysAgo(0), tokenExpiresAt: 0, ttl: 0 };
+function ownConnection(userId = USER, connectionId = CONNECTION_ID, tenantId = TENANT) {
+  return { connectionId, userId, tenantId, connectedAt: daysAgo(0), tokenExpiresAt: 0, ttl: 0 };
+}
+
+/**
+ * A connection this module's environment has not seen: it remembers the owners it has read
+ * (I6, KnownOwners), so a test of the owner check needs a connection of its own.
+ */
+let connections = 0;
+function freshConnection(): { connectionId: string; event: (fn: string) => Record<string, unknown> } {
+  const connectionId = `conn-fresh-${(connections += 1)}=`;
+  return { connectionId, event: (fn) => bedrockEvent(fn, { sessionAttributes: sessionAttributes({ connectionId }) }) };
 }
 
 beforeEach(() => {
@@ -78,10 +88,10 @@ function tenantDataCalls(): Call[] {
   return ddb.calls().filter((c) => (c.args[0].input as { TableName?: string }).TableName !== ENV.CONNECTIONS_TABLE_NAME);
 }
 
-function statusTexts(): string[] {
+function statusTexts(connectionId = CONNECTION_ID): string[] {
   return api.commandCalls(PostToConnectionCommand).map((c) => {
     const event = JSON.parse(Buffer.from(c.args[0].input.Data as Uint8Array).toString("utf8"));
-    expect(c.args[0].input.ConnectionId).toBe(CONNECTION_ID);
+    expect(c.args[0].input.ConnectionId).toBe(connectionId);
     expect(event.type).toBe("status");
     expect(event.answerId).toBe(ANSWER_ID);
     return event.text as string;
@@ -111,12 +121,24 @@ describe("getReturnPolicy", () => {
   });
 
   it("checks the connection owner with its own role and posts a status event", async () => {
-    await handler(bedrockEvent("getReturnPolicy"));
+    const { connectionId, event } = freshConnection();
+    ddb.on(GetCommand, { TableName: ENV.CONNECTIONS_TABLE_NAME }).resolves({ Item: ownConnection(USER, connectionId) });
+    await handler(event("getReturnPolicy"));
 
     const [connectionGet] = ddb.commandCalls(GetCommand, { TableName: ENV.CONNECTIONS_TABLE_NAME });
-    expect(connectionGet.args[0].input.Key).toEqual({ connectionId: CONNECTION_ID });
+    expect(connectionGet.args[0].input.Key).toEqual({ connectionId });
     expect(await accessKeyOf(connectionGet)).toBe(ROLE_KEY);
-    expect(statusTexts()).toEqual(["Looking up your return policy…"]);
+    expect(statusTexts(connectionId)).toEqual(["Looking up your return policy…"]);
+  });
+
+  it("reads a connection's owner once per environment: later status events to it read nothing (I6)", async () => {
+    const { connectionId, event } = freshConnection();
+    ddb.on(GetCommand, { TableName: ENV.CONNECTIONS_TABLE_NAME }).resolves({ Item: ownConnection(USER, connectionId) });
+    await handler(event("getReturnPolicy"));
+    await handler(event("listOrders"));
+    await handler(event("getReturnPolicy"));
+    expect(ddb.commandCalls(GetCommand, { TableName: ENV.CONNECTIONS_TABLE_NAME })).toHaveLength(1);
+    expect(statusTexts(connectionId)).toHaveLength(3);
   });
 
   it("never returns session attributes (and so never the credentials) in its response", async () => {
@@ -312,17 +334,36 @@ describe("denied scoped credentials (I4)", () => {
 
 describe("status events (I6)", () => {
   it("are not posted when the connection belongs to another user; the tool still answers", async () => {
-    ddb.on(GetCommand, { TableName: ENV.CONNECTIONS_TABLE_NAME }).resolves({ Item: ownConnection(OTHER_USER) });
-    const response = await handler(bedrockEvent("getReturnPolicy"));
+    const { connectionId, event } = freshConnection();
+    ddb.on(GetCommand, { TableName: ENV.CONNECTIONS_TABLE_NAME }).resolves({ Item: ownConnection(OTHER_USER, connectionId) });
+    const response = await handler(event("getReturnPolicy"));
     expect(body(response)).toEqual({ tenantName: "Tenant One", returnPolicyDays: 10 });
+    expect(api.calls()).toHaveLength(0);
+    // Remembered as the other user's: refused again without a read, and the allowed path still posts.
+    expect(body(await handler(event("getReturnPolicy")))).toMatchObject({ returnPolicyDays: 10 });
+    expect(api.calls()).toHaveLength(0);
+    expect(ddb.commandCalls(GetCommand, { TableName: ENV.CONNECTIONS_TABLE_NAME })).toHaveLength(1);
+    const own = freshConnection();
+    ddb.on(GetCommand, { TableName: ENV.CONNECTIONS_TABLE_NAME }).resolves({ Item: ownConnection(USER, own.connectionId) });
+    await handler(own.event("getReturnPolicy"));
+    expect(statusTexts(own.connectionId)).toHaveLength(1);
+  });
+
+  it("are not posted when the connection belongs to the same user id in another tenant", async () => {
+    const { connectionId, event } = freshConnection();
+    ddb.on(GetCommand, { TableName: ENV.CONNECTIONS_TABLE_NAME }).resolves({ Item: ownConnection(USER, connectionId, OTHER_TENANT) });
+    await handler(event("getReturnPolicy"));
     expect(api.calls()).toHaveLength(0);
   });
 
-  it("are not posted when the connection record is gone", async () => {
+  it("are not posted when the connection record is gone, and a missing record is read again", async () => {
+    const { event } = freshConnection();
     ddb.on(GetCommand, { TableName: ENV.CONNECTIONS_TABLE_NAME }).resolves({});
-    const response = await handler(bedrockEvent("getReturnPolicy"));
+    const response = await handler(event("getReturnPolicy"));
     expect(body(response)).toMatchObject({ returnPolicyDays: 10 });
     expect(api.calls()).toHaveLength(0);
+    await handler(event("getReturnPolicy"));
+    expect(ddb.commandCalls(GetCommand, { TableName: ENV.CONNECTIONS_TABLE_NAME })).toHaveLength(2);
   });
 
   it("ignore a GoneException from the management API", async () => {
@@ -334,8 +375,9 @@ describe("status events (I6)", () => {
   });
 
   it("do not fail the tool when the owner check or the post fails", async () => {
+    const { event } = freshConnection();
     ddb.on(GetCommand, { TableName: ENV.CONNECTIONS_TABLE_NAME }).rejects(deny("AccessDeniedException"));
-    expect(body(await handler(bedrockEvent("getReturnPolicy")))).toMatchObject({ returnPolicyDays: 10 });
+    expect(body(await handler(event("getReturnPolicy")))).toMatchObject({ returnPolicyDays: 10 });
 
     ddb.on(GetCommand, { TableName: ENV.CONNECTIONS_TABLE_NAME }).resolves({ Item: ownConnection() });
     api.on(PostToConnectionCommand).rejects(new Error("ECONNRESET"));

@@ -36,6 +36,7 @@ import {
   parseAnswerRequest,
   sessionAttributes,
 } from "../../../../lambdas/chat/answer";
+import { KnownOwners } from "../../../../lambdas/common/connections";
 import { ScopedCredentialsError } from "../../../../lambdas/common/scoped-credentials";
 import { SessionAttributes } from "../../../../lambdas/common/session-attributes";
 import {
@@ -373,6 +374,30 @@ describe("the connection", () => {
   it("checks the owner once per answer, however long it is (I6: the owner of a connection id never changes)", async () => {
     agent.on(InvokeAgentCommand).resolves({ completion: agentStream(Array.from({ length: 50 }, (_, i) => `piece ${i} `)) });
     expect(await answer(request, testDependencies())).toBe("done");
+    expect(ddb).toHaveReceivedCommandTimes(GetCommand, 1);
+  });
+
+  it("reads no owner when its environment already knows it (the ask route checked it), and refuses a known owner who is someone else", async () => {
+    agent.on(InvokeAgentCommand).resolves({ completion: agentStream(["Ten days."]) });
+    const knownOwners = new KnownOwners();
+    knownOwners.remember(recordFor());
+    expect(await answer(request, testDependencies({ knownOwners }))).toBe("done");
+    expect(ddb).toHaveReceivedCommandTimes(GetCommand, 0);
+
+    const otherOwner = new KnownOwners();
+    otherOwner.remember(recordFor(USER_B, TENANT_A));
+    agent.on(InvokeAgentCommand).resolves({ completion: agentStream(["Ten days."]) });
+    expect(await answer(request, testDependencies({ knownOwners: otherOwner }))).toBe("not_owner");
+    expect(ddb).toHaveReceivedCommandTimes(GetCommand, 0);
+    expect(agent).toHaveReceivedCommandTimes(InvokeAgentCommand, 1);
+  });
+
+  it("remembers the owner it read, so the next answer on the connection reads none", async () => {
+    const knownOwners = new KnownOwners();
+    for (let i = 0; i < 3; i++) {
+      agent.on(InvokeAgentCommand).resolves({ completion: agentStream(["Ten days."]) });
+      expect(await answer(request, testDependencies({ knownOwners }))).toBe("done");
+    }
     expect(ddb).toHaveReceivedCommandTimes(GetCommand, 1);
   });
 });

@@ -22,6 +22,7 @@ import {
   handleMessage,
   isWebSocketEvent,
 } from "../../../../lambdas/chat/routes";
+import { KnownOwners } from "../../../../lambdas/common/connections";
 import { PROMPT_MAX_CHARS } from "../../../../lambdas/common/protocol";
 import { MAX_CONNECTION_MS } from "../../../../web/js/protocol-limits.js";
 import {
@@ -93,6 +94,17 @@ describe("message routes", () => {
     it("counts the accepted ask for the caller's tenant (metrics)", async () => {
       const { metrics } = await send(askBody());
       expect(metrics).toEqual([{ kind: "ask", tenantId: TENANT_A }]);
+    });
+
+    it("remembers the owner it checked, for the answer step in the same environment (I6); a refused ask remembers nothing", async () => {
+      const knownOwners = new KnownOwners();
+      await handleMessage(wsEvent("ask", { body: askBody() }), testDependencies({ knownOwners }));
+      expect(knownOwners.get(CONNECTION_A)).toEqual({ userId: USER_A, tenantId: TENANT_A });
+
+      ddb.on(GetCommand, { Key: { connectionId: CONNECTION_B } }).resolves({ Item: recordFor(USER_B, TENANT_B, CONNECTION_B) });
+      const refused = new KnownOwners();
+      await handleMessage(wsEvent("ask", { body: askBody(), connectionId: CONNECTION_B }), testDependencies({ knownOwners: refused }));
+      expect(refused.get(CONNECTION_B)).toBeUndefined();
     });
 
     it("takes identity from the authorizer context, not from anything the client sends", async () => {

@@ -17,6 +17,7 @@ import {
   isGoneException,
   postToConnection,
   replyToSender,
+  KnownOwners,
 } from "../../../../lambdas/common/connections";
 import { chunk, done, pong, status } from "../../../../lambdas/common/protocol";
 import { MAX_CONNECTION_MS } from "../../../../web/js/protocol-limits.js";
@@ -199,5 +200,21 @@ describe("AnswerChannel", () => {
   it("rethrows other post failures", async () => {
     api.on(PostToConnectionCommand).rejects(new Error("InternalServerError"));
     await expect((await open()).send(done(ANSWER))).rejects.toThrow("InternalServerError");
+  });
+});
+
+describe("KnownOwners (I6: an owner read once is the owner for the connection's life)", () => {
+  const record = (connectionId: string, userId = "u-1") => ({ connectionId, userId, tenantId: "tenant1" });
+
+  it("keeps the first owner read for a connection, and forgets the oldest past its bound", () => {
+    const owners = new KnownOwners(2);
+    owners.remember(record("c1"));
+    owners.remember(record("c1", "someone-else"));
+    expect(owners.get("c1")).toEqual({ userId: "u-1", tenantId: "tenant1" });
+    owners.remember(record("c2"));
+    owners.remember(record("c3"));
+    expect(owners.get("c1")).toBeUndefined();
+    expect(owners.get("c2")).toBeDefined();
+    expect(owners.get("c3")).toBeDefined();
   });
 });

@@ -14,7 +14,7 @@ describe("actionGroupVariants", () => {
   it("builds local/redteam/rogue-action-group.ts into the state directory and swaps it in", async () => {
     const { build, bundles, variants } = setup();
     await variants.setVariant("rogue");
-    expect(build).toHaveBeenCalledWith(ROGUE_ACTION_GROUP_ENTRY, join("/state", "bundles", "rogue-action-group", "index.js"));
+    expect(build).toHaveBeenCalledWith(ROGUE_ACTION_GROUP_ENTRY, join("/state", "bundles", "rogue-action-group", "index.mjs"));
     expect(bundles).toEqual([rogueActionGroupBundle("/state")]);
     expect(relative(join(__dirname, "..", "..", "..", ".."), ROGUE_ACTION_GROUP_ENTRY)).toBe(join("local", "redteam", "rogue-action-group.ts"));
     expect(existsSync(ROGUE_ACTION_GROUP_ENTRY)).toBe(true);

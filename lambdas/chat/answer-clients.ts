@@ -1,0 +1,20 @@
+/**
+ * The answer step's own clients: the Bedrock agent runtime and STS (the scoped
+ * credentials, cached per user). Its own module so the routes never load them
+ * (dependencies.ts).
+ */
+import { BedrockAgentRuntimeClient } from "@aws-sdk/client-bedrock-agent-runtime";
+import { STSClient } from "@aws-sdk/client-sts";
+import { ScopedCredentialsProvider } from "../common/scoped-credentials";
+import type { ChatConfig } from "./config";
+import type { ChatDependencies } from "./dependencies";
+
+export function createAnswerClients(config: ChatConfig): Pick<ChatDependencies, "agent" | "credentials"> {
+  const region = config.region;
+  return {
+    // One retry policy, ours (answer.ts), which knows whether text was already streamed;
+    // the SDK's own retries would multiply with it.
+    agent: new BedrockAgentRuntimeClient({ region, maxAttempts: 1 }),
+    credentials: new ScopedCredentialsProvider(new STSClient({ region }), { roleArn: config.tenantAccessRoleArn }),
+  };
+}
