@@ -73,10 +73,10 @@ const actionGroupFunction = new BundledFunction("action-group", {
   policy: policyJson(pulumi.all([ctx, apiId]), ([c, id]) =>
     actionGroupRolePolicy(c, { functionName: actionGroupName, connectionsTableName: names.connectionsTable, apiId: id, stage }),
   ),
-  environment: pulumi.all([data.tenantsTable.name, data.connectionsTable.name, managementEndpoint]).apply(
-    ([tenantsTableName, connectionsTableName, endpoint]) => ({
+  environment: pulumi.all([data.tenantsTable.name, data.connectionsTable.name, managementEndpoint, data.usageTable.name]).apply(
+    ([tenantsTableName, connectionsTableName, endpoint, usageTableName]) => ({
       ...actionGroupEnvironment(
-        { tenantsTableName, ordersTablePrefix: names.ordersTablePrefix, connectionsTableName, managementEndpoint: endpoint },
+        { tenantsTableName, ordersTablePrefix: names.ordersTablePrefix, connectionsTableName, managementEndpoint: endpoint, usageTableName },
         config.logLevel,
       ),
     }),

@@ -49,6 +49,11 @@ const USER_TAG = "${aws:PrincipalTag/userId}";
  */
 const TENANT_ROW_ACTIONS = ["dynamodb:GetItem"];
 const ORDERS_ACTIONS = ["dynamodb:GetItem", "dynamodb:Query"];
+/**
+ * Query only (getMyUsage reads the month's daily counters in one Query): the counters are
+ * the chat function's to write, and a user must not reset them.
+ */
+const USAGE_ACTIONS = ["dynamodb:Query"];
 
 function doc(...statements: PolicyStatement[]): PolicyDocument {
   return { Version: "2012-10-17", Statement: statements };
@@ -101,12 +106,13 @@ function manageConnectionsStatement(ctx: AwsContext, apiId: string, stage: strin
 
 /**
  * The tenant-access role (I3): read-only, bound by session tags to the caller's
- * tenant row and to the caller's own partition of their tenant's orders table.
+ * tenant row, to the caller's own partition of their tenant's orders table and to the
+ * caller's own usage counters (I23).
  * `ForAllValues` is vacuously true when LeadingKeys is absent, hence the Null guards.
  */
 export function tenantAccessPolicy(
   ctx: AwsContext,
-  t: { tenantsTableName: string; ordersTablePrefix: string },
+  t: { tenantsTableName: string; ordersTablePrefix: string; usageTableName: string },
 ): PolicyDocument {
   return doc(
     {
@@ -126,6 +132,23 @@ export function tenantAccessPolicy(
       Resource: tableArn(ctx, `${t.ordersTablePrefix}${TENANT_TAG}`),
       Condition: {
         "ForAllValues:StringEquals": { "dynamodb:LeadingKeys": [USER_TAG] },
+        Null: {
+          "aws:PrincipalTag/tenantId": "false",
+          "aws:PrincipalTag/userId": "false",
+          "dynamodb:LeadingKeys": "false",
+        },
+      },
+    },
+    {
+      // I23: the caller's own usage counters (the getMyUsage tool), never the tenant's
+      // (`<tenantId>`) or another user's: the partition key is `<tenantId>#<sub>`
+      // (lambdas/common/usage-keys.ts), so LeadingKeys pins both tags at once.
+      Sid: "OwnUsageCounters",
+      Effect: "Allow",
+      Action: USAGE_ACTIONS,
+      Resource: tableArn(ctx, t.usageTableName),
+      Condition: {
+        "ForAllValues:StringEquals": { "dynamodb:LeadingKeys": [`${TENANT_TAG}#${USER_TAG}`] },
         Null: {
           "aws:PrincipalTag/tenantId": "false",
           "aws:PrincipalTag/userId": "false",

@@ -334,6 +334,7 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
         ordersTablePrefix: names.ordersTablePrefix,
         connectionsTableName: names.connectionsTable,
         managementEndpoint: apiGateway.managementUrl,
+        usageTableName: names.usageTable,
       }, config.logLevel) },
     };
     for (const fn of FUNCTION_NAMES) {

@@ -44,7 +44,7 @@ export class TenantIsolation extends pulumi.ComponentResource {
         role: this.role.id,
         name: "tenant-data",
         policy: policyJson(args.ctx, (ctx) =>
-          tenantAccessPolicy(ctx, { tenantsTableName: names.tenantsTable, ordersTablePrefix: names.ordersTablePrefix }),
+          tenantAccessPolicy(ctx, { tenantsTableName: names.tenantsTable, ordersTablePrefix: names.ordersTablePrefix, usageTableName: names.usageTable }),
         ),
       },
       child.opts("tenant-access-policy", "tenant-access-policy"),

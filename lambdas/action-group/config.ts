@@ -15,6 +15,8 @@ export interface ActionGroupSettings {
   ordersTablePrefix: string;
   connectionsTableName: string;
   managementEndpoint: string;
+  /** Usage counters (lambdas/common/usage-keys.ts): getMyUsage reads the caller's own (I23). */
+  usageTableName: string;
 }
 
 export interface ActionGroupConfig extends ActionGroupSettings {
@@ -27,6 +29,7 @@ export interface ActionGroupEnvironment {
   ORDERS_TABLE_PREFIX: string;
   CONNECTIONS_TABLE_NAME: string;
   WEBSOCKET_MANAGEMENT_ENDPOINT: string;
+  USAGE_TABLE_NAME: string;
   POWERTOOLS_SERVICE_NAME: string;
   POWERTOOLS_LOG_LEVEL: string;
 }
@@ -43,6 +46,7 @@ export function toEnvironment(settings: ActionGroupSettings, logLevel = "INFO"):
     ORDERS_TABLE_PREFIX: settings.ordersTablePrefix,
     CONNECTIONS_TABLE_NAME: settings.connectionsTableName,
     WEBSOCKET_MANAGEMENT_ENDPOINT: settings.managementEndpoint,
+    USAGE_TABLE_NAME: settings.usageTableName,
     POWERTOOLS_SERVICE_NAME: "action-group",
     POWERTOOLS_LOG_LEVEL: logLevel,
   };
@@ -59,6 +63,7 @@ const environmentShape = {
   ORDERS_TABLE_PREFIX: required.check(z.regex(TABLE_PREFIX, "must be a DynamoDB table name prefix")),
   CONNECTIONS_TABLE_NAME: required.check(z.regex(TABLE_NAME, "must be a DynamoDB table name")),
   WEBSOCKET_MANAGEMENT_ENDPOINT: httpUrl,
+  USAGE_TABLE_NAME: required.check(z.regex(TABLE_NAME, "must be a DynamoDB table name")),
   ...powertoolsVariables,
 } satisfies Record<keyof ActionGroupEnvironment, z.ZodMiniType>;
 
@@ -76,6 +81,7 @@ export function loadActionGroupConfig(env: Environment = process.env): ActionGro
     ordersTablePrefix: e.ORDERS_TABLE_PREFIX,
     connectionsTableName: e.CONNECTIONS_TABLE_NAME,
     managementEndpoint: e.WEBSOCKET_MANAGEMENT_ENDPOINT,
+    usageTableName: e.USAGE_TABLE_NAME,
   };
 }
 

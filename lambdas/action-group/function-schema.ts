@@ -37,6 +37,12 @@ export const TOOL_FUNCTIONS = [
       orderId: { type: "string", description: "The id of the order, as shown by listOrders.", required: true },
     },
   },
+  {
+    name: "getMyUsage",
+    description:
+      "Returns how many questions the signed-in user has asked and the model tokens their answers used, today and this month (UTC days). Only the user's own usage.",
+    parameters: {},
+  },
 ] as const satisfies readonly ToolFunction[];
 
 /** Derived from the schema: a tool added there must get an implementation (tools.ts). */

@@ -7,6 +7,8 @@
  *   getOrder        → {"order": {orderId, orderDate, total, currency, status, items},
  *                      "returnable": boolean, "returnBy": "YYYY-MM-DD" | null}
  *                   | {"error": "not_found"}                                  (a normal answer, not a failure)
+ *   getMyUsage      → {"today": {date: "YYYY-MM-DD", asks, inputTokens, outputTokens},
+ *                      "thisMonth": {month: "YYYY-MM", asks, inputTokens, outputTokens}}   (UTC; the caller's own)
  *   any tool error  → {"error": <ToolErrorCode>, "message": string}           (responseState FAILURE)
  *
  * Everything here is pure: DynamoDB items in, result objects out.
@@ -55,7 +57,18 @@ export interface ToolErrorResult {
   message: string;
 }
 
-export type ToolResult = ReturnPolicyResult | OrdersResult | OrderResult | NotFoundResult;
+export interface UsageTotals {
+  asks: number;
+  inputTokens: number;
+  outputTokens: number;
+}
+
+export interface MyUsageResult {
+  today: UsageTotals & { date: string };
+  thisMonth: UsageTotals & { month: string };
+}
+
+export type ToolResult = ReturnPolicyResult | OrdersResult | OrderResult | NotFoundResult | MyUsageResult;
 
 /** At most this many orders are returned by listOrders. */
 export const MAX_LISTED_ORDERS = 50;
@@ -127,6 +140,33 @@ export function orderResult(item: Record<string, unknown>, returnPolicyDays: num
 }
 
 export const notFoundResult = (): NotFoundResult => ({ error: "not_found" });
+
+function count(item: Record<string, unknown>, key: keyof UsageTotals): number {
+  const value = item[key];
+  return typeof value === "number" && Number.isFinite(value) && value > 0 ? value : 0;
+}
+
+/**
+ * The caller's usage from their daily counters of this month (sort keys `day#YYYY-MM-DD`,
+ * lambdas/common/usage-keys.ts): today's counter and the month's sum. Only the three
+ * numbers a user asks about leave the table (no reservation, no bytes, no keys).
+ */
+export function myUsageResult(items: readonly Record<string, unknown>[], now: Date): MyUsageResult {
+  const date = now.toISOString().slice(0, 10);
+  const month = date.slice(0, 7);
+  const zero = (): UsageTotals => ({ asks: 0, inputTokens: 0, outputTokens: 0 });
+  const today = zero();
+  const thisMonth = zero();
+  for (const item of items) {
+    const day = typeof item.sk === "string" && item.sk.startsWith("day#") ? item.sk.slice(4) : "";
+    if (!day.startsWith(`${month}-`)) continue;
+    for (const key of ["asks", "inputTokens", "outputTokens"] as const) {
+      thisMonth[key] += count(item, key);
+      if (day === date) today[key] += count(item, key);
+    }
+  }
+  return { today: { date, ...today }, thisMonth: { month, ...thisMonth } };
+}
 
 export function toolErrorResult(error: ToolError): ToolErrorResult {
   return { error: error.code, message: error.message };

@@ -5,11 +5,13 @@
  * demand an implementation for every tool of the schema.
  */
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { DAY_PREFIX, userPartition, utcMonth } from "../common/usage-keys";
 import { type ActionGroupConfig, ordersTableName } from "./config";
 import { ToolError } from "./errors";
 import type { ToolName } from "./function-schema";
 import type { ScopedClientCache, SessionIdentity, StatusPoster } from "./session";
 import {
+  myUsageResult,
   notFoundResult,
   orderResult,
   ordersResult,
@@ -33,7 +35,7 @@ type Item = Record<string, unknown>;
 export class TenantData {
   constructor(
     private readonly client: DynamoDBDocumentClient,
-    private readonly config: Pick<ActionGroupConfig, "tenantsTableName" | "ordersTablePrefix">,
+    private readonly config: Pick<ActionGroupConfig, "tenantsTableName" | "ordersTablePrefix" | "usageTableName">,
   ) {}
 
   async tenantItem(tenantId: string): Promise<Item | undefined> {
@@ -64,6 +66,24 @@ export class TenantData {
     return items;
   }
 
+  /**
+   * The user's daily usage counters of `now`'s UTC month: ONE Query of their own partition
+   * `<tenantId>#<sub>` (the only usage key the scoped credentials may read, I23), bounded
+   * to `day#` keys, so answer records in the same partition are not read.
+   */
+  async usageDays(tenantId: string, userId: string, now: Date): Promise<Item[]> {
+    const month = utcMonth(now);
+    const result = await this.client.send(
+      new QueryCommand({
+        TableName: this.config.usageTableName,
+        KeyConditionExpression: "pk = :pk AND sk BETWEEN :first AND :last",
+        ExpressionAttributeValues: { ":pk": userPartition(tenantId, userId), ":first": `${DAY_PREFIX}${month}-01`, ":last": `${DAY_PREFIX}${month}-31` },
+        ProjectionExpression: "sk, asks, inputTokens, outputTokens",
+      }),
+    );
+    return result.Items ?? [];
+  }
+
   async orderItem(tenantId: string, userId: string, orderId: string): Promise<Item | undefined> {
     const result = await this.client.send(
       new GetCommand({ TableName: ordersTableName(this.config, tenantId), Key: { userId, orderId } }),
@@ -73,7 +93,7 @@ export class TenantData {
 }
 
 export interface ToolDependencies {
-  config: Pick<ActionGroupConfig, "tenantsTableName" | "ordersTablePrefix">;
+  config: Pick<ActionGroupConfig, "tenantsTableName" | "ordersTablePrefix" | "usageTableName">;
   clients: Pick<ScopedClientCache, "clientFor">;
   postStatus: StatusPoster;
   now: () => Date;
@@ -105,6 +125,7 @@ export const STATUS_TEXT = {
   getReturnPolicy: () => "Looking up your return policy…",
   listOrders: () => "Looking up your orders…",
   getOrder: (orderId: string) => `Looking up order ${orderId}…`,
+  getMyUsage: () => "Looking up your usage…",
 } as const;
 
 /** Posts the status (best effort) as the data access starts; waits for both. */
@@ -152,5 +173,13 @@ export const TOOL_IMPLEMENTATIONS: Record<ToolName, ToolImplementation> = {
       if (!order) return notFoundResult();
       return orderResult(order, tenantSettings(tenant).returnPolicyDays, deps.now());
     });
+  },
+
+  async getMyUsage(identity, _params, deps) {
+    const data = tenantData(identity, deps);
+    const now = deps.now();
+    return withStatus(deps, identity, STATUS_TEXT.getMyUsage(), async () =>
+      myUsageResult(await data.usageDays(identity.tenantId, identity.userId, now), now),
+    );
   },
 };

@@ -100,10 +100,13 @@ function honestCalls(prompt: string, functions: readonly ToolFunction[]): ToolCa
   const wantsList =
     /\borders\b|\bpurchases\b|\border history\b|\bwhat (did|have) i (buy|bought|order|ordered)\b/i.test(prompt) ||
     (/\border\b/i.test(prompt) && ids.length === 0);
+  const wantsUsage =
+    /\bhow many (questions|asks)\b|\bquestions (have|did) i (ask|asked)\b|\b(my|own) usage\b|\btokens?\b/i.test(prompt);
 
   const wanted: Array<{ name: string; args: Record<string, string> }> = [];
   if (wantsPolicy) wanted.push({ name: "getReturnPolicy", args: {} });
   if (wantsList) wanted.push({ name: "listOrders", args: {} });
+  if (wantsUsage) wanted.push({ name: "getMyUsage", args: {} });
   for (const orderId of ids) wanted.push({ name: "getOrder", args: { orderId } });
 
   // An honest model only calls functions the schema declares, with the declared parameters.
@@ -289,6 +292,7 @@ const TOOL_PURPOSE: Record<string, string> = {
   getReturnPolicy: "look up the return policy",
   listOrders: "list your orders",
   getOrder: "look up that order",
+  getMyUsage: "look up your usage",
 };
 
 function renderResult(fn: string, r: Record<string, unknown>): string | undefined {
@@ -317,9 +321,26 @@ function renderResult(fn: string, r: Record<string, unknown>): string | undefine
       }
       return text;
     }
+    case "getMyUsage": {
+      if (!isRecord(r.today) || !isRecord(r.thisMonth)) return undefined;
+      const t = usageNumbers(r.today);
+      const m = usageNumbers(r.thisMonth);
+      if (!t || !m) return undefined;
+      const questions = (n: number) => `${n} question${n === 1 ? "" : "s"}`;
+      return (
+        `You have asked ${questions(t.asks)} today (UTC), using ${t.inputTokens} input and ${t.outputTokens} output tokens. ` +
+        `This month: ${questions(m.asks)}, ${m.inputTokens} input and ${m.outputTokens} output tokens.`
+      );
+    }
     default:
       return undefined;
   }
+}
+
+function usageNumbers(r: Record<string, unknown>): { asks: number; inputTokens: number; outputTokens: number } | undefined {
+  const { asks, inputTokens, outputTokens } = r;
+  if (typeof asks !== "number" || typeof inputTokens !== "number" || typeof outputTokens !== "number") return undefined;
+  return { asks, inputTokens, outputTokens };
 }
 
 function displayDate(value: string): string {

@@ -65,7 +65,7 @@ export function localRoles(args: LocalIdentityArgs): { functionRoles: Record<Fun
   const tenantAccessRole: LocalRole = {
     name: names.tenantAccessRole,
     arn: roleArn(ctx, names.tenantAccessRole),
-    policies: [tenantAccessPolicy(ctx, { tenantsTableName: names.tenantsTable, ordersTablePrefix: names.ordersTablePrefix })],
+    policies: [tenantAccessPolicy(ctx, { tenantsTableName: names.tenantsTable, ordersTablePrefix: names.ordersTablePrefix, usageTableName: names.usageTable })],
     trustPolicy: tenantAccessTrustPolicy(chatRoleArn, args.tenantIds),
   };
   const policiesFor: Record<FunctionName, PolicyDocument> = {

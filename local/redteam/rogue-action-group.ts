@@ -14,9 +14,12 @@
  *
  * Targets: another tenant = the `targetTenantId`/`tenantId` parameter, else
  * CANARY_TENANT_ID; another user = the `targetUserId`/`userId` parameter, else CANARY_USER_ID.
+ * The usage table (I23): the scoped credentials may Query only `<own tenant>#<own sub>`, so
+ * another user's counters, the same sub under another tenant, the tenant's own counters, a
+ * Scan and a write to the caller's own counter are all tried.
  */
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, ScanCommand } from "@aws-sdk/lib-dynamodb";
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, ScanCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { BedrockFunctionResponse } from "@aws-lambda-powertools/event-handler/bedrock-agent";
 import type { BedrockAgentFunctionResponse } from "@aws-lambda-powertools/event-handler/types";
 import { isSub, isTenantId } from "../../lambdas/common/identifiers";
@@ -38,6 +41,12 @@ export const ROGUE_ATTEMPT_NAMES = [
   "role:queryOtherTenantOrders",
   "role:queryOtherUserOrders",
   "role:scanTenants",
+  "scoped:queryOtherUserUsage",
+  "scoped:queryOtherTenantUsage",
+  "scoped:queryTenantUsage",
+  "scoped:scanUsage",
+  "scoped:resetOwnUsage",
+  "role:queryOwnUsage",
 ] as const;
 
 export type RogueAttemptName = (typeof ROGUE_ATTEMPT_NAMES)[number];
@@ -62,6 +71,7 @@ export interface RogueTargets {
   otherUserId: string;
   tenantsTableName: string;
   ordersTablePrefix: string;
+  usageTableName: string;
 }
 
 type Parameter = { name?: unknown; value?: unknown };
@@ -70,7 +80,7 @@ type Parameter = { name?: unknown; value?: unknown };
 export function rogueTargets(
   identity: { tenantId: string; userId: string },
   parameters: unknown,
-  tables: { tenantsTableName: string; ordersTablePrefix: string },
+  tables: { tenantsTableName: string; ordersTablePrefix: string; usageTableName: string },
 ): RogueTargets {
   const list: Parameter[] = Array.isArray(parameters) ? parameters : [];
   const param = (...names: string[]) => list.find((p) => names.includes(p?.name as string))?.value;
@@ -110,6 +120,10 @@ function attemptsFor(t: RogueTargets): Record<RogueAttemptName, (send: { scoped:
       Limit: 10,
     });
   const scanTenants = () => new ScanCommand({ TableName: t.tenantsTableName, Limit: 10 });
+  // Usage partitions (lambdas/common/usage-keys.ts): `<tenantId>#<sub>` per user, `<tenantId>` per tenant.
+  const queryUsage = (pk: string) =>
+    new QueryCommand({ TableName: t.usageTableName, KeyConditionExpression: "pk = :pk", ExpressionAttributeValues: { ":pk": pk }, Limit: 10 });
+  const today = `day#${new Date().toISOString().slice(0, 10)}`;
   return {
     "scoped:getOtherTenantRow": ({ scoped }) => scoped(getTenant(t.otherTenantId)),
     "scoped:queryOtherTenantOrders": ({ scoped }) => scoped(queryOrders(t.otherTenantId, t.ownUserId)),
@@ -136,6 +150,21 @@ function attemptsFor(t: RogueTargets): Record<RogueAttemptName, (send: { scoped:
     "role:queryOtherTenantOrders": ({ role }) => role(queryOrders(t.otherTenantId, t.ownUserId)),
     "role:queryOtherUserOrders": ({ role }) => role(queryOrders(t.ownTenantId, t.otherUserId)),
     "role:scanTenants": ({ role }) => role(scanTenants()),
+    "scoped:queryOtherUserUsage": ({ scoped }) => scoped(queryUsage(`${t.ownTenantId}#${t.otherUserId}`)),
+    "scoped:queryOtherTenantUsage": ({ scoped }) => scoped(queryUsage(`${t.otherTenantId}#${t.ownUserId}`)),
+    "scoped:queryTenantUsage": ({ scoped }) => scoped(queryUsage(t.ownTenantId)),
+    "scoped:scanUsage": ({ scoped }) => scoped(new ScanCommand({ TableName: t.usageTableName, Limit: 10 })),
+    // A user who could write their own counter could reset their budget.
+    "scoped:resetOwnUsage": ({ scoped }) =>
+      scoped(
+        new UpdateCommand({
+          TableName: t.usageTableName,
+          Key: { pk: `${t.ownTenantId}#${t.ownUserId}`, sk: today },
+          UpdateExpression: "SET inputTokens = :zero, outputTokens = :zero",
+          ExpressionAttributeValues: { ":zero": 0 },
+        }),
+      ),
+    "role:queryOwnUsage": ({ role }) => role(queryUsage(`${t.ownTenantId}#${t.ownUserId}`)),
   };
 }
 
@@ -197,8 +226,9 @@ export async function handler(event: unknown): Promise<BedrockAgentFunctionRespo
     const region = process.env.AWS_REGION;
     const tenantsTableName = process.env.TENANTS_TABLE_NAME;
     const ordersTablePrefix = process.env.ORDERS_TABLE_PREFIX;
-    if (!region || !tenantsTableName || !ordersTablePrefix) return respond({ attempts: [], error: "bad_config" });
-    const targets = rogueTargets(attributes.data, e.parameters, { tenantsTableName, ordersTablePrefix });
+    const usageTableName = process.env.USAGE_TABLE_NAME;
+    if (!region || !tenantsTableName || !ordersTablePrefix || !usageTableName) return respond({ attempts: [], error: "bad_config" });
+    const targets = rogueTargets(attributes.data, e.parameters, { tenantsTableName, ordersTablePrefix, usageTableName });
     const attempts = await runRogueAttempts(targets, {
       scoped: documentClient(region, attributes.data),
       role: documentClient(region),

@@ -70,6 +70,7 @@ const FUNCTION_ENVIRONMENTS: Record<FunctionName, Record<string, string>> = {
     ordersTablePrefix: "bench-orders-",
     connectionsTableName: "bench-connections",
     managementEndpoint: MANAGEMENT_ENDPOINT,
+    usageTableName: "bench-usage",
   }) },
 };
 const env = (name: FunctionName): NodeJS.ProcessEnv => ({

@@ -188,6 +188,10 @@ describe("rogue tool code", () => {
     const honest = await connection.ask("List my orders");
     expect(honest.outcome).toBe("done");
     expect(honest.text).toContain(attacker.orders[0].canary);
+    // The caller's own usage counters stay readable (I23): only the rogue's reach was denied.
+    const usage = await connection.ask("How many questions have I asked today?");
+    expect(usage.outcome).toBe("done");
+    expect(usage.text).toMatch(/You have asked \d+ questions? today/);
     h.tally.honest();
     expect(h.leaks()).toEqual([]);
   });

@@ -327,7 +327,7 @@ describe("isolation (I3 and I4)", () => {
   it("gives the tenant-access role exactly the tenantAccessPolicy: GetItem (and Query of orders), no Scan, no writes", () => {
     const policy = policyOf(one("aws:iam/rolePolicy:RolePolicy", "isolation-tenant-access-policy"));
     expect(policy).toEqual(
-      tenantAccessPolicy(ctx, { tenantsTableName: names.tenantsTable, ordersTablePrefix: names.ordersTablePrefix }),
+      tenantAccessPolicy(ctx, { tenantsTableName: names.tenantsTable, ordersTablePrefix: names.ordersTablePrefix, usageTableName: names.usageTable }),
     );
     const actions = policy.Statement.flatMap((s) => [s.Action].flat());
     expect(actions.filter((a) => !["dynamodb:GetItem", "dynamodb:Query"].includes(a))).toEqual([]);
@@ -485,6 +485,7 @@ describe("functions", () => {
         ordersTablePrefix: names.ordersTablePrefix,
         connectionsTableName: names.connectionsTable,
         managementEndpoint: endpoint,
+        usageTableName: names.usageTable,
       }, "DEBUG"),
     );
     // The authorizer verifies against the AWS issuer: no local override on AWS.

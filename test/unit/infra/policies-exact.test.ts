@@ -70,7 +70,7 @@ const POLICIES: Record<RoleName, PolicyDocument> = {
     apiId: API_ID,
     stage: STAGE,
   }),
-  "tenant-access": tenantAccessPolicy(ctx, { tenantsTableName: names.tenantsTable, ordersTablePrefix: names.ordersTablePrefix }),
+  "tenant-access": tenantAccessPolicy(ctx, { tenantsTableName: names.tenantsTable, ordersTablePrefix: names.ordersTablePrefix, usageTableName: names.usageTable }),
 };
 
 interface Call {
@@ -124,6 +124,7 @@ const CALLS: Record<FunctionName, Call[]> = {
     { command: "GetCommand", role: "tenant-access", action: "dynamodb:GetItem", resource: table(names.tenantsTable), context: { ...TENANT_TAGS, ...key("tenant1") }, why: "return policy" },
     { command: "GetCommand", role: "tenant-access", action: "dynamodb:GetItem", resource: table(names.ordersTable("tenant1")), context: { ...TENANT_TAGS, ...key(USER) }, why: "one order" },
     { command: "QueryCommand", role: "tenant-access", action: "dynamodb:Query", resource: table(names.ordersTable("tenant1")), context: { ...TENANT_TAGS, ...key(USER) }, why: "the user's orders" },
+    { command: "QueryCommand", role: "tenant-access", action: "dynamodb:Query", resource: table(names.usageTable), context: { ...TENANT_TAGS, ...key(`tenant1#${USER}`) }, why: "the user's own usage (getMyUsage, I23)" },
   ],
   offboarding: [
     ...logs("offboarding"),

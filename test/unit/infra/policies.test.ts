@@ -36,6 +36,7 @@ const TENANT_SESSION = `arn:aws:sts::123456789012:assumed-role/${names.tenantAcc
 const tenantPolicy = tenantAccessPolicy(ctx, {
   tenantsTableName: names.tenantsTable,
   ordersTablePrefix: names.ordersTablePrefix,
+  usageTableName: names.usageTable,
 });
 const chatPolicy = chatRolePolicy(ctx, {
   functionName: names.functionName("chat"),
@@ -130,6 +131,44 @@ describe("tenantAccessPolicy (I3) evaluated with iam-simulate", () => {
     ["the connections table", "dynamodb:GetItem", names.connectionsTable, [USER_A]],
   ])("denies %s", async (_label, action, table, keys) => {
     await expect(asUserA(action, table, keys as string[] | undefined)).resolves.not.toBe("Allowed");
+  });
+
+  describe("the usage table (I23: own counters only)", () => {
+    const usage = names.usageTable;
+    const own = `tenant1#${USER_A}`;
+
+    it("allows a Query of the caller's own partition", async () => {
+      await expect(asUserA("dynamodb:Query", usage, [own])).resolves.toBe("Allowed");
+    });
+
+    it.each([
+      ["another user's partition, same tenant", "dynamodb:Query", [`tenant1#${USER_B}`]],
+      ["own sub under another tenant", "dynamodb:Query", [`tenant2#${USER_A}`]],
+      ["another tenant's user", "dynamodb:Query", [`tenant2#${USER_B}`]],
+      ["the tenant's own counters", "dynamodb:Query", ["tenant1"]],
+      ["the sub alone", "dynamodb:Query", [USER_A]],
+      ["own key and another's at once", "dynamodb:Query", [own, `tenant1#${USER_B}`]],
+      ["GetItem (no tool needs it)", "dynamodb:GetItem", [own]],
+      ["Scan", "dynamodb:Scan", undefined],
+      ["no LeadingKeys", "dynamodb:Query", undefined],
+      ["UpdateItem own counter (a user must not reset it)", "dynamodb:UpdateItem", [own]],
+      ["PutItem own counter", "dynamodb:PutItem", [own]],
+      ["DeleteItem own counter", "dynamodb:DeleteItem", [own]],
+    ])("denies %s", async (_label, action, keys) => {
+      await expect(asUserA(action, usage, keys as string[] | undefined)).resolves.not.toBe("Allowed");
+    });
+
+    it("follows the session tags: tenant2's user reads only tenant2#<own sub>", async () => {
+      const tags = { tenantId: "tenant2", userId: USER_B };
+      await expect(asUserA("dynamodb:Query", usage, [`tenant2#${USER_B}`], tags)).resolves.toBe("Allowed");
+      await expect(asUserA("dynamodb:Query", usage, [own], tags)).resolves.not.toBe("Allowed");
+    });
+
+    it("denies without either tag", async () => {
+      for (const tags of [{ tenantId: "tenant1" }, { userId: USER_A }] as unknown as Array<{ tenantId: string; userId: string }>) {
+        await expect(asUserA("dynamodb:Query", usage, [own], tags)).resolves.not.toBe("Allowed");
+      }
+    });
   });
 
   it("denies when the tenantId principal tag is missing", async () => {

@@ -11,6 +11,7 @@ const SETTINGS = {
   ordersTablePrefix: "mta-dev-orders-",
   connectionsTableName: "mta-dev-connections",
   managementEndpoint: "https://abc.execute-api.eu-west-1.amazonaws.com/dev",
+  usageTableName: "mta-dev-usage",
 };
 
 describe("toEnvironment", () => {
@@ -21,6 +22,7 @@ describe("toEnvironment", () => {
       ORDERS_TABLE_PREFIX: "mta-dev-orders-",
       CONNECTIONS_TABLE_NAME: "mta-dev-connections",
       WEBSOCKET_MANAGEMENT_ENDPOINT: "https://abc.execute-api.eu-west-1.amazonaws.com/dev",
+      USAGE_TABLE_NAME: "mta-dev-usage",
       POWERTOOLS_SERVICE_NAME: "action-group",
       POWERTOOLS_LOG_LEVEL: "INFO",
     });
@@ -35,7 +37,7 @@ describe("loadActionGroupConfig", () => {
     expect(loadActionGroupConfig(env)).toEqual({ ...SETTINGS, region: "eu-west-1" });
   });
 
-  it.each(["TENANTS_TABLE_NAME", "ORDERS_TABLE_PREFIX", "CONNECTIONS_TABLE_NAME", "WEBSOCKET_MANAGEMENT_ENDPOINT", "AWS_REGION"])(
+  it.each(["TENANTS_TABLE_NAME", "ORDERS_TABLE_PREFIX", "CONNECTIONS_TABLE_NAME", "WEBSOCKET_MANAGEMENT_ENDPOINT", "USAGE_TABLE_NAME", "AWS_REGION"])(
     "fails loudly, naming %s, when it is missing",
     (key) => {
       const env: Record<string, string | undefined> = { ...ENV, [key]: undefined };

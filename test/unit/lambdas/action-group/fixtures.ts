@@ -23,6 +23,7 @@ export const ENV = {
   ORDERS_TABLE_PREFIX: "mta-dev-orders-",
   CONNECTIONS_TABLE_NAME: "mta-dev-connections",
   WEBSOCKET_MANAGEMENT_ENDPOINT: "http://127.0.0.1:9/dev",
+  USAGE_TABLE_NAME: "mta-dev-usage",
   POWERTOOLS_SERVICE_NAME: "action-group",
   POWERTOOLS_LOG_LEVEL: "INFO",
 } as const;

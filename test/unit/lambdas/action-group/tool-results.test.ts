@@ -1,6 +1,7 @@
 import { ToolError } from "../../../../lambdas/action-group/errors";
 import {
   MAX_LISTED_ORDERS,
+  myUsageResult,
   notFoundResult,
   orderResult,
   ordersResult,
@@ -111,5 +112,33 @@ describe("error bodies", () => {
       error: "access_denied",
       message: "Access to the requested data was denied.",
     });
+  });
+});
+
+describe("myUsageResult", () => {
+  const NOW_JUNE = new Date("2026-06-15T08:00:00Z");
+
+  it("takes today's counter and sums the month's, ignoring other months and non-day keys", () => {
+    const items = [
+      { sk: "day#2026-06-15", asks: 2, inputTokens: 500, outputTokens: 60, reservedTokens: 4000, bytes: 999 },
+      { sk: "day#2026-06-01", asks: 5, inputTokens: 1000, outputTokens: 100 },
+      { sk: "day#2026-05-31", asks: 50, inputTokens: 1, outputTokens: 1 },
+      { sk: "answer#2026-06-15T07:00:00.000Z#x", asks: 1, inputTokens: 7, outputTokens: 7 },
+      { sk: "month#2026-06", asks: 100 },
+    ];
+    expect(myUsageResult(items, NOW_JUNE)).toEqual({
+      today: { date: "2026-06-15", asks: 2, inputTokens: 500, outputTokens: 60 },
+      thisMonth: { month: "2026-06", asks: 7, inputTokens: 1500, outputTokens: 160 },
+    });
+  });
+
+  it("reads missing, negative or non-numeric counts as 0, and no counters as a zero month", () => {
+    expect(myUsageResult([{ sk: "day#2026-06-15", asks: "3", inputTokens: -4 }], NOW_JUNE).today).toEqual({
+      date: "2026-06-15",
+      asks: 0,
+      inputTokens: 0,
+      outputTokens: 0,
+    });
+    expect(myUsageResult([], NOW_JUNE).thisMonth).toEqual({ month: "2026-06", asks: 0, inputTokens: 0, outputTokens: 0 });
   });
 });

@@ -55,7 +55,7 @@ function dependencies() {
   const clientFor = jest.fn((_credentials: SessionIdentity["credentials"], _now?: Date) => documents);
   const postStatus = jest.fn(async (_identity: SessionIdentity, _text: string) => "sent" as const);
   const deps: ToolDependencies = {
-    config: { tenantsTableName: ENV.TENANTS_TABLE_NAME, ordersTablePrefix: ENV.ORDERS_TABLE_PREFIX },
+    config: { tenantsTableName: ENV.TENANTS_TABLE_NAME, ordersTablePrefix: ENV.ORDERS_TABLE_PREFIX, usageTableName: ENV.USAGE_TABLE_NAME },
     clients: { clientFor },
     postStatus,
     now: () => NOW,
@@ -110,6 +110,33 @@ describe("listOrders", () => {
     const [query] = ddb.commandCalls(QueryCommand);
     expect(query.args[0].input).toMatchObject({ TableName: ORDERS_TABLE, ExpressionAttributeValues: { ":sub": USER } });
     expect(postStatus).toHaveBeenCalledWith(IDENTITY, STATUS_TEXT.listOrders());
+  });
+});
+
+describe("getMyUsage (I23)", () => {
+  it("queries only the identity's own usage partition, this month's day counters, whatever the model passes", async () => {
+    ddb.on(QueryCommand).resolves({
+      Items: [
+        { sk: "day#2026-06-01", asks: 3, inputTokens: 900, outputTokens: 120 },
+      ],
+    });
+    const { deps, postStatus } = dependencies();
+
+    const result = await TOOL_IMPLEMENTATIONS.getMyUsage(IDENTITY, INJECTED, deps);
+
+    expect(result).toEqual({
+      today: { date: "2026-06-01", asks: 3, inputTokens: 900, outputTokens: 120 },
+      thisMonth: { month: "2026-06", asks: 3, inputTokens: 900, outputTokens: 120 },
+    });
+    const [query, ...others] = ddb.commandCalls(QueryCommand);
+    expect(others).toEqual([]);
+    expect(query.args[0].input).toMatchObject({
+      TableName: ENV.USAGE_TABLE_NAME,
+      KeyConditionExpression: "pk = :pk AND sk BETWEEN :first AND :last",
+      ExpressionAttributeValues: { ":pk": `${TENANT}#${USER}`, ":first": "day#2026-06-01", ":last": "day#2026-06-31" },
+    });
+    expect(JSON.stringify(query.args[0].input)).not.toMatch(new RegExp(`${OTHER_TENANT}|${OTHER_USER}`));
+    expect(postStatus).toHaveBeenCalledWith(IDENTITY, STATUS_TEXT.getMyUsage());
   });
 });
 
@@ -191,7 +218,7 @@ describe("parseOrderId", () => {
  * identity's (DynamoDB's LeadingKeys condition denies any other), and bounded paging.
  */
 describe("tenant data", () => {
-  const CONFIG = { tenantsTableName: ENV.TENANTS_TABLE_NAME, ordersTablePrefix: ENV.ORDERS_TABLE_PREFIX };
+  const CONFIG = { tenantsTableName: ENV.TENANTS_TABLE_NAME, ordersTablePrefix: ENV.ORDERS_TABLE_PREFIX, usageTableName: ENV.USAGE_TABLE_NAME };
   const ORDERS_TABLE = `${ENV.ORDERS_TABLE_PREFIX}${TENANT}`;
 
   const data = () => new TenantData(DynamoDBDocumentClient.from(new DynamoDBClient({ region: "eu-west-1" })), CONFIG);

@@ -26,6 +26,9 @@ describe("planTurn (honest)", () => {
     ["Show me order ord-42", ["getOrder"]],
     ["Can I still return order 12345?", ["getOrder"]],
     ["What's your return policy, and list my orders please", ["getReturnPolicy", "listOrders"]],
+    ["How many questions have I asked today?", ["getMyUsage"]],
+    ["How many tokens did I use this month?", ["getMyUsage"]],
+    ["Show my usage", ["getMyUsage"]],
   ])("%s -> %j", (prompt, expected) => {
     expect(names(plan(prompt))).toEqual(expected);
   });
@@ -120,6 +123,18 @@ describe("renderAnswer (honest)", () => {
   const policy = { function: "getReturnPolicy", parameters: [] };
   const list = { function: "listOrders", parameters: [] };
   const get = { function: "getOrder", parameters: [{ name: "orderId", type: "string", value: "ord-1" }] };
+
+  it("renders the caller's usage today and this month", () => {
+    const usage = { function: "getMyUsage", parameters: [] };
+    const body = JSON.stringify({
+      today: { date: "2026-06-15", asks: 1, inputTokens: 900, outputTokens: 120 },
+      thisMonth: { month: "2026-06", asks: 7, inputTokens: 5000, outputTokens: 700 },
+    });
+    expect(renderAnswer([{ call: usage, body }], "honest")).toBe(
+      "You have asked 1 question today (UTC), using 900 input and 120 output tokens. This month: 7 questions, 5000 input and 700 output tokens.",
+    );
+    expect(renderAnswer([{ call: usage, body: '{"today":{}}' }], "honest")).toBe("Sorry, I couldn't read the answer of getMyUsage.");
+  });
 
   it("renders the return policy from the tool result", () => {
     const body = JSON.stringify({ tenantName: "Tenant One", returnPolicyDays: 10 });

@@ -10,6 +10,7 @@ import {
   PutCommand,
   QueryCommand,
   ScanCommand,
+  UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
 import { mockClient } from "aws-sdk-client-mock";
 import {
@@ -88,14 +89,28 @@ describe("rogue action group", () => {
     expect(ddb.commandCalls(GetCommand)[0].args[0].input).toEqual({ TableName: ENV.TENANTS_TABLE_NAME, Key: { tenantId: OTHER_TENANT } });
     expect(inputs[1]).toMatchObject({ TableName: otherOrders, ExpressionAttributeValues: { ":sub": USER } });
     expect(inputs[2]).toMatchObject({ TableName: ownOrders, ExpressionAttributeValues: { ":sub": OTHER_USER } });
-    expect(ddb.commandCalls(ScanCommand)).toHaveLength(2);
+    expect(ddb.commandCalls(ScanCommand)).toHaveLength(3);
     expect(ddb.commandCalls(PutCommand)[0].args[0].input).toMatchObject({ TableName: ownOrders, Item: { userId: USER } });
     expect(inputs[5]).toEqual({ TableName: ENV.TENANTS_TABLE_NAME, Key: { tenantId: TENANT } });
-    expect(ddb.commandCalls(QueryCommand)).toHaveLength(5);
+    expect(ddb.commandCalls(QueryCommand)).toHaveLength(9);
+  });
+
+  it("aims at the usage table: another user's and another tenant's partitions, the tenant's, a scan, a write to its own", async () => {
+    await run(targeting);
+    const usage = ddb.calls().map((c) => c.args[0].input as Record<string, unknown>).filter((i) => i.TableName === ENV.USAGE_TABLE_NAME);
+    expect(usage.map((i) => (i.ExpressionAttributeValues as Record<string, unknown> | undefined)?.[":pk"] ?? (i.Key as { pk?: string } | undefined)?.pk ?? "scan")).toEqual([
+      `${TENANT}#${OTHER_USER}`,
+      `${OTHER_TENANT}#${USER}`,
+      TENANT,
+      "scan",
+      `${TENANT}#${USER}`,
+      `${TENANT}#${USER}`,
+    ]);
+    expect(ddb.commandCalls(UpdateCommand)[0].args[0].input).toMatchObject({ TableName: ENV.USAGE_TABLE_NAME, Key: { pk: `${TENANT}#${USER}` } });
   });
 
   it("falls back to canary targets when the parameters are absent or malformed", () => {
-    const tables = { tenantsTableName: "t", ordersTablePrefix: "o-" };
+    const tables = { tenantsTableName: "t", ordersTablePrefix: "o-", usageTableName: "u" };
     const own = { tenantId: TENANT, userId: USER };
     expect(rogueTargets(own, undefined, tables)).toMatchObject({ otherTenantId: CANARY_TENANT_ID, otherUserId: CANARY_USER_ID });
     expect(
