@@ -27,6 +27,7 @@ import { Observability } from "./components/observability";
 import { APP_PROTOCOL, stackNames } from "./naming";
 import { actionGroupRolePolicy, authorizerRolePolicy, chatRolePolicy, offboardingRolePolicy } from "./policies";
 import { tenantBudgets } from "./config";
+import { deleteNamedBeforeReplace } from "./replacement";
 import { loadStackConfig } from "./stack-config";
 import { stackTags } from "./tags";
 
@@ -39,6 +40,8 @@ const stage = names.stage;
 // child resource) uses it, so every taggable resource carries project and stage.
 const provider = new aws.Provider("aws", { region: stackRegionName as aws.Region, defaultTags: { tags: stackTags(pulumi.getProject(), pulumi.getStack()) } });
 const withProvider = { provider };
+// Every component: the provider, and named resources deleted before they are replaced (replacement.ts).
+const componentOpts: pulumi.ComponentResourceOptions = { ...withProvider, transformations: [deleteNamedBeforeReplace] };
 const ctx = awsContext(withProvider);
 const tenantIds = config.tenants.map((t) => t.id);
 
@@ -47,23 +50,23 @@ const identity = new Identity("identity", {
   tenants: config.tenants,
   deletionProtection: config.deletionProtection,
   tokenValidityMinutes: config.tokenValidityMinutes,
-}, withProvider);
+}, componentOpts);
 
 const data = new DataTables("data", {
   names,
   tenants: config.tenants,
   pointInTimeRecovery: config.pointInTimeRecovery,
   deletionProtection: config.deletionProtection,
-}, withProvider);
+}, componentOpts);
 
-const webSocket = new WebSocketApi("websocket", { names }, withProvider);
+const webSocket = new WebSocketApi("websocket", { names }, componentOpts);
 const apiId = webSocket.api.id;
 const managementEndpoint = pulumi
   .all([apiId, ctx, dnsSuffix(withProvider)])
   .apply(([id, c, suffix]) => stageManagementEndpoint(id, c.region, stage, suffix));
 
-const { roles } = new FunctionRoles("function-roles", { names }, withProvider);
-const isolation = new TenantIsolation("isolation", { ctx, names, chatRoleArn: roles.chat.arn, tenantIds }, withProvider);
+const { roles } = new FunctionRoles("function-roles", { names }, componentOpts);
+const isolation = new TenantIsolation("isolation", { ctx, names, chatRoleArn: roles.chat.arn, tenantIds }, componentOpts);
 
 const actionGroupName = names.functionName("action-group");
 const actionGroupFunction = new BundledFunction("action-group", {
@@ -82,9 +85,9 @@ const actionGroupFunction = new BundledFunction("action-group", {
     }),
   ),
   logRetentionDays: config.logRetentionDays,
-}, withProvider);
+}, componentOpts);
 
-const knowledge = new TenantKnowledgeBase("knowledge", { ctx, names }, withProvider);
+const knowledge = new TenantKnowledgeBase("knowledge", { ctx, names }, componentOpts);
 
 const agent = new AssistantAgent("agent", {
   ctx,
@@ -92,7 +95,7 @@ const agent = new AssistantAgent("agent", {
   modelId: config.modelId,
   actionGroupFunction: actionGroupFunction.function,
   knowledgeBaseId: knowledge.knowledgeBase.id,
-}, withProvider);
+}, componentOpts);
 
 const chatName = names.functionName("chat");
 const chatFunction = new BundledFunction("chat", {
@@ -143,7 +146,7 @@ const chatFunction = new BundledFunction("chat", {
     })),
   logRetentionDays: config.logRetentionDays,
   reservedConcurrency: config.reservedConcurrency.chat,
-}, withProvider);
+}, componentOpts);
 
 const authorizerName = names.functionName("authorizer");
 const authorizerFunction = new BundledFunction("authorizer", {
@@ -159,7 +162,7 @@ const authorizerFunction = new BundledFunction("authorizer", {
   })),
   logRetentionDays: config.logRetentionDays,
   reservedConcurrency: config.reservedConcurrency.authorizer,
-}, withProvider);
+}, componentOpts);
 
 const offboardingName = names.functionName("offboarding");
 const offboardingFunction = new BundledFunction("offboarding", {
@@ -192,11 +195,11 @@ const offboardingFunction = new BundledFunction("offboarding", {
       ),
     })),
   logRetentionDays: config.logRetentionDays,
-}, withProvider);
-new OffboardingEvents("offboarding-events", { names, offboardingFunction: offboardingFunction.function }, withProvider);
+}, componentOpts);
+new OffboardingEvents("offboarding-events", { names, offboardingFunction: offboardingFunction.function }, componentOpts);
 
 // Per-tenant dashboard and optional budget alarms over the chat function's EMF metrics.
-new Observability("observability", { names, region: ctx.apply((c) => c.region), tenants: config.tenants, alarms: config.alarms }, withProvider);
+new Observability("observability", { names, region: ctx.apply((c) => c.region), tenants: config.tenants, alarms: config.alarms }, componentOpts);
 
 new WebSocketRoutes("websocket-routes", {
   api: webSocket,
@@ -206,7 +209,7 @@ new WebSocketRoutes("websocket-routes", {
   throttle: config.throttle,
   askThrottle: config.askThrottle,
   logRetentionDays: config.logRetentionDays,
-}, withProvider);
+}, componentOpts);
 
 // Stack outputs: docs/architecture.md §Stack outputs (local/runtime/stack-outputs.ts validates this shape).
 export const region = ctx.apply((c) => c.region);

@@ -105,7 +105,9 @@ export class Identity extends pulumi.ComponentResource {
             messageAction: "SUPPRESS",
             temporaryPassword: password.result,
           },
-          child.opts(`user-${username}`, `user-${username}`),
+          // custom:tenantId is immutable (I7): a user moved to another tenant is a new user,
+          // and the username is fixed, so the old one goes first (infra/replacement.ts).
+          { ...child.opts(`user-${username}`, `user-${username}`), replaceOnChanges: ["attributes"], deleteBeforeReplace: true },
         );
         passwords[username] = password.result;
       }
