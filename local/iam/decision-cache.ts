@@ -4,10 +4,11 @@
  * stack process under load: docs/performance.md, "Throughput").
  *
  * Sound because a decision is a pure function of what the key holds:
- * - the caller's credential record: its policies and session tags are frozen when the
- *   registry issues it (a new session is a new record), so the cache hangs off the record
- *   itself (a WeakMap: an expired, swept record takes its decisions with it); its
- *   principal and role ARNs are in the key as well;
+ * - the caller: its principal and role ARNs, its policies and its session tags, all in the
+ *   key (as a hash of their content, computed once per credential record: a record's
+ *   policies and tags are frozen when the registry issues it). Keyed by content, not by
+ *   record, so the sessions that several execution environments mint for the same user
+ *   (same role, same tags) share their decisions;
  * - the request: action, resource ARN and every request context key (e.g.
  *   `dynamodb:LeadingKeys`, `aws:RequestTag/*`), all in the key;
  * - nothing else: the stand-ins pass the simulator no time, address or other global key
@@ -15,6 +16,7 @@
  * Denials are cached like allows (a denied request stays denied). Expiry is not a
  * decision: the registry refuses an expired key before any evaluation.
  */
+import { createHash } from "node:crypto";
 import type { CredentialRecord } from "./credentials";
 
 export type CachedDecision = "Allowed" | "ImplicitlyDenied" | "ExplicitlyDenied";
@@ -25,24 +27,40 @@ export interface DecisionRequest {
   context?: Record<string, string | string[]>;
 }
 
-/** Per caller: one entry per distinct request (e.g. one per connection for PostToConnection). */
-export const MAX_DECISIONS_PER_CALLER = 2048;
+/** One entry per distinct caller and request (e.g. one per connection for PostToConnection). */
+export const MAX_DECISIONS = 50_000;
+
+/** What a caller's permissions are made of, hashed once per (frozen) record. */
+const callerKeys = new WeakMap<CredentialRecord, string>();
+
+export function callerKey(caller: Pick<CredentialRecord, "principalArn" | "roleArn" | "policies" | "sessionTags">): string {
+  const known = callerKeys.get(caller as CredentialRecord);
+  if (known !== undefined) return known;
+  const tags = Object.keys(caller.sessionTags)
+    .sort()
+    .map((key) => [key, caller.sessionTags[key]]);
+  const key = createHash("sha256")
+    .update(JSON.stringify([caller.principalArn, caller.roleArn ?? null, caller.policies, tags]))
+    .digest("base64");
+  callerKeys.set(caller as CredentialRecord, key);
+  return key;
+}
 
 /** Pure: the cache key of a request; context keys sorted, values kept in their order. */
-export function decisionKey(caller: Pick<CredentialRecord, "principalArn" | "roleArn">, request: DecisionRequest): string {
+export function decisionKey(caller: Pick<CredentialRecord, "principalArn" | "roleArn" | "policies" | "sessionTags">, request: DecisionRequest): string {
   const context = request.context ?? {};
   const entries = Object.keys(context)
     .sort()
     .map((key) => [key, context[key]]);
-  return JSON.stringify([caller.principalArn, caller.roleArn ?? null, request.action, request.resourceArn, entries]);
+  return JSON.stringify([callerKey(caller), request.action, request.resourceArn, entries]);
 }
 
 export class IamDecisionCache {
-  private readonly byCaller = new WeakMap<CredentialRecord, Map<string, CachedDecision>>();
+  private readonly decisions = new Map<string, CachedDecision>();
   hits = 0;
   misses = 0;
 
-  constructor(private readonly maxPerCaller: number = MAX_DECISIONS_PER_CALLER) {}
+  constructor(private readonly maxEntries: number = MAX_DECISIONS) {}
 
   async decide(
     caller: CredentialRecord,
@@ -50,22 +68,16 @@ export class IamDecisionCache {
     evaluate: (caller: CredentialRecord, request: DecisionRequest) => Promise<CachedDecision>,
   ): Promise<CachedDecision> {
     const key = decisionKey(caller, request);
-    let decisions = this.byCaller.get(caller);
-    const known = decisions?.get(key);
+    const known = this.decisions.get(key);
     if (known !== undefined) {
       this.hits += 1;
       return known;
     }
     this.misses += 1;
     const decision = await evaluate(caller, request);
-    decisions ??= this.byCaller.get(caller);
-    if (!decisions) {
-      decisions = new Map();
-      this.byCaller.set(caller, decisions);
-    }
-    // Oldest first out: a caller's working set (its connections, tables) is far smaller.
-    if (decisions.size >= this.maxPerCaller) decisions.delete(decisions.keys().next().value as string);
-    decisions.set(key, decision);
+    // Oldest first out: the working set (callers × their tables and connections) is far smaller.
+    if (this.decisions.size >= this.maxEntries) this.decisions.delete(this.decisions.keys().next().value as string);
+    this.decisions.set(key, decision);
     return decision;
   }
 }

@@ -73,6 +73,22 @@ describe("IamDecisionCache", () => {
     expect(calls).toHaveLength(5);
   });
 
+  it("shares decisions between sessions of the same role, policies and tags (one user's sessions in several environments), not with other tags", async () => {
+    const { calls, decide } = counted();
+    const first = session("alice");
+    const second = session("alice");
+    expect(first.accessKeyId).not.toBe(second.accessKeyId);
+    await decide(first, read("alice"));
+    await decide(second, read("alice"));
+    expect(calls).toHaveLength(1);
+    const retagged = registry.issueSession({ ...first, sessionTags: { userId: "alice", tenantId: "tenant2" } }, 900);
+    await decide(retagged, read("alice"));
+    expect(calls).toHaveLength(2);
+    const otherPolicy = registry.issueSession({ ...first, policies: [] }, 900);
+    await decide(otherPolicy, read("alice"));
+    expect(calls).toHaveLength(3);
+  });
+
   it("keys context keys in any order alike, and forgets the oldest past its bound", async () => {
     const alice = session("alice");
     expect(decisionKey(alice, { ...read("a"), context: { x: "1", y: "2" } })).toBe(decisionKey(alice, { ...read("a"), context: { y: "2", x: "1" } }));
