@@ -17,6 +17,7 @@ import { createReconnectNotice } from "./reconnect-notice.js";
 import { createChatView, renderConnectionState, renderWho } from "./render.js";
 import { renewOnRefresh } from "./renewal.js";
 import { newConversationId } from "./ids.js";
+import { createSignOutBroadcast } from "./sign-out-broadcast.js";
 import { createSession } from "./session.js";
 
 /**
@@ -413,9 +414,20 @@ async function boot() {
     if (connection && connection.retryNow()) reconnectNotice.retrying();
   });
 
+  // Sign-out reaches this user's other tabs; theirs reaches this one (each tab has its own session).
+  const signOutBroadcast = createSignOutBroadcast({
+    onSignedOutElsewhere: (sub) => {
+      if (session.user()?.sub !== sub) return;
+      disconnect();
+      session.signOut("signed_out_elsewhere");
+    },
+  });
+
   ui.signOut.addEventListener("click", () => {
+    const sub = session.user()?.sub;
     disconnect();
     session.signOut();
+    if (sub) signOutBroadcast.announce(sub);
   });
 
   // The badge must not say "connected" when the browser knows it is not (liveness.js).

@@ -105,6 +105,7 @@ const SIGNED_OUT_NOTICES = Object.freeze({
   // passwords), a redeployment or a revocation, not the passing of time.
   revoked: "Your sign-in is no longer valid (the service may have been restarted). Please sign in again.",
   signed_out: "You are signed out.",
+  signed_out_elsewhere: "You signed out in another tab. Please sign in again.",
 });
 
 /**

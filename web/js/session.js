@@ -18,7 +18,7 @@ import { identityFromIdToken } from "./jwt.js";
  * @property {string} [tenantId]
  * @property {number} expiresAt epoch milliseconds
  */
-/** @typedef {"signed_in" | "restored" | "refreshed" | "expired" | "revoked" | "signed_out"} ChangeReason */
+/** @typedef {"signed_in" | "restored" | "refreshed" | "expired" | "revoked" | "signed_out" | "signed_out_elsewhere"} ChangeReason */
 /**
  * The part of Web Storage the page uses (sessionStorage, or a test double).
  * @typedef {object} StorageLike
@@ -41,7 +41,7 @@ import { identityFromIdToken } from "./jwt.js";
  * @property {(newPassword: string) => Promise<"signed_in" | "new_password_required">} completeNewPassword
  * @property {(options?: { forceRefresh?: boolean }) => Promise<string>} getIdToken
  * @property {() => void} cancelNewPassword
- * @property {() => void} signOut
+ * @property {(reason?: "signed_out" | "signed_out_elsewhere") => void} signOut
  */
 /**
  * @typedef {object} SessionOptions
@@ -303,13 +303,16 @@ export function createSession({
       challenge = null;
     },
 
-    /** Forget the tokens here first, then revoke the refresh token at Cognito (best effort). */
-    signOut() {
+    /**
+     * Forget the tokens here first, then revoke the refresh token at Cognito (best effort).
+     * `signed_out_elsewhere`: the same user signed out in another tab (sign-out-broadcast.js).
+     */
+    signOut(reason = "signed_out") {
       const refreshToken = record && record.refreshToken;
       const wasSignedIn = record !== null;
       clear();
       if (refreshToken) cognito.revoke(refreshToken).catch(() => undefined);
-      if (wasSignedIn) notify("signed_out");
+      if (wasSignedIn) notify(reason);
     },
   };
 }

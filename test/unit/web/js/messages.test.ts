@@ -121,6 +121,7 @@ describe("signedOutNotice", () => {
     expect(signedOutNotice("revoked")).toBe("Your sign-in is no longer valid (the service may have been restarted). Please sign in again.");
     expect(signedOutNotice("expired")).toBe("Your session expired. Please sign in again.");
     expect(signedOutNotice("signed_out")).toBe("You are signed out.");
+    expect(signedOutNotice("signed_out_elsewhere")).toBe("You signed out in another tab. Please sign in again.");
     expect(signedOutNotice("restored")).toBe("");
     expect(signedOutNotice("constructor")).toBe("");
   });

@@ -190,6 +190,15 @@ describe("createSession", () => {
     expect(changes).toEqual(["signed_in:u", "signed_out:-"]);
   });
 
+  it("signs out because another tab did: the same revocation and clearing, told as signed_out_elsewhere", async () => {
+    const { session, storage, cognito, changes } = setup();
+    await session.signIn("u", "pw");
+    session.signOut("signed_out_elsewhere");
+    expect(storage.getItem(SESSION_STORAGE_KEY)).toBeNull();
+    expect(cognito.revoke).toHaveBeenCalledWith("refresh-1");
+    expect(changes).toEqual(["signed_in:u", "signed_out_elsewhere:-"]);
+  });
+
   it("works without storage (private mode) and when storage throws", async () => {
     const throwing: StorageLike = {
       getItem: () => { throw new Error("denied"); },

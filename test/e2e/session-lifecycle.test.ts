@@ -1,0 +1,155 @@
+/**
+ * The session's life in a real browser (issue 11 items 3 and 4):
+ * - the page renews its open connection in-band after every token refresh (a `renew`
+ *   frame carrying the fresh ID token, answered `renewed`) and keeps answering; the
+ *   page's clock is fast-forwarded past the refresh point (Playwright's clock), the
+ *   stack's is not, so Cognito and the chat function see real, valid tokens;
+ * - sign-out revokes the refresh token, closes the socket and clears the tab's session,
+ *   and another tab of the same user (same browser context) is told its session ended
+ *   and shows the sign-in screen; a tab of another user stays signed in.
+ */
+import { InitiateAuthCommand } from "@aws-sdk/client-cognito-identity-provider";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { publicCognitoClient } from "../../scripts/stack-client/sign-in";
+import { withOperatorClients } from "../support/stack/aws-clients";
+import { e2eStack, type LocalStackOutputs } from "../support/stack/outputs";
+import { createConfirmedUser } from "../support/stack/test-users";
+import { launchBrowser } from "./support/browser";
+import { ask, finishedAnswer, submitPassword, UI_TIMEOUT_MS, waitForConnected } from "./support/chat-page";
+
+jest.setTimeout(60_000);
+
+const PASSWORD = "Lifecycle-password-42x";
+const SAME_USER = "e2e-lifecycle-same";
+const OTHER_USER = "e2e-lifecycle-other";
+const RENEWING_USER = "e2e-lifecycle-renew";
+
+let stack: LocalStackOutputs;
+let browser: Browser;
+
+beforeAll(async () => {
+  stack = e2eStack();
+  [browser] = await Promise.all([
+    launchBrowser(),
+    withOperatorClients(stack, async (operator) => {
+      for (const username of [SAME_USER, OTHER_USER, RENEWING_USER]) {
+        await createConfirmedUser(operator, { username, tenantId: "tenant1", password: PASSWORD });
+      }
+    }),
+  ]);
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+interface WatchedFrames {
+  sent: string[];
+  received: string[];
+  closed: boolean[];
+}
+
+function watchFrames(page: Page): WatchedFrames {
+  const watched: WatchedFrames = { sent: [], received: [], closed: [] };
+  page.on("websocket", (ws) => {
+    const index = watched.closed.push(false) - 1;
+    ws.on("framesent", (frame) => watched.sent.push(String(frame.payload)));
+    ws.on("framereceived", (frame) => watched.received.push(String(frame.payload)));
+    ws.on("close", () => {
+      watched.closed[index] = true;
+    });
+  });
+  return watched;
+}
+
+async function signedInPage(context: BrowserContext, username: string): Promise<{ page: Page; frames: WatchedFrames }> {
+  const page = await context.newPage();
+  const frames = watchFrames(page);
+  await page.goto(stack.webUrl);
+  await expect(submitPassword(page, username, PASSWORD)).resolves.toBe("signed_in");
+  await waitForConnected(page);
+  return { page, frames };
+}
+
+const storedSession = (page: Page) =>
+  page.evaluate(() => {
+    const text = window.sessionStorage.getItem("mta.session");
+    return text ? (JSON.parse(text) as { refreshToken?: string; idToken?: string }) : null;
+  });
+
+/** Whether `check` came true within the UI timeout (checked every 100 ms). */
+async function until(check: () => boolean | Promise<boolean>): Promise<boolean> {
+  const deadline = Date.now() + UI_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    if (await check()) return true;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return check();
+}
+
+async function refreshIsRefused(refreshToken: string): Promise<boolean> {
+  const cognito = publicCognitoClient(stack);
+  try {
+    await cognito.send(
+      new InitiateAuthCommand({ ClientId: stack.userPoolClientId, AuthFlow: "REFRESH_TOKEN_AUTH", AuthParameters: { REFRESH_TOKEN: refreshToken } }),
+    );
+    return false;
+  } catch (error) {
+    return (error as { name?: string }).name === "NotAuthorizedException";
+  }
+}
+
+test("the page renews its connection in-band after a token refresh, and keeps answering", async () => {
+  const context = await browser.newContext();
+  await context.clock.install();
+  const { page, frames } = await signedInPage(context, RENEWING_USER);
+  const before = await storedSession(page);
+  // Tokens live 15 minutes; the page refreshes 5 minutes before expiry.
+  await page.clock.fastForward("10:30");
+  await until(() => frames.received.some((f) => f.includes('"type":"renewed"')));
+  const renewFrames = frames.sent.filter((f) => f.includes('"action":"renew"'));
+  expect(renewFrames).toHaveLength(1);
+  const after = await storedSession(page);
+  expect(after?.idToken).not.toBe(before?.idToken);
+  expect(JSON.parse(renewFrames[0])).toEqual({ action: "renew", token: after?.idToken });
+  expect(frames.received.filter((f) => f.includes('"type":"renewed"'))).toHaveLength(1);
+  // Same socket (no reconnect), still answering.
+  expect(frames.closed).toEqual([false]);
+  const answerId = await ask(page, "What is the return policy?");
+  await expect(finishedAnswer(page, answerId)).resolves.toMatchObject({ phase: "done" });
+  await context.close();
+});
+
+test("sign-out revokes, closes and clears; the same user's other tab is told and shows sign-in; another user's tab stays", async () => {
+  const context = await browser.newContext();
+  const first = await signedInPage(context, SAME_USER);
+  const second = await signedInPage(context, SAME_USER);
+  const other = await signedInPage(context, OTHER_USER);
+  const firstRefresh = (await storedSession(first.page))?.refreshToken ?? "";
+  const secondRefresh = (await storedSession(second.page))?.refreshToken ?? "";
+  expect(firstRefresh).not.toBe("");
+  expect(secondRefresh).not.toBe("");
+
+  await first.page.click("#sign-out");
+  await first.page.waitForSelector("#signin-view", { state: "visible", timeout: UI_TIMEOUT_MS });
+  await second.page.waitForSelector("#signin-view", { state: "visible", timeout: UI_TIMEOUT_MS });
+  await expect(second.page.textContent("#signin-notice")).resolves.toBe("You signed out in another tab. Please sign in again.");
+  for (const tab of [first, second]) {
+    await expect(storedSession(tab.page)).resolves.toBeNull();
+    await expect(tab.page.textContent("#who")).resolves.toBe("");
+    await tab.page.waitForFunction(() => document.querySelector("#connection-state")?.textContent === "disconnected", undefined, {
+      timeout: UI_TIMEOUT_MS,
+    });
+  }
+  await expect(until(() => first.frames.closed.every(Boolean) && second.frames.closed.every(Boolean))).resolves.toBe(true);
+  // Both tabs revoked their own refresh tokens (RevokeToken): neither refreshes any more.
+  await expect(until(() => refreshIsRefused(firstRefresh))).resolves.toBe(true);
+  await expect(until(() => refreshIsRefused(secondRefresh))).resolves.toBe(true);
+
+  // Another user's tab in the same browser is untouched and still answers.
+  await expect(other.page.textContent("#who")).resolves.toBe(`${OTHER_USER} · tenant1`);
+  expect(other.frames.closed).toEqual([false]);
+  const answerId = await ask(other.page, "What is the return policy?");
+  await expect(finishedAnswer(other.page, answerId)).resolves.toMatchObject({ phase: "done" });
+  await context.close();
+});
