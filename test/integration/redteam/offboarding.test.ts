@@ -5,11 +5,14 @@
  * issued before, and cannot refresh or sign in; a bystander of another tenant is served
  * throughout, and a user signed out (not disabled) who signs in again is served again.
  * Prints the time from the Cognito call to the socket's close and to the last answered
- * frame (a measurement, not an assertion beyond the 5-second bound of I17).
+ * frame (a measurement, not an assertion beyond the 5-second bound of I17). In-band
+ * renewal (T43): an old token of a disabled (then re-enabled) user and another user's token
+ * renew nothing and close the socket; fresh tokens of the rightful owners still do.
  */
 import {
   AdminDeleteUserCommand,
   AdminDisableUserCommand,
+  AdminEnableUserCommand,
   AdminUserGlobalSignOutCommand,
   InitiateAuthCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
@@ -36,6 +39,7 @@ const harness = useHarness("offboarding", async (h) => {
     await h.users.create(t1.id, "off-disabled", 1),
     await h.users.create(t1.id, "off-signed-out", 0),
     await h.users.create(t1.id, "off-deleted", 0),
+    await h.users.create(t1.id, "off-reenabled", 1),
   ];
   bystander = await h.users.create((t2 ?? t1).id, "off-bystander", 1);
 });
@@ -205,5 +209,44 @@ describe("offboarding ends access within 5 seconds (I17)", () => {
     expect(closeMs).toBeLessThan(BOUND_MS);
     await expectRefusedUpgrade(victim, victim.idToken);
     h.tally.attack("offboarding: deleted user: open socket, new socket", 2);
+  });
+
+  it("in-band renewal (T43): a disabled user's old token renews nothing, even on a socket opened after re-enabling; another user's token renews nothing", async () => {
+    const h = harness();
+    const victim = victims[3];
+    const oldToken = victim.idToken;
+    const pool = h.stack.outputs.userPoolId;
+    await h.stack.cognito.send(new AdminDisableUserCommand({ UserPoolId: pool, Username: victim.username }));
+    // The offboarding runs asynchronously (EventBridge): wait, within I17's bound, for its record.
+    const deadline = Date.now() + BOUND_MS;
+    let refused = false;
+    while (!refused && Date.now() < deadline) {
+      try {
+        await (await h.connect({ ...victim, idToken: oldToken })).close();
+        await sleep(200);
+      } catch (error) {
+        refused = error instanceof UpgradeRefusedError;
+      }
+    }
+    expect(refused).toBe(true);
+    await h.stack.cognito.send(new AdminEnableUserCommand({ UserPoolId: pool, Username: victim.username }));
+    // Tokens issued after the disable second are not revoked (I17).
+    await sleep(1100);
+    const fresh = await passwordSignIn(victim);
+    const connection = await h.connect({ ...victim, idToken: fresh });
+    // The old token (issued before the disable) on the user's own, legitimate socket.
+    expect(await connection.renew(oldToken)).toMatchObject({ type: "error", code: "session_ended" });
+    await connection.closed(BOUND_MS);
+    // A bystander's socket offered the (re-enabled) victim's fresh token: another user's token.
+    const other = await h.connect(bystander);
+    expect(await other.renew(fresh)).toMatchObject({ type: "error", code: "forbidden" });
+    await other.closed(BOUND_MS);
+    h.tally.attack("offboarding: in-band renewal with an old token, and with another user's token", 2);
+    // The legitimate paths: the re-enabled user's fresh token renews and is served; the bystander reconnects and is served.
+    const again = await h.connect({ ...victim, idToken: fresh });
+    expect((await again.renew(fresh)).type).toBe("renewed");
+    expect((await again.ask("What is the return policy?")).outcome).toBe("done");
+    const bystanderAgain = await h.connect(bystander);
+    expect((await bystanderAgain.ask("What is the return policy?")).outcome).toBe("done");
   });
 });
