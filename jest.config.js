@@ -8,6 +8,8 @@ const common = {
 };
 
 module.exports = {
+  // Browser files in name order (chat.test.ts owns the users' first sign-in); others as Jest sorts them.
+  testSequencer: "<rootDir>/test/e2e/support/name-order-sequencer.cjs",
   projects: [
     { ...common, displayName: "unit", testMatch: ["<rootDir>/test/unit/**/*.test.ts"] },
     {
