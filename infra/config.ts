@@ -149,6 +149,13 @@ export const STACK_CONFIG_SHAPE = {
    * stolen token is worth little; the page refreshes before expiry. Offboarding does not
    * wait for it (I17).
    */
+  /**
+   * Create a CloudTrail trail logging this Region's write management events, so Cognito
+   * calls made outside the users CLI reach the offboarding rule (I17). Off by default: an
+   * account usually has a trail already, and a second copy of management events is billed
+   * (docs/deploy.md "Offboarding needs a trail").
+   */
+  offboardingTrail: z.boolean().default(false),
   tokenValidityMinutes: z
     .number({ error: "must be a number" })
     .int("must be a whole number")

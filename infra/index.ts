@@ -24,6 +24,7 @@ import { toEnvironment as chatEnvironment } from "../lambdas/chat/config";
 import { toEnvironment as offboardingEnvironment } from "../lambdas/offboarding/config";
 import { OffboardingEvents } from "./components/offboarding";
 import { Observability } from "./components/observability";
+import { OffboardingTrail } from "./components/offboarding-trail";
 import { APP_PROTOCOL, stackNames } from "./naming";
 import { actionGroupRolePolicy, authorizerRolePolicy, chatRolePolicy, offboardingRolePolicy } from "./policies";
 import { tenantBudgets } from "./config";
@@ -197,6 +198,8 @@ const offboardingFunction = new BundledFunction("offboarding", {
   logRetentionDays: config.logRetentionDays,
 }, componentOpts);
 new OffboardingEvents("offboarding-events", { names, offboardingFunction: offboardingFunction.function }, componentOpts);
+// Opt-in: the rule above sees Cognito's calls only while some trail logs management events (I17, docs/deploy.md).
+if (config.offboardingTrail) new OffboardingTrail("offboarding-trail", { ctx, names }, componentOpts);
 
 // Per-tenant dashboard and optional budget alarms over the chat function's EMF metrics.
 new Observability("observability", { names, region: ctx.apply((c) => c.region), tenants: config.tenants, alarms: config.alarms }, componentOpts);

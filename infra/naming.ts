@@ -64,6 +64,8 @@ export interface StackNames {
   /** S3 Vectors bucket: 3–63 of `[a-z0-9-]`, unique in the account and Region. */
   vectorBucket: string;
   offboardingRule: string;
+  /** The trail logging management events, when the stack creates one (`offboardingTrail`): 3–128 of `[A-Za-z0-9._-]`. */
+  offboardingTrail: string;
   /** CloudWatch namespace of the chat function's per-tenant metrics, read by the stage's dashboard. */
   metricsNamespace: string;
   /** The stage's CloudWatch dashboard. */
@@ -149,6 +151,7 @@ export function stackNames(project: string, stage: string, region: string): Stac
     knowledgeBase: `${prefix}-knowledge`,
     vectorBucket: `${prefix}-vectors`,
     offboardingRule: `${prefix}-offboarding`,
+    offboardingTrail: `${prefix}-management-events`,
     dashboard: `${prefix}-dashboard`,
     metricsNamespace: `${project}/${stem}`,
   };

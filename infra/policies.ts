@@ -522,3 +522,38 @@ export function knowledgeBaseRolePolicy(
 export function agentKnowledgePolicy(ctx: AwsContext, a: { knowledgeBaseId: string }): PolicyDocument {
   return doc({ Sid: "RetrieveFromOwnKnowledgeBase", Effect: "Allow", Action: "bedrock:Retrieve", Resource: knowledgeBaseArn(ctx, a.knowledgeBaseId) });
 }
+
+/** The ARN of the trail the stack creates when `offboardingTrail` is on (infra/components/offboarding-trail.ts). */
+export function trailArn(ctx: AwsContext, trailName: string): string {
+  return `arn:${ctx.partition}:cloudtrail:${ctx.region}:${ctx.accountId}:trail/${trailName}`;
+}
+
+/**
+ * The bucket policy of the stack's own CloudTrail trail (I17: EventBridge sees Cognito's
+ * management events only while a trail logs them). CloudTrail, acting for THIS trail only
+ * (`aws:SourceArn`), may read the bucket's ACL and write log files under this account's
+ * prefix with the owner in full control; nothing else, and no other principal, is granted
+ * anything (CloudTrail user guide, "Amazon S3 bucket policy for CloudTrail", checked 2026-12-02).
+ */
+export function trailBucketPolicy(ctx: AwsContext, t: { bucketName: string; trailName: string }): PolicyDocument {
+  const bucket = `arn:${ctx.partition}:s3:::${t.bucketName}`;
+  const sourceArn = trailArn(ctx, t.trailName);
+  return doc(
+    {
+      Sid: "TrailChecksBucketAcl",
+      Effect: "Allow",
+      Principal: { Service: "cloudtrail.amazonaws.com" },
+      Action: "s3:GetBucketAcl",
+      Resource: bucket,
+      Condition: { StringEquals: { "aws:SourceArn": sourceArn } },
+    },
+    {
+      Sid: "TrailWritesLogFiles",
+      Effect: "Allow",
+      Principal: { Service: "cloudtrail.amazonaws.com" },
+      Action: "s3:PutObject",
+      Resource: `${bucket}/AWSLogs/${ctx.accountId}/*`,
+      Condition: { StringEquals: { "aws:SourceArn": sourceArn, "s3:x-amz-acl": "bucket-owner-full-control" } },
+    },
+  );
+}

@@ -41,6 +41,7 @@ describe("parseStackConfig", () => {
       reservedConcurrency: {},
       logLevel: "INFO",
       tokenValidityMinutes: 15,
+      offboardingTrail: false,
     });
     expect(DEFAULT_ASKS_PER_USER_PER_MINUTE).toBe(30);
     expect(config.tenants[0].id).toBe("tenant1");
@@ -114,6 +115,11 @@ describe("parseStackConfig", () => {
 
 describe("parseStackConfig: flooding and cost limits", () => {
   const base = { tenants: [tenant("tenant1")] };
+
+  it("creates the offboarding trail only when asked to (a boolean)", () => {
+    expect(parseStackConfig({ ...base, offboardingTrail: true }).offboardingTrail).toBe(true);
+    for (const bad of ["true", 1, null]) expect(() => parseStackConfig({ ...base, offboardingTrail: bad })).toThrow(/offboardingTrail/);
+  });
 
   it("takes a token lifetime between 5 and 1440 minutes (Cognito's range) and refuses others", () => {
     expect(parseStackConfig({ ...base, tokenValidityMinutes: 5 }).tokenValidityMinutes).toBe(5);

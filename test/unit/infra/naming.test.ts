@@ -63,6 +63,7 @@ describe("stackNames", () => {
       for (const bedrock of [n.agent, n.knowledgeBase]) expect(bedrock).toMatch(/^([0-9a-zA-Z][_-]?){1,100}$/);
       expect(n.vectorBucket).toMatch(/^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/);
       expect(n.offboardingRule).toMatch(/^[.\-_A-Za-z0-9]{1,64}$/);
+      expect(n.offboardingTrail).toMatch(/^[A-Za-z0-9][A-Za-z0-9._-]{2,127}$/);
     }
   });
 });

@@ -29,6 +29,7 @@ const EVERY_KEY: Record<string, unknown> = {
   tokenValidityMinutes: 30,
   alarms: { budgetShare: 0.8, snsTopicArn: "arn:aws:sns:us-east-1:123456789012:budget-alerts" },
   usage: { retentionDays: 30, reserveTokensPerAnswer: 500 },
+  offboardingTrail: true,
 };
 
 describe("STACK_CONFIG_KEYS", () => {
