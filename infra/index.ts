@@ -120,11 +120,12 @@ const chatFunction = new BundledFunction("chat", {
       }),
   ),
   environment: pulumi
-    .all([data.connectionsTable.name, data.limitsTable.name, data.revocationsTable.name, isolation.role.arn, agent.agent.agentId, agent.alias.agentAliasId, managementEndpoint, knowledge.knowledgeBase.id, identity.userPool.id, identity.userPoolClient.id, data.usageTable.name])
-    .apply(([connectionsTableName, limitsTableName, revocationsTableName, tenantAccessRoleArn, agentId, agentAliasId, endpoint, knowledgeBaseId, userPoolId, userPoolClientId, usageTableName]) => ({
+    .all([data.connectionsTable.name, data.limitsTable.name, data.revocationsTable.name, isolation.role.arn, agent.agent.agentId, agent.alias.agentAliasId, managementEndpoint, knowledge.knowledgeBase.id, identity.userPool.id, identity.userPoolClient.id, data.usageTable.name, data.tenantsTable.name])
+    .apply(([connectionsTableName, limitsTableName, revocationsTableName, tenantAccessRoleArn, agentId, agentAliasId, endpoint, knowledgeBaseId, userPoolId, userPoolClientId, usageTableName, tenantsTableName]) => ({
       ...chatEnvironment(
         {
           connectionsTableName,
+          tenantsTableName,
           tenantAccessRoleArn,
           agentId,
           agentAliasId,

@@ -300,6 +300,7 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
       }, config.logLevel) },
       chat: { ...chatEnvironment({
         connectionsTableName: names.connectionsTable,
+        tenantsTableName: names.tenantsTable,
         tenantAccessRoleArn: identities.tenantAccessRole.arn,
         agentId: LOCAL_AGENT_ID,
         agentAliasId: LOCAL_AGENT_ALIAS_ID,

@@ -22,6 +22,8 @@ import type { TenantBudgets, TokenBudget } from "./budgets";
 /** What the deployer decides; `toEnvironment` writes exactly this. */
 export interface ChatSettings {
   connectionsTableName: string;
+  /** Read only with the caller's scoped credentials, for their own tenant's display name (I3). */
+  tenantsTableName: string;
   tenantAccessRoleArn: string;
   agentId: string;
   agentAliasId: string;
@@ -71,6 +73,7 @@ export interface ChatConfig extends ChatSettings {
 /** The variables `toEnvironment` sets: the keys the loader's schema must cover. */
 export interface ChatEnvironment {
   CONNECTIONS_TABLE_NAME: string;
+  TENANTS_TABLE_NAME: string;
   TENANT_ACCESS_ROLE_ARN: string;
   AGENT_ID: string;
   AGENT_ALIAS_ID: string;
@@ -122,6 +125,7 @@ export function budgetsVariable(budgets: TenantBudgets): string {
 export function toEnvironment(settings: ChatSettings, logLevel = "INFO"): ChatEnvironment {
   return {
     CONNECTIONS_TABLE_NAME: settings.connectionsTableName,
+    TENANTS_TABLE_NAME: settings.tenantsTableName,
     TENANT_ACCESS_ROLE_ARN: settings.tenantAccessRoleArn,
     AGENT_ID: settings.agentId,
     AGENT_ALIAS_ID: settings.agentAliasId,
@@ -154,6 +158,7 @@ const TENANT_ID_LIST_PATTERN = new RegExp(`^${TENANT_ID}(?:,${TENANT_ID})*$`);
 // `satisfies` makes the compiler fail when ChatEnvironment gains a key this schema ignores.
 const environmentShape = {
   CONNECTIONS_TABLE_NAME: required,
+  TENANTS_TABLE_NAME: required,
   TENANT_ACCESS_ROLE_ARN: required.check(z.regex(/^arn:[a-z-]+:iam::\d{12}:role\/.+$/, "must be an IAM role ARN")),
   AGENT_ID: required,
   AGENT_ALIAS_ID: required,
@@ -224,6 +229,7 @@ export function loadChatConfig(env: Environment = process.env): ChatConfig {
   }
   return {
     connectionsTableName: e.CONNECTIONS_TABLE_NAME,
+    tenantsTableName: e.TENANTS_TABLE_NAME,
     tenantAccessRoleArn: e.TENANT_ACCESS_ROLE_ARN,
     agentId: e.AGENT_ID,
     agentAliasId: e.AGENT_ALIAS_ID,

@@ -26,6 +26,7 @@ import { AskRateLimiter } from "./ask-rate-limit";
 import type { ChatConfig } from "./config";
 import type { IdTokenCheck } from "./renew-route";
 import { type StopRequestStore, StopRequests } from "./stop-requests";
+import type { TenantNameReader } from "./tenant-names";
 import { UsageMeter } from "./usage-meter";
 
 export interface ChatDependencies {
@@ -50,6 +51,8 @@ export interface ChatDependencies {
   lambda: LambdaClient;
   agent: BedrockAgentRuntimeClient;
   credentials: ScopedCredentialsProvider;
+  /** The caller's tenant display name, read with their scoped credentials (hello-route.ts). */
+  tenantNames: Pick<TenantNameReader, "nameOf">;
   logger: Logger;
   /** Per-tenant EMF metrics (answer-metrics.ts). */
   metrics: ChatMetrics;
@@ -60,11 +63,11 @@ export interface ChatDependencies {
 }
 
 /** Every route's part: no Lambda, Bedrock or STS client, no token verifier. */
-export type BaseDependencies = Omit<ChatDependencies, "lambda" | "agent" | "credentials" | "idTokens">;
+export type BaseDependencies = Omit<ChatDependencies, "lambda" | "agent" | "credentials" | "idTokens" | "tenantNames">;
 /** `$connect` and `$disconnect`. */
 export type ConnectDependencies = Pick<ChatDependencies, "config" | "connections" | "revocations" | "logger" | "now">;
 /** Client frames (`ask`, `stop`, `renew`, `ping`): the hand-off needs the Lambda client, a renewal the token verifier. */
-export type MessageDependencies = BaseDependencies & Pick<ChatDependencies, "lambda" | "idTokens">;
+export type MessageDependencies = BaseDependencies & Pick<ChatDependencies, "lambda" | "idTokens" | "tenantNames">;
 /** The answer step: the agent and the scoped credentials. */
 export type AnswerDependencies = BaseDependencies & Pick<ChatDependencies, "agent" | "credentials">;
 

@@ -22,6 +22,7 @@ import { answerRequest } from "./answer-request";
 import { handleRenew } from "./renew-route";
 import { THROTTLED_MESSAGE } from "./ask-rate-limit";
 import type { MessageDependencies } from "./dependencies";
+import { handleHello } from "./hello-route";
 import { handleStop } from "./stop-route";
 import { frameText, type WebSocketEvent, type WebSocketResult } from "./websocket-event";
 
@@ -104,6 +105,10 @@ export async function handleMessage(event: WebSocketEvent, deps: MessageDependen
     }
     if (parsed.message.action === "ping") {
       await reply(pong());
+      return OK;
+    }
+    if (parsed.message.action === "hello") {
+      await handleHello(caller, deps, log, reply);
       return OK;
     }
     if (parsed.message.action === "stop") {

@@ -58,7 +58,11 @@ export const RenewMessage = z.strictObject({
 });
 export type RenewMessage = z.infer<typeof RenewMessage>;
 
-export const ClientMessage = z.discriminatedUnion("action", [AskMessage, PingMessage, StopMessage, RenewMessage]);
+/** The page asks for its header: answered with `hello` (the caller's own tenant display name). */
+export const HelloMessage = z.strictObject({ action: z.literal("hello") });
+export type HelloMessage = z.infer<typeof HelloMessage>;
+
+export const ClientMessage = z.discriminatedUnion("action", [AskMessage, PingMessage, StopMessage, RenewMessage, HelloMessage]);
 export type ClientMessage = z.infer<typeof ClientMessage>;
 
 export const ERROR_CODES = [
@@ -84,7 +88,8 @@ export type ServerEvent =
   | { type: "citations"; answerId: string; documents: string[] }
   | { type: "error"; answerId?: string; code: ErrorCode; message: string }
   | { type: "renewed"; expiresAt: number }
-  | { type: "pong" };
+  | { type: "pong" }
+  | { type: "hello"; tenantName?: string };
 
 export const ServerEventSchema: z.ZodMiniType<ServerEvent> = z.discriminatedUnion("type", [
   z.object({ type: z.literal("accepted"), answerId: z.string() }),
@@ -101,6 +106,7 @@ export const ServerEventSchema: z.ZodMiniType<ServerEvent> = z.discriminatedUnio
   }),
   z.object({ type: z.literal("renewed"), expiresAt: z.number() }),
   z.object({ type: z.literal("pong") }),
+  z.object({ type: z.literal("hello"), tenantName: z.optional(z.string()) }),
 ]);
 
 export const accepted = (answerId: string): ServerEvent => ({ type: "accepted", answerId });
@@ -114,6 +120,8 @@ export const doneStopped = (answerId: string): ServerEvent => ({ type: "done", a
 /** Reply to `stop`: the request is recorded; the answer itself ends with a `done` (stopped or not). */
 export const stopping = (answerId: string): ServerEvent => ({ type: "stopping", answerId });
 export const pong = (): ServerEvent => ({ type: "pong" });
+/** Reply to `hello`: the display name of the caller's own tenant, left out when it could not be read. */
+export const hello = (tenantName?: string): ServerEvent => (tenantName === undefined ? { type: "hello" } : { type: "hello", tenantName });
 /** Reply to `renew`: the connection is now served until `expiresAt` (epoch seconds, the fresh token's `exp`). */
 export const renewed = (expiresAt: number): ServerEvent => ({ type: "renewed", expiresAt });
 export const errorEvent = (code: ErrorCode, message: string, answerId?: string): ServerEvent =>

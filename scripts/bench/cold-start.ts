@@ -42,6 +42,7 @@ const FUNCTION_ENVIRONMENTS: Record<FunctionName, Record<string, string>> = {
   }) },
   chat: { ...chatEnvironment({
     connectionsTableName: "bench-connections",
+    tenantsTableName: "bench-tenants",
     tenantAccessRoleArn: "arn:aws:iam::000000000000:role/bench",
     agentId: "AGENT",
     agentAliasId: "ALIAS",

@@ -35,6 +35,7 @@ export async function measureStsCalls(asks = 100): Promise<StsCallsResult> {
     ...chatEnvironment(
       {
         connectionsTableName: "bench-connections",
+        tenantsTableName: "bench-tenants",
         tenantAccessRoleArn: "arn:aws:iam::123456789012:role/bench-tenant-access",
         agentId: "AGENTBENCH",
         agentAliasId: "ALIASBENCH",

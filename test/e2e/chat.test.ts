@@ -17,6 +17,7 @@ import {
   recordAnswerTimeline,
   signIn,
   waitForConnected,
+  waitForWho,
 } from "./support/chat-page";
 import { withOperatorClients } from "../support/stack/aws-clients";
 import { addOrderFor, type TestOrder } from "../support/stack/orders";
@@ -98,7 +99,7 @@ test("tenant1-user's first sign-in asks for a new password, then shows the user,
   expect(firstSignIn).toBe(true);
   tenant1 = { context, page, sockets };
 
-  await expect(page.textContent("#who")).resolves.toBe("tenant1-user · tenant1");
+  await waitForWho(page, "tenant1-user · Tenant One");
   await waitForConnected(page);
   await expect(page.isVisible("#signin-view")).resolves.toBe(false);
   await expect(page.isEnabled("#send")).resolves.toBe(true);
@@ -126,7 +127,7 @@ test("asking the return policy answers with tenant1's 10 days", async () => {
   expect(answer.phase).toBe("done");
   expect(answer.text).toMatch(/\b10 days\b/);
   expect(answer.text).not.toMatch(/\b(20|30) days\b/);
-  expect(answer.statuses).toEqual(["Looking up your return policy…"]);
+  expect(answer.statuses).toEqual(["Looking up your return policy"]);
   await expect(page.locator(".message.user .text").last().textContent()).resolves.toBe("What is the return policy?");
   // The answer belongs to the signed-in user: its id is "<sub>.<id>".
   expect(answerId).toMatch(/^[0-9a-f-]{36}\.[A-Za-z0-9-]+$/);
@@ -151,7 +152,7 @@ test("asking for orders shows the tool status line first, then the answer stream
   const answer = await finishedAnswer(page, answerId);
 
   expect(answer.phase).toBe("done");
-  expect(answer.statuses).toEqual(["Looking up your orders…"]);
+  expect(answer.statuses).toEqual(["Looking up your orders"]);
   expect(answer.text).toContain("ord-t1-1001");
   expect(answer.text).toContain("Trail running shoes");
   expect(answer.text).not.toContain("ord-t2-2001");
@@ -179,7 +180,7 @@ test("tenant2-user in a second context sees only tenant2's answers; tenant1's co
   tenant2 = { context, page };
   const { firstSignIn } = await signIn(page, stack, "tenant2-user");
   expect(firstSignIn).toBe(true);
-  await expect(page.textContent("#who")).resolves.toBe("tenant2-user · tenant2");
+  await waitForWho(page, "tenant2-user · Tenant Two");
   await waitForConnected(page);
 
   // Two questions in flight at once, each answer routed to its own bubble.
@@ -195,7 +196,7 @@ test("tenant2-user in a second context sees only tenant2's answers; tenant1's co
   await page.screenshot({ path: join(SCREENSHOTS, "tenant2-chat.png") });
 
   // tenant1's page is untouched by tenant2's session and still answers for tenant1.
-  await expect(page1.textContent("#who")).resolves.toBe("tenant1-user · tenant1");
+  await waitForWho(page1, "tenant1-user · Tenant One");
   expect(await answerTexts(page1)).toEqual(tenant1Before);
   const again = await finishedAnswer(page1, await ask(page1, "How many days do I have to return something?"));
   expect(again.text).toMatch(/\b10 days\b/);

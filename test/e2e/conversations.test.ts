@@ -7,8 +7,10 @@
  */
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { launchBrowser } from "./support/browser";
-import { answerTexts, ask, finishedAnswer, signIn, UI_TIMEOUT_MS, waitForConnected } from "./support/chat-page";
+import { answerTexts, ask, finishedAnswer, signInWithPassword, UI_TIMEOUT_MS, waitForConnected } from "./support/chat-page";
+import { withOperatorClients } from "../support/stack/aws-clients";
 import { e2eStack, type LocalStackOutputs } from "../support/stack/outputs";
+import { createConfirmedUser } from "../support/stack/test-users";
 
 jest.setTimeout(60_000);
 
@@ -16,10 +18,23 @@ let stack: LocalStackOutputs;
 let browser: Browser;
 const contexts: BrowserContext[] = [];
 
+/** This file's own users (the demo users' first sign-in belongs to chat.test.ts). */
+const USERS = { tenant1: "e2e-conversations-t1", tenant2: "e2e-conversations-t2", tenant3: "e2e-conversations-t3" } as const;
+const PASSWORD = "Conversations-pass-42";
+
 beforeAll(async () => {
   stack = e2eStack();
-  browser = await launchBrowser();
+  [browser] = await Promise.all([
+    launchBrowser(),
+    withOperatorClients(stack, async (operator) => {
+      for (const [tenantId, username] of Object.entries(USERS)) await createConfirmedUser(operator, { username, tenantId, password: PASSWORD });
+    }),
+  ]);
 });
+
+function signIn(page: Page, username: string): Promise<void> {
+  return signInWithPassword(page, stack.webUrl, username, PASSWORD);
+}
 
 afterAll(async () => {
   for (const context of contexts) await context.close();
@@ -59,7 +74,7 @@ function watchAsks(page: Page): string[] {
 
 test("two users of one browser each see only their own conversations, and get them back after signing out", async () => {
   const page = await newPage();
-  await signIn(page, stack, "tenant1-user");
+  await signIn(page, USERS.tenant1);
   await waitForConnected(page);
   const question = "What is the return policy?";
   expect((await finishedAnswer(page, await ask(page, question))).text).toMatch(/\b10 days\b/);
@@ -74,7 +89,7 @@ test("two users of one browser each see only their own conversations, and get th
   await expect(page.inputValue("#prompt")).resolves.toBe("");
 
   // Another user, same browser (same localStorage).
-  await signIn(page, stack, "tenant2-user");
+  await signIn(page, USERS.tenant2);
   await waitForConnected(page);
   await expect(listTitles(page)).resolves.toEqual(["New conversation"]);
   const seen = (await page.textContent("body")) ?? "";
@@ -87,7 +102,7 @@ test("two users of one browser each see only their own conversations, and get th
   await signOut(page);
 
   // The first user again: their conversation and their unsent question are back, nothing of the other's.
-  await signIn(page, stack, "tenant1-user");
+  await signIn(page, USERS.tenant1);
   await waitForConnected(page);
   await expect(listTitles(page)).resolves.toEqual([question]);
   expect((await answerTexts(page)).join("\n")).toMatch(/\b10 days\b/);
@@ -98,7 +113,7 @@ test("two users of one browser each see only their own conversations, and get th
 test("New conversation keeps the old one; each conversation asks in its own conversationId; rename and delete survive a reload", async () => {
   const page = await newPage();
   const asks = watchAsks(page);
-  await signIn(page, stack, "tenant3-user");
+  await signIn(page, USERS.tenant3);
   await waitForConnected(page);
   await finishedAnswer(page, await ask(page, "What is the return policy?"));
   await page.click("#new-conversation");
@@ -121,6 +136,8 @@ test("New conversation keeps the old one; each conversation asks in its own conv
   await expect(listTitles(page)).resolves.toEqual(["Returns", "What do you sell?"]);
 
   page.once("dialog", (dialog) => void dialog.accept());
+  // Rename and Delete show on the conversation shown and on the one pointed at.
+  await conversation(page, "What do you sell?").hover();
   await conversation(page, "What do you sell?").locator(".conversation-delete").click();
   await expect(listTitles(page)).resolves.toEqual(["Returns"]);
 
@@ -133,7 +150,7 @@ test("New conversation keeps the old one; each conversation asks in its own conv
 
 test("a reload mid-answer keeps the text that had arrived, marked interrupted", async () => {
   const page = await newPage();
-  await signIn(page, stack, "tenant1-user");
+  await signIn(page, USERS.tenant1);
   await waitForConnected(page);
   const answerId = await ask(page, "List my orders [[slow]]");
   const bubble = `.message.assistant[data-answer-id="${answerId}"]`;

@@ -4,7 +4,7 @@
  */
 import type { Browser, Page } from "playwright-core";
 import { launchBrowser } from "./support/browser";
-import { submitPassword } from "./support/chat-page";
+import { submitPassword, waitForWho } from "./support/chat-page";
 import { withOperatorClients } from "../support/stack/aws-clients";
 import { e2eStack, type LocalStackOutputs } from "../support/stack/outputs";
 import { createConfirmedUser } from "../support/stack/test-users";
@@ -49,7 +49,7 @@ test("a wrong password shows an error in #signin-error and stays on the sign-in 
 
   // The allowed path: the right password on the same form signs in.
   await expect(submitPassword(page, USERNAME, PASSWORD)).resolves.toBe("signed_in");
-  await expect(page.textContent("#who")).resolves.toBe(`${USERNAME} · tenant1`);
+  await waitForWho(page, `${USERNAME} · Tenant One`);
   await expect(page.textContent("#signin-error")).resolves.toBe("");
   await page.context().close();
 });

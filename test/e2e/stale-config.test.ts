@@ -8,7 +8,7 @@
  */
 import type { Browser, Page } from "playwright-core";
 import { launchBrowser } from "./support/browser";
-import { submitPassword } from "./support/chat-page";
+import { submitPassword, waitForWho } from "./support/chat-page";
 import { withOperatorClients } from "../support/stack/aws-clients";
 import { e2eStack, type LocalStackOutputs } from "../support/stack/outputs";
 import { createConfirmedUser } from "../support/stack/test-users";
@@ -66,7 +66,7 @@ test("a page holding an old app client id reloads its configuration and signs in
   expect(watched.configFetches).toBe(1);
 
   await expect(submitPassword(watched.page, USERNAME, PASSWORD)).resolves.toBe("signed_in");
-  await expect(watched.page.textContent("#who")).resolves.toBe(`${USERNAME} · tenant1`);
+  await waitForWho(watched.page, `${USERNAME} · Tenant One`);
   await expect(watched.page.textContent("#signin-error")).resolves.toBe("");
   // Refused once for the old client (Cognito: ResourceNotFoundException), once more with the new one.
   expect(watched.signInClientIds).toEqual([OLD_CLIENT_ID, stack.userPoolClientId]);

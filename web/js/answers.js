@@ -89,6 +89,7 @@ export function applyEvent(answer, event) {
  */
 export function routeEvent(answers, event) {
   if (event.type === "pong") return { kind: "pong" };
+  if (event.type === "hello") return { kind: "ignore" };
   if (event.answerId === undefined) {
     return event.type === "error" ? { kind: "notice", code: event.code, message: event.message } : { kind: "ignore" };
   }
@@ -131,4 +132,13 @@ export function unfinishedCount(answers) {
   let n = 0;
   for (const answer of answers.values()) if (!isTerminal(answer)) n++;
   return n;
+}
+
+/**
+ * Pure: a tool status line as shown once its answer has ended: "Looking up your orders…"
+ * says the lookup is under way, so the trailing "…" (or "...") goes.
+ * @param {string} text
+ */
+export function finishedStatus(text) {
+  return text.replace(/\s*(…|\.\.\.)\s*$/u, "");
 }

@@ -49,6 +49,7 @@ import { answerErrorMessage } from "./messages.js";
  * @property {() => { sub: string } | null} getUser
  * @property {ChatView} view
  * @property {() => void} [onTokenExpired]
+ * @property {(tenantName: string | null) => void} [onHello] the reply to `hello` (the header's tenant name)
  * @property {() => string} [newId]
  * @property {() => string} [newConversation]
  * @property {import("./conversation-history.js").ConversationHistory} [history] in memory only when not given
@@ -81,6 +82,7 @@ export function createChat({
   getUser,
   view,
   onTokenExpired = () => {},
+  onHello = () => {},
   newId = randomId,
   newConversation = newConversationId,
   history = createConversationHistory({ newConversationId: newConversation }),
@@ -187,6 +189,10 @@ export function createChat({
     handleFrame(data) {
       const parsed = parseServerEvent(data);
       if (!parsed.ok) return;
+      if (parsed.event.type === "hello") {
+        onHello(parsed.event.tenantName ?? null);
+        return;
+      }
       const route = routeEvent(answers, parsed.event);
       if (route.kind === "answer") {
         changed(route.answer);

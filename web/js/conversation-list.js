@@ -91,12 +91,15 @@ export function createConversationList({ list, actions, doc = document }) {
     if (item.current) open.setAttribute("aria-current", "true");
     open.title = item.title;
     open.addEventListener("click", () => actions.open(item.id));
-    const rename = button("Rename", "conversation-rename", `Rename “${item.title}”`);
+    // Icons with names: "Rename …" / "Delete …" are what assistive technology reads and the tooltip shows.
+    const rename = button("✎", "conversation-rename", `Rename “${item.title}”`);
+    rename.title = "Rename";
     rename.addEventListener("click", () => {
       editing = item.id;
       render(shown);
     });
-    const remove = button("Delete", "conversation-delete", `Delete “${item.title}”`);
+    const remove = button("✕", "conversation-delete", `Delete “${item.title}”`);
+    remove.title = "Delete";
     remove.addEventListener("click", () => {
       if (actions.confirmRemove(item.title)) actions.remove(item.id);
     });

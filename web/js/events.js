@@ -11,12 +11,13 @@
  *   | { type: "done", answerId: string, stopped?: true }
  *   | { type: "stopping", answerId: string }
  *   | { type: "error", answerId?: string, code: string, message: string }
- *   | { type: "pong" }} ServerEvent
+ *   | { type: "pong" }
+ *   | { type: "hello", tenantName?: string }} ServerEvent
  */
 /** @typedef {{ ok: true, event: ServerEvent } | { ok: false, reason: string }} ParsedEvent */
 
 /** @type {readonly ServerEvent["type"][]} */
-export const EVENT_TYPES = Object.freeze(/** @type {ServerEvent["type"][]} */ (["accepted", "status", "chunk", "citations", "done", "stopping", "error", "pong"]));
+export const EVENT_TYPES = Object.freeze(/** @type {ServerEvent["type"][]} */ (["accepted", "status", "chunk", "citations", "done", "stopping", "error", "pong", "hello"]));
 
 /** The server sends at most 10 names (lambdas/chat/knowledge-filter.ts); the page shows no more. */
 export const MAX_CITATIONS = 10;
@@ -45,6 +46,9 @@ export function parseServerEvent(data) {
   const raw = /** @type {Record<string, unknown>} */ (parsed);
   const { type, answerId } = raw;
   switch (type) {
+    case "hello":
+      // The caller's own tenant display name, for the header: shown as text, at most 100 characters.
+      return { ok: true, event: isString(raw.tenantName) && raw.tenantName.trim() ? { type, tenantName: raw.tenantName.trim().slice(0, 100) } : { type } };
     case "pong":
       return { ok: true, event: { type } };
     case "accepted":

@@ -62,6 +62,10 @@ const ui = {
   reconnect: $("reconnect", HTMLElement),
   reconnectText: $("reconnect-text", HTMLElement),
   connectionAnnouncer: $("connection-announcer", HTMLElement),
+  newMessages: $("new-messages", HTMLButtonElement),
+  confirmPassword: $("confirm-password", HTMLInputElement),
+  showNewPassword: $("show-new-password", HTMLButtonElement),
+  accountName: $("account-name", HTMLElement),
   retryNow: $("retry-now", HTMLButtonElement),
   composer: $("composer", HTMLFormElement),
   prompt: $("prompt", HTMLTextAreaElement),
@@ -109,6 +113,7 @@ async function boot() {
   const view = createChatView({
     messages: ui.messages,
     notice: ui.notice,
+    newMessages: ui.newMessages,
     onStop: (answerId) => {
       if (!chat.stop(answerId)) showComposerError(NOT_SENT.not_connected);
     },
@@ -126,6 +131,8 @@ async function boot() {
   /** @type {import("./connection.js").Connection | null} */
   let connection = null;
 
+  /** @type {string | null} the signed-in user's tenant display name, once the server has said it */
+  let tenantName = null;
   const conversationHistory = createConversationHistory({
     storage: window.localStorage,
     legacy: window.sessionStorage,
@@ -143,6 +150,10 @@ async function boot() {
     getUser: () => session.user(),
     view,
     onTokenExpired: () => connection?.renew(),
+    onHello: (name) => {
+      tenantName = name;
+      renderWho(ui.who, session.user(), tenantName);
+    },
     history: conversationHistory,
   });
   const conversationList = createConversationList({
@@ -175,7 +186,11 @@ async function boot() {
   function setConnectionState(state) {
     renderConnectionState(ui.connectionState, state);
     ui.send.disabled = state !== "connected";
-    if (state === "connected") ui.notice.textContent = "";
+    if (state === "connected") {
+      ui.notice.textContent = "";
+      // The header's tenant name, read by the server for the caller's own tenant only.
+      if (tenantName === null) connection?.send({ action: "hello" });
+    }
     // The header badge alone went unnoticed: while reconnecting or offline, say so and offer a retry.
     reconnectNotice.state(state);
   }
@@ -236,8 +251,18 @@ async function boot() {
     ui.signinTitle.textContent = "Sign in";
     ui.signIn.textContent = "Sign in";
     ui.newPassword.value = "";
+    ui.confirmPassword.value = "";
     ui.newPassword.required = false;
+    ui.confirmPassword.required = false;
+    showNewPasswords(false);
     renderPasswordRules();
+  }
+
+  /** @param {boolean} shown the two new-password fields as text (the toggle's state) */
+  function showNewPasswords(shown) {
+    for (const field of [ui.newPassword, ui.confirmPassword]) field.type = shown ? "text" : "password";
+    ui.showNewPassword.setAttribute("aria-pressed", String(shown));
+    ui.showNewPassword.textContent = shown ? "Hide" : "Show";
   }
 
   function showNewPasswordStep() {
@@ -246,7 +271,10 @@ async function boot() {
     ui.startOver.hidden = false;
     ui.signinTitle.textContent = "Choose a new password";
     ui.signIn.textContent = "Set password and sign in";
+    // Whose password this is: the step follows the username field, which it hides.
+    ui.accountName.textContent = ui.username.value.trim();
     ui.newPassword.required = true;
+    ui.confirmPassword.required = true;
     ui.password.value = "";
     ui.newPassword.focus();
   }
@@ -260,6 +288,7 @@ async function boot() {
   /** @param {string} [notice] */
   function showSignIn(notice = "") {
     disconnect();
+    tenantName = null;
     renderWho(ui.who, null);
     // Nothing of this user stays on the page or in the tab for the next one.
     chat.forget();
@@ -276,7 +305,7 @@ async function boot() {
 
   /** @param {import("./session.js").SessionUser} user */
   function showChat(user) {
-    renderWho(ui.who, user);
+    renderWho(ui.who, user, tenantName);
     ui.signinView.hidden = true;
     ui.sessionBar.hidden = false;
     ui.chatView.hidden = false;
@@ -292,7 +321,7 @@ async function boot() {
   session.onChange((user, reason) => {
     if (user) {
       if (reason !== "refreshed") showChat(user);
-      else renderWho(ui.who, user);
+      else renderWho(ui.who, user, tenantName);
     } else {
       showSignIn(signedOutNotice(reason));
     }
@@ -318,6 +347,11 @@ async function boot() {
       ui.newPassword.focus();
       return;
     }
+    if (step === "new_password" && ui.confirmPassword.value !== ui.newPassword.value) {
+      ui.signinError.textContent = ui.confirmPassword.value ? "The two passwords do not match." : "Please type the new password again to confirm it.";
+      ui.confirmPassword.focus();
+      return;
+    }
     ui.signIn.disabled = true;
     ui.signinForm.setAttribute("aria-busy", "true");
     try {
@@ -336,6 +370,14 @@ async function boot() {
       ui.signIn.disabled = false;
       ui.signinForm.removeAttribute("aria-busy");
     }
+  });
+
+  ui.showNewPassword.addEventListener("click", () => {
+    showNewPasswords(ui.showNewPassword.getAttribute("aria-pressed") !== "true");
+  });
+
+  ui.confirmPassword.addEventListener("input", () => {
+    if (ui.signinError.textContent && ui.confirmPassword.value === ui.newPassword.value) ui.signinError.textContent = "";
   });
 
   ui.newPassword.addEventListener("input", () => {

@@ -4,7 +4,9 @@
  * markdown.js (never innerHTML of anything unsanitised), so a model answer cannot inject markup.
  */
 import { renderAnswerActions } from "./answer-actions.js";
+import { finishedStatus, isTerminal } from "./answers.js";
 import { renderMarkdown } from "./markdown.js";
+import { createScrollFollow } from "./scroll-follow.js";
 
 /** @typedef {import("./answers.js").Answer} Answer */
 /** @typedef {import("./chat.js").ChatView} ChatView */
@@ -62,10 +64,10 @@ export const STOPPED_TEXT = "Stopped. The text above is all the assistant wrote.
 /**
  * The chat view over `#messages` and `#notice`; the controller in chat.js drives it.
  * `onStop` and `onRetry` are the Stop and Retry buttons under an answer (answer-actions.js).
- * @param {{ messages: HTMLElement, notice: HTMLElement, doc?: Document, onStop?: (answerId: string) => void, onRetry?: (answerId: string) => void }} options
+ * @param {{ messages: HTMLElement, notice: HTMLElement, newMessages?: HTMLElement | null, doc?: Document, onStop?: (answerId: string) => void, onRetry?: (answerId: string) => void }} options
  * @returns {ChatView}
  */
-export function createChatView({ messages, notice, doc = document, onStop = () => {}, onRetry = () => {} }) {
+export function createChatView({ messages, notice, newMessages = null, doc = document, onStop = () => {}, onRetry = () => {} }) {
   /** @type {Map<string, HTMLElement>} */
   const bubbles = new Map();
   /** @type {Map<string, string>} each answer's text, for Copy */
@@ -74,13 +76,12 @@ export function createChatView({ messages, notice, doc = document, onStop = () =
   /** @type {WeakMap<HTMLElement, string>} the Markdown each answer's .text shows */
   const renderedText = new WeakMap();
 
-  // Follow the stream only if the reader is already at the bottom; never yank them back.
-  const nearBottom = () => messages.scrollHeight - messages.scrollTop - messages.clientHeight < 80;
+  const scroll = createScrollFollow({ messages, cue: newMessages });
   /** @param {HTMLElement} node */
   const append = (node) => {
-    const follow = nearBottom();
+    const follow = scroll.atEnd();
     messages.append(node);
-    if (follow) messages.scrollTop = messages.scrollHeight;
+    scroll.afterUpdate(follow);
   };
 
   return {
@@ -89,7 +90,9 @@ export function createChatView({ messages, notice, doc = document, onStop = () =
       bubble.setAttribute("aria-label", "You");
       bubble.append(el(doc, "p", "text", text));
       if (askedAt !== undefined) bubble.append(timeElement(doc, askedAt));
-      append(bubble);
+      messages.append(bubble);
+      // The user's own question always comes into view, wherever they had scrolled.
+      scroll.reveal();
     },
 
     addAnswer(answer) {
@@ -108,12 +111,17 @@ export function createChatView({ messages, notice, doc = document, onStop = () =
     updateAnswer(answer, errorMessage) {
       const bubble = bubbles.get(answer.answerId);
       if (!bubble) return;
-      const follow = nearBottom();
+      const follow = scroll.atEnd();
       bubble.dataset.phase = answer.phase;
+      const finished = isTerminal(answer) || String(answer.phase) === "stopped";
       // addAnswer made all three; a missing one is skipped rather than thrown on.
       const statusList = bubble.querySelector(".status");
       while (statusList && statusList.childElementCount < answer.statuses.length) {
         statusList.append(el(doc, "li", undefined, answer.statuses[statusList.childElementCount]));
+      }
+      // "Looking up your orders…" is under way; once the answer ends the "…" would say it still is.
+      if (finished && statusList) {
+        for (const item of statusList.children) item.textContent = finishedStatus(item.textContent ?? "");
       }
       const text = /** @type {HTMLElement | null} */ (bubble.querySelector(".text"));
       // Rendered into a detached fragment and swapped in one step: no flicker while streaming.
@@ -153,7 +161,7 @@ export function createChatView({ messages, notice, doc = document, onStop = () =
       if (ended && answer.endedAt !== undefined && !bubble.querySelector("time")) {
         bubble.querySelector(".actions")?.append(timeElement(doc, answer.endedAt));
       }
-      if (follow) messages.scrollTop = messages.scrollHeight;
+      scroll.afterUpdate(follow);
     },
 
     /** A problem not tied to one question (e.g. an error for a frame the server could not read). */
@@ -181,16 +189,20 @@ export function renderConnectionState(node, state) {
 }
 
 /**
- * `#who`: username and tenant, from the ID token.
+ * `#who`: the username (from the ID token) and the tenant's display name once the server
+ * has said it (the `hello` reply; the tenant id is an internal key, never shown).
  * @param {HTMLElement} node
  * @param {import("./session.js").SessionUser | null} user
+ * @param {string | null} [tenantName]
  * @param {Document} [doc]
  */
-export function renderWho(node, user, doc = document) {
+export function renderWho(node, user, tenantName = null, doc = document) {
   node.replaceChildren();
+  node.removeAttribute("title");
   if (!user) return;
   node.append(el(doc, "span", "who-user", user.username));
-  node.append(doc.createTextNode(" · "));
-  node.append(el(doc, "span", "who-tenant", user.tenantId ?? "no tenant"));
-  node.title = `Signed in as ${user.username}, tenant ${user.tenantId ?? "none"}`;
+  if (tenantName) {
+    node.append(doc.createTextNode(" · "), el(doc, "span", "who-tenant", tenantName));
+    node.title = `Signed in as ${user.username} (${tenantName})`;
+  }
 }

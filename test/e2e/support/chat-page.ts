@@ -36,6 +36,7 @@ export async function submitPassword(page: Page, username: string, password: str
 /** Completes the new-password step and waits for the signed-in view. */
 export async function submitNewPassword(page: Page, newPassword: string): Promise<void> {
   await page.fill("#new-password", newPassword);
+  await page.fill("#confirm-password", newPassword);
   await page.click("#sign-in");
   await page.waitForFunction(() => (document.querySelector("#who")?.textContent ?? "").trim() !== "", undefined, {
     timeout: UI_TIMEOUT_MS,
@@ -159,4 +160,23 @@ export function answerTimeline(page: Page, answerId: string): Promise<AnswerSnap
     (id) => ((window as unknown as { __answerTimeline?: Record<string, AnswerSnapshot[]> }).__answerTimeline?.[id] ?? []),
     answerId,
   );
+}
+
+/**
+ * Waits until `#who` reads `text`: the tenant's display name arrives after the connection
+ * opens (the `hello` reply), so the header fills in a moment after sign-in.
+ */
+export async function waitForWho(page: Page, text: string): Promise<void> {
+  await page
+    .waitForFunction((expected) => document.querySelector("#who")?.textContent === expected, text, { timeout: UI_TIMEOUT_MS })
+    .catch(async () => {
+      throw new Error(`#who reads ${JSON.stringify(await page.textContent("#who"))}, not ${JSON.stringify(text)}`);
+    });
+}
+
+/** Signs in a user made by the test itself (a permanent password, no first-sign-in step). */
+export async function signInWithPassword(page: Page, webUrl: string, username: string, password: string): Promise<void> {
+  await page.goto(webUrl);
+  const outcome = await submitPassword(page, username, password);
+  if (outcome !== "signed_in") throw new Error(`${username} could not sign in (${outcome}): ${await page.textContent("#signin-error")}`);
 }

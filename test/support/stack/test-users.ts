@@ -77,6 +77,15 @@ export async function createConfirmedUser(clients: OperatorClients, spec: Confir
   return subOf(clients, spec.username);
 }
 
+/**
+ * Creates a user who must choose a new password at first sign-in (as `npm run users`
+ * creates them), for tests of the page's new-password step.
+ */
+export async function createPendingUser(clients: OperatorClients, spec: { username: string; tenantId: string; temporaryPassword: string }): Promise<void> {
+  assertNotConfiguredUser(clients.outputs, spec.username, "create a test user");
+  await createUser(clients, spec.username, spec.tenantId, spec.temporaryPassword);
+}
+
 async function createUser(clients: OperatorClients, username: string, tenantId: string, temporaryPassword: string): Promise<void> {
   await stackOperation(
     "create a test user (AdminCreateUser)",

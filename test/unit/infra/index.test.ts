@@ -461,6 +461,7 @@ describe("functions", () => {
     expect(env("chat")).toEqual(
       chatEnvironment({
         connectionsTableName: names.connectionsTable,
+        tenantsTableName: names.tenantsTable,
         tenantAccessRoleArn: `arn:aws:iam::${MOCK_ACCOUNT}:role/${names.tenantAccessRole}`,
         agentId: MOCK_AGENT_ID,
         agentAliasId: MOCK_ALIAS_ID,

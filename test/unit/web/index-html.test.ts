@@ -30,6 +30,11 @@ describe("web/index.html", () => {
     "prompt-count",
     "composer-error",
     "retry-now",
+    "confirm-password",
+    "show-new-password",
+    "new-password-account",
+    "reconnect-text",
+    "new-messages",
   ])("has #%s and documents it", (id) => {
     expect(html).toContain(`id="${id}"`);
     expect(html.slice(0, html.indexOf("<html"))).toContain(`#${id}`);
@@ -66,8 +71,9 @@ describe("web/index.html", () => {
     expect(html).toMatch(/<div id="reconnect"[^>]*hidden>[\s\S]*id="retry-now"[^>]*>Retry now</);
   });
 
+
   it("labels every field and announces answers politely", () => {
-    for (const id of ["username", "password", "new-password", "prompt"]) expect(html).toContain(`<label for="${id}"`);
+    for (const id of ["username", "password", "new-password", "confirm-password", "prompt"]) expect(html).toContain(`<label for="${id}"`);
     expect(html).toMatch(/id="messages"[^>]*role="log"[^>]*aria-live="polite"/);
     expect(html).toMatch(/id="signin-error"[^>]*role="alert"/);
     expect(html).toContain('<meta name="viewport" content="width=device-width, initial-scale=1" />');

@@ -57,6 +57,7 @@ export const ROLE_ARN = "arn:aws:iam::123456789012:role/multi-tenant-assistant-t
 
 export const CHAT_ENV: Record<string, string> = {
   CONNECTIONS_TABLE_NAME: "multi-tenant-assistant-test-connections",
+  TENANTS_TABLE_NAME: "multi-tenant-assistant-test-tenants",
   TENANT_ACCESS_ROLE_ARN: ROLE_ARN,
   AGENT_ID: "AGENT12345",
   AGENT_ALIAS_ID: "ALIAS12345",
@@ -82,6 +83,7 @@ export const CHAT_ENV: Record<string, string> = {
 
 export const CONFIG: ChatConfig = {
   connectionsTableName: CHAT_ENV.CONNECTIONS_TABLE_NAME,
+  tenantsTableName: CHAT_ENV.TENANTS_TABLE_NAME,
   tenantAccessRoleArn: ROLE_ARN,
   agentId: "AGENT12345",
   agentAliasId: "ALIAS12345",
@@ -283,6 +285,7 @@ export function testDependencies(
       roleArn: ROLE_ARN,
       now: () => NOW,
     }),
+    tenantNames: { nameOf: async () => undefined },
     logger: silentLogger(),
     metrics: new RecordingMetrics(),
     now: () => NOW,

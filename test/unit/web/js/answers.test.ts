@@ -3,6 +3,7 @@ import {
   CONNECTION_LOST,
   createAnswer,
   failUnfinished,
+  finishedStatus,
   routeEvent,
   unfinishedCount,
   type Answer,
@@ -97,5 +98,13 @@ describe("failUnfinished", () => {
     expect(unfinishedCount(answers)).toBe(1);
     const failed = failUnfinished(answers);
     expect(failed).toEqual([{ ...streaming, phase: "error", error: { code: CONNECTION_LOST, message: "" } }]);
+  });
+});
+
+describe("finishedStatus", () => {
+  it("drops the trailing ellipsis of a status line once its answer has ended", () => {
+    expect(finishedStatus("Looking up your orders…")).toBe("Looking up your orders");
+    expect(finishedStatus("Checking the policy ...")).toBe("Checking the policy");
+    expect(finishedStatus("Done")).toBe("Done");
   });
 });
