@@ -11,6 +11,7 @@ import { runUsersCli } from "../../../scripts/users";
 import type { UserSummary } from "../../../scripts/user-admin";
 import { stackOutputs, stackTenants } from "../../support/stack/outputs";
 import { connectStack } from "../../support/stack/aws-clients";
+import { refusalOf } from "../../support/refusal";
 
 jest.setTimeout(60_000);
 
@@ -70,7 +71,7 @@ it("add, list, disable, enable, reset-password, sign-out and remove a user; ever
   await connection.closed(5000);
   process.stdout.write(`users CLI: disable → socket closed ${Date.now() - started} ms\n`);
   expect(connection.isOpen).toBe(false);
-  await expect(passwordSignIn(password)).rejects.toMatchObject({ message: "User is disabled." });
+  expect(await refusalOf(passwordSignIn(password))).toMatchObject({ message: "User is disabled." });
 
   expect((await users("enable", username)).code).toBe(0);
   await new Promise((r) => setTimeout(r, 1100));
