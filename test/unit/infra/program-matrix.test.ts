@@ -82,9 +82,6 @@ const CASES: [string, string, string][] = [
   ...OTHER_FORMS.map(([region, model]): [string, string, string] => [STACKS[1], region, model]),
 ];
 
-beforeAll(async () => {
-  for (const [stack, region, modelId] of CASES) runs.set(key(stack, region, modelId), await runProgram(stack, ENVS[region], modelId));
-}, 120_000);
 
 const physicalNames = (run: Run, type: string, field = "name") =>
   run.resources.filter((r) => r.type === type).map((r) => r.inputs[field] as string);
@@ -92,6 +89,12 @@ const physicalNames = (run: Run, type: string, field = "name") =>
 describe.each(CASES)("stack %p in %s with modelId %p", (stack, region, modelId) => {
   const env = ENVS[region];
   const run = () => runs.get(key(stack, region, modelId))!;
+
+  // One program run per case, each with its own time budget: a run takes seconds alone
+  // and much longer on a loaded machine, and twelve under one hook's budget fail together.
+  beforeAll(async () => {
+    runs.set(key(stack, region, modelId), await runProgram(stack, ENVS[region], modelId));
+  }, 120_000);
 
   it("creates only what AWS's documented rules accept", () => {
     expect(run().resources.length).toBeGreaterThan(40);
