@@ -3,9 +3,10 @@
  * users and their initial passwords, the outputs file); Ctrl-C stops everything.
  * A missing bundle or a bad config is one clear line and exit code 1; a busy port says
  * which process holds it (when it can tell), how to stop it, and how to move this stack
- * with `--port-base N` (or env LOCAL_PORT_BASE). A bad argument is the usage and exit code 2.
+ * with `--port-base N` (or env LOCAL_PORT_BASE). `--config FILE` runs another stack configuration
+ * (a missing or invalid file is one clear line naming it). A bad argument is the usage and exit code 2.
  */
-import { relative } from "node:path";
+import { relative, resolve } from "node:path";
 import { ConfigError } from "../infra/config";
 import { MissingBundleError } from "./lambda/lambda-service";
 import { PortInUseError } from "./runtime/listen";
@@ -33,7 +34,11 @@ async function main(): Promise<void> {
   }
   let stack: LocalStack;
   try {
-    stack = await startLocalStack({ ports: "default", portBase: options.portBase });
+    stack = await startLocalStack({
+      ports: "default",
+      portBase: options.portBase,
+      ...(options.configFile !== undefined ? { configFile: resolve(options.configFile) } : {}),
+    });
   } catch (error) {
     if (error instanceof PortInUseError) {
       const ports = Object.values(portsFrom(options.portBase));
@@ -56,6 +61,7 @@ async function main(): Promise<void> {
       `  Web page      ${o.webUrl}`,
       `  WebSocket     ${o.webSocketUrl}   (subprotocol ${o.webSocketProtocol})`,
       `  Outputs       ${relative(process.cwd(), stack.outputsFile) || stack.outputsFile}`,
+      `  Config        ${options.configFile ?? "Pulumi.dev.yaml"}`,
       `  Function logs ${relative(process.cwd(), ROOT_DIR) || "."}/.local/logs/`,
       "",
       "  Users (username, tenant, initial password: a new one is asked at first sign-in)",

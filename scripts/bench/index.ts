@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: the benchmarks in turn (AWS calls, cost and own time per answer, cold
  * start, the throughput curve and isolation overhead, authorizer verify time, STS calls per
- * user), in a few minutes on a quiet 2-core machine.
+ * user, one tenant's latency under another's flood), in a few minutes on a quiet 2-core machine.
  * Figures go to bench/results/latest.json (docs/performance.md). Numbers, not pass/fail:
  * tests don't time things.
  */
@@ -9,7 +9,7 @@ import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 
 // ask-latency.ts is not run here: ownTimeMs (answer-costs.ts) measures the same, send → done.
-const BENCHMARKS = ["answer-costs.ts", "cold-start.ts", "load.ts", "authorizer-verify.ts", "sts-calls.ts"];
+const BENCHMARKS = ["answer-costs.ts", "cold-start.ts", "load.ts", "authorizer-verify.ts", "sts-calls.ts", "noisy-neighbour.ts"];
 
 let failed = 0;
 for (const file of BENCHMARKS) {

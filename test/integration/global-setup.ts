@@ -1,7 +1,9 @@
 /**
  * Integration tests run against "a stack": STACK_OUTPUTS names an existing one (AWS or a
  * running local stack); otherwise a fresh local stack is booted on free ports in a temp
- * state directory and STACK_OUTPUTS points the test files at its outputs.
+ * state directory, from the demo configuration with a token budget on one tenant
+ * (suite-config.ts), and STACK_OUTPUTS and STACK_CONFIG point the test files at its outputs
+ * and configuration.
  *
  * STACK_BOOTED_BY_SUITE=1 is set ONLY for the stack booted here: the demo users of any
  * other stack belong to someone (test/support/stack/stack-ownership.ts), so an inherited
@@ -10,7 +12,8 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startLocalStack, type LocalStack } from "../../local/stack";
+import { ROOT_DIR, startLocalStack, type LocalStack } from "../../local/stack";
+import { writeSuiteConfig } from "./suite-config";
 import { BOOTED_BY_SUITE_ENV } from "../support/stack/stack-ownership";
 
 declare global {
@@ -23,7 +26,10 @@ export default async function globalSetup(): Promise<void> {
     return;
   }
   const stateDir = mkdtempSync(join(tmpdir(), "mta-local-stack-"));
-  const stack = await startLocalStack({ ports: "free", stateDir });
+  // The demo configuration with a token budget on one tenant (I21): the tests read it back through STACK_CONFIG.
+  const configFile = writeSuiteConfig(process.env.STACK_CONFIG ?? join(ROOT_DIR, "Pulumi.dev.yaml"), stateDir);
+  const stack = await startLocalStack({ ports: "free", stateDir, configFile });
+  process.env.STACK_CONFIG = configFile;
   globalThis.__LOCAL_STACK__ = stack;
   process.env.STACK_OUTPUTS = stack.outputsFile;
   process.env[BOOTED_BY_SUITE_ENV] = "1";

@@ -97,3 +97,21 @@ describe("parseStartOptions", () => {
     expect(START_USAGE).toContain("LOCAL_PORT_BASE");
   });
 });
+
+describe("parseStartOptions --config", () => {
+  it("takes a stack configuration file with --config FILE or --config=FILE, none by default", () => {
+    expect(parseStartOptions(["--config", "stacks/budget.yaml"], {})).toEqual({ portBase: 4500, help: false, configFile: "stacks/budget.yaml" });
+    expect(parseStartOptions(["--config=other.yaml", "--port-base", "5500"], {})).toEqual({ portBase: 5500, help: false, configFile: "other.yaml" });
+    expect(parseStartOptions([], {}).configFile).toBeUndefined();
+  });
+
+  it("refuses --config without a file name", () => {
+    expect(refusal(() => parseStartOptions(["--config"], {})).message).toBe("--config needs a file name");
+    expect(refusal(() => parseStartOptions(["--config", "--port-base", "5500"], {})).code).toBe("MISSING_VALUE");
+    expect(refusal(() => parseStartOptions(["--config="], {})).code).toBe("MISSING_VALUE");
+  });
+
+  it("names the option in the usage", () => {
+    expect(START_USAGE).toContain("--config FILE");
+  });
+});
