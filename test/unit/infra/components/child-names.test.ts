@@ -73,7 +73,7 @@ describe("every component, instantiated twice", () => {
       });
     }
     await settled(resources);
-  });
+  }, 60_000);
 
   it("gives no two resources of one type the same name (their URNs would collide)", () => {
     const keys = resources.filter((r) => r.type !== "pulumi:providers:aws").map((r) => `${r.type}::${r.name}`);
