@@ -122,6 +122,9 @@ async function timedAsk(connection: StackConnection, prompt: string): Promise<{ 
 
 /** Counts of exactly one answer: nothing else runs on the stack meanwhile. */
 async function countedAsk(stack: LocalStack, connection: StackConnection, prompt: string) {
+  // The previous answer's step sends its metering writes (I22) just after its `done`: let
+  // them land first, or they are counted as this answer's.
+  await new Promise((resolve) => setTimeout(resolve, 200));
   const before = stack.calls.snapshot();
   const asked = await timedAsk(connection, prompt);
   // The answer step returns right after `done`; give its last calls time to land.

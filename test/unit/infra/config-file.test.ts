@@ -2,6 +2,7 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { ConfigError } from "../../../infra/config";
 import { readStackConfigFile } from "../../../infra/config-file";
 
 describe("readStackConfigFile", () => {
@@ -29,6 +30,22 @@ describe("readStackConfigFile", () => {
       "config:\n  multi-tenant-assistant:tenants:\n    - {id: t1, displayName: T, returnPolicyDays: 1, users: [u1]}\n  multi-tenant-assistant:modelid: x\n",
     );
     expect(() => readStackConfigFile(path)).toThrow(/unknown key\(s\) modelid/);
+  });
+
+  it("refuses a malformed budget in a file given to npm start --config with one line naming the key", () => {
+    const tenant = (id: string, budget: string) =>
+      `    - {id: ${id}, displayName: T, returnPolicyDays: 1, users: [u-${id}]${budget ? `, budget: ${budget}` : ""}}\n`;
+    const path = file("budget.yaml", `config:\n  multi-tenant-assistant:tenants:\n${tenant("t1", "")}${tenant("t2", "{dailyTokens: 5000, userDailyTokens: lots}")}`);
+    let problems: readonly string[] = [];
+    try {
+      readStackConfigFile(path);
+    } catch (error) {
+      problems = (error as ConfigError).problems;
+    }
+    expect(problems).toEqual(["tenants[1].budget.userDailyTokens: must be a positive whole number"]);
+    // The same file with a good budget is taken as written.
+    const good = file("budget-ok.yaml", `config:\n  multi-tenant-assistant:tenants:\n${tenant("t1", "")}${tenant("t2", "{dailyTokens: 5000, userDailyTokens: 500}")}`);
+    expect(readStackConfigFile(good).config.tenants[1].budget).toEqual({ dailyTokens: 5000, userDailyTokens: 500 });
   });
 
   it("reports a missing file and bad YAML without a stack trace in the message", () => {
