@@ -2,8 +2,9 @@
  * The page's rough edges (issue 14 item 5), each in a real browser: sending while scrolled
  * up, the "New messages" cue, status lines once the answer is done and after a reload, the
  * new-password step (account, show toggle, confirmation, a button that does not wrap), the
- * growing question box, no second scrollbar, the log's focus ring, and the tenant's
- * display name in the header (never another tenant's).
+ * growing question box, no second scrollbar, the log's focus ring, every message's time
+ * readable on its bubble, and the tenant's display name in the header (never another
+ * tenant's).
  */
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { launchBrowser } from "./support/browser";
@@ -172,6 +173,31 @@ test("status lines end without '…' once the answer is done, and survive a relo
   await waitForConnected(page);
   await page.waitForSelector(status, { timeout: UI_TIMEOUT_MS });
   await expect(page.$$eval(status, (items) => items.map((i) => i.textContent))).resolves.toEqual(["Looking up your orders"]);
+});
+
+test("every message's time is readable on its bubble (at least 4.5:1), light and dark", async () => {
+  const page = await newPage();
+  await signIn(page, USERS.tenant3);
+  await waitForConnected(page);
+  await finishedAnswer(page, await ask(page, "What is the return policy?"));
+  for (const colorScheme of ["light", "dark"] as const) {
+    await page.emulateMedia({ colorScheme });
+    const ratios = await page.$$eval(".message .time", (times) => {
+      const rgb = (css: string) => (css.match(/[\d.]+/g) ?? []).map(Number);
+      const luminance = (css: string) => {
+        const [r, g, b] = rgb(css).map((v) => v / 255).map((c) => (c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4));
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+      };
+      return times.map((time) => {
+        let holder: Element | null = time;
+        while (holder && (rgb(getComputedStyle(holder).backgroundColor)[3] === 0 || getComputedStyle(holder).backgroundColor === "transparent")) holder = holder.parentElement;
+        const [a, b] = [luminance(getComputedStyle(time).color), luminance(getComputedStyle(holder ?? document.body).backgroundColor)].sort((x, y) => y - x);
+        return { bubble: time.closest(".message")?.className, ratio: Math.round(((a + 0.05) / (b + 0.05)) * 100) / 100 };
+      });
+    });
+    expect(ratios.map((r) => r.bubble)).toEqual(expect.arrayContaining(["message user", expect.stringContaining("message assistant")]));
+    for (const { bubble, ratio } of ratios) expect({ colorScheme, bubble, ratio: ratio >= 4.5 ? "ok" : ratio }).toEqual({ colorScheme, bubble, ratio: "ok" });
+  }
 });
 
 test("the question box grows with what is typed, up to a limit, then scrolls", async () => {
