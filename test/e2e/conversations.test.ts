@@ -52,6 +52,12 @@ async function signOut(page: Page): Promise<void> {
   await page.waitForSelector("#signin-view:not([hidden])", { timeout: UI_TIMEOUT_MS });
 }
 
+async function lastAnswerId(page: Page): Promise<string> {
+  const bubble = page.locator(".message.assistant[data-answer-id]").last();
+  await bubble.waitFor({ timeout: UI_TIMEOUT_MS });
+  return (await bubble.getAttribute("data-answer-id")) ?? "";
+}
+
 function listTitles(page: Page): Promise<string[]> {
   return page.$$eval("#conversation-list .conversation-open", (nodes) => nodes.map((n) => n.textContent ?? ""));
 }
@@ -163,4 +169,36 @@ test("a reload mid-answer keeps the text that had arrived, marked interrupted", 
   expect(before.length).toBeGreaterThan(0);
   expect(after.startsWith(before)).toBe(true);
   await expect(page.textContent(`${bubble} .error-text`)).resolves.toContain("interrupted");
+});
+
+test("a question the page said it kept while offline is still there after sign-out and in a new tab", async () => {
+  const page = await newPage();
+  const context = page.context();
+  await signIn(page, USERS.tenant3);
+  await waitForConnected(page);
+  const question = "Kept while offline: what is the return policy?";
+  await context.setOffline(true);
+  await page.waitForFunction(() => document.querySelector("#connection-state")?.textContent === "offline", undefined, { timeout: UI_TIMEOUT_MS });
+  await page.fill("#prompt", question);
+  await page.press("#prompt", "Enter");
+  await expect(page.textContent("#composer-error")).resolves.toContain("your question is kept");
+  await expect(page.inputValue("#prompt")).resolves.toBe(question);
+  await context.setOffline(false);
+  await waitForConnected(page);
+
+  await signOut(page);
+  await signIn(page, USERS.tenant3);
+  await waitForConnected(page);
+  await expect(page.inputValue("#prompt")).resolves.toBe(question);
+
+  // The tab closed (its session with it); a new tab of the same browser, signed in again.
+  await page.close();
+  const again = await context.newPage();
+  await signIn(again, USERS.tenant3);
+  await waitForConnected(again);
+  await expect(again.inputValue("#prompt")).resolves.toBe(question);
+  // And it can be sent now: the allowed path.
+  await again.press("#prompt", "Enter");
+  await expect(again.inputValue("#prompt")).resolves.toBe("");
+  expect((await finishedAnswer(again, await lastAnswerId(again))).phase).toBe("done");
 });

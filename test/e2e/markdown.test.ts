@@ -5,11 +5,13 @@
  * image, SVG or unsafe link on the page. The corpus runs through the page's own module
  * (page.evaluate imports it), and a subset travels the whole way: an order's item names
  * (tenant data an attacker could have planted) → the action group → the agent's answer →
- * the streamed answer bubble.
+ * the streamed answer bubble. A streamed answer re-renders in place, never blanking (no
+ * flicker).
  */
 import type { Browser, Page } from "playwright-core";
 import { launchBrowser } from "./support/browser";
-import { ask, finishedAnswer, signIn, waitForConnected } from "./support/chat-page";
+import { SLOW_MARKER } from "../../local/bedrock/agent-runtime";
+import { answerTimeline, ask, finishedAnswer, recordAnswerTimeline, signIn, waitForConnected } from "./support/chat-page";
 import { withOperatorClients } from "../support/stack/aws-clients";
 import { addOrderFor, type TestOrder } from "../support/stack/orders";
 import { e2eStack, type LocalStackOutputs } from "../support/stack/outputs";
@@ -213,6 +215,30 @@ test("an order whose item names are Markdown and HTML attacks streams into the a
     await expect(findUnsafe(page, `${bubble} .text`)).resolves.toEqual([]);
     await page.waitForTimeout(200);
     await expect(page.evaluate(() => (window as unknown as { __xss?: unknown }).__xss)).resolves.toBeUndefined();
+  } finally {
+    await context.close();
+  }
+});
+
+test("a streamed answer re-renders in place as it grows: its text never blanks and its element is never replaced", async () => {
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    await signIn(page, stack, "tenant3-user");
+    await waitForConnected(page);
+    await recordAnswerTimeline(page);
+    const answerId = await ask(page, `What is the return policy? ${SLOW_MARKER}`);
+    const text = `.message.assistant[data-answer-id="${answerId}"] .text`;
+    await page.$eval(text, (node) => node.setAttribute("data-first-render", "kept"));
+    const answer = await finishedAnswer(page, answerId, 30_000);
+    expect(answer.phase).toBe("done");
+    const lengths = (await answerTimeline(page, answerId)).map((s) => s.textLength);
+    const first = lengths.findIndex((n) => n > 0);
+    // Streamed in several steps (the allowed path), and never empty once it had text.
+    expect(new Set(lengths.slice(first)).size).toBeGreaterThanOrEqual(3);
+    expect(lengths.slice(first).filter((n) => n === 0)).toEqual([]);
+    // The same element all along: swapped contents, not a new node per chunk.
+    await expect(page.getAttribute(text, "data-first-render")).resolves.toBe("kept");
   } finally {
     await context.close();
   }
