@@ -4,7 +4,8 @@
 export const USAGE_HELP = [
   "usage: npm run usage -- [--tenant T] [--user U] [--since YYYY-MM-DD] [--json] [--chart FILE.svg] [--outputs F] [--config F]",
   "  a table per tenant and user since a day (default: the first of this month, UTC): asks, model",
-  "  tokens in/out, estimated cost (the stack's model) and budget used (this month / today)",
+  "  tokens in/out, estimated cost (the stack's model) and budget used (a tenant's this month and",
+  "  today; a user's today, against the per-user daily limit)",
   "  --tenant T     one tenant only",
   "  --user U       one user only (a username of the user pool)",
   "  --since D      from this UTC day (YYYY-MM-DD) to today",

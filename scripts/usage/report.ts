@@ -4,7 +4,7 @@
  * the `--json` shape. Answer records are not read: the counters already hold the sums.
  */
 import { DAY_PREFIX, MONTH_PREFIX } from "../../lambdas/common/usage-keys";
-import { estimatedCostUsd, type TokenPrice } from "./prices";
+import { estimatedCostUsd, PRICES_CHECKED, PRICES_SOURCE, type TokenPrice } from "./prices";
 
 export interface UsageItem {
   pk: string;
@@ -24,11 +24,16 @@ export interface UserUsage extends Totals {
   userId: string;
   /** From the user pool; the sub when the user no longer exists. */
   username: string;
+  /** The user's tokens at the stack's model's price; null when the model is not in the price table. */
+  estimatedCostUsd: number | null;
+  /** Tokens used today / the tenant's per-user daily limit; absent without that limit. */
+  budgetToday?: number;
 }
 
 export interface TenantBudget {
   monthlyTokens?: number;
   dailyTokens?: number;
+  userDailyTokens?: number;
 }
 
 export interface TenantUsage extends Totals {
@@ -84,7 +89,7 @@ export function buildReport(input: ReportInput): TenantUsage[] {
     const monthTotals = zero();
     const todayTotals = zero();
     const days = Object.fromEntries(daysBetween(input.since, input.today).map((d) => [d, 0]));
-    const users = new Map<string, UserUsage>();
+    const users = new Map<string, Totals & { userId: string; username: string; today: Totals }>();
     for (const item of input.items) {
       const day = item.sk.startsWith(DAY_PREFIX) ? item.sk.slice(DAY_PREFIX.length) : undefined;
       if (item.pk === id) {
@@ -99,10 +104,11 @@ export function buildReport(input: ReportInput): TenantUsage[] {
         if (input.userId !== undefined && userId !== input.userId) continue;
         let user = users.get(userId);
         if (!user) {
-          user = { userId, username: input.usernames.get(userId) ?? userId, ...zero() };
+          user = { userId, username: input.usernames.get(userId) ?? userId, ...zero(), today: zero() };
           users.set(userId, user);
         }
         add(user, item);
+        if (day === input.today) add(user.today, item);
         if (input.userId !== undefined) {
           add(tenant, item);
           days[day] = (days[day] ?? 0) + count(item.inputTokens) + count(item.outputTokens);
@@ -111,13 +117,19 @@ export function buildReport(input: ReportInput): TenantUsage[] {
     }
     const used = (totals: Totals, limit: number | undefined) =>
       limit === undefined || limit <= 0 ? undefined : (totals.inputTokens + totals.outputTokens) / limit;
+    const cost = (totals: Totals) => (input.price ? estimatedCostUsd(totals, input.price) : null);
     const monthUsed = used(monthTotals, budget?.monthlyTokens);
     const todayUsed = used(todayTotals, budget?.dailyTokens);
     return {
       tenantId: id,
       ...tenant,
-      estimatedCostUsd: input.price ? estimatedCostUsd(tenant, input.price) : null,
-      users: [...users.values()].sort((a, b) => a.username.localeCompare(b.username)),
+      estimatedCostUsd: cost(tenant),
+      users: [...users.values()]
+        .map(({ today, ...user }): UserUsage => {
+          const budgetToday = used(today, budget?.userDailyTokens);
+          return { ...user, estimatedCostUsd: cost(user), ...(budgetToday !== undefined ? { budgetToday } : {}) };
+        })
+        .sort((a, b) => a.username.localeCompare(b.username)),
       budgetUsed: { ...(monthUsed !== undefined ? { month: monthUsed } : {}), ...(todayUsed !== undefined ? { today: todayUsed } : {}) },
       days,
     };
@@ -154,12 +166,16 @@ export function formatReport(tenants: readonly TenantUsage[], note: { since: str
       percent(t.budgetUsed.month),
       percent(t.budgetUsed.today),
     ]);
-    for (const u of t.users) rows.push([`  ${u.username}`, String(u.asks), String(u.inputTokens), String(u.outputTokens), "", "", ""]);
+    for (const u of t.users) {
+      const cost = u.estimatedCostUsd === null ? "?" : u.estimatedCostUsd.toFixed(4);
+      rows.push([`  ${u.username}`, String(u.asks), String(u.inputTokens), String(u.outputTokens), cost, "", percent(u.budgetToday)]);
+    }
   }
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ").trimEnd();
   const lines = [
-    `usage ${note.since} to ${note.today} (UTC); cost estimated for ${note.model}${note.priced ? "" : " (no price known: ?)"}`,
+    `usage ${note.since} to ${note.today} (UTC); cost estimated for ${note.model}` +
+      (note.priced ? ` at the list price (${PRICES_SOURCE}, checked ${PRICES_CHECKED})` : " (no price known: ?)"),
     line(header),
     ...rows.map(line),
   ];

@@ -72,6 +72,25 @@ describe("npm run usage", () => {
     expect(svg).toContain(`>${user.tenantId}</text>`);
   });
 
+  it("shows a budgeted tenant's budget used this month and today, and each user's today against the per-user limit", async () => {
+    const budgeted = harness().stack.tenants.find((t) => t.budget?.monthlyTokens !== undefined && t.budget.dailyTokens !== undefined && t.budget.userDailyTokens !== undefined);
+    if (!budgeted) {
+      process.stdout.write("usage-cli: SKIPPED the budget columns: no tenant of this stack has all three limits\n");
+      return;
+    }
+    const member = await harness().users.create(budgeted.id, "usage-cli-budget", 0);
+    await harness().stack.dynamo.send(
+      new PutCommand({ TableName: harness().stack.outputs.usageTableName, Item: { ...userDayKey(member.tenantId, member.sub, new Date()), ...SEEDED } }),
+    );
+    const { code, out } = await usage("--tenant", budgeted.id);
+    expect(code).toBe(0);
+    expect(out).toMatch(/at the list price \(https:\/\/aws\.amazon\.com\/bedrock\/pricing\/, checked \d{4}-\d{2}-\d{2}\)/);
+    expect(out).toMatch(new RegExp(`^${budgeted.id}(\\s+\\S+){4}\\s+\\d+(\\.\\d)?%\\s+\\d+(\\.\\d)?%$`, "m"));
+    const share = ((SEEDED.inputTokens + SEEDED.outputTokens) / budgeted.budget!.userDailyTokens!) * 100;
+    const row = out.split("\n").find((line) => line.startsWith(`  ${member.username} `));
+    expect(row).toMatch(new RegExp(`\\s${share.toFixed(share < 10 ? 1 : 0).replace(".", "\\.")}%$`));
+  });
+
   it("refuses an unknown tenant, an unknown user and a bad date with one clear line", async () => {
     expect(await usage("--tenant", "no-such-tenant")).toMatchObject({ code: 1, err: expect.stringMatching(/^unknown tenant "no-such-tenant" \(tenants of this stack: /) });
     expect(await usage("--user", "nobody-here")).toMatchObject({ code: 1, err: 'unknown user "nobody-here" in this stack\'s user pool' });
