@@ -77,6 +77,12 @@ export interface StartLocalStackOptions {
    */
   askRateLimit?: StackConfig["askRateLimit"];
   /**
+   * Overrides the config file's `logLevel` (the functions' Powertools log level, a setting
+   * a deployed stack has too): the load benchmark runs at WARN, as a busy production stack
+   * might, so three INFO lines per answer are not part of what it measures.
+   */
+  logLevel?: StackConfig["logLevel"];
+  /**
    * The Bedrock stand-in's pause between streamed chunks (default 15 ms, standing in for
    * the model's speed so the page and the tests see streaming); 0 is a benchmark setting
    * that measures the system's own time.
@@ -132,7 +138,8 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
   // Fail fast, before anything starts: one clear line for each mistake.
   const bundles = Object.fromEntries(FUNCTION_NAMES.map((fn) => [fn, bundlePath(fn)])) as Record<FunctionName, string>;
   for (const bundle of Object.values(bundles)) if (!existsSync(bundle)) throw new MissingBundleError(bundle);
-  const { config, region: configRegion } = readStackConfigFile(options.configFile ?? join(ROOT_DIR, "Pulumi.dev.yaml"));
+  const { config: fileConfig, region: configRegion } = readStackConfigFile(options.configFile ?? join(ROOT_DIR, "Pulumi.dev.yaml"));
+  const config: StackConfig = options.logLevel ? { ...fileConfig, logLevel: options.logLevel } : fileConfig;
   if (options.ports !== "free") {
     for (const name of Object.keys(fixedPorts) as PortName[]) await assertPortFree(fixedPorts[name], name);
   }

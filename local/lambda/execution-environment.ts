@@ -14,6 +14,7 @@ import type { CredentialRecord } from "../iam/credentials";
 import { EmfLineCapture } from "./metrics-capture";
 
 export const LAMBDA_HOST = join(__dirname, "lambda-host.cjs");
+const PROFILE_DIR = process.env.BENCH_CPU_PROFILE_DIR;
 
 export interface LocalFunctionDefinition {
   /** Physical function name (e.g. multi-tenant-assistant-dev-chat). */
@@ -106,7 +107,11 @@ export class ExecutionEnvironment {
         LOCAL_LAMBDA_BUNDLE: bundle,
         LOCAL_LAMBDA_HANDLER: handlerExport(d.handler ?? "index.handler"),
       },
-      execArgv: ["--enable-source-maps"],
+      // No --enable-source-maps: Lambda's Node.js runtime enables them only when the
+      // function sets NODE_OPTIONS, which the Pulumi program does not; on every cold start
+      // they cost reading and parsing each chunk's map (docs/performance.md, "Throughput").
+      // BENCH_CPU_PROFILE_DIR (profiling, docs/performance.md "Reproduce"): each environment writes a V8 CPU profile there when it stops.
+      execArgv: PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${PROFILE_DIR}`] : [],
       stdio: ["ignore", "pipe", "pipe", "ipc"],
       serialization: "json",
     });
@@ -188,7 +193,8 @@ export class ExecutionEnvironment {
     await new Promise<void>((resolve) => {
       child.once("exit", () => resolve());
       child.kill("SIGTERM");
-      setTimeout(() => child.kill("SIGKILL"), 2000).unref();
+      // A profiling environment writes its profile on the way out: give it time.
+      setTimeout(() => child.kill("SIGKILL"), PROFILE_DIR ? 20_000 : 2000).unref();
     });
   }
 }

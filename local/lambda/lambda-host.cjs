@@ -92,3 +92,5 @@ process.on("unhandledRejection", (reason) => {
 // The stack process is gone (killed hard): do not linger as an orphan.
 process.on("disconnect", () => process.exit(0));
 
+// Profiling (BENCH_CPU_PROFILE_DIR): V8 writes the profile only on a normal exit, not on SIGTERM's default.
+if (process.execArgv.includes("--cpu-prof")) process.on("SIGTERM", () => process.exit(0));

@@ -1,32 +1,43 @@
 /**
- * `npx tsx scripts/bench/load.ts [--step-seconds N] [--rates 10,25,...]`: the throughput
- * curve of a local stack it boots itself. 100 users across the 3 tenants, one connection
+ * `npx tsx scripts/bench/load.ts [--step-seconds N] [--warm-up-seconds N] [--rates 10,25,...]
+ * [--isolation-rate R] [--users N] [--no-write]`: the throughput curve of a local stack it boots itself. 100 users across the 3 tenants, one connection
  * each; asks are offered open-loop (at fixed intervals, whether or not earlier ones have
  * finished) at each rate in turn, round-robin over the users; per step: served asks/s
  * (answers done, over the step's time including its stragglers), p50 and p99 of send → done,
  * failures.
- * Writes `throughput` and `isolationOverhead` into bench/results/latest.json and
+ * Per step also the CPU milliseconds each process group spent per served ask (the stack
+ * runs in a process of its own for that, stack-process.ts; process-cpu.ts) and the calls
+ * the stand-ins served per ask.
+ * Writes `throughput`, `throughputWarmUp` and `isolationOverhead` into bench/results/latest.json and
  * bench/results/throughput.svg.
  *
  * Benchmark settings (said in docs/performance.md): the Bedrock stand-in's pacing 0 (the
  * system's own capacity, not the model's speed); the per-user ask limit at its maximum
- * (1000 a minute: at 200 asks/s each user asks twice a second, over the default limit).
+ * (1000 a minute: at 200 asks/s each user asks twice a second, over the default limit);
+ * the functions' log level WARN (`logLevel`, a setting every stack has).
  * Isolation overhead: the same load on a second stack started with the benchmark-only
  * `benchmarkOnly.iamGateOff` (SigV4 and IAM evaluation skipped in the DynamoDB, Lambda,
- * Bedrock and @connections stand-ins), the ratio of p50s at a rate both serve.
+ * Bedrock and @connections stand-ins), the ratio of p50s and of CPU per ask at one rate.
  */
 import { AdminCreateUserCommand, AdminGetUserCommand, AdminSetUserPasswordCommand } from "@aws-sdk/client-cognito-identity-provider";
+import { fork, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { TENANT_ID_ATTRIBUTE } from "../../infra/user-pool-settings";
-import { startLocalStack, type LocalStack } from "../../local/stack";
+import { PROJECT } from "../../infra/config";
+import { stackNames } from "../../infra/naming";
+import type { StartLocalStackOptions } from "../../local/stack";
+import type { StackOutputs } from "../../local/runtime/stack-outputs";
 import { operatorClients } from "../operator-clients";
 import { signIn } from "../stack-client/sign-in";
 import { connectAs, type StackConnection } from "../stack-client/ws-client";
 import { describeError } from "./describe-error";
 import { throughputSvg } from "./throughput-chart";
+import { countsSince, COUNTED_SERVICES, type CallCounts } from "../../local/runtime/call-counter";
+import { getCallCounts } from "../../local/redteam/control-server";
+import { cpuMsPerAsk, processesStarted, sampleCpu } from "./process-cpu";
 import { mergeIntoLatest, percentile, round1, writeResultFile } from "./results-file";
 
 export interface ThroughputStep {
@@ -38,14 +49,34 @@ export interface ThroughputStep {
   asks: number;
   /** The machine's 1-minute load average at the end of the step. */
   loadAverage1m: number;
+  /**
+   * CPU milliseconds per served ask during the step, by process group (process-cpu.ts):
+   * `stack` (the stand-ins), one key per Lambda function (its environments), `system`
+   * (their sum) and `loadGenerator` (this process, not part of the system).
+   */
+  cpuMsPerAsk: Record<string, number>;
+  /** Execution environments started during the step (cold starts; the warm-up's are not counted). */
+  coldStarts: number;
+  /** Calls the stand-ins served per served ask during the step, `service:operation` (STS and owner reads included as they came). */
+  callsPerAsk: Record<string, number>;
 }
 
-const USERS = 100;
+/** Pure: calls per ask by `service:operation` (detail keys left out), two decimals. */
+export function callsPerAsk(counts: CallCounts, asks: number): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const service of COUNTED_SERVICES) {
+    for (const [operation, tally] of Object.entries(counts[service])) {
+      if (!operation.includes(":")) out[`${service}:${operation}`] = Math.round((tally.calls / Math.max(1, asks)) * 100) / 100;
+    }
+  }
+  return out;
+}
+
+const USERS = Number(flag("--users") ?? 100);
 const PROMPT = "What is the return policy?";
 const DEFAULT_RATES = [10, 25, 50, 75, 100, 150, 200];
 
-async function createUser(stack: LocalStack, operator: ReturnType<typeof operatorClients>, i: number): Promise<StackConnection> {
-  const outputs = stack.outputs;
+async function createUser(outputs: StackOutputs, operator: ReturnType<typeof operatorClients>, i: number): Promise<StackConnection> {
   const tenants = Object.keys(outputs.ordersTableNames);
   const username = `bench-${i}`;
   const password = `Bench-${randomBytes(12).toString("base64url")}-9a`;
@@ -67,12 +98,12 @@ async function createUser(stack: LocalStack, operator: ReturnType<typeof operato
 }
 
 /** The users, created, signed in and connected ten at a time (one at a time took most of the run). */
-async function createUsers(stack: LocalStack, count: number): Promise<StackConnection[]> {
-  const operator = operatorClients(stack.outputs);
+async function createUsers(outputs: StackOutputs, count: number): Promise<StackConnection[]> {
+  const operator = operatorClients(outputs);
   const connections: StackConnection[] = [];
   try {
     for (let i = 0; i < count; i += 10) {
-      const batch = Array.from({ length: Math.min(10, count - i) }, (_, k) => createUser(stack, operator, i + k));
+      const batch = Array.from({ length: Math.min(10, count - i) }, (_, k) => createUser(outputs, operator, i + k));
       connections.push(...(await Promise.all(batch)));
     }
   } finally {
@@ -82,10 +113,12 @@ async function createUsers(stack: LocalStack, count: number): Promise<StackConne
 }
 
 /** One step: `rate` asks a second for `seconds`, then waits for the stragglers. */
-async function runStep(connections: StackConnection[], rate: number, seconds: number, cursor: { next: number }): Promise<ThroughputStep> {
+async function runStep(stack: StackProcess, connections: StackConnection[], rate: number, seconds: number, cursor: { next: number }): Promise<ThroughputStep> {
   const total = Math.round(rate * seconds);
   const latencies: number[] = [];
   let failed = 0;
+  const callsBefore = await stack.calls();
+  const cpuBefore = stack.sampleCpu();
   const started = performance.now();
   const pending: Promise<void>[] = [];
   for (let i = 0; i < total; i++) {
@@ -109,6 +142,9 @@ async function runStep(connections: StackConnection[], rate: number, seconds: nu
   }
   await Promise.all(pending);
   const elapsed = (performance.now() - started) / 1000;
+  const cpuAfter = stack.sampleCpu();
+  const calls = countsSince(await stack.calls(), callsBefore);
+  const cpu = cpuMsPerAsk(cpuBefore, cpuAfter, latencies.length);
   return {
     offered: rate,
     // Answers completed per second of the step, stragglers included in the time they took.
@@ -118,35 +154,92 @@ async function runStep(connections: StackConnection[], rate: number, seconds: nu
     failed,
     asks: total,
     loadAverage1m: round1(loadavg()[0]),
+    cpuMsPerAsk: cpu,
+    coldStarts: processesStarted(cpuBefore, cpuAfter),
+    callsPerAsk: callsPerAsk(calls, latencies.length),
   };
 }
 
-async function curve(options: { iamGateOff: boolean; rates: number[]; stepSeconds: number }): Promise<ThroughputStep[]> {
-  const stack = await startLocalStack({
+interface StackProcess {
+  outputs: StackOutputs;
+  /** CPU ticks of the load generator, the stack process and its Lambda environments now. */
+  sampleCpu(): ReturnType<typeof sampleCpu>;
+  /** Every call the stand-ins served so far (the control server's GET /calls). */
+  calls(): Promise<CallCounts>;
+  stop(): Promise<void>;
+}
+
+/** The stack in a process of its own (stack-process.ts), so its CPU is measured apart from the load generator's. */
+async function startStackProcess(options: StartLocalStackOptions): Promise<StackProcess> {
+  const child: ChildProcess = fork(join(__dirname, "stack-process.ts"), [JSON.stringify(options)], {
+    execArgv: ["--import", "tsx", ...(process.env.BENCH_CPU_PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE_DIR}`] : [])],
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const outputs = await new Promise<StackOutputs>((resolve, reject) => {
+    child.once("message", (message: { type?: string; outputs?: StackOutputs }) => {
+      if (message.type === "ready" && message.outputs) resolve(message.outputs);
+    });
+    void exited.then(() => reject(new Error("the stack process exited before it was ready")));
+  });
+  const functionPrefix = `${stackNames(PROJECT, "dev", outputs.region).prefix}-`;
+  return {
+    outputs,
+    sampleCpu: () => sampleCpu(child.pid ?? -1, functionPrefix),
+    calls: () => getCallCounts(outputs.endpoints?.control ?? "", outputs.controlToken ?? ""),
+    async stop() {
+      child.send({ type: "stop" });
+      await exited;
+    },
+  };
+}
+
+function report(label: string, step: ThroughputStep): void {
+  console.log(`${label}  offered ${String(step.offered).padStart(3)}/s  served ${String(step.served).padStart(6)}/s  p50 ${step.p50Ms} ms  p99 ${step.p99Ms} ms  failed ${step.failed}  load ${step.loadAverage1m}`);
+  console.log(`         CPU ms per ask: ${Object.entries(step.cpuMsPerAsk).map(([group, ms]) => `${group} ${ms}`).join(", ")}; cold starts ${step.coldStarts}`);
+  console.log(`         calls per ask: ${Object.entries(step.callsPerAsk).map(([op, n]) => `${op} ${n}`).join(", ")}`);
+}
+
+interface Curve {
+  /** The uncounted step before the curve (see below). */
+  warmUp: ThroughputStep;
+  steps: ThroughputStep[];
+}
+
+async function curve(options: { iamGateOff: boolean; rates: number[]; stepSeconds: number; warmUpSeconds: number }): Promise<Curve> {
+  const stack = await startStackProcess({
     ports: "free",
     stateDir: mkdtempSync(join(tmpdir(), "mta-bench-load-")),
     askRateLimit: { perUserPerMinute: 1000 },
     agentChunkDelayMs: 0,
+    logLevel: "WARN",
     ...(options.iamGateOff ? { benchmarkOnly: { iamGateOff: true } } : {}),
   });
+  const label = options.iamGateOff ? "iam off" : "iam on ";
   try {
-    const connections = await createUsers(stack, USERS);
+    const connections = await createUsers(stack.outputs, USERS);
     const cursor = { next: 0 };
     // Warm: every user's first answer (credentials minted, environments started), ten at a
     // time: the pool starts at one environment per function and grows to its cap.
     for (let i = 0; i < connections.length; i += 10) {
       await Promise.all(connections.slice(i, i + 10).map((c) => c.ask(PROMPT, { timeoutMs: 120_000 })));
     }
+    // Then a step at the first rate that is not part of the curve: each execution
+    // environment keeps its own scoped credentials per user and remembers the connection
+    // owners it has read, so until most users have met most environments an ask costs an
+    // AssumeRole and owner reads more (reported as `warmUp`).
+    const warmUp = await runStep(stack, connections, options.rates[0], options.warmUpSeconds, cursor);
+    report(`${label} warm-up`, warmUp);
     const steps: ThroughputStep[] = [];
     for (const rate of options.rates) {
-      const step = await runStep(connections, rate, options.stepSeconds, cursor);
-      console.log(`${options.iamGateOff ? "iam off" : "iam on "}  offered ${String(step.offered).padStart(3)}/s  served ${String(step.served).padStart(6)}/s  p50 ${step.p50Ms} ms  p99 ${step.p99Ms} ms  failed ${step.failed}  load ${step.loadAverage1m}`);
+      const step = await runStep(stack, connections, rate, options.stepSeconds, cursor);
+      report(label, step);
       steps.push(step);
       // Saturated: further steps would only queue more (and take minutes to drain).
       if (step.p99Ms > 5_000 || step.served < step.offered / 2) break;
     }
     await Promise.all(connections.map((c) => c.close()));
-    return steps;
+    return { warmUp, steps };
   } finally {
     await stack.stop();
   }
@@ -159,28 +252,34 @@ function flag(name: string): string | undefined {
 
 async function main(): Promise<void> {
   const stepSeconds = Number(flag("--step-seconds") ?? 5);
+  const warmUpSeconds = Number(flag("--warm-up-seconds") ?? 10);
   const rates = (flag("--rates") ?? DEFAULT_RATES.join(",")).split(",").map(Number);
-  if (!Number.isFinite(stepSeconds) || stepSeconds < 1 || rates.some((r) => !Number.isFinite(r) || r <= 0)) {
-    console.error("load: --step-seconds must be ≥ 1 and --rates a comma-separated list of positive numbers");
+  if (!Number.isFinite(stepSeconds) || stepSeconds < 1 || !Number.isFinite(warmUpSeconds) || warmUpSeconds < 1 || rates.some((r) => !Number.isFinite(r) || r <= 0)) {
+    console.error("load: --step-seconds and --warm-up-seconds must be ≥ 1 and --rates a comma-separated list of positive numbers");
     process.exit(2);
   }
-  const enforced = await curve({ iamGateOff: false, rates, stepSeconds });
+  const { warmUp, steps: enforced } = await curve({ iamGateOff: false, rates, stepSeconds, warmUpSeconds });
+  if (process.argv.includes("--no-write")) return; // a quick look (profiling): no isolation run, latest.json untouched
   // Default: the highest offered rate the enforced stack still served in full (≥ 90 %), so
   // both stacks are compared where neither is saturated; at least 10/s.
   const servedInFull = enforced.filter((s) => s.served >= 0.9 * s.offered).map((s) => s.offered);
   const isolationRate = Number(flag("--isolation-rate") ?? Math.max(10, ...servedInFull));
-  const off = await curve({ iamGateOff: true, rates: [isolationRate], stepSeconds });
-  const on = enforced.find((s) => s.offered === isolationRate) ?? (await curve({ iamGateOff: false, rates: [isolationRate], stepSeconds }))[0];
+  const { steps: off } = await curve({ iamGateOff: true, rates: [isolationRate], stepSeconds, warmUpSeconds });
+  const on = enforced.find((s) => s.offered === isolationRate) ?? (await curve({ iamGateOff: false, rates: [isolationRate], stepSeconds, warmUpSeconds })).steps[0];
   const isolationOverhead = {
     offered: isolationRate,
     p50MsOn: on.p50Ms,
     p50MsOff: off[0].p50Ms,
     ratio: Math.round((on.p50Ms / off[0].p50Ms) * 100) / 100,
-    note: "p50 send→done with the IAM gate on / off (benchmarkOnly.iamGateOff), same load",
+    // CPU per ask does not move with the machine's other work as latency does.
+    cpuMsPerAskOn: on.cpuMsPerAsk.system,
+    cpuMsPerAskOff: off[0].cpuMsPerAsk.system,
+    cpuRatio: Math.round((on.cpuMsPerAsk.system / off[0].cpuMsPerAsk.system) * 100) / 100,
+    note: "ratio: p50 send→done with the IAM gate on / off (benchmarkOnly.iamGateOff), same load; cpuRatio: the system's CPU ms per served ask on / off",
   };
   const svg = writeResultFile("throughput.svg", throughputSvg(enforced));
-  mergeIntoLatest({ throughput: enforced, isolationOverhead });
-  console.log(`isolation overhead at ${isolationRate}/s: ${isolationOverhead.ratio}× (p50 ${on.p50Ms} vs ${off[0].p50Ms} ms); chart ${svg}`);
+  mergeIntoLatest({ throughput: enforced, throughputWarmUp: warmUp, isolationOverhead });
+  console.log(`isolation overhead at ${isolationRate}/s: ${isolationOverhead.ratio}× p50 (${on.p50Ms} vs ${off[0].p50Ms} ms), ${isolationOverhead.cpuRatio}× CPU per ask (${isolationOverhead.cpuMsPerAskOn} vs ${isolationOverhead.cpuMsPerAskOff} ms); chart ${svg}`);
 }
 
 if (require.main === module) {

@@ -15,7 +15,7 @@ writeFileSync(
      if (event.fail) throw new TypeError("asked to fail");
      if (event.crash) process.exit(3);
      if (event.marker) require("fs").writeFileSync(event.marker, "ran");
-     return { echo: event, fn: context.functionName, env: process.env.MY_SETTING, key: process.env.AWS_ACCESS_KEY_ID, remaining: context.getRemainingTimeInMillis() > 0, requestId: context.awsRequestId };
+     return { echo: event, fn: context.functionName, env: process.env.MY_SETTING, key: process.env.AWS_ACCESS_KEY_ID, remaining: context.getRemainingTimeInMillis() > 0, requestId: context.awsRequestId, execArgv: process.execArgv };
    };`,
 );
 const slow = join(dir, "slow.js");
@@ -67,6 +67,8 @@ describe("LambdaService", () => {
     const result = await service.invoke("fn", { hello: "world" });
     expect(result.functionError).toBeUndefined();
     expect(result.payload).toMatchObject({ echo: { hello: "world" }, fn: "fn", env: "on", key: fnCreds.accessKeyId, remaining: true });
+    // As Lambda's runtime without NODE_OPTIONS: no source maps (each cold start would read and parse them).
+    expect((result.payload as { execArgv: string[] }).execArgv).not.toContain("--enable-source-maps");
   });
 
   it("reports a thrown error as an Unhandled function error", async () => {
