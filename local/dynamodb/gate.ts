@@ -7,13 +7,15 @@
  * dynalite has no authentication (and answers `Access-Control-Allow-Origin: *`), so it
  * listens on no TCP port at all: only on a Unix socket in an owner-only directory, which
  * only this process (the gate) and this machine's user can reach (I14). The gate's port
- * is the one way in.
+ * is the one way in: an allowed request goes to dynalite's request handler in-process;
+ * the socket carries only the gate's own schema reads (DescribeTable).
  */
 import { DescribeTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import * as http from "node:http";
 import * as net from "node:net";
+import { Readable } from "node:stream";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ownerOnlyDir } from "../runtime/owner-only-file";
@@ -177,16 +179,12 @@ export async function startDynamoDbGate(o: DynamoDbGateOptions): Promise<DynamoD
   function forward(req: http.IncomingMessage, body: Buffer, res: http.ServerResponse): void {
     inFlight++;
     res.once("close", () => inFlight--);
-    const upstream = http.request(
-      // Kept-alive connections to dynalite: a new socket per request was a cost of its own under load.
-      { agent: backendAgent, method: req.method, path: req.url, headers: { ...req.headers, "content-length": String(body.length) } },
-      (answer) => {
-        res.writeHead(answer.statusCode ?? 500, answer.headers);
-        answer.pipe(res);
-      },
-    );
-    upstream.on("error", () => sendError(res, new LocalAwsError(500, "InternalServerError", "storage unavailable")));
-    upstream.end(body);
+    // dynalite's own request handler, called in-process with the body the gate has already
+    // read and the gate's response: a second HTTP round trip over the socket for every
+    // operation was a cost of its own under load (docs/performance.md, "Throughput").
+    // dynalite reads only the method, URL, headers and the body's data and end events.
+    const request = Object.assign(Readable.from(body.length > 0 ? [body] : []), { method: req.method, url: req.url, headers: req.headers });
+    backend.emit("request", request, res);
   }
 
   function sendError(res: http.ServerResponse, error: LocalAwsError): void {
