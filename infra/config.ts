@@ -163,6 +163,18 @@ export const STACK_CONFIG_SHAPE = {
     .max(1440, "must be between 5 and 1440 minutes")
     .default(DEFAULT_TOKEN_VALIDITY_MINUTES),
   /**
+   * WebSocket stage access logs (I8: metadata only, infra/access-log-format.ts). Off by
+   * default: API Gateway writes them with its account-level CloudWatch Logs role, which a
+   * fresh account or Region does not have, and the stage would fail to deploy late
+   * (docs/deploy.md §Access logs).
+   */
+  accessLogs: z.boolean({ error: "must be true or false" }).default(false),
+  /**
+   * With accessLogs: create that account-level role and point API Gateway at it in this
+   * account and Region (components/api-gateway-account.ts). Off: it must be set already.
+   */
+  manageApiGatewayAccountRole: z.boolean({ error: "must be true or false" }).default(false),
+  /**
    * Optional per-tenant budget alarms (infra/dashboard.ts `budgetAlarms`): one alarm per
    * tenant and token budget at `budgetShare` of it, notifying `snsTopicArn` when given.
    */
@@ -189,6 +201,13 @@ const StackConfigSchema = z
     const ask = config.askThrottle;
     if (ask && (ask.burstLimit > config.throttle.burstLimit || ask.rateLimit > config.throttle.rateLimit)) {
       ctx.addIssue({ code: "custom", path: ["askThrottle"], message: "askThrottle must not exceed the stage's throttle" });
+    }
+    if (config.manageApiGatewayAccountRole && !config.accessLogs) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["manageApiGatewayAccountRole"],
+        message: "needs accessLogs: true (the role serves only the access logs); set both, or neither",
+      });
     }
     const seenTenants = new Set<string>();
     const seenUsers = new Set<string>();

@@ -10,6 +10,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { awsContext, dnsSuffix, managementEndpoint as stageManagementEndpoint, policyJson, stackRegion } from "./aws-context";
 import { AssistantAgent } from "./components/agent";
+import { ApiGatewayAccount } from "./components/api-gateway-account";
 import { BundledFunction } from "./components/bundled-function";
 import { DataTables } from "./components/data";
 import { FunctionRoles } from "./components/function-roles";
@@ -205,6 +206,12 @@ if (config.offboardingTrail) new OffboardingTrail("offboarding-trail", { ctx, na
 // Per-tenant dashboard and optional budget alarms over the chat function's EMF metrics.
 new Observability("observability", { names, region: ctx.apply((c) => c.region), tenants: config.tenants, alarms: config.alarms }, componentOpts);
 
+// Access logs need API Gateway's account-level CloudWatch Logs role: managed here on request,
+// otherwise it must exist already (docs/deploy.md §Access logs).
+const apiGatewayAccount = config.accessLogs && config.manageApiGatewayAccountRole
+  ? new ApiGatewayAccount("api-gateway-account", { ctx, names }, componentOpts)
+  : undefined;
+
 new WebSocketRoutes("websocket-routes", {
   api: webSocket,
   names,
@@ -213,6 +220,7 @@ new WebSocketRoutes("websocket-routes", {
   throttle: config.throttle,
   askThrottle: config.askThrottle,
   logRetentionDays: config.logRetentionDays,
+  accessLogs: config.accessLogs ? { enabled: true, after: apiGatewayAccount?.account } : { enabled: false },
 }, componentOpts);
 
 // Stack outputs: docs/architecture.md §Stack outputs (local/runtime/stack-outputs.ts validates this shape).

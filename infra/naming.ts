@@ -17,8 +17,11 @@ import { createHash } from "node:crypto";
 export type FunctionName = "authorizer" | "chat" | "action-group" | "offboarding";
 export const FUNCTION_NAMES: readonly FunctionName[] = ["authorizer", "chat", "action-group", "offboarding"];
 
-/** Every IAM role of the stack: each function's own, tenant access, the agent's, the knowledge base's. */
-export type RoleName = FunctionName | "tenant-access" | "agent" | "knowledge-base";
+/**
+ * Every IAM role of the stack: each function's own, tenant access, the agent's, the
+ * knowledge base's, and API Gateway's CloudWatch Logs role when the stack manages it.
+ */
+export type RoleName = FunctionName | "tenant-access" | "agent" | "knowledge-base" | "api-logs";
 
 /** The WebSocket subprotocol the page offers next to its token. */
 export const APP_PROTOCOL = "mta.v1";

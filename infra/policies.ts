@@ -199,6 +199,24 @@ export function lambdaTrustPolicy(): PolicyDocument {
   return doc({ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" });
 }
 
+/**
+ * API Gateway's account-level CloudWatch Logs role (components/api-gateway-account.ts):
+ * only the API Gateway service may assume it, as the API Gateway developer guide
+ * ("Permissions for CloudWatch logging", read 2026-12-02) sets it up.
+ */
+export function apiGatewayLogsTrustPolicy(): PolicyDocument {
+  return doc({ Effect: "Allow", Principal: { Service: "apigateway.amazonaws.com" }, Action: "sts:AssumeRole" });
+}
+
+/**
+ * The AWS managed policy with exactly what API Gateway needs to write logs
+ * (`AmazonAPIGatewayPushToCloudWatchLogs`, a service-role policy; AWS managed policy
+ * reference, read 2026-12-02), in the stack's partition.
+ */
+export function apiGatewayPushToLogsPolicyArn(partition: string): string {
+  return `arn:${partition}:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs`;
+}
+
 /** The authorizer verifies JWTs against the public JWKS: it needs nothing but logs. */
 export function authorizerRolePolicy(ctx: AwsContext, f: { functionName: string }): PolicyDocument {
   return doc(logsStatement(ctx, f.functionName));

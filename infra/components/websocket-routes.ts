@@ -2,7 +2,9 @@
  * Routes of the WebSocket API: the Lambda REQUEST authorizer on `$connect` only (API
  * Gateway runs authorizers only there; later frames are bound to the authorized
  * connection), every route proxied to the chat function, and the stage with throttling
- * (a stricter one on `ask`, the route that starts costly answers) and token-free access logs.
+ * (a stricter one on `ask`, the route that starts costly answers) and, when the stack turns
+ * them on, token-free access logs (I8). Execution logging stays off (it needs the same
+ * account role, and data tracing would log prompts); metrics need no role.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
@@ -27,11 +29,17 @@ export interface WebSocketRoutesArgs {
    */
   askThrottle: ThrottleConfig;
   logRetentionDays: number;
+  /**
+   * Access logs or none (config `accessLogs`). `after`: the account-level CloudWatch Logs
+   * role setting the stage must wait for, when this program manages it
+   * (components/api-gateway-account.ts); otherwise it must be set already (docs/deploy.md).
+   */
+  accessLogs: { enabled: false } | { enabled: true; after?: pulumi.Resource };
 }
 
 export class WebSocketRoutes extends pulumi.ComponentResource {
   readonly stage: aws.apigatewayv2.Stage;
-  readonly accessLogGroup: aws.cloudwatch.LogGroup;
+  readonly accessLogGroup?: aws.cloudwatch.LogGroup;
 
   constructor(name: string, args: WebSocketRoutesArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mta:infra:WebSocketRoutes", name, {}, opts);
@@ -99,11 +107,15 @@ export class WebSocketRoutes extends pulumi.ComponentResource {
         ),
     );
 
-    this.accessLogGroup = new aws.cloudwatch.LogGroup(
-      child.name("access-logs"),
-      { name: pulumi.interpolate`/aws/apigateway/${api.name}/${stageName}`, retentionInDays: args.logRetentionDays },
-      child.opts("access-logs", "access-logs"),
-    );
+    const accessLogGroup = args.accessLogs.enabled
+      ? new aws.cloudwatch.LogGroup(
+          child.name("access-logs"),
+          { name: pulumi.interpolate`/aws/apigateway/${api.name}/${stageName}`, retentionInDays: args.logRetentionDays },
+          child.opts("access-logs", "access-logs"),
+        )
+      : undefined;
+    this.accessLogGroup = accessLogGroup;
+    const accountSetting = args.accessLogs.enabled && args.accessLogs.after ? [args.accessLogs.after] : [];
 
     this.stage = new aws.apigatewayv2.Stage(
       child.name("stage"),
@@ -127,10 +139,11 @@ export class WebSocketRoutes extends pulumi.ComponentResource {
             detailedMetricsEnabled: true,
           },
         ],
-        accessLogSettings: { destinationArn: this.accessLogGroup.arn, format: accessLogFormat() },
+        ...(accessLogGroup ? { accessLogSettings: { destinationArn: accessLogGroup.arn, format: accessLogFormat() } } : {}),
       },
-      // The first automatic deployment must already contain every route.
-      child.opts("stage", "stage", { dependsOn: routes }),
+      // The first automatic deployment must already contain every route; a stage with access
+      // logs is refused until the account's CloudWatch Logs role is set.
+      child.opts("stage", "stage", { dependsOn: [...routes, ...accountSetting] }),
     );
 
     this.registerOutputs({ stageName: this.stage.name });

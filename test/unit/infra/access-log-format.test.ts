@@ -9,6 +9,6 @@ describe("accessLogFormat", () => {
   });
 
   it("has no query string, header, body or caller identity variable (tokens travel there)", () => {
-    expect(accessLogFormat()).not.toMatch(/querystring|header|\$input|\$request|identity\.|body/i);
+    expect(accessLogFormat()).not.toMatch(/querystring|header|authorization|\$input|\$request|identity\.|body/i);
   });
 });

@@ -191,6 +191,30 @@ describe("parseStackConfig: flooding and cost limits", () => {
   });
 });
 
+describe("parseStackConfig: access logs", () => {
+  const base = { tenants: [tenant("tenant1")] };
+
+  it("leaves access logs off by default, and does not touch the account's API Gateway role", () => {
+    expect(parseStackConfig(base)).toMatchObject({ accessLogs: false, manageApiGatewayAccountRole: false });
+  });
+
+  it("takes access logs with or without managing the account role", () => {
+    expect(parseStackConfig({ ...base, accessLogs: true })).toMatchObject({ accessLogs: true, manageApiGatewayAccountRole: false });
+    expect(parseStackConfig({ ...base, accessLogs: true, manageApiGatewayAccountRole: true })).toMatchObject({
+      accessLogs: true,
+      manageApiGatewayAccountRole: true,
+    });
+  });
+
+  it("refuses managing the role without access logs (half-way), and non-booleans, one line naming the key", () => {
+    expect(problemsOf({ ...base, manageApiGatewayAccountRole: true })).toEqual([
+      "manageApiGatewayAccountRole: needs accessLogs: true (the role serves only the access logs); set both, or neither",
+    ]);
+    expect(problemsOf({ ...base, accessLogs: "yes" })).toEqual(["accessLogs: must be true or false"]);
+    expect(problemsOf({ ...base, accessLogs: true, manageApiGatewayAccountRole: 1 })).toEqual(["manageApiGatewayAccountRole: must be true or false"]);
+  });
+});
+
 describe("parseStackConfig: token budgets and usage", () => {
   it("takes no budget by default (unlimited), and the usage defaults", () => {
     const config = parseStackConfig({ tenants: [tenant("tenant1")] });

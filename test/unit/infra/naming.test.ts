@@ -2,7 +2,7 @@
 import { APP_PROTOCOL, FUNCTION_NAMES, regionCode, STEM_MAX, stackNames, stageStem, type RoleName } from "../../../infra/naming";
 
 const PROJECT = "multi-tenant-assistant";
-const ROLES: RoleName[] = [...FUNCTION_NAMES, "tenant-access", "agent", "knowledge-base"];
+const ROLES: RoleName[] = [...FUNCTION_NAMES, "tenant-access", "agent", "knowledge-base", "api-logs"];
 
 describe("stackNames", () => {
   const names = stackNames(PROJECT, "dev", "us-east-1");

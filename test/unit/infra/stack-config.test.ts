@@ -30,6 +30,8 @@ const EVERY_KEY: Record<string, unknown> = {
   alarms: { budgetShare: 0.8, snsTopicArn: "arn:aws:sns:us-east-1:123456789012:budget-alerts" },
   usage: { retentionDays: 30, reserveTokensPerAnswer: 500 },
   offboardingTrail: true,
+  accessLogs: true,
+  manageApiGatewayAccountRole: true,
 };
 
 describe("STACK_CONFIG_KEYS", () => {

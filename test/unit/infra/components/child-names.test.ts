@@ -7,6 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { installMocks, settled, type RecordedResource } from "../pulumi-mocks";
 import { ChildNames } from "../../../../infra/components/child-names";
 import { AssistantAgent } from "../../../../infra/components/agent";
+import { ApiGatewayAccount } from "../../../../infra/components/api-gateway-account";
 import { BundledFunction } from "../../../../infra/components/bundled-function";
 import { DataTables } from "../../../../infra/components/data";
 import { FunctionRoles } from "../../../../infra/components/function-roles";
@@ -62,6 +63,7 @@ describe("every component, instantiated twice", () => {
       const knowledge = new TenantKnowledgeBase(id("knowledge"), { ctx, names });
       new AssistantAgent(id("agent"), { ctx, names, modelId: "anthropic.claude-3-haiku-20240307-v1:0", actionGroupFunction: fn.function, knowledgeBaseId: knowledge.knowledgeBase.id });
       new OffboardingEvents(id("offboarding-events"), { names, offboardingFunction: fn.function });
+      const apiGatewayAccount = new ApiGatewayAccount(id("api-gateway-account"), { ctx, names });
       new WebSocketRoutes(id("websocket-routes"), {
         api,
         names,
@@ -70,6 +72,7 @@ describe("every component, instantiated twice", () => {
         throttle: { burstLimit: 10, rateLimit: 5 },
         askThrottle: { burstLimit: 5, rateLimit: 2 },
         logRetentionDays: 14,
+        accessLogs: { enabled: true, after: apiGatewayAccount.account },
       });
     }
     await settled(resources);

@@ -27,6 +27,9 @@ const API = {
   iamRole: "https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html",
   iamPutRolePolicy: "https://docs.aws.amazon.com/IAM/latest/APIReference/API_PutRolePolicy.html",
   iamQuotas: "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html",
+  iamAttachRolePolicy: "https://docs.aws.amazon.com/IAM/latest/APIReference/API_AttachRolePolicy.html",
+  apiUpdateAccount: "https://docs.aws.amazon.com/apigateway/latest/api/API_UpdateAccount.html",
+  apiLoggingPermissions: "https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-logging.html",
   lambdaCreate: "https://docs.aws.amazon.com/lambda/latest/api/API_CreateFunction.html",
   lambdaEnvironment: "https://docs.aws.amazon.com/lambda/latest/api/API_Environment.html",
   lambdaAddPermission: "https://docs.aws.amazon.com/lambda/latest/api/API_AddPermission.html",
@@ -129,6 +132,17 @@ export const AWS_RULES: Record<string, AwsRule[]> = {
     // Inline policies of one role share 10,240 characters (whitespace excluded).
     { what: "inline policy ≤ 10,240 characters", source: API.iamQuotas, holds: (i) => str(i.policy) && i.policy.replace(/\s/g, "").length <= 10240 },
   ],
+  "aws:iam/rolePolicyAttachment:RolePolicyAttachment": [
+    { what: "RoleName 1–64 of [\\w+=,.@-]", source: API.iamAttachRolePolicy, holds: (i) => within(i.role, 1, 64) && matches(i.role, IAM_NAME) },
+    {
+      what: "PolicyArn is a policy ARN of the partition (AWS managed: arn:<partition>:iam::aws:policy/…)",
+      source: API.iamAttachRolePolicy,
+      holds: (i, env) => within(i.policyArn, 20, 2048) && matches(i.policyArn, new RegExp(`^arn:${escape(env.partition)}:iam::(aws|\\d{12}):policy/[\\w+=,.@/-]+$`)),
+    },
+  ],
+  "aws:apigateway/account:Account": [
+    { what: "cloudwatchRoleArn is an IAM role ARN of the partition", source: API.apiUpdateAccount, holds: (i, env) => matches(i.cloudwatchRoleArn, roleArn(env)) },
+  ],
   "aws:lambda/function:Function": [
     { what: "FunctionName 1–64 of [a-zA-Z0-9-_]", source: API.lambdaCreate, holds: (i) => within(i.name, 1, 64) && matches(i.name, /^[a-zA-Z0-9-_]+$/) },
     { what: "Role is an IAM role ARN of the partition", source: API.lambdaCreate, holds: (i, env) => matches(i.role, roleArn(env)) },
@@ -206,6 +220,11 @@ export const AWS_RULES: Record<string, AwsRule[]> = {
       what: "access log destination is a log group ARN of the partition and Region",
       source: API.apiStages,
       holds: (i, env) => optional(i.accessLogSettings?.destinationArn, (v) => matches(v, regionalArn(env, "logs"))),
+    },
+    {
+      what: "access log settings have both a destination and a format",
+      source: API.apiStages,
+      holds: (i) => optional(i.accessLogSettings, (v) => str((v as { destinationArn?: unknown }).destinationArn) && str((v as { format?: unknown }).format)),
     },
   ],
   "aws:apigatewayv2/authorizer:Authorizer": [
