@@ -43,6 +43,7 @@ export async function handleManagementRequest(
   res: http.ServerResponse,
   deps: ManagementApiDeps,
 ): Promise<void> {
+  deps.calls?.mark("apigateway", "ManagementRequest");
   let body: Buffer;
   try {
     body = await readBody(req, deps.maxPayloadBytes * 4);
@@ -75,6 +76,7 @@ export async function handleManagementRequest(
     case "POST":
       try {
         await connection.send(body);
+        deps.calls?.mark("apigateway", "PostToConnectionSent");
       } catch {
         return sendJson(res, 410, "GoneException", { message: `Connection ${match.connectionId} is gone` });
       }

@@ -268,6 +268,7 @@ export async function startApiGateway(o: ApiGatewayOptions): Promise<ApiGatewayS
     );
     try {
       const result = await withTimeout(o.invokeIntegration(event));
+      o.calls?.mark("apigateway", "IntegrationEnd", routeKey);
       if (routeResponses.includes(routeKey) && isRecord(result) && typeof result.body === "string") {
         await conn.send(Buffer.from(result.body)).catch(() => undefined);
       }

@@ -289,11 +289,13 @@ export async function startBedrockAgentRuntime(o: BedrockAgentRuntimeOptions): P
       // The citations ride on the last chunk (spans are relative to the knowledge answer).
       const attribution = i === pieces.length - 1 ? knowledge?.attribution : undefined;
       await writeFrame(res, encodeChunkEvent(piece, attribution));
+      if (i === 0) o.calls?.mark("bedrock", "FirstChunk");
       if (midStreamThrottle) {
         return failStream(res, "throttlingException", "Your request rate is too high (local test hook [[throttle-mid-stream]]).");
       }
     }
     res.end();
+    o.calls?.mark("bedrock", "StreamEnd");
   }
 
   await new Promise<void>((resolve, reject) => {

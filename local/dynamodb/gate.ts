@@ -199,6 +199,11 @@ export async function startDynamoDbGate(o: DynamoDbGateOptions): Promise<DynamoD
   }
 
   const server = http.createServer((req, res) => {
+    if (o.calls) {
+      const op = String(req.headers["x-amz-target"] ?? "").slice(TARGET_PREFIX.length, TARGET_PREFIX.length + 40);
+      o.calls.mark("dynamodb", "Request", op);
+      res.once("finish", () => o.calls?.mark("dynamodb", "Answered", op));
+    }
     let body: Buffer;
     readBody(req)
       .then(async (b) => {

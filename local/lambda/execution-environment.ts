@@ -49,6 +49,8 @@ export interface InvokeResult {
   payload: unknown;
   /** "Unhandled" when the function threw / timed out / crashed. */
   functionError?: "Unhandled";
+  /** CPU milliseconds (user + system) the environment spent on this invocation, when it reported them. */
+  cpuMs?: number;
 }
 
 export interface FunctionErrorPayload {
@@ -71,6 +73,7 @@ interface HostMessage {
   ok?: boolean;
   payload?: unknown;
   error?: FunctionErrorPayload;
+  cpuMs?: number;
 }
 
 export class ExecutionEnvironment {
@@ -131,7 +134,8 @@ export class ExecutionEnvironment {
           const { resolve: settle, timer } = this.running;
           this.running = undefined;
           clearTimeout(timer);
-          settle(message.ok ? { payload: message.payload ?? null } : { payload: message.error, functionError: "Unhandled" });
+          const cpu = typeof message.cpuMs === "number" ? { cpuMs: message.cpuMs } : {};
+          settle(message.ok ? { payload: message.payload ?? null, ...cpu } : { payload: message.error, functionError: "Unhandled", ...cpu });
         }
       });
       this.child.on("exit", (code, signal) => {

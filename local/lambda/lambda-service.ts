@@ -141,9 +141,13 @@ class FunctionPool {
       return "expired";
     }
     this.calls?.count("lambda", "Invoke", { detail: this.definition.name });
+    let cpuMs: number | undefined;
     try {
-      return await environment.invoke(payload);
+      const result = await environment.invoke(payload);
+      cpuMs = result.cpuMs;
+      return result;
     } finally {
+      this.calls?.mark("lambda", "InvokeEnd", this.definition.name, cpuMs);
       this.release(environment);
     }
   }
@@ -239,6 +243,7 @@ export class LambdaService {
    */
   invokeAsync(name: string, payload: unknown): void {
     const pool = this.runtime(name);
+    this.o.calls?.mark("lambda", "EventQueued", name);
     void this.runQueued(pool, payload, Date.now(), 0);
   }
 
@@ -279,6 +284,7 @@ export class LambdaService {
       res.writeHead(status, { "x-amzn-requestid": randomUUID(), "content-type": "application/json", ...headers });
       res.end(body);
     };
+    this.o.calls?.mark("lambda", "InvokeRequest");
     try {
       const body = await readBody(req, 6 * 1024 * 1024);
       const raw = readRawRequest(req, body);

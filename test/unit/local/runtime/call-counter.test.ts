@@ -1,5 +1,5 @@
 /** local/runtime/call-counter.ts: counts by service and operation, details, bytes, differences. */
-import { CallCounter, callsOf, countsSince, serviceCalls } from "../../../../local/runtime/call-counter";
+import { CallCounter, callsOf, countsSince, MAX_TRACE_EVENTS, serviceCalls } from "../../../../local/runtime/call-counter";
 
 describe("CallCounter", () => {
   it("counts calls and bytes by service and operation, and under operation:detail when given", () => {
@@ -36,5 +36,36 @@ describe("CallCounter", () => {
     });
     counter.reset();
     expect(serviceCalls(counter.snapshot(), "sts")).toBe(0);
+  });
+});
+
+describe("CallCounter traces (benchmark only)", () => {
+  it("records nothing until a trace starts, then every count and mark in order with its time", () => {
+    const counter = new CallCounter();
+    counter.count("dynamodb", "GetItem", { detail: "connections" });
+    counter.mark("lambda", "InvokeEnd", "chat");
+    expect(counter.stopTrace()).toEqual([]);
+    counter.startTrace();
+    counter.count("dynamodb", "GetItem", { detail: "connections" });
+    counter.mark("lambda", "InvokeEnd", "chat");
+    const events = counter.stopTrace();
+    expect(events.map(({ service, operation, detail }) => ({ service, operation, detail }))).toEqual([
+      { service: "dynamodb", operation: "GetItem", detail: "connections" },
+      { service: "lambda", operation: "InvokeEnd", detail: "chat" },
+    ]);
+    expect(events[1].atMs).toBeGreaterThanOrEqual(events[0].atMs);
+    // A mark is not a call: the counts hold only the two GetItems.
+    expect(callsOf(counter.snapshot(), "lambda", "InvokeEnd")).toBe(0);
+    expect(callsOf(counter.snapshot(), "dynamodb", "GetItem")).toBe(2);
+    // Stopped: nothing more is recorded.
+    counter.mark("lambda", "InvokeEnd", "chat");
+    expect(counter.stopTrace()).toEqual([]);
+  });
+
+  it("keeps at most MAX_TRACE_EVENTS events", () => {
+    const counter = new CallCounter();
+    counter.startTrace();
+    for (let i = 0; i < MAX_TRACE_EVENTS + 5; i++) counter.mark("apigateway", "PostToConnectionSent");
+    expect(counter.stopTrace()).toHaveLength(MAX_TRACE_EVENTS);
   });
 });
