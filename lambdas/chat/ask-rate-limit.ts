@@ -5,7 +5,9 @@
  * counter that a crash could leave stuck; old items simply expire by TTL.
  *
  * The key comes from the verified caller (authorizer context), never from the frame, so
- * no one can spend another user's allowance.
+ * no one can spend another user's allowance. The ask route spends the ask while it reads
+ * the connection's owner (one round trip fewer before the hand-off) and gives it back when
+ * the checks then refuse the ask, so a refused ask still costs no allowance (I11).
  */
 import { UpdateCommand, type DynamoDBDocumentClient, type UpdateCommandInput } from "@aws-sdk/lib-dynamodb";
 
@@ -50,6 +52,22 @@ export function countAskRequest(tableName: string, window: AskWindow, maxAsks: n
   };
 }
 
+/**
+ * Pure: give back one ask spent in `window` (the checks that ran meanwhile refused it).
+ * Only a counter that exists and holds at least one ask is decremented, so a give-back can
+ * never create a counter or take it below zero.
+ */
+export function giveBackAskRequest(tableName: string, window: AskWindow): UpdateCommandInput {
+  return {
+    TableName: tableName,
+    Key: { limitKey: window.limitKey },
+    UpdateExpression: "ADD asks :minusOne",
+    ConditionExpression: "asks >= :one",
+    ExpressionAttributeValues: { ":minusOne": -1, ":one": 1 },
+    ReturnValues: "NONE",
+  };
+}
+
 /** Pure: the condition failed, i.e. the window is full. Any other error is not a "no". */
 export function isLimitReached(error: unknown): boolean {
   return error instanceof Error && error.name === "ConditionalCheckFailedException";
@@ -77,6 +95,19 @@ export class AskRateLimiter {
     } catch (error) {
       if (isLimitReached(error)) return false;
       throw error;
+    }
+  }
+
+  /**
+   * Gives back the ask `tryConsume` spent at `now` (same window). A counter already gone or
+   * at zero is left alone; other failures are rethrown (the caller logs them: a lost
+   * give-back only costs the caller one ask of this minute).
+   */
+  async giveBack(userId: string, now: Date): Promise<void> {
+    try {
+      await this.documents.send(new UpdateCommand(giveBackAskRequest(this.tableName, askWindow(userId, now))));
+    } catch (error) {
+      if (!isLimitReached(error)) throw error;
     }
   }
 }

@@ -39,6 +39,13 @@ export { SESSION_ENDED_MESSAGE };
 
 export type AskDecision = { ok: true } | { ok: false; code: ErrorCode; message: string };
 
+const FOREIGN_ANSWER_ID = "answerId must start with your own user id";
+
+/** Pure: the frame's answerId is the caller's own (I5), the one check that needs no read. */
+function answerIdIsCallers(message: AskMessage, caller: AuthorizerContext): boolean {
+  return answerIdOwner(message.answerId) === caller.userId;
+}
+
 export function decideAsk(args: {
   message: AskMessage;
   caller: AuthorizerContext;
@@ -49,9 +56,7 @@ export function decideAsk(args: {
   revoked?: boolean;
 }): AskDecision {
   const { message, caller, record } = args;
-  if (answerIdOwner(message.answerId) !== caller.userId) {
-    return { ok: false, code: "forbidden", message: "answerId must start with your own user id" };
-  }
+  if (!answerIdIsCallers(message, caller)) return { ok: false, code: "forbidden", message: FOREIGN_ANSWER_ID };
   if (args.revoked) {
     return { ok: false, code: "session_ended", message: SESSION_ENDED_MESSAGE };
   }
@@ -93,10 +98,14 @@ export async function handleMessage(event: WebSocketEvent, deps: MessageDependen
       return OK;
     }
     log.appendKeys({ tenantId: caller.tenantId, userId: caller.userId, ...(answerId ? { answerId } : {}) });
-    // From here every reply is counted for the caller's tenant (asks, errors by code).
-    reply = (serverEvent) => {
-      deps.metrics.replySent(caller.tenantId, serverEvent);
-      return sendReply(serverEvent);
+    // From here every reply is counted for the caller's tenant (asks, errors by code),
+    // once it has gone out: the metric's line is not written on the way to the client.
+    reply = async (serverEvent) => {
+      try {
+        return await sendReply(serverEvent);
+      } finally {
+        deps.metrics.replySent(caller.tenantId, serverEvent);
+      }
     };
     if (!parsed.ok) {
       log.info("bad request", { reason: parsed.message });
@@ -133,6 +142,13 @@ export async function handleMessage(event: WebSocketEvent, deps: MessageDependen
   }
 }
 
+/**
+ * An ask, with as few round trips as possible before the hand-off (the user waits on every
+ * one; docs/performance.md §Own time): the answerId check (no read), then the owner read,
+ * the offboarding record (cached ≤ 1 s, I17) and the caller's allowance (I11) at once, then
+ * `accepted` and the hand-off at once. The allowance is spent while the checks run and
+ * given back when they refuse, so a refused ask still costs none.
+ */
 async function handleAsk(
   message: AskMessage,
   caller: AuthorizerContext,
@@ -141,55 +157,84 @@ async function handleAsk(
   log: MessageDependencies["logger"],
   reply: (event: ServerEvent) => Promise<PostOutcome>,
 ): Promise<void> {
-  // Both reads at once: the owner (consistent) and the offboarding record (cached ≤ 1 s, I17).
-  const [record, revoked] = await Promise.all([
-    deps.connections.get(connectionId),
-    deps.revocations.revoked(caller.userId, caller.tokenIssuedAt),
-  ]);
-  const decision = decideAsk({ message, caller, connectionId, record, now: deps.now(), revoked });
+  if (!answerIdIsCallers(message, caller)) {
+    log.warn("ask refused", { code: "forbidden" });
+    await reply(errorEvent("forbidden", FOREIGN_ANSWER_ID, message.answerId));
+    return;
+  }
+  const now = deps.now();
+  // The key is the verified sub, so no one can spend another's allowance.
+  const spending = deps.askLimiter.tryConsume(caller.userId, now).then(
+    (withinLimit) => ({ withinLimit }),
+    (error: unknown) => ({ error }),
+  );
+  const giveBack = async () => {
+    const spent = await spending;
+    if (!("withinLimit" in spent) || !spent.withinLimit) return;
+    await deps.askLimiter.giveBack(caller.userId, now).catch((error: unknown) => log.warn("ask not given back", errorSummary(error)));
+  };
+  let decision: AskDecision;
+  let record: ConnectionRecord | undefined;
+  try {
+    let revoked: boolean;
+    [record, revoked] = await Promise.all([
+      deps.connections.get(connectionId),
+      deps.revocations.revoked(caller.userId, caller.tokenIssuedAt),
+    ]);
+    decision = decideAsk({ message, caller, connectionId, record, now, revoked });
+  } catch (error) {
+    await giveBack();
+    throw error;
+  }
   if (!decision.ok) {
     log.warn("ask refused", { code: decision.code });
-    await reply(errorEvent(decision.code, decision.message, message.answerId));
+    await Promise.all([giveBack(), reply(errorEvent(decision.code, decision.message, message.answerId))]);
     return;
   }
   // decideAsk found this record naming the caller: the owner, for the connection's life (I6).
   if (record) deps.knownOwners?.remember(record);
-  // Counted only once the ask is known to be this caller's own (decideAsk), so refused
-  // frames cost no allowance; the key is the verified sub, so no one can spend another's.
-  let withinLimit: boolean;
-  try {
-    withinLimit = await deps.askLimiter.tryConsume(caller.userId, deps.now());
-  } catch (error) {
+  const spent = await spending;
+  if ("error" in spent) {
     // Fail closed: the limit exists to cap cost and concurrency, and a limit that opens
     // whenever its table errs (throttled, unavailable) gives way exactly under load. The
     // SDK has already retried transient errors; the user gets a clear, retryable error.
-    log.error("ask limit check failed", errorSummary(error));
+    log.error("ask limit check failed", errorSummary(spent.error));
     await reply(errorEvent("internal", "the question could not be checked; please try again", message.answerId));
     return;
   }
-  if (!withinLimit) {
+  if (!spent.withinLimit) {
     log.warn("ask refused", { code: "throttled", limitPerMinute: deps.config.asksPerUserPerMinute });
     await reply(errorEvent("throttled", THROTTLED_MESSAGE, message.answerId));
     return;
   }
-  // Prompt text is user content: its length is enough to debug with.
-  log.info("ask accepted", { promptLength: message.prompt.length, conversationId: message.conversationId });
-  if ((await reply(accepted(message.answerId))) === "gone") {
-    log.info("connection gone before the hand-off");
+  // `accepted` and the hand-off at once. The page takes an answer's events in any order
+  // around `accepted` (web/js/answers.js), and a connection that closed meanwhile is found
+  // gone by the answer step's first send, which then stops.
+  const [posted, handOff] = await Promise.all([
+    reply(accepted(message.answerId)),
+    handOffToAnswerStep(message, caller, connectionId, deps).then(
+      () => ({ ok: true as const }),
+      (error: unknown) => ({ ok: false as const, error }),
+    ),
+  ]);
+  if (!handOff.ok) {
+    log.error("hand-off to the answer step failed", errorSummary(handOff.error));
+    await reply(errorEvent("internal", "the question could not be queued; please try again", message.answerId));
     return;
   }
-  try {
-    const response = await deps.lambda.send(
-      new InvokeCommand({
-        FunctionName: deps.config.functionName,
-        InvocationType: "Event",
-        Payload: Buffer.from(JSON.stringify(answerRequest(message, caller, connectionId)), "utf8"),
-      }),
-    );
-    const status = response.StatusCode ?? 202;
-    if (status < 200 || status >= 300) throw new Error(`asynchronous invoke returned status ${status}`);
-  } catch (error) {
-    log.error("hand-off to the answer step failed", errorSummary(error));
-    await reply(errorEvent("internal", "the question could not be queued; please try again", message.answerId));
-  }
+  // Logged after the hand-off, off the answer's path. Prompt text is user content: its length is enough to debug with.
+  log.info("ask accepted", { promptLength: message.prompt.length, conversationId: message.conversationId, ...(posted === "gone" ? { connection: "gone" } : {}) });
+}
+
+/** The asynchronous invoke of this function's answer step (`Event`: Lambda queues it and answers 202). */
+async function handOffToAnswerStep(message: AskMessage, caller: AuthorizerContext, connectionId: string, deps: MessageDependencies): Promise<void> {
+  const response = await deps.lambda.send(
+    new InvokeCommand({
+      FunctionName: deps.config.functionName,
+      InvocationType: "Event",
+      Payload: Buffer.from(JSON.stringify(answerRequest(message, caller, connectionId)), "utf8"),
+    }),
+  );
+  const status = response.StatusCode ?? 202;
+  if (status < 200 || status >= 300) throw new Error(`asynchronous invoke returned status ${status}`);
 }

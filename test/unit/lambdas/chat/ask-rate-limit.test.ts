@@ -12,6 +12,7 @@ import {
   THROTTLED_MESSAGE,
   askWindow,
   countAskRequest,
+  giveBackAskRequest,
   isLimitReached,
 } from "../../../../lambdas/chat/ask-rate-limit";
 import { USER_A, USER_B } from "./fixtures";
@@ -91,6 +92,28 @@ describe("AskRateLimiter", () => {
     const failure = new ProvisionedThroughputExceededException({ message: "slow down", $metadata: {} });
     ddb.on(UpdateCommand).rejects(failure);
     await expect(new AskRateLimiter(documents, "limits", 5).tryConsume(USER_A, now)).rejects.toBe(failure);
+  });
+
+  it("gives back one ask of the same window, only from a counter holding one (never creates or goes below zero)", async () => {
+    ddb.on(UpdateCommand).resolves({});
+    await new AskRateLimiter(documents, "limits", 5).giveBack(USER_A, now);
+    expect(ddb).toHaveReceivedCommandWith(UpdateCommand, giveBackAskRequest("limits", askWindow(USER_A, now)));
+    expect(giveBackAskRequest("limits", askWindow(USER_A, now))).toEqual({
+      TableName: "limits",
+      Key: { limitKey: `asks#${USER_A}#${MINUTE}` },
+      UpdateExpression: "ADD asks :minusOne",
+      ConditionExpression: "asks >= :one",
+      ExpressionAttributeValues: { ":minusOne": -1, ":one": 1 },
+      ReturnValues: "NONE",
+    });
+  });
+
+  it("takes a give-back's failed condition (counter gone or empty) quietly, and rethrows other failures", async () => {
+    ddb.on(UpdateCommand).rejects(new ConditionalCheckFailedException({ message: "The conditional request failed", $metadata: {} }));
+    await expect(new AskRateLimiter(documents, "limits", 5).giveBack(USER_A, now)).resolves.toBeUndefined();
+    const failure = new ProvisionedThroughputExceededException({ message: "slow down", $metadata: {} });
+    ddb.on(UpdateCommand).rejects(failure);
+    await expect(new AskRateLimiter(documents, "limits", 5).giveBack(USER_A, now)).rejects.toBe(failure);
   });
 
   it.each([0, -1, 1.5, Number.NaN])("refuses a limit of %p at construction", (limit) => {

@@ -137,13 +137,34 @@ describe("message routes", () => {
       expect(events[1].event).toMatchObject({ type: "error", code: "internal", answerId: answerIdOf() });
     });
 
-    it("does not hand off when the connection vanished before the acknowledgement", async () => {
+    it("acknowledges and hands off at once: a connection gone meanwhile is left to the answer step's first send", async () => {
       api.on(PostToConnectionCommand).rejects(new GoneException({ message: "gone", $metadata: {} }));
       const { result } = await send(askBody());
       expect(result).toEqual({ statusCode: 200 });
-      expect(lambda).not.toHaveReceivedCommand(InvokeCommand);
+      expect(lambda).toHaveReceivedCommandTimes(InvokeCommand, 1);
       // Left to $disconnect and the TTL: sending never deletes a record.
       expect(ddb).not.toHaveReceivedCommand(DeleteCommand);
+    });
+
+    it("starts the hand-off before `accepted` has gone out (neither waits for the other)", async () => {
+      let release: () => void = () => undefined;
+      api.on(PostToConnectionCommand).callsFake(() => new Promise((resolve) => (release = () => resolve({}))));
+      const handled = send(askBody());
+      for (let i = 0; i < 50 && lambda.commandCalls(InvokeCommand).length === 0; i++) await new Promise((r) => setImmediate(r));
+      expect(lambda).toHaveReceivedCommandTimes(InvokeCommand, 1);
+      release();
+      const { events } = await handled;
+      expect(events.map((e) => e.event.type)).toEqual(["accepted"]);
+    });
+
+    it("spends the allowance while it reads the owner (one round trip), not after", async () => {
+      let release: () => void = () => undefined;
+      ddb.on(GetCommand).callsFake(() => new Promise((resolve) => (release = () => resolve({ Item: recordFor() }))));
+      const handled = send(askBody());
+      for (let i = 0; i < 50 && ddb.commandCalls(UpdateCommand).length === 0; i++) await new Promise((r) => setImmediate(r));
+      expect(ddb).toHaveReceivedCommandTimes(UpdateCommand, 1);
+      release();
+      expect((await handled).events.map((e) => e.event.type)).toEqual(["accepted"]);
     });
 
     it("reports an unexpected failure (connections table down) as internal with the answerId", async () => {
@@ -193,10 +214,38 @@ describe("message routes", () => {
       expect(lambda).not.toHaveReceivedCommand(InvokeCommand);
     });
 
-    it("spends no allowance on an ask that is refused anyway (another user's answerId)", async () => {
+    it("spends no allowance on an ask that is refused anyway (another user's answerId), and reads nothing", async () => {
       const { events } = await send(askBody({ answerId: answerIdOf(USER_B) }));
       expect(events[0].event).toMatchObject({ type: "error", code: "forbidden" });
       expect(ddb).not.toHaveReceivedCommand(UpdateCommand);
+      expect(ddb).not.toHaveReceivedCommand(GetCommand);
+    });
+
+    it("gives back the allowance of an ask the owner check refuses (another user's connection)", async () => {
+      ddb.on(GetCommand).resolves({ Item: recordFor(USER_B) });
+      const { events } = await send(askBody());
+      expect(events.map((e) => e.event)).toEqual([expect.objectContaining({ type: "error", code: "forbidden" })]);
+      expect(lambda).not.toHaveReceivedCommand(InvokeCommand);
+      const updates = ddb.commandCalls(UpdateCommand).map((call) => call.args[0].input);
+      expect(updates).toEqual([
+        expect.objectContaining({ Key: { limitKey: askWindow(USER_A, NOW).limitKey }, UpdateExpression: "ADD asks :one SET #ttl = :ttl" }),
+        expect.objectContaining({ Key: { limitKey: askWindow(USER_A, NOW).limitKey }, UpdateExpression: "ADD asks :minusOne" }),
+      ]);
+    });
+
+    it("gives nothing back when the window was already full (nothing was spent)", async () => {
+      ddb.on(GetCommand).resolves({ Item: recordFor(USER_B) });
+      ddb.on(UpdateCommand).rejects(windowFull());
+      const { events } = await send(askBody());
+      expect(events[0].event).toMatchObject({ type: "error", code: "forbidden" });
+      expect(ddb).toHaveReceivedCommandTimes(UpdateCommand, 1);
+    });
+
+    it("gives the allowance back when the owner read fails, and reports internal", async () => {
+      ddb.on(GetCommand).rejects(new Error("ProvisionedThroughputExceededException"));
+      const { events } = await send(askBody());
+      expect(events[0].event).toMatchObject({ type: "error", code: "internal" });
+      expect(ddb).toHaveReceivedCommandWith(UpdateCommand, { UpdateExpression: "ADD asks :minusOne" });
     });
 
     it("keys the counter by the verified caller, whatever the frame says", async () => {
@@ -569,7 +618,11 @@ describe("offboarded users (I17)", () => {
     await handleMessage(wsEvent("ask", { body: askBody(), authorizer: issuedContext }), deps);
     expect(postedEvents(api).map((p) => p.event)).toEqual([expect.objectContaining({ type: "error", code: "session_ended" })]);
     expect(lambda).not.toHaveReceivedCommand(InvokeCommand);
-    expect(ddb).not.toHaveReceivedCommand(UpdateCommand);
+    // The ask spent while the checks ran is given back: a refused ask costs no allowance (I11).
+    expect(ddb.commandCalls(UpdateCommand).map((call) => call.args[0].input.UpdateExpression)).toEqual([
+      "ADD asks :one SET #ttl = :ttl",
+      "ADD asks :minusOne",
+    ]);
     expect(store.reads).toBe(1);
   });
 
