@@ -4,18 +4,22 @@
  *   frame carrying the fresh ID token, answered `renewed`) and keeps answering; the
  *   page's clock is fast-forwarded past the refresh point (Playwright's clock), the
  *   stack's is not, so Cognito and the chat function see real, valid tokens;
+ * - the page acts on the reply (web/js/renewal.js): a refused renewal (`session_ended`)
+ *   ends the session, an unanswered one reconnects with the fresh token. The real server
+ *   refuses only an offboarded user's token, which a page that just refreshed never holds,
+ *   so these two replies are put on the wire by a WebSocket route between page and stack;
  * - sign-out revokes the refresh token, closes the socket and clears the tab's session,
  *   and another tab of the same user (same browser context) is told its session ended
  *   and shows the sign-in screen; a tab of another user stays signed in.
  */
 import { InitiateAuthCommand } from "@aws-sdk/client-cognito-identity-provider";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { Browser, BrowserContext, Page, WebSocketRoute } from "playwright-core";
 import { publicCognitoClient } from "../../scripts/stack-client/sign-in";
 import { withOperatorClients } from "../support/stack/aws-clients";
 import { e2eStack, type LocalStackOutputs } from "../support/stack/outputs";
 import { createConfirmedUser } from "../support/stack/test-users";
 import { launchBrowser } from "./support/browser";
-import { ask, finishedAnswer, submitPassword, UI_TIMEOUT_MS, waitForConnected } from "./support/chat-page";
+import { ask, finishedAnswer, submitPassword, UI_TIMEOUT_MS, waitForConnected, waitForWho } from "./support/chat-page";
 
 jest.setTimeout(60_000);
 
@@ -23,6 +27,8 @@ const PASSWORD = "Lifecycle-password-42x";
 const SAME_USER = "e2e-lifecycle-same";
 const OTHER_USER = "e2e-lifecycle-other";
 const RENEWING_USER = "e2e-lifecycle-renew";
+const REFUSED_USER = "e2e-lifecycle-refused";
+const UNANSWERED_USER = "e2e-lifecycle-unanswered";
 
 let stack: LocalStackOutputs;
 let browser: Browser;
@@ -32,7 +38,7 @@ beforeAll(async () => {
   [browser] = await Promise.all([
     launchBrowser(),
     withOperatorClients(stack, async (operator) => {
-      for (const username of [SAME_USER, OTHER_USER, RENEWING_USER]) {
+      for (const username of [SAME_USER, OTHER_USER, RENEWING_USER, REFUSED_USER, UNANSWERED_USER]) {
         await createConfirmedUser(operator, { username, tenantId: "tenant1", password: PASSWORD });
       }
     }),
@@ -113,8 +119,75 @@ test("the page renews its connection in-band after a token refresh, and keeps an
   expect(after?.idToken).not.toBe(before?.idToken);
   expect(JSON.parse(renewFrames[0])).toEqual({ action: "renew", token: after?.idToken });
   expect(frames.received.filter((f) => f.includes('"type":"renewed"'))).toHaveLength(1);
+  // Past the reply deadline: the answered renewal leaves the socket alone.
+  await page.clock.fastForward("00:15");
   // Same socket (no reconnect), still answering.
   expect(frames.closed).toEqual([false]);
+  const answerId = await ask(page, "What is the return policy?");
+  await expect(finishedAnswer(page, answerId)).resolves.toMatchObject({ phase: "done" });
+  await context.close();
+});
+
+/**
+ * Routes the page's WebSockets through the test: frames pass both ways, except that the
+ * server's first `renewed` goes to `replaceRenewed` instead of the page. Returns the
+ * number of connections the page opened.
+ */
+async function interceptRenewed(context: BrowserContext, replaceRenewed: (ws: WebSocketRoute) => void): Promise<{ connections: () => number }> {
+  let connections = 0;
+  let replaced = false;
+  await context.routeWebSocket(
+    (url) => url.protocol === "ws:" || url.protocol === "wss:",
+    (ws) => {
+      connections++;
+      const server = ws.connectToServer();
+      server.onMessage((message) => {
+        if (!replaced && String(message).includes('"type":"renewed"')) {
+          replaced = true;
+          replaceRenewed(ws);
+        } else ws.send(message);
+      });
+    },
+  );
+  return { connections: () => connections };
+}
+
+test("a renewal the server refuses (session_ended) ends the session: sign-in screen, no reconnect", async () => {
+  const context = await browser.newContext();
+  await context.clock.install();
+  const route = await interceptRenewed(context, (ws) => {
+    // What the chat function answers for an offboarded user's token, and then it hangs up.
+    ws.send(JSON.stringify({ type: "error", code: "session_ended", message: "Your session has ended. Please sign in again." }));
+    void ws.close({ code: 1000 });
+  });
+  const { page, frames } = await signedInPage(context, REFUSED_USER);
+  await page.clock.fastForward("10:30");
+  await page.waitForSelector("#signin-view", { state: "visible", timeout: UI_TIMEOUT_MS });
+  await expect(page.textContent("#signin-notice")).resolves.toBe("Your session has ended. Please sign in again.");
+  await expect(storedSession(page)).resolves.toBeNull();
+  expect(frames.sent.filter((f) => f.includes('"action":"renew"'))).toHaveLength(1);
+  // Signed out, not reconnecting with tokens the server no longer honours.
+  await page.clock.fastForward("01:00");
+  await expect(page.textContent("#connection-state")).resolves.toBe("disconnected");
+  expect(route.connections()).toBe(1);
+  await context.close();
+});
+
+test("a renewal left unanswered: the page reconnects with the fresh token and keeps answering", async () => {
+  const context = await browser.newContext();
+  await context.clock.install();
+  const route = await interceptRenewed(context, () => {
+    // The reply never arrives.
+  });
+  const { page, frames } = await signedInPage(context, UNANSWERED_USER);
+  await page.clock.fastForward("10:30");
+  await expect(until(() => frames.sent.some((f) => f.includes('"action":"renew"')))).resolves.toBe(true);
+  expect(route.connections()).toBe(1);
+  // Past the 10 s reply deadline (web/js/renewal.js RENEWAL_REPLY_TIMEOUT_MS).
+  await page.clock.fastForward("00:11");
+  await expect(until(() => route.connections() === 2)).resolves.toBe(true);
+  await waitForConnected(page);
+  await expect(page.isVisible("#signin-view")).resolves.toBe(false);
   const answerId = await ask(page, "What is the return policy?");
   await expect(finishedAnswer(page, answerId)).resolves.toMatchObject({ phase: "done" });
   await context.close();
@@ -147,7 +220,8 @@ test("sign-out revokes, closes and clears; the same user's other tab is told and
   await expect(until(() => refreshIsRefused(secondRefresh))).resolves.toBe(true);
 
   // Another user's tab in the same browser is untouched and still answers.
-  await expect(other.page.textContent("#who")).resolves.toBe(`${OTHER_USER} · tenant1`);
+  // The header names the tenant by its display name once the hello reply is in.
+  await waitForWho(other.page, `${OTHER_USER} · Tenant One`);
   expect(other.frames.closed).toEqual([false]);
   const answerId = await ask(other.page, "What is the return policy?");
   await expect(finishedAnswer(other.page, answerId)).resolves.toMatchObject({ phase: "done" });

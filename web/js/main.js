@@ -15,7 +15,7 @@ import { signedOutNotice, signInErrorMessage } from "./messages.js";
 import { passwordFix, passwordRules, unmetPasswordRules } from "./password-policy.js";
 import { createReconnectNotice } from "./reconnect-notice.js";
 import { createChatView, renderConnectionState, renderWho } from "./render.js";
-import { renewOnRefresh } from "./renewal.js";
+import { createRenewal } from "./renewal.js";
 import { newConversationId } from "./ids.js";
 import { createSignOutBroadcast } from "./sign-out-broadcast.js";
 import { createSession } from "./session.js";
@@ -179,12 +179,21 @@ async function boot() {
     ui.chatView.dataset.listOpen = String(open);
   }
 
-  // Every token refresh renews the open connection in-band, so it outlives its first token.
-  renewOnRefresh({ session, send: (message) => (connection ? connection.send(message) : false) });
+  // Every token refresh renews the open connection in-band, so it outlives its first token;
+  // a refused renewal ends the session, an unanswered one reconnects (renewal.js).
+  const renewal = createRenewal({
+    session,
+    send: (message) => (connection ? connection.send(message) : false),
+    onEnded: () => session.signOut("session_ended"),
+    onUnanswered: () => {
+      if (!chat.busy()) connection?.renew();
+    },
+  });
 
   /** @param {import("./connection.js").ConnectionState} state */
   function setConnectionState(state) {
     renderConnectionState(ui.connectionState, state);
+    if (state !== "connected") renewal.connectionChanged();
     ui.send.disabled = state !== "connected";
     if (state === "connected") {
       ui.notice.textContent = "";
@@ -202,7 +211,10 @@ async function boot() {
       protocol: config.webSocketProtocol,
       getToken: (options) => session.getIdToken(options),
       onState: setConnectionState,
-      onMessage: (data) => chat.handleFrame(data),
+      onMessage: (data) => {
+        renewal.handleFrame(data);
+        chat.handleFrame(data);
+      },
       onDrop: () => chat.connectionLost(),
       onRetryScheduled: (delayMs) => reconnectNotice.waiting(delayMs),
       canRenew: () => !chat.busy(),

@@ -106,6 +106,8 @@ const SIGNED_OUT_NOTICES = Object.freeze({
   revoked: "Your sign-in is no longer valid (the service may have been restarted). Please sign in again.",
   signed_out: "You are signed out.",
   signed_out_elsewhere: "You signed out in another tab. Please sign in again.",
+  // The server refused to renew the connection: offboarded, signed out everywhere, or refused.
+  session_ended: "Your session has ended. Please sign in again.",
 });
 
 /**

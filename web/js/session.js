@@ -18,7 +18,7 @@ import { identityFromIdToken } from "./jwt.js";
  * @property {string} [tenantId]
  * @property {number} expiresAt epoch milliseconds
  */
-/** @typedef {"signed_in" | "restored" | "refreshed" | "expired" | "revoked" | "signed_out" | "signed_out_elsewhere"} ChangeReason */
+/** @typedef {"signed_in" | "restored" | "refreshed" | "expired" | "revoked" | "signed_out" | "signed_out_elsewhere" | "session_ended"} ChangeReason */
 /**
  * The part of Web Storage the page uses (sessionStorage, or a test double).
  * @typedef {object} StorageLike
@@ -41,7 +41,7 @@ import { identityFromIdToken } from "./jwt.js";
  * @property {(newPassword: string) => Promise<"signed_in" | "new_password_required">} completeNewPassword
  * @property {(options?: { forceRefresh?: boolean }) => Promise<string>} getIdToken
  * @property {() => void} cancelNewPassword
- * @property {(reason?: "signed_out" | "signed_out_elsewhere") => void} signOut
+ * @property {(reason?: "signed_out" | "signed_out_elsewhere" | "session_ended") => void} signOut
  */
 /**
  * @typedef {object} SessionOptions
@@ -305,7 +305,8 @@ export function createSession({
 
     /**
      * Forget the tokens here first, then revoke the refresh token at Cognito (best effort).
-     * `signed_out_elsewhere`: the same user signed out in another tab (sign-out-broadcast.js).
+     * `signed_out_elsewhere`: the same user signed out in another tab (sign-out-broadcast.js);
+     * `session_ended`: the server refused to renew the connection (renewal.js, I17).
      */
     signOut(reason = "signed_out") {
       const refreshToken = record && record.refreshToken;
