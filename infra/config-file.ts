@@ -35,5 +35,11 @@ export function readStackConfigFile(path: string): { config: StackConfig; region
     else if (key.startsWith(`${PROJECT}:`)) values[key.slice(PROJECT.length + 1)] = value;
     else if (!key.includes(":")) values[key] = value;
   }
-  return { config: parseStackConfig(values), region };
+  try {
+    return { config: parseStackConfig(values), region };
+  } catch (error) {
+    // The same problems, naming the file (`npm start -- --config FILE` may run any of several).
+    if (error instanceof ConfigError) throw new ConfigError(error.problems, path);
+    throw error;
+  }
 }

@@ -234,11 +234,22 @@ export function defaultAskThrottle(stage: ThrottleConfig): ThrottleConfig {
 
 export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
 
-/** A configuration mistake, with the config key path it concerns. */
+/**
+ * A configuration mistake, with the config key path it concerns; `source` names the file it
+ * was read from, when there is one. One problem is one line; several are listed below it.
+ */
 export class ConfigError extends Error {
   readonly code = "invalid_config";
-  constructor(readonly problems: readonly string[]) {
-    super(`invalid stack configuration:\n  - ${problems.join("\n  - ")}`);
+  constructor(
+    readonly problems: readonly string[],
+    readonly source?: string,
+  ) {
+    const where = source === undefined ? "" : ` in ${source}`;
+    super(
+      problems.length === 1
+        ? `invalid stack configuration${where}: ${problems[0]}`
+        : `invalid stack configuration${where}:\n  - ${problems.join("\n  - ")}`,
+    );
     this.name = "ConfigError";
   }
 }

@@ -43,6 +43,10 @@ describe("readStackConfigFile", () => {
       problems = (error as ConfigError).problems;
     }
     expect(problems).toEqual(["tenants[1].budget.userDailyTokens: must be a positive whole number"]);
+    // What npm start prints: one line naming the file and the key.
+    expect(() => readStackConfigFile(path)).toThrow(
+      new Error(`invalid stack configuration in ${path}: tenants[1].budget.userDailyTokens: must be a positive whole number`),
+    );
     // The same file with a good budget is taken as written.
     const good = file("budget-ok.yaml", `config:\n  multi-tenant-assistant:tenants:\n${tenant("t1", "")}${tenant("t2", "{dailyTokens: 5000, userDailyTokens: 500}")}`);
     expect(readStackConfigFile(good).config.tenants[1].budget).toEqual({ dailyTokens: 5000, userDailyTokens: 500 });

@@ -27,6 +27,16 @@ function problemsOf(values: Record<string, unknown>): string[] {
   throw new Error("expected a ConfigError");
 }
 
+describe("ConfigError", () => {
+  it("is one line for one problem, naming the file when there is one; several problems are listed", () => {
+    expect(new ConfigError(["tenants[0].budget.dailyTokens: must be a positive whole number"]).message).toBe(
+      "invalid stack configuration: tenants[0].budget.dailyTokens: must be a positive whole number",
+    );
+    expect(new ConfigError(["modelId: required"], "stacks/budget.yaml").message).toBe("invalid stack configuration in stacks/budget.yaml: modelId: required");
+    expect(new ConfigError(["a: x", "b: y"]).message).toBe("invalid stack configuration:\n  - a: x\n  - b: y");
+  });
+});
+
 describe("parseStackConfig", () => {
   it("accepts a minimal config and fills the defaults", () => {
     const config = parseStackConfig({ tenants: [tenant("tenant1")] });
