@@ -1,6 +1,7 @@
 /**
  * `npm start`: the whole system on this machine. Prints a short ready banner (URLs,
- * users and their initial passwords, the outputs file); Ctrl-C stops everything.
+ * users and their tenants, the outputs file, how to read a user's initial password:
+ * never the password itself, I19); Ctrl-C stops everything.
  * A missing bundle or a bad config is one clear line and exit code 1; a busy port says
  * which process holds it (when it can tell), how to stop it, and how to move this stack
  * with `--port-base N` (or env LOCAL_PORT_BASE). `--config FILE` runs another stack configuration
@@ -51,7 +52,7 @@ async function main(): Promise<void> {
   }
   const o = stack.outputs;
   const users = Object.entries(o.users)
-    .map(([user, tenant]) => `    ${user.padEnd(16)} ${tenant.padEnd(10)} ${o.initialPasswords[user]}`)
+    .map(([user, tenant]) => `    ${user.padEnd(16)} ${tenant}`)
     .join("\n");
   console.log(
     [
@@ -64,8 +65,9 @@ async function main(): Promise<void> {
       `  Config        ${options.configFile ?? "Pulumi.dev.yaml"}`,
       `  Function logs ${relative(process.cwd(), ROOT_DIR) || "."}/.local/logs/`,
       "",
-      "  Users (username, tenant, initial password: a new one is asked at first sign-in)",
+      "  Users (username, tenant; a new password is asked at first sign-in)",
       users,
+      `  Initial password: npm run initial-password -- ${Object.keys(o.users)[0] ?? "<username>"}`,
       "",
       "  Add orders:   npm run orders -- tenant1-user add --total 42.50",
       "  Ctrl-C to stop.",

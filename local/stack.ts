@@ -40,6 +40,7 @@ import { startCognito } from "./cognito/cognito";
 import { actionGroupVariants } from "./redteam/action-group-variants";
 import { startControlServer, type ActionGroupVariant } from "./redteam/control-server";
 import { ownerOnlyDir, writeOwnerOnlyFile } from "./runtime/owner-only-file";
+import { writeInitialPasswordsFile } from "./runtime/initial-passwords-file";
 import { CredentialRegistry } from "./iam/credentials";
 import { startDynamoDbGate } from "./dynamodb/gate";
 import { authorizeIam, LOCAL_ACCOUNT_ID } from "./iam/policy-evaluation";
@@ -410,7 +411,8 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
       knowledgeBaseId: LOCAL_KNOWLEDGE_BASE_ID,
       knowledgeDataSourceId: LOCAL_DATA_SOURCE_ID,
       users: cognito.users,
-      initialPasswords: cognito.initialPasswords,
+      // The path only: the passwords stay out of the outputs file (I19).
+      initialPasswordsFile: writeInitialPasswordsFile(stateDir, cognito.initialPasswords),
       offboardingFunctionName: fnName("offboarding"),
       endpoints: {
         cognito: cognito.url,
@@ -434,7 +436,7 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
     outputs.webUrl = `http://127.0.0.1:${webPort}/`;
 
     const outputsFile = join(stateDir, "stack-outputs.json");
-    // The file holds local-only admin keys, temporary passwords and the control token:
+    // The file holds local-only admin keys and the control token (no password, I19):
     // owner-only. `mode` applies only when the file is created, so an existing file
     // (from an earlier run, perhaps world-readable) is narrowed as well.
     writeOwnerOnlyFile(outputsFile, `${JSON.stringify(outputs, null, 2)}\n`);

@@ -18,6 +18,7 @@ import {
 import { createHash } from "node:crypto";
 import type { StackOutputs } from "../../local/runtime/stack-outputs";
 import type { Claims } from "../../local/cognito/test-identity-provider";
+import { initialPasswordOf } from "./initial-passwords";
 import { redactedCause, stackOperation, StackOperationError } from "./operation-error";
 
 const publicClients = new Map<string, CognitoIdentityProviderClient>();
@@ -140,15 +141,16 @@ const isNotAuthorized = (error: unknown) =>
   error instanceof NotAuthorizedException || (error as { name?: string } | undefined)?.name === "NotAuthorizedException";
 
 /**
- * A demo user of the stack outputs (`initialPasswords`), signed in as the page would,
- * whatever state the account is in; cached per username unless `fresh`. This CHANGES the
- * user's password at its first sign-in: only for a stack the caller booted itself.
+ * A demo user of the stack configuration (`users`), signed in as the page would, whatever
+ * state the account is in; cached per username unless `fresh`. The initial password comes
+ * from where the operator's command reads it (initial-passwords.ts), held in memory only
+ * (I19). This CHANGES the user's password at its first sign-in: only for a stack the
+ * caller booted itself.
  */
 export async function signInDemoUser(outputs: StackOutputs, username: string, options: { fresh?: boolean } = {}): Promise<DemoUser> {
   const cached = demoUsers.get(username);
   if (cached && !options.fresh) return cached;
-  const initial = outputs.initialPasswords[username];
-  if (initial === undefined) throw new Error(`no initial password for ${username} in the stack outputs`);
+  const initial = await initialPasswordOf(outputs, username);
   const target = { outputs, cognito: publicCognitoClient(outputs) };
   const permanent = permanentPassword(initial);
   const secrets = [initial, permanent];

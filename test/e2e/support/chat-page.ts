@@ -5,6 +5,7 @@
  */
 import type { Page } from "playwright-core";
 import type { LocalStackOutputs } from "../../support/stack/outputs";
+import { initialPasswordOf } from "../../../scripts/stack-client/initial-passwords";
 import { permanentPassword } from "../../../scripts/stack-client/sign-in";
 
 /** Bounds every wait, so a broken page fails a test instead of hanging it. */
@@ -46,11 +47,11 @@ export async function submitNewPassword(page: Page, newPassword: string): Promis
 /**
  * Signs `username` in whatever state the account is in: first sign-in (answers the
  * new-password step) or already changed (uses the permanent password). Returns whether
- * the first-sign-in step was shown.
+ * the first-sign-in step was shown. The initial password is read as the operator's
+ * command reads it and kept in memory (I19): the outputs file has none.
  */
 export async function signIn(page: Page, stack: LocalStackOutputs, username: string): Promise<{ firstSignIn: boolean }> {
-  const initial = stack.initialPasswords[username];
-  if (initial === undefined) throw new Error(`no initial password for ${username} in the stack outputs`);
+  const initial = await initialPasswordOf(stack, username);
   await page.goto(stack.webUrl);
   const outcome = await submitPassword(page, username, initial);
   if (outcome === "new_password_required") {

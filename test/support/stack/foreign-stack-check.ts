@@ -20,6 +20,7 @@ import { operatorClients } from "../../../scripts/operator-clients";
 import { addOrder, listOrders } from "../../../scripts/orders";
 import { demoUsernameOf } from "./demo-users";
 import { ROOT_DIR } from "./outputs";
+import { initialPasswords } from "../../../scripts/stack-client/initial-passwords";
 import { publicCognitoClient, signIn, signInFirstTime } from "../../../scripts/stack-client/sign-in";
 import { BOOTED_BY_SUITE_ENV } from "./stack-ownership";
 import { testPassword } from "./test-users";
@@ -54,10 +55,12 @@ async function main(): Promise<number> {
     const browserUser = demoUsernameOf(outputs, tenants[1]); // tenant2-user, signed in "in the browser"
     const orderUser = demoUsernameOf(outputs, tenants[0]); // tenant1-user, with an order of their own
     const untouched = demoUsers.filter((u) => u !== browserUser);
+    // As the operator hands them out (npm run initial-password), in memory only (I19).
+    const printed = await initialPasswords(outputs);
 
     // The person's own state on "their" stack.
     const ownPassword = testPassword();
-    const first = await signInFirstTime(target, browserUser, outputs.initialPasswords[browserUser], ownPassword);
+    const first = await signInFirstTime(target, browserUser, printed[browserUser], ownPassword);
     check(`${browserUser} set their own password through NEW_PASSWORD_REQUIRED`, first.challenge === "NEW_PASSWORD_REQUIRED");
     const theirOrder = await addOrder(operator, orderUser, { total: 12.3, currency: "EUR", status: "placed", items: ["Their teapot"], orderDate: new Date().toISOString() });
 
@@ -75,10 +78,10 @@ async function main(): Promise<number> {
     check(`${browserUser}'s own password still works`, stillSignsIn);
     for (const username of untouched) {
       const status = (await operator.cognito.send(new AdminGetUserCommand({ UserPoolId: outputs.userPoolId, Username: username }))).UserStatus;
-      const printed = await target.cognito.send(
-        new InitiateAuthCommand({ ClientId: outputs.userPoolClientId, AuthFlow: "USER_PASSWORD_AUTH", AuthParameters: { USERNAME: username, PASSWORD: outputs.initialPasswords[username] } }),
+      const answer = await target.cognito.send(
+        new InitiateAuthCommand({ ClientId: outputs.userPoolClientId, AuthFlow: "USER_PASSWORD_AUTH", AuthParameters: { USERNAME: username, PASSWORD: printed[username] } }),
       ).then((r) => r.ChallengeName, (e: Error) => e.name);
-      check(`${username} still awaits its first sign-in with the printed password`, status === "FORCE_CHANGE_PASSWORD" && printed === "NEW_PASSWORD_REQUIRED", `${status}, ${printed}`);
+      check(`${username} still awaits its first sign-in with the printed password`, status === "FORCE_CHANGE_PASSWORD" && answer === "NEW_PASSWORD_REQUIRED", `${status}, ${answer}`);
     }
     for (const username of demoUsers) {
       const orders = (await listOrders(operator, username)).map((o) => o.orderId);

@@ -31,8 +31,8 @@ export function assertSuiteBootedStack(action: string, env: NodeJS.ProcessEnv = 
 }
 
 /** A user of the stack configuration (`outputs.users`): a demo user, never a per-run one. */
-export function isConfiguredUser(outputs: Pick<StackOutputs, "users" | "initialPasswords">, username: string): boolean {
-  return Object.hasOwn(outputs.users, username) || Object.hasOwn(outputs.initialPasswords, username);
+export function isConfiguredUser(outputs: Pick<StackOutputs, "users">, username: string): boolean {
+  return Object.hasOwn(outputs.users, username);
 }
 
 export class ConfiguredUserError extends Error {
@@ -44,6 +44,6 @@ export class ConfiguredUserError extends Error {
 }
 
 /** Per-run helpers call this before they create, change or clean up a user. */
-export function assertNotConfiguredUser(outputs: Pick<StackOutputs, "users" | "initialPasswords">, username: string, action: string): void {
+export function assertNotConfiguredUser(outputs: Pick<StackOutputs, "users">, username: string, action: string): void {
   if (isConfiguredUser(outputs, username)) throw new ConfiguredUserError(username, action);
 }

@@ -4,7 +4,7 @@
  * No CLI, no provider plugins, no AWS, and no dist bundles are needed.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { StackOutputs } from "../../../local/runtime/stack-outputs";
+import { PULUMI_SECRET_PLACEHOLDER, SECRET_OUTPUT, StackOutputs, withoutSecretPlaceholder } from "../../../local/runtime/stack-outputs";
 import { actionGroupFunctions } from "../../../infra/agent-function-schema";
 import { AGENT_INSTRUCTION } from "../../../infra/agent-instruction";
 import { toEnvironment as actionGroupEnvironment } from "../../../lambdas/action-group/config";
@@ -52,6 +52,8 @@ const MODEL_ID = "anthropic.claude-3-haiku-20240307-v1:0";
 
 let resources: RecordedResource[];
 let outputs: Record<string, unknown>;
+/** The names of the program's secret outputs (pulumi.isSecret). */
+let secretOutputs: string[];
 
 const ofType = (type: string) => resources.filter((r) => r.type === type);
 const one = (type: string, name: string) => {
@@ -82,7 +84,11 @@ beforeAll(async () => {
   });
   const program: Record<string, unknown> = await import("../../../infra/index");
   outputs = {};
-  for (const [key, value] of Object.entries(program)) outputs[key] = await outputValue(value as pulumi.Input<unknown>);
+  secretOutputs = [];
+  for (const [key, value] of Object.entries(program)) {
+    outputs[key] = await outputValue(value as pulumi.Input<unknown>);
+    if (pulumi.Output.isInstance(value) && (await pulumi.isSecret(value))) secretOutputs.push(key);
+  }
   await settled(resources);
 }, 30_000);
 
@@ -109,14 +115,16 @@ describe("conventions", () => {
   });
 });
 
-describe("stack outputs (docs/architecture.md §Stack outputs)", () => {
-  it("exports exactly the contract keys, in the shape local/runtime/stack-outputs.ts loads", () => {
-    expect(Object.keys(outputs).sort()).toEqual(
+describe("stack outputs (docs/architecture.md §Stack outputs, I19)", () => {
+  /** What `pulumi stack output --json` (no --show-secrets) writes: every secret output as "[secret]". */
+  const asDocumented = () => Object.fromEntries(Object.entries(outputs).map(([k, v]) => [k, secretOutputs.includes(k) ? PULUMI_SECRET_PLACEHOLDER : v]));
+
+  it("exports exactly the contract keys plus the one secret output, in the shape local/runtime/stack-outputs.ts loads", () => {
+    expect(Object.keys(outputs).filter((k) => k !== SECRET_OUTPUT).sort()).toEqual(
       [
         "agentAliasId",
         "agentId",
         "connectionsTableName",
-        "initialPasswords",
         "knowledgeBaseId",
         "knowledgeBucketName",
         "knowledgeDataSourceId",
@@ -132,7 +140,7 @@ describe("stack outputs (docs/architecture.md §Stack outputs)", () => {
         "webSocketUrl",
       ].sort(),
     );
-    const parsed = StackOutputs.parse(outputs);
+    const parsed = StackOutputs.parse(withoutSecretPlaceholder("stack-outputs.json", asDocumented()));
     expect(parsed).toMatchObject({
       region: MOCK_REGION,
       webSocketUrl: `wss://${MOCK_API_ID}.execute-api.${MOCK_REGION}.amazonaws.com/${STAGE}`,
@@ -149,13 +157,17 @@ describe("stack outputs (docs/architecture.md §Stack outputs)", () => {
       knowledgeBucketName: "knowledge-documents-bucket",
       users: { "tenant1-user": "tenant1", "tenant2-user": "tenant2", "tenant2-admin": "tenant2" },
     });
-    expect(Object.keys(parsed.initialPasswords).sort()).toEqual(["tenant1-user", "tenant2-admin", "tenant2-user"]);
+    expect(parsed).not.toHaveProperty(SECRET_OUTPUT);
   });
 
-  it("marks the initial passwords secret", async () => {
-    const program = await import("../../../infra/index");
-    await expect(pulumi.isSecret(program.initialPasswords)).resolves.toBe(true);
-    await expect(pulumi.isSecret(program.userPoolId as pulumi.Output<string>)).resolves.toBe(false);
+  it("keeps every password in the one secret output: the documented outputs file holds none (I19)", () => {
+    expect(secretOutputs).toEqual([SECRET_OUTPUT]);
+    const passwords = Object.values(outputs[SECRET_OUTPUT] as Record<string, string>);
+    expect(Object.keys(outputs[SECRET_OUTPUT] as object).sort()).toEqual(["tenant1-user", "tenant2-admin", "tenant2-user"]);
+    const file = JSON.stringify(asDocumented());
+    for (const password of passwords) expect(file).not.toContain(password);
+    // The file `--show-secrets` would write is refused, not read.
+    expect(() => withoutSecretPlaceholder("stack-outputs.json", outputs)).toThrow(/written with --show-secrets/);
   });
 });
 

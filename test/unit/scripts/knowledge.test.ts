@@ -65,7 +65,6 @@ describe("npm run knowledge", () => {
       knowledgeBaseId: "KBASE12345",
       knowledgeDataSourceId: "DSRCE12345",
       users: {},
-      initialPasswords: {},
       endpoints: { cognito: "", dynamodb: "", sts: "", lambda: "", bedrockAgentRuntime: "", apiGatewayManagement: "", s3: s3.url, bedrockAgent: control.url },
       adminCredentials: { accessKeyId: ids.admin.accessKeyId, secretAccessKey: ids.admin.secretAccessKey },
     };

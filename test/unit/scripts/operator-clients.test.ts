@@ -18,7 +18,6 @@ const base: StackOutputs = {
   knowledgeBaseId: "KBASE12345",
   knowledgeDataSourceId: "DSRC123456",
   users: {},
-  initialPasswords: {},
 };
 
 describe("operatorClients", () => {

@@ -158,7 +158,6 @@ describe("resolveUser and the CLI against mocked Cognito and DynamoDB", () => {
     knowledgeBaseId: "KBASE12345",
     knowledgeDataSourceId: "DSRC123456",
     users: { "tenant1-user": "tenant1" },
-    initialPasswords: {},
   } satisfies StackOutputs;
   const context = (): OrdersContext => ({
     outputs,

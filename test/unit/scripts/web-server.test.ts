@@ -23,7 +23,6 @@ const outputs: StackOutputs = {
   knowledgeBaseId: "KBASE12345",
   knowledgeDataSourceId: "DSRC123456",
   users: {},
-  initialPasswords: {},
 };
 
 interface Reply {

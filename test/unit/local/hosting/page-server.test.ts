@@ -30,7 +30,6 @@ const outputs: StackOutputs = {
   knowledgeBaseId: "KBASE12345",
   knowledgeDataSourceId: "DSRC123456",
   users: {},
-  initialPasswords: {},
 };
 
 const config: WebConfig = {
