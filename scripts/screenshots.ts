@@ -13,6 +13,7 @@ import { startLocalStack } from "../local/stack";
 import type { StackOutputs } from "../local/runtime/stack-outputs";
 import { operatorClients } from "./operator-clients";
 import { addOrder } from "./orders";
+import { initialPasswordOf } from "./stack-client/initial-passwords";
 import { permanentPassword } from "./stack-client/sign-in";
 
 const OUT = join(__dirname, "..", "docs", "screenshots");
@@ -31,8 +32,7 @@ async function shoot(page: Page, name: string): Promise<void> {
 
 /** Signs `username` in through the form: the new-password step at first, the permanent password after. */
 async function signIn(page: Page, outputs: StackOutputs, username: string): Promise<void> {
-  const initial = outputs.initialPasswords[username];
-  if (!initial) throw new Error(`no initial password for ${username}`);
+  const initial = await initialPasswordOf(outputs, username);
   await page.goto(outputs.webUrl ?? "");
   for (const password of [initial, permanentPassword(initial)]) {
     await page.fill("#username", username);
