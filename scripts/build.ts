@@ -8,7 +8,7 @@ import type { Metafile } from "esbuild";
 import { statSync } from "node:fs";
 import { bundlePath } from "../infra/bundles";
 import { FUNCTION_NAMES, type FunctionName } from "../infra/naming";
-import { bundleModules, buildFunction } from "../local/lambda/function-bundler";
+import { builtinsLoadedAtStart, bundleModules, buildFunction, bytesLoadedAtStart, entryOutputOf, outputsLoadedAtStart } from "../local/lambda/function-bundler";
 
 /**
  * Size budgets (bytes, minified, the entry and all its chunks), about 25% above the sizes
@@ -30,6 +30,24 @@ export const BUNDLE_BUDGET_BYTES: Record<FunctionName, number> = {
   offboarding: 530 * 1024,
 };
 
+/**
+ * What each function loads at start (bytes of the entry and the chunks it imports
+ * statically: Lambda's init phase, function-bundler.ts `bytesLoadedAtStart`), about 5%
+ * above the sizes measured when they were set (49 / 327 / 298 / 308 KB). The cold start
+ * grows with it (docs/performance.md, "Cold start"): a route's client imported statically
+ * by mistake (the Bedrock agent runtime client is about 100 KB) fails the build instead of
+ * slowing every cold start.
+ */
+export const START_BUDGET_BYTES: Record<FunctionName, number> = {
+  authorizer: 50 * 1024,
+  chat: 345 * 1024,
+  "action-group": 315 * 1024,
+  offboarding: 325 * 1024,
+};
+
+/** Node modules no function may load at start: `node:http2` is for the Bedrock client's HTTP/2, which only the answer step uses (start-plugins.ts). */
+export const BUILTINS_NOT_AT_START = ["node:http2"];
+
 /** The bundle inputs that belong to classic zod (`zod/v4/classic`); Lambda code must use `zod/mini`. */
 export function classicZodInputs(metafile: Metafile): string[] {
   return Object.keys(metafile.inputs).filter((path) => path.includes("node_modules/zod/v4/classic/"));
@@ -50,9 +68,16 @@ async function main(): Promise<void> {
     }
     const bytes = bundleBytes(bundlePath(name));
     const budget = BUNDLE_BUDGET_BYTES[name];
-    const entry = statSync(bundlePath(name)).size;
-    console.log(`  dist/lambdas/${name}/index.mjs  ${(entry / 1024).toFixed(1)} KB, ${(bytes / 1024).toFixed(1)} KB with its chunks  (budget ${budget / 1024} KB)`);
+    const entryOutput = entryOutputOf(metafile, bundlePath(name));
+    const atStart = bytesLoadedAtStart(metafile, entryOutput);
+    const files = outputsLoadedAtStart(metafile, entryOutput).length;
+    console.log(
+      `  dist/lambdas/${name}/index.mjs  ${(bytes / 1024).toFixed(1)} KB with its chunks (budget ${budget / 1024} KB), ${(atStart / 1024).toFixed(1)} KB in ${files} file${files === 1 ? "" : "s"} at start (budget ${START_BUDGET_BYTES[name] / 1024} KB)`,
+    );
     if (bytes > budget) failures.push(`${name} is ${(bytes / 1024).toFixed(1)} KB, over its ${budget / 1024} KB budget`);
+    if (atStart > START_BUDGET_BYTES[name]) failures.push(`${name} loads ${(atStart / 1024).toFixed(1)} KB at start, over its ${START_BUDGET_BYTES[name] / 1024} KB start budget`);
+    const early = [...builtinsLoadedAtStart(metafile, entryOutput)].filter((builtin) => BUILTINS_NOT_AT_START.includes(builtin));
+    if (early.length > 0) failures.push(`${name} loads ${early.join(", ")} at start`);
   }
   console.log(`built ${FUNCTION_NAMES.length} bundles in ${Date.now() - started} ms`);
   if (failures.length > 0) {

@@ -9,7 +9,8 @@
  * counts time spent waiting for a core, the CPU time mostly does not. Median over a few
  * runs, runs interleaved across bundles so a burst of load hits all of them; module
  * evaluation only, no network. Writes `coldStartMs`, `coldStartCpuMs` (and `bundleKb`,
- * `entryKb`) into bench/results/latest.json. Run `npm run build` first.
+ * `entryKb`, `startKb`: what the import loads, `startFiles`) into bench/results/latest.json.
+ * Run `npm run build` first.
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, statSync } from "node:fs";
@@ -19,6 +20,7 @@ import { toEnvironment as authorizerEnvironment } from "../../lambdas/authorizer
 import { toEnvironment as chatEnvironment } from "../../lambdas/chat/config";
 import { toEnvironment as offboardingEnvironment } from "../../lambdas/offboarding/config";
 import { bundlePath } from "../../infra/bundles";
+import { filesLoadedAtStart } from "../../local/lambda/function-bundler";
 import { bundleBytes } from "../build";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
@@ -120,8 +122,10 @@ console.log(`load average ${loadavg().map((n) => n.toFixed(2)).join(" ")} (1, 5,
 for (const name of MEASURED) {
   const sorted = [...times[name]].sort((a, b) => a - b);
   const kb = ((name === "trivial" ? statSync(files[name]).size : bundleBytes(files[name])) / 1024).toFixed(0);
+  const atStart = filesLoadedAtStart(files[name]);
+  const startKb = (atStart.reduce((sum, file) => sum + statSync(file).size, 0) / 1024).toFixed(0);
   console.log(
-    `${name.padEnd(13)} ${kb.padStart(4)} KB  import median ${median(sorted).toFixed(1)} ms (min ${sorted[0].toFixed(1)}, max ${sorted[RUNS - 1].toFixed(1)}), CPU ${median(cpuTimes[name]).toFixed(1)} ms, n=${RUNS}`,
+    `${name.padEnd(13)} ${kb.padStart(4)} KB (${startKb.padStart(3)} KB in ${atStart.length} at start)  import median ${median(sorted).toFixed(1)} ms (min ${sorted[0].toFixed(1)}, max ${sorted[RUNS - 1].toFixed(1)}), CPU ${median(cpuTimes[name]).toFixed(1)} ms, n=${RUNS}`,
   );
 }
 const key = (name: Measured) => (name === "action-group" ? "actionGroup" : name);
@@ -132,4 +136,7 @@ mergeIntoLatest({
   // The entry and all its chunks (what is deployed), and the entry alone.
   bundleKb: Object.fromEntries(FUNCTION_NAMES.map((n) => [key(n), round1(bundleBytes(files[n]) / 1024)])),
   entryKb: Object.fromEntries(FUNCTION_NAMES.map((n) => [key(n), round1(statSync(files[n]).size / 1024)])),
+  // What the import loads: the entry and the chunks it imports statically.
+  startKb: Object.fromEntries(FUNCTION_NAMES.map((n) => [key(n), round1(filesLoadedAtStart(files[n]).reduce((sum, file) => sum + statSync(file).size, 0) / 1024)])),
+  startFiles: Object.fromEntries(FUNCTION_NAMES.map((n) => [key(n), filesLoadedAtStart(files[n]).length])),
 });

@@ -2,10 +2,18 @@
 import type { Metafile } from "esbuild";
 import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { FUNCTION_NAMES } from "../../../infra/naming";
-import { buildFunction, inputsLoadedAtStart } from "../../../local/lambda/function-bundler";
-import { BUNDLE_BUDGET_BYTES, bundleBytes, classicZodInputs } from "../../../scripts/build";
+import {
+  builtinsLoadedAtStart,
+  buildFunction,
+  bytesLoadedAtStart,
+  entryOutputOf,
+  filesLoadedAtStart,
+  inputsLoadedAtStart,
+  outputsLoadedAtStart,
+} from "../../../local/lambda/function-bundler";
+import { BUILTINS_NOT_AT_START, BUNDLE_BUDGET_BYTES, bundleBytes, classicZodInputs, START_BUDGET_BYTES } from "../../../scripts/build";
 
 const metafileWith = (...paths: string[]): Metafile => ({
   inputs: Object.fromEntries(paths.map((path) => [path, { bytes: 1, imports: [] }])),
@@ -50,10 +58,26 @@ describe("Lambda bundles", () => {
     expect(bundleBytes(outfile)).toBeLessThanOrEqual(BUNDLE_BUDGET_BYTES.authorizer);
   }, BUILD_TIMEOUT_MS);
 
+  // Each file at start is a module Node resolves, reads, compiles and links (start-plugins.ts).
+  const MAX_FILES_AT_START = 5;
+
+  it.each(FUNCTION_NAMES)("%s loads at start no more than its start budget, in a few files, without node:http2", async (name) => {
+    const { outfile, metafile } = await build(name);
+    const entry = entryOutputOf(metafile, outfile);
+    expect(bytesLoadedAtStart(metafile, entry)).toBeLessThanOrEqual(START_BUDGET_BYTES[name]);
+    expect(outputsLoadedAtStart(metafile, entry).length).toBeLessThanOrEqual(MAX_FILES_AT_START);
+    const builtins = builtinsLoadedAtStart(metafile, entry);
+    expect(BUILTINS_NOT_AT_START.filter((builtin) => builtins.has(builtin))).toEqual([]);
+    // Read from the files (what the cold-start benchmark measures), the same set.
+    const files = filesLoadedAtStart(outfile).map((file) => relative(process.cwd(), file));
+    expect(files.sort()).toEqual(outputsLoadedAtStart(metafile, entry).sort());
+    // The helper does see Node's modules: every bundle loads node:crypto (the logger, SigV4, JWT checks).
+    expect(builtins.has("node:crypto")).toBe(true);
+  }, BUILD_TIMEOUT_MS);
+
   it("the chat entry loads no Bedrock, Lambda or STS client at start: the routes that use them load them", async () => {
     const { metafile } = await build("chat");
-    const entry = Object.keys(metafile.outputs).find((output) => output.endsWith("/chat/index.mjs"))!;
-    const atStart = [...inputsLoadedAtStart(metafile, entry)];
+    const atStart = [...inputsLoadedAtStart(metafile, entryOutputOf(metafile, join(outDir, "chat", "index.mjs")))];
     const clients = (inputs: string[], name: string) => inputs.filter((path) => path.includes(`node_modules/@aws-sdk/${name}/`));
     for (const later of ["client-bedrock-agent-runtime", "client-lambda", "client-sts"]) {
       expect(clients(atStart, later)).toEqual([]);

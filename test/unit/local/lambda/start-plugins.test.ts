@@ -1,0 +1,102 @@
+/** The start plugins: one chunk for the entry's static closure; node:http2 loaded on first use. */
+import { build, type Metafile, type Plugin } from "esbuild";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { outputsLoadedAtStart } from "../../../../local/lambda/function-bundler";
+import { chunksAfterEntry, isEsModuleSource, lazyNodeHttp2 } from "../../../../local/lambda/start-plugins";
+
+const dir = mkdtempSync(join(tmpdir(), "mta-start-plugins-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const write = (files: Record<string, string>): void => {
+  for (const [name, source] of Object.entries(files)) writeFileSync(join(dir, name), source);
+};
+
+async function bundle(entry: string, out: string, plugins: Plugin[]): Promise<{ metafile: Metafile; entryOutput: string }> {
+  const { metafile } = await build({
+    entryPoints: [{ in: join(dir, entry), out: "index" }],
+    outdir: join(dir, out),
+    bundle: true,
+    splitting: true,
+    format: "esm",
+    platform: "node",
+    outExtension: { ".js": ".mjs" },
+    metafile: true,
+    logLevel: "silent",
+    plugins,
+  });
+  const entryOutput = Object.keys(metafile.outputs).find((output) => output.endsWith(`${out}/index.mjs`))!;
+  return { metafile, entryOutput };
+}
+
+describe("chunksAfterEntry", () => {
+  // The entry uses a and b at start; one route loads later and uses a, another b.
+  write({
+    "a.ts": "export const a = () => 'a';\n",
+    "b.ts": "export const b = () => 'b';\n",
+    "route-a.ts": "import { a } from './a';\nexport const routeA = () => a();\n",
+    "route-b.ts": "import { b } from './b';\nexport const routeB = () => b();\n",
+    "entry.ts": [
+      "import { a } from './a';",
+      "import { b } from './b';",
+      "export const handler = async (which: string) =>",
+      "  which === 'a' ? (await import('./route-a')).routeA() + a() : (await import('./route-b')).routeB() + b();",
+    ].join("\n"),
+  });
+
+  it("puts the entry's static closure in one chunk, where splitting alone makes one per set of routes", async () => {
+    const alone = await bundle("entry.ts", "alone", []);
+    expect(outputsLoadedAtStart(alone.metafile, alone.entryOutput)).toHaveLength(3);
+    const after = await bundle("entry.ts", "after", [chunksAfterEntry(join(dir, "entry.ts"))]);
+    const atStart = outputsLoadedAtStart(after.metafile, after.entryOutput);
+    expect(atStart).toHaveLength(2);
+    // ...and the routes still load later.
+    const inputs = atStart.flatMap((output) => Object.keys(after.metafile.outputs[output].inputs));
+    expect(inputs.some((input) => input.endsWith("route-a.ts") || input.endsWith("route-b.ts"))).toBe(false);
+  });
+
+  it("runs the same: each route answers after the entry", async () => {
+    await bundle("entry.ts", "run", [chunksAfterEntry(join(dir, "entry.ts"))]);
+    const run = spawnSync(
+      process.execPath,
+      ["--input-type=module", "-e", `const { handler } = await import(${JSON.stringify(join(dir, "run", "index.mjs"))}); console.log(await handler("a"), await handler("b"));`],
+      { encoding: "utf8" },
+    );
+    expect(run.stderr).toBe("");
+    expect(run.stdout.trim()).toBe("aa bb");
+  });
+
+  it("appends its import to ES module sources only, never to CommonJS", () => {
+    expect(isEsModuleSource("/repo/lambdas/chat/routes.ts")).toBe(true);
+    expect(isEsModuleSource("/repo/node_modules/@aws-sdk/credential-provider-sso/dist-es/index.js")).toBe(true);
+    expect(isEsModuleSource("/repo/node_modules/@aws-lambda-powertools/logger/lib/esm/Logger.js")).toBe(true);
+    expect(isEsModuleSource("/repo/node_modules/@aws-sdk/credential-provider-sso/dist-cjs/index.js")).toBe(false);
+    expect(isEsModuleSource("/repo/node_modules/mnemonist/lru-cache.js")).toBe(false);
+  });
+});
+
+describe("lazyNodeHttp2", () => {
+  write({
+    "h2.ts": [
+      "import http2 from 'node:http2';",
+      "const { constants } = http2;",
+      "export const loaded = () => process.moduleLoadList.includes('NativeModule http2');",
+      "export const header = () => constants.HTTP2_HEADER_PATH;",
+      "export const connect = () => typeof http2.connect;",
+    ].join("\n"),
+  });
+
+  it("loads Node's http2 on first use, not when the bundle starts, and then gives the real module", async () => {
+    const script = (out: string) =>
+      `const m = await import(${JSON.stringify(join(dir, out, "index.mjs"))}); const before = m.loaded(); console.log(JSON.stringify([before, m.header(), m.connect(), m.loaded()]));`;
+    await bundle("h2.ts", "h2-lazy", [lazyNodeHttp2]);
+    const lazy = spawnSync(process.execPath, ["--input-type=module", "-e", script("h2-lazy")], { encoding: "utf8" });
+    expect(JSON.parse(lazy.stdout)).toEqual([false, ":path", "function", true]);
+    // Without the plugin it is loaded at start (the control).
+    await bundle("h2.ts", "h2-eager", []);
+    const eager = spawnSync(process.execPath, ["--input-type=module", "-e", script("h2-eager")], { encoding: "utf8" });
+    expect(JSON.parse(eager.stdout)).toEqual([true, ":path", "function", true]);
+  });
+});
