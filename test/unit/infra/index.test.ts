@@ -81,6 +81,8 @@ beforeAll(async () => {
     // Only the authorizer reserved: shows both the set and the unset case.
     [`${PROJECT}:reservedConcurrency`]: JSON.stringify({ authorizer: 5 }),
     [`${PROJECT}:logLevel`]: "DEBUG",
+    // Not the default (15), so a lifetime that ignores the setting shows.
+    [`${PROJECT}:tokenValidityMinutes`]: "20",
   });
   const program: Record<string, unknown> = await import("../../../infra/index");
   outputs = {};
@@ -188,9 +190,21 @@ describe("identity (I7)", () => {
     expect(client.inputs.writeAttributes).not.toContain("custom:tenantId");
     expect(client.inputs.generateSecret).toBe(false);
     expect(client.inputs.preventUserExistenceErrors).toBe("ENABLED");
+    // Sign-out revokes the refresh token (RevokeToken needs revocation on, I17/T44).
+    expect(client.inputs.enableTokenRevocation).toBe(true);
     expect([...client.inputs.explicitAuthFlows].sort()).toEqual(
       ["ALLOW_REFRESH_TOKEN_AUTH", "ALLOW_USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH"].sort(),
     );
+  });
+
+  it("gives ID and access tokens the configured lifetime in minutes, refresh tokens 12 hours (issue 11 item 3)", () => {
+    const client = one("aws:cognito/userPoolClient:UserPoolClient", "identity-web");
+    expect(client.inputs).toMatchObject({
+      idTokenValidity: 20,
+      accessTokenValidity: 20,
+      refreshTokenValidity: 12,
+      tokenValidityUnits: { idToken: "minutes", accessToken: "minutes", refreshToken: "hours" },
+    });
   });
 
   it("creates each configured user in its tenant, silently, with a generated temporary password", () => {
