@@ -27,6 +27,17 @@ async function users(...argv: string[]): Promise<{ code: number; out: string; er
   return { code, out: out.join("\n"), err: err.join("\n") };
 }
 
+async function refreshWith(refreshToken: string) {
+  const cognito = publicCognitoClient(outputs);
+  try {
+    return await cognito.send(
+      new InitiateAuthCommand({ ClientId: outputs.userPoolClientId, AuthFlow: "REFRESH_TOKEN_AUTH", AuthParameters: { REFRESH_TOKEN: refreshToken } }),
+    );
+  } finally {
+    cognito.destroy();
+  }
+}
+
 async function passwordSignIn(password: string) {
   const cognito = publicCognitoClient(outputs);
   try {
@@ -42,7 +53,7 @@ afterAll(async () => {
   if (added) await users("remove", username);
 });
 
-it("add, list, disable, enable, reset-password, sign-out and remove a user; every mistake is named", async () => {
+it("add, list, disable, enable, reset-password, sign-out and remove a user (each of disable, sign-out and remove closes a live connection within 5 s); every mistake is named", async () => {
   const add = await users("add", username, "--tenant", tenant.id);
   expect(add.code).toBe(0);
   added = true;
@@ -80,10 +91,29 @@ it("add, list, disable, enable, reset-password, sign-out and remove a user; ever
   const reset = await users("reset-password", username);
   const again = /temporary password \(shown once\): (\S+)/.exec(reset.out)?.[1] ?? "";
   expect((await passwordSignIn(again)).ChallengeName).toBe("NEW_PASSWORD_REQUIRED");
+  const afterReset = permanentPassword(again);
+  await signInFirstTime(stack, username, again, afterReset);
 
+  // sign-out and remove end a live connection too, within I17's 5 s, like disable.
+  const signedIn = (await passwordSignIn(afterReset)).AuthenticationResult;
+  const beforeSignOut = await connectAs(outputs, { username, tenantId: tenant.id, sub, idToken: signedIn?.IdToken ?? "" });
+  expect((await beforeSignOut.ask("What is the return policy?")).outcome).toBe("done");
+  const signOutAt = Date.now();
   expect((await users("sign-out", username)).code).toBe(0);
+  await beforeSignOut.closed(5000);
+  process.stdout.write(`users CLI: sign-out → socket closed ${Date.now() - signOutAt} ms\n`);
+  expect(beforeSignOut.isOpen).toBe(false);
+  expect(await refusalOf(refreshWith(signedIn?.RefreshToken ?? ""))).toMatchObject({ name: "NotAuthorizedException" });
+
+  // Tokens issued after the sign-out second are not revoked (I17): the user may come back.
+  await new Promise((r) => setTimeout(r, 1100));
+  const beforeRemove = await connectAs(outputs, { username, tenantId: tenant.id, sub, idToken: (await passwordSignIn(afterReset)).AuthenticationResult?.IdToken ?? "" });
+  const removeAt = Date.now();
   expect((await users("remove", username)).code).toBe(0);
   added = false;
+  await beforeRemove.closed(5000);
+  process.stdout.write(`users CLI: remove → socket closed ${Date.now() - removeAt} ms\n`);
+  expect(beforeRemove.isOpen).toBe(false);
   expect((await users("list", "--json")).out).not.toContain(`"${username}"`);
   stack.destroy();
 });
