@@ -92,6 +92,8 @@ it("add, list, disable, enable, reset-password, sign-out and remove a user (each
   const again = /temporary password \(shown once\): (\S+)/.exec(reset.out)?.[1] ?? "";
   expect((await passwordSignIn(again)).ChallengeName).toBe("NEW_PASSWORD_REQUIRED");
   const afterReset = permanentPassword(again);
+  // reset-password ended the user's sessions: tokens of that second are refused (I17).
+  await new Promise((r) => setTimeout(r, 1100));
   await signInFirstTime(stack, username, again, afterReset);
 
   // sign-out and remove end a live connection too, within I17's 5 s, like disable.
