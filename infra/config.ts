@@ -7,6 +7,7 @@
 import * as z from "zod";
 import { TENANT_ID_PATTERN } from "../lambdas/common/identifiers";
 import { parseModelReference } from "./model-reference";
+import { DEFAULT_TEMPORARY_PASSWORD_VALIDITY_DAYS } from "./user-pool-settings";
 
 export const PROJECT = "multi-tenant-assistant";
 
@@ -174,6 +175,17 @@ export const STACK_CONFIG_SHAPE = {
    * account and Region (components/api-gateway-account.ts). Off: it must be set already.
    */
   manageApiGatewayAccountRole: z.boolean({ error: "must be true or false" }).default(false),
+  /**
+   * Days a temporary password (a new user's, or one set by `npm run users --
+   * reset-password`) may be used for the first sign-in; then only a reset helps (I19).
+   * Cognito's range is 0–365 with 0 meaning its default of 7, so 0 is refused here.
+   */
+  temporaryPasswordValidityDays: z
+    .number({ error: "must be a number" })
+    .int("must be a whole number of days")
+    .min(1, "must be between 1 and 365 days (Cognito would take 0 as its default, 7)")
+    .max(365, "must be between 1 and 365 days")
+    .default(DEFAULT_TEMPORARY_PASSWORD_VALIDITY_DAYS),
   /**
    * Optional per-tenant budget alarms (infra/dashboard.ts `budgetAlarms`): one alarm per
    * tenant and token budget at `budgetShare` of it, notifying `snsTopicArn` when given.

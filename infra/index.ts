@@ -52,6 +52,7 @@ const identity = new Identity("identity", {
   tenants: config.tenants,
   deletionProtection: config.deletionProtection,
   tokenValidityMinutes: config.tokenValidityMinutes,
+  temporaryPasswordValidityDays: config.temporaryPasswordValidityDays,
 }, componentOpts);
 
 const data = new DataTables("data", {

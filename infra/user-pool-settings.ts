@@ -17,14 +17,27 @@ export interface PasswordPolicy {
   temporaryPasswordValidityDays: number;
 }
 
+/**
+ * Days an operator-set temporary password stays usable (stack config
+ * `temporaryPasswordValidityDays`): a few, not Cognito's default 7, so one handed over and
+ * never used stops being a way in soon (I19). Cognito takes 0–365 and treats 0 as its
+ * default (API reference PasswordPolicyType, checked 2026-12-02), so the config takes 1–365.
+ */
+export const DEFAULT_TEMPORARY_PASSWORD_VALIDITY_DAYS = 3;
+
 export const PASSWORD_POLICY: Readonly<PasswordPolicy> = {
   minimumLength: 12,
   requireLowercase: true,
   requireUppercase: true,
   requireNumbers: true,
   requireSymbols: true,
-  temporaryPasswordValidityDays: 7,
+  temporaryPasswordValidityDays: DEFAULT_TEMPORARY_PASSWORD_VALIDITY_DAYS,
 };
+
+/** The pool's password policy with the stack's temporary-password validity. */
+export function passwordPolicyFor(temporaryPasswordValidityDays: number): PasswordPolicy {
+  return { ...PASSWORD_POLICY, temporaryPasswordValidityDays };
+}
 
 /**
  * The tenant a user belongs to (I7): set by the operator at creation, never

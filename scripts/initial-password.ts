@@ -14,7 +14,7 @@ import { initialPasswordOf, InitialPasswordError, type InitialPasswordOptions } 
 export const USAGE = [
   "usage: npm run initial-password -- <username> [--outputs FILE] [--stack NAME]",
   "  prints the user's initial (temporary) password; they choose their own at first sign-in,",
-  "  and it expires after the pool's temporary-password validity (then: npm run users -- reset-password <username>)",
+  "  and it expires after the stack's temporaryPasswordValidityDays (then: npm run users -- reset-password <username>)",
   "  --outputs   stack outputs JSON (default: $STACK_OUTPUTS or .local/stack-outputs.json)",
   "  --stack     AWS only: the Pulumi stack to read (default: the project's selected stack); needs the Pulumi CLI",
   "  --help, -h  show this help",

@@ -7,7 +7,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import type { TenantConfig } from "../config";
-import { ACCOUNT_RECOVERY_MECHANISMS, APP_CLIENT_SETTINGS, PASSWORD_POLICY, TENANT_ID_ATTRIBUTE } from "../user-pool-settings";
+import { ACCOUNT_RECOVERY_MECHANISMS, APP_CLIENT_SETTINGS, passwordPolicyFor, TENANT_ID_ATTRIBUTE } from "../user-pool-settings";
 import type { StackNames } from "../naming";
 import { ChildNames } from "./child-names";
 
@@ -17,6 +17,8 @@ export interface IdentityArgs {
   deletionProtection: boolean;
   /** ID and access token lifetime (stack config `tokenValidityMinutes`). */
   tokenValidityMinutes: number;
+  /** Days a temporary password is valid (stack config `temporaryPasswordValidityDays`, I19). */
+  temporaryPasswordValidityDays: number;
 }
 
 export class Identity extends pulumi.ComponentResource {
@@ -36,7 +38,7 @@ export class Identity extends pulumi.ComponentResource {
       {
         name: args.names.userPool,
         adminCreateUserConfig: { allowAdminCreateUserOnly: true },
-        passwordPolicy: { ...PASSWORD_POLICY },
+        passwordPolicy: passwordPolicyFor(args.temporaryPasswordValidityDays),
         mfaConfiguration: "OFF",
         // No email or phone is collected, so only an admin can reset a password.
         accountRecoverySetting: { recoveryMechanisms: ACCOUNT_RECOVERY_MECHANISMS.map((m) => ({ ...m })) },

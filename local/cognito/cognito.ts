@@ -26,7 +26,7 @@ import * as net from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { StackConfig } from "../../infra/config";
-import { createUserPoolClientSettings, createUserPoolSettings, TENANT_ID_ATTRIBUTE } from "../../infra/user-pool-settings";
+import { createUserPoolClientSettings, createUserPoolSettings, passwordPolicyFor, TENANT_ID_ATTRIBUTE } from "../../infra/user-pool-settings";
 import { startCognitoGate, type OperatorAuthentication } from "./gate";
 import { CognitoGatePolicy, type CognitoGatePolicyOptions } from "./gate-policy";
 import { createTokenSigningKey, privateKeyPem } from "./token-signer";
@@ -211,7 +211,7 @@ export async function startCognito(o: LocalCognitoOptions): Promise<LocalCognito
         UsernameAttributes: [],
         AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
         // The Pulumi pool's password policy and tenantId attribute (infra/components/identity.ts).
-        ...createUserPoolSettings(),
+        ...createUserPoolSettings(passwordPolicyFor(o.config.temporaryPasswordValidityDays)),
       }),
     );
     const userPoolId = UserPool?.Id;

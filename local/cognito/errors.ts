@@ -13,6 +13,12 @@ export const COGNITO_MESSAGES = {
   expiredSession: "Invalid session for the user, session is expired.",
   invalidAccessToken: "Invalid Access Token",
   expiredAccessToken: "Access Token has expired",
+  /**
+   * A right temporary password older than the pool's TemporaryPasswordValidityDays
+   * (wording seen from Cognito in client code handling it, checked 2026-12-02; older
+   * pools answered "User account has expired, it must be reset by an administrator.").
+   */
+  temporaryPasswordExpired: "Temporary password has expired and must be reset by an administrator.",
 } as const;
 
 /** AWS answers a write of an immutable attribute with `user.<name>: Attribute cannot be updated.` */

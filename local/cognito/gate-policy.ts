@@ -8,7 +8,7 @@
 import { createPublicKey, type JsonWebKey, type KeyObject } from "node:crypto";
 import { verifyAccessToken } from "./access-token";
 import { ChallengeSessions, type ChallengeSession } from "./challenge-sessions";
-import { CognitoGateRefusal, errorTypeName, incorrectCredentials, rewriteUpstreamError } from "./errors";
+import { COGNITO_MESSAGES, CognitoGateRefusal, errorTypeName, incorrectCredentials, rewriteUpstreamError } from "./errors";
 import { unservedPublicOperationRefusal } from "./operations";
 import { attributeNamesOf, PoolRegistry } from "./pool-facts";
 import { TemporaryPasswords } from "./temporary-passwords";
@@ -219,7 +219,7 @@ export class CognitoGatePolicy {
         if (!poolId || !username) return undefined;
         const temporary = asString(body.TemporaryPassword);
         // A password cognito-local generated itself is unknown here: that user cannot complete sign-in (fail closed).
-        if (temporary !== undefined) this.temporaryPasswords.remember(poolId, username, temporary);
+        if (temporary !== undefined) this.temporaryPasswords.remember(poolId, username, temporary, this.clock());
         else this.temporaryPasswords.forget(poolId, username);
         return undefined;
       }
@@ -228,7 +228,7 @@ export class CognitoGatePolicy {
         const password = asString(body.Password);
         if (!poolId || !username) return undefined;
         if (body.Permanent === true || password === undefined) this.temporaryPasswords.forget(poolId, username);
-        else this.temporaryPasswords.remember(poolId, username, password);
+        else this.temporaryPasswords.remember(poolId, username, password, this.clock());
         return undefined;
       }
       case "AdminDeleteUser": {
@@ -296,6 +296,12 @@ export class CognitoGatePolicy {
       // Both names are always compared, so the time taken does not depend on which one is known.
       const results = names.map((n) => (poolId === undefined ? false : this.temporaryPasswords.matches(poolId, n, presented)));
       if (!results.includes(true)) return incorrectCredentials();
+      // Only once the password was right, as Cognito does: the pool's validity (I19).
+      const matched = names[results.indexOf(true)];
+      const validityDays = this.pools.pool(poolId as string)?.passwordPolicy.temporaryPasswordValidityDays;
+      if (validityDays === undefined || this.temporaryPasswords.expired(poolId as string, matched, validityDays, this.clock())) {
+        return new CognitoGateRefusal("NotAuthorizedException", COGNITO_MESSAGES.temporaryPasswordExpired);
+      }
     }
     this.issueSession(request, response, username, names);
     return undefined;

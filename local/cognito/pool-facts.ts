@@ -49,7 +49,8 @@ export function passwordPolicyOf(request: Record<string, unknown>): PasswordPoli
     requireUppercase: flag("RequireUppercase", d.requireUppercase),
     requireNumbers: flag("RequireNumbers", d.requireNumbers),
     requireSymbols: flag("RequireSymbols", d.requireSymbols),
-    temporaryPasswordValidityDays: count("TemporaryPasswordValidityDays", d.temporaryPasswordValidityDays),
+    // Cognito takes 0 as "the default" (API reference PasswordPolicyType, checked 2026-12-02).
+    temporaryPasswordValidityDays: count("TemporaryPasswordValidityDays", d.temporaryPasswordValidityDays) || d.temporaryPasswordValidityDays,
   };
 }
 

@@ -51,6 +51,7 @@ describe("parseStackConfig", () => {
       reservedConcurrency: {},
       logLevel: "INFO",
       tokenValidityMinutes: 15,
+      temporaryPasswordValidityDays: 3,
       offboardingTrail: false,
     });
     expect(DEFAULT_ASKS_PER_USER_PER_MINUTE).toBe(30);
@@ -135,6 +136,16 @@ describe("parseStackConfig: flooding and cost limits", () => {
     expect(parseStackConfig({ ...base, tokenValidityMinutes: 5 }).tokenValidityMinutes).toBe(5);
     expect(parseStackConfig({ ...base, tokenValidityMinutes: 1440 }).tokenValidityMinutes).toBe(1440);
     for (const bad of [4, 1441, 7.5, "15"]) expect(() => parseStackConfig({ ...base, tokenValidityMinutes: bad })).toThrow(/tokenValidityMinutes/);
+  });
+
+  it("takes a temporary-password validity of 1 to 365 days (default 3); 0, which Cognito would read as 7, is refused with why", () => {
+    expect(parseStackConfig(base).temporaryPasswordValidityDays).toBe(3);
+    expect(parseStackConfig({ ...base, temporaryPasswordValidityDays: 1 }).temporaryPasswordValidityDays).toBe(1);
+    expect(parseStackConfig({ ...base, temporaryPasswordValidityDays: 365 }).temporaryPasswordValidityDays).toBe(365);
+    expect(problemsOf({ ...base, temporaryPasswordValidityDays: 0 })).toEqual([
+      "temporaryPasswordValidityDays: must be between 1 and 365 days (Cognito would take 0 as its default, 7)",
+    ]);
+    for (const bad of [366, 2.5, "3", -1]) expect(problemsOf({ ...base, temporaryPasswordValidityDays: bad })).toEqual([expect.stringMatching(/^temporaryPasswordValidityDays: /)]);
   });
 
   it("takes optional budget alarms: a share in (0, 1] and an SNS topic ARN", () => {

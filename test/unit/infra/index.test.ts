@@ -14,7 +14,7 @@ import { parseStackConfig } from "../../../infra/config";
 import { offboardingEventPattern } from "../../../infra/offboarding-rule";
 import { FUNCTION_SETTINGS } from "../../../infra/function-settings";
 import { APP_PROTOCOL, FUNCTION_NAMES, stackNames } from "../../../infra/naming";
-import { createUserPoolSettings } from "../../../infra/user-pool-settings";
+import { createUserPoolSettings, passwordPolicyFor } from "../../../infra/user-pool-settings";
 import { tableDefinitions } from "../../../local/dynamodb/tables";
 import {
   actionGroupRolePolicy,
@@ -83,6 +83,8 @@ beforeAll(async () => {
     [`${PROJECT}:logLevel`]: "DEBUG",
     // Not the default (15), so a lifetime that ignores the setting shows.
     [`${PROJECT}:tokenValidityMinutes`]: "20",
+    // Not the default (3), so a policy that ignores the setting shows.
+    [`${PROJECT}:temporaryPasswordValidityDays`]: "5",
   });
   const program: Record<string, unknown> = await import("../../../infra/index");
   outputs = {};
@@ -324,9 +326,10 @@ describe("the local stack's copies of AWS definitions", () => {
     }
   });
 
-  it("creates the user pool with the password policy the local pool gets", () => {
+  it("creates the user pool with the password policy the local pool gets, with the configured temporary-password validity (I19)", () => {
     const policy = one("aws:cognito/userPool:UserPool", "identity-users").inputs.passwordPolicy;
-    const local = createUserPoolSettings().Policies.PasswordPolicy;
+    expect(policy.temporaryPasswordValidityDays).toBe(5);
+    const local = createUserPoolSettings(passwordPolicyFor(5)).Policies.PasswordPolicy;
     expect(policy).toEqual({
       minimumLength: local.MinimumLength,
       requireLowercase: local.RequireLowercase,

@@ -27,6 +27,7 @@ const EVERY_KEY: Record<string, unknown> = {
   reservedConcurrency: { chat: 3, authorizer: 2 },
   logLevel: "WARN",
   tokenValidityMinutes: 30,
+  temporaryPasswordValidityDays: 2,
   alarms: { budgetShare: 0.8, snsTopicArn: "arn:aws:sns:us-east-1:123456789012:budget-alerts" },
   usage: { retentionDays: 30, reserveTokensPerAnswer: 500 },
   offboardingTrail: true,

@@ -47,7 +47,7 @@ describe("every component, instantiated twice", () => {
       // Physical names differ per instance too (a second stage's names), so only URNs are under test.
       const names = stackNames("multi-tenant-assistant", instance, "eu-west-1");
       const id = (suffix: string) => `${instance}-${suffix}`;
-      new Identity(id("identity"), { names, tenants, deletionProtection: false, tokenValidityMinutes: 15 });
+      new Identity(id("identity"), { names, tenants, deletionProtection: false, temporaryPasswordValidityDays: 3, tokenValidityMinutes: 15 });
       new DataTables(id("data"), { names, tenants, pointInTimeRecovery: false, deletionProtection: false });
       const api = new WebSocketApi(id("websocket"), { names });
       const { roles } = new FunctionRoles(id("function-roles"), { names });

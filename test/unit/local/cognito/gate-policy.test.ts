@@ -9,6 +9,7 @@ const CLIENT = "client-1";
 const TEMP = "Tmp-abc-7aZ";
 
 const now = 1_900_000_000_000;
+const DAY_MS = 24 * 60 * 60 * 1000;
 
 function forwarded(decision: GateDecision): PendingRequest {
   if (decision.kind === "answer") throw new Error("answered by the gate");
@@ -22,13 +23,18 @@ function refused(decision: GateDecision) {
 }
 
 /** A policy that has seen the stack's seeding: pool, app client, one user with a temporary password. */
-function seeded(): CognitoGatePolicy {
-  const policy = new CognitoGatePolicy({ issuerDomain: GATE, signingJwk: key.publicJwk, clock: () => now });
+function seeded(clock: () => number = () => now): CognitoGatePolicy {
+  const policy = new CognitoGatePolicy({ issuerDomain: GATE, signingJwk: key.publicJwk, clock });
   const run = (operation: string, body: Record<string, unknown>, response: unknown) =>
     expect(policy.after(forwarded(policy.before(operation, body)), 200, response)).toBeUndefined();
   run(
     "CreateUserPool",
-    { PoolName: "p", AdminCreateUserConfig: { AllowAdminCreateUserOnly: true }, Schema: [{ Name: "tenantId", AttributeDataType: "String", Mutable: false }] },
+    {
+      PoolName: "p",
+      AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
+      Schema: [{ Name: "tenantId", AttributeDataType: "String", Mutable: false }],
+      Policies: { PasswordPolicy: { TemporaryPasswordValidityDays: 3 } },
+    },
     { UserPool: { Id: POOL } },
   );
   run("CreateUserPoolClient", { UserPoolId: POOL, WriteAttributes: ["name"] }, { UserPoolClient: { ClientId: CLIENT, UserPoolId: POOL, WriteAttributes: ["name"] } });
@@ -128,6 +134,22 @@ describe("CognitoGatePolicy: first sign-in of a user in FORCE_CHANGE_PASSWORD", 
     policy.after(forwarded(policy.before("AdminSetUserPassword", { UserPoolId: POOL, Username: "alice", Password: "Tmp-x-1aA" })), 200, {});
     policy.after(forwarded(policy.before("AdminDeleteUser", { UserPoolId: POOL, Username: "alice" })), 200, {});
     expect(policy.temporaryPasswords.has(POOL, "alice")).toBe(false);
+  });
+
+  it("refuses a right temporary password older than the pool's TemporaryPasswordValidityDays as Cognito does (I19); a wrong one still gets the usual answer", () => {
+    let at = now;
+    const policy = seeded(() => at);
+    at = now + 3 * DAY_MS;
+    expect(signInFirstTime(policy, TEMP)).toBeUndefined();
+    at = now + 3 * DAY_MS + 1;
+    const expired = signInFirstTime(policy, TEMP, "sess-2");
+    expect(expired?.code).toBe("NotAuthorizedException");
+    expect(expired?.message).toBe("Temporary password has expired and must be reset by an administrator.");
+    expect(signInFirstTime(policy, "wrong", "sess-3")?.message).toBe("Incorrect username or password.");
+    // The operator's reset (AdminSetUserPassword, Permanent false) starts a new validity.
+    policy.after(forwarded(policy.before("AdminSetUserPassword", { UserPoolId: POOL, Username: "alice", Password: "Tmp-new-1aA", Permanent: false })), 200, {});
+    at += 3 * DAY_MS;
+    expect(signInFirstTime(policy, "Tmp-new-1aA", "sess-4")).toBeUndefined();
   });
 
   it("learns nothing from a failed AdminCreateUser", () => {

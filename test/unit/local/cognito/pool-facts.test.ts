@@ -1,5 +1,5 @@
 import { CognitoGateRefusal } from "../../../../local/cognito/errors";
-import { attributeNameOf, attributeNamesOf, immutableAttributesOf, PoolRegistry } from "../../../../local/cognito/pool-facts";
+import { attributeNameOf, attributeNamesOf, immutableAttributesOf, passwordPolicyOf, PoolRegistry } from "../../../../local/cognito/pool-facts";
 
 function refusal(fn: () => unknown): CognitoGateRefusal {
   try {
@@ -97,5 +97,15 @@ describe("PoolRegistry.checkMutable (Admin*)", () => {
     r.forgetPool("pool-1");
     expect(r.pool("pool-1")).toBeUndefined();
     expect(r.client("client-1")).toBeUndefined();
+  });
+});
+
+describe("passwordPolicyOf: the temporary-password validity (I19)", () => {
+  it("takes the declared days, AWS's 7 when left out, and 7 for 0 (Cognito reads 0 as its default)", () => {
+    const days = (declared?: number) =>
+      passwordPolicyOf(declared === undefined ? {} : { Policies: { PasswordPolicy: { TemporaryPasswordValidityDays: declared } } }).temporaryPasswordValidityDays;
+    expect(days(3)).toBe(3);
+    expect(days()).toBe(7);
+    expect(days(0)).toBe(7);
   });
 });
