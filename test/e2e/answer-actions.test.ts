@@ -8,11 +8,8 @@
  */
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { SLOW_MARKER } from "../../local/bedrock/agent-runtime";
-import { launchBrowser } from "./support/browser";
+import { browserSuite, confirmedUsers } from "./support/browser-suite";
 import { ask, finishedAnswer, submitPassword, UI_TIMEOUT_MS, waitForConnected } from "./support/chat-page";
-import { withOperatorClients } from "../support/stack/aws-clients";
-import { e2eStack, type LocalStackOutputs } from "../support/stack/outputs";
-import { createConfirmedUser } from "../support/stack/test-users";
 
 const USERNAME = "e2e-answer-actions-user";
 const PASSWORD = "Answer-actions-pass-42";
@@ -20,18 +17,8 @@ const SLOW_PROMPT = `${SLOW_MARKER} tell me something long`;
 
 jest.setTimeout(60_000);
 
-let stack: LocalStackOutputs;
-let browser: Browser;
 
-beforeAll(async () => {
-  stack = e2eStack();
-  const user = { username: USERNAME, tenantId: "tenant1", password: PASSWORD };
-  [browser] = await Promise.all([launchBrowser(), withOperatorClients(stack, (operator) => createConfirmedUser(operator, user))]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-});
+const suite = browserSuite(confirmedUsers({ username: USERNAME, tenantId: "tenant1", password: PASSWORD }));
 
 interface SignedIn {
   context: BrowserContext;
@@ -41,12 +28,12 @@ interface SignedIn {
 }
 
 async function signedIn(options: Parameters<Browser["newContext"]>[0] = {}, init?: () => void): Promise<SignedIn> {
-  const context = await browser.newContext(options);
+  const context = await suite.browser.newContext(options);
   if (init) await context.addInitScript(init);
   const page = await context.newPage();
   const sent: Record<string, unknown>[] = [];
   page.on("websocket", (ws) => ws.on("framesent", (frame) => sent.push(JSON.parse(String(frame.payload)) as Record<string, unknown>)));
-  await page.goto(stack.webUrl);
+  await page.goto(suite.stack.webUrl);
   if ((await submitPassword(page, USERNAME, PASSWORD)) !== "signed_in") throw new Error(`sign-in failed: ${await page.textContent("#signin-error")}`);
   await waitForConnected(page);
   return { context, page, sent };

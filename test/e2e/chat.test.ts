@@ -6,8 +6,8 @@
  */
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { launchBrowser } from "./support/browser";
+import type { BrowserContext, Page } from "playwright-core";
+import { browserSuite } from "./support/browser-suite";
 import {
   answerTexts,
   answerTimeline,
@@ -19,9 +19,7 @@ import {
   waitForConnected,
   waitForWho,
 } from "./support/chat-page";
-import { withOperatorClients } from "../support/stack/aws-clients";
 import { addOrderFor, type TestOrder } from "../support/stack/orders";
-import { e2eStack, type LocalStackOutputs } from "../support/stack/outputs";
 
 jest.setTimeout(30_000);
 
@@ -64,8 +62,6 @@ function watchWebSockets(page: Page): WatchedSocket[] {
   return sockets;
 }
 
-let stack: LocalStackOutputs;
-let browser: Browser;
 let tenant1: { context: BrowserContext; page: Page; sockets: WatchedSocket[] } | undefined;
 let tenant2: { context: BrowserContext; page: Page } | undefined;
 
@@ -74,28 +70,17 @@ function tenant1Page(): Page {
   return tenant1.page;
 }
 
-beforeAll(async () => {
-  stack = e2eStack();
+const suite = browserSuite(async (operator) => {
   mkdirSync(SCREENSHOTS, { recursive: true });
-  const [launched] = await Promise.all([
-    launchBrowser(),
-    withOperatorClients(stack, (operator) =>
-      Promise.all([addOrderFor(operator, "tenant1-user", TENANT1_ORDER), addOrderFor(operator, "tenant2-user", TENANT2_ORDER)]),
-    ),
-  ]);
-  browser = launched;
-});
-
-afterAll(async () => {
-  await browser?.close();
+  await Promise.all([addOrderFor(operator, "tenant1-user", TENANT1_ORDER), addOrderFor(operator, "tenant2-user", TENANT2_ORDER)]);
 });
 
 test("tenant1-user's first sign-in asks for a new password, then shows the user, the tenant and a live connection", async () => {
-  const context = await browser.newContext({ viewport: { width: 1100, height: 760 } });
+  const context = await suite.browser.newContext({ viewport: { width: 1100, height: 760 } });
   const page = await context.newPage();
   const sockets = watchWebSockets(page);
 
-  const { firstSignIn } = await signIn(page, stack, "tenant1-user");
+  const { firstSignIn } = await signIn(page, suite.stack, "tenant1-user");
   expect(firstSignIn).toBe(true);
   tenant1 = { context, page, sockets };
 
@@ -110,7 +95,7 @@ test("the ID token travels in the subprotocol header, never in the WebSocket URL
   const token = await pageIdToken(page);
   const sockets = tenant1!.sockets;
   expect(sockets).toHaveLength(1);
-  expect(sockets[0].url).toBe(stack.webSocketUrl);
+  expect(sockets[0].url).toBe(suite.stack.webSocketUrl);
   expect(new URL(sockets[0].url).search).toBe("");
   expect(sockets[0].url).not.toContain(token.split(".")[1]);
   expect(page.url()).not.toContain(token.split(".")[1]);
@@ -175,10 +160,10 @@ test("tenant2-user in a second context sees only tenant2's answers; tenant1's co
   const page1 = tenant1Page();
   const tenant1Before = await answerTexts(page1);
 
-  const context = await browser.newContext({ viewport: { width: 1100, height: 760 } });
+  const context = await suite.browser.newContext({ viewport: { width: 1100, height: 760 } });
   const page = await context.newPage();
   tenant2 = { context, page };
-  const { firstSignIn } = await signIn(page, stack, "tenant2-user");
+  const { firstSignIn } = await signIn(page, suite.stack, "tenant2-user");
   expect(firstSignIn).toBe(true);
   await waitForWho(page, "tenant2-user · Tenant Two");
   await waitForConnected(page);
@@ -206,10 +191,10 @@ test("tenant2-user in a second context sees only tenant2's answers; tenant1's co
 });
 
 test("on a phone-sized window the signed-in chat fits the width", async () => {
-  const context = await browser.newContext({ viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true });
+  const context = await suite.browser.newContext({ viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true });
   try {
     const page = await context.newPage();
-    const { firstSignIn } = await signIn(page, stack, "tenant1-user");
+    const { firstSignIn } = await signIn(page, suite.stack, "tenant1-user");
     expect(firstSignIn).toBe(false);
     await waitForConnected(page);
     const answer = await finishedAnswer(page, await ask(page, "List my orders"));

@@ -5,45 +5,25 @@
  * old one listed, each conversation asks in its own conversationId, rename and delete,
  * and a reload mid-answer keeps the text so far, marked interrupted.
  */
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { launchBrowser } from "./support/browser";
+import type { Page } from "playwright-core";
+import { browserSuite, confirmedUsers } from "./support/browser-suite";
 import { answerTexts, ask, finishedAnswer, signInWithPassword, UI_TIMEOUT_MS, waitForConnected } from "./support/chat-page";
-import { withOperatorClients } from "../support/stack/aws-clients";
-import { e2eStack, type LocalStackOutputs } from "../support/stack/outputs";
-import { createConfirmedUser } from "../support/stack/test-users";
 
 jest.setTimeout(60_000);
 
-let stack: LocalStackOutputs;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
 
 /** This file's own users (the demo users' first sign-in belongs to chat.test.ts). */
 const USERS = { tenant1: "e2e-conversations-t1", tenant2: "e2e-conversations-t2", tenant3: "e2e-conversations-t3" } as const;
 const PASSWORD = "Conversations-pass-42";
 
-beforeAll(async () => {
-  stack = e2eStack();
-  [browser] = await Promise.all([
-    launchBrowser(),
-    withOperatorClients(stack, async (operator) => {
-      for (const [tenantId, username] of Object.entries(USERS)) await createConfirmedUser(operator, { username, tenantId, password: PASSWORD });
-    }),
-  ]);
-});
+const suite = browserSuite(confirmedUsers(...Object.entries(USERS).map(([tenantId, username]) => ({ username, tenantId, password: PASSWORD }))));
 
 function signIn(page: Page, username: string): Promise<void> {
-  return signInWithPassword(page, stack.webUrl, username, PASSWORD);
+  return signInWithPassword(page, suite.stack.webUrl, username, PASSWORD);
 }
 
-afterAll(async () => {
-  for (const context of contexts) await context.close();
-  await browser?.close();
-});
-
 async function newPage(): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  contexts.push(context);
+  const context = await suite.browser.newContext({ viewport: { width: 1280, height: 800 } });
   return context.newPage();
 }
 

@@ -7,30 +7,17 @@
  * counts down each second and is announced once). The browser's offline mode turns the
  * badge to "offline" and back. Only the 45-second timeout uses Playwright's clock.
  */
-import type { Browser, BrowserContext, Page, WebSocketRoute } from "playwright-core";
-import { launchBrowser } from "./support/browser";
-import { ask, finishedAnswer, submitPassword, UI_TIMEOUT_MS, waitForConnected } from "./support/chat-page";
-import { withOperatorClients } from "../support/stack/aws-clients";
-import { e2eStack, type LocalStackOutputs } from "../support/stack/outputs";
-import { createConfirmedUser } from "../support/stack/test-users";
+import type { BrowserContext, Page, WebSocketRoute } from "playwright-core";
+import { browserSuite, confirmedUsers } from "./support/browser-suite";
+import { ask, finishedAnswer, submitPassword, UI_TIMEOUT_MS, waitForConnected, waitForWho } from "./support/chat-page";
 
 const USERNAME = "e2e-liveness-user";
 const PASSWORD = "Liveness-pass-42-ok";
 
 jest.setTimeout(60_000);
 
-let stack: LocalStackOutputs;
-let browser: Browser;
 
-beforeAll(async () => {
-  stack = e2eStack();
-  const user = { username: USERNAME, tenantId: "tenant1", password: PASSWORD };
-  [browser] = await Promise.all([launchBrowser(), withOperatorClients(stack, (operator) => createConfirmedUser(operator, user))]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-});
+const suite = browserSuite(confirmedUsers({ username: USERNAME, tenantId: "tenant1", password: PASSWORD }));
 
 /** What the proxy does to the page's sockets; the test changes it as it goes. */
 interface Proxy {
@@ -47,7 +34,7 @@ interface Proxy {
 }
 
 async function proxiedPage(options: { clock?: boolean } = {}): Promise<{ context: BrowserContext; page: Page; proxy: Proxy }> {
-  const context = await browser.newContext();
+  const context = await suite.browser.newContext();
   const page = await context.newPage();
   const proxy: Proxy = { dropFromServer: () => false, refuseNew: false, silenceNewAnswers: false, silenced: new Set(), servers: [], connections: 0 };
   await page.routeWebSocket(/./, (ws) => {
@@ -70,9 +57,11 @@ async function proxiedPage(options: { clock?: boolean } = {}): Promise<{ context
     });
   });
   if (options.clock) await page.clock.install();
-  await page.goto(stack.webUrl);
+  await page.goto(suite.stack.webUrl);
   if ((await submitPassword(page, USERNAME, PASSWORD)) !== "signed_in") throw new Error(`sign-in failed: ${await page.textContent("#signin-error")}`);
   await waitForConnected(page);
+  // The `hello` reply is in: any frame counts as a sign of life, so a late one would answer a ping a test means to go unanswered.
+  await waitForWho(page, `${USERNAME} · Tenant One`);
   return { context, page, proxy };
 }
 

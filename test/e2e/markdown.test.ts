@@ -8,13 +8,12 @@
  * the streamed answer bubble. A streamed answer re-renders in place, never blanking (no
  * flicker).
  */
-import type { Browser, Page } from "playwright-core";
-import { launchBrowser } from "./support/browser";
+import type { Page } from "playwright-core";
+import { browserSuite } from "./support/browser-suite";
 import { SLOW_MARKER } from "../../local/bedrock/agent-runtime";
 import { answerTimeline, ask, finishedAnswer, recordAnswerTimeline, signIn, waitForConnected } from "./support/chat-page";
 import { withOperatorClients } from "../support/stack/aws-clients";
 import { addOrderFor, type TestOrder } from "../support/stack/orders";
-import { e2eStack, type LocalStackOutputs } from "../support/stack/outputs";
 
 jest.setTimeout(30_000);
 
@@ -76,12 +75,10 @@ function findUnsafe(page: Page, selector: string): Promise<string[]> {
   });
 }
 
-let stack: LocalStackOutputs;
-let browser: Browser;
 
 /** The page (no sign-in needed), with the rendered corpus appended to #messages. */
 async function renderInPage(page: Page, sources: readonly string[]): Promise<void> {
-  await page.goto(stack.webUrl);
+  await page.goto(suite.stack.webUrl);
   // A string, not a function: Jest's transform would turn a function's import() into require().
   await page.evaluate(`(async (texts) => {
     const { renderMarkdown } = await import("/js/markdown.js");
@@ -97,17 +94,10 @@ async function renderInPage(page: Page, sources: readonly string[]): Promise<voi
   })(${JSON.stringify(sources)})`);
 }
 
-beforeAll(async () => {
-  stack = e2eStack();
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-});
+const suite = browserSuite();
 
 test("Markdown renders lists, emphasis, code, tables and safe links", async () => {
-  const context = await browser.newContext();
+  const context = await suite.browser.newContext();
   try {
     const page = await context.newPage();
     const markdown = [
@@ -164,7 +154,7 @@ test("Markdown renders lists, emphasis, code, tables and safe links", async () =
 });
 
 test("a corpus of Markdown and HTML attacks renders as text and runs nothing", async () => {
-  const context = await browser.newContext();
+  const context = await suite.browser.newContext();
   try {
     const page = await context.newPage();
     const requests: string[] = [];
@@ -196,11 +186,11 @@ test("an order whose item names are Markdown and HTML attacks streams into the a
     "**Bold lamp**",
   ];
   const order: TestOrder = { orderId: "ord-md-1", orderDate: "2026-11-02T08:00:00Z", total: 7, currency: "EUR", status: "shipped", items };
-  await withOperatorClients(stack, (operator) => addOrderFor(operator, "tenant3-user", order));
-  const context = await browser.newContext();
+  await withOperatorClients(suite.stack, (operator) => addOrderFor(operator, "tenant3-user", order));
+  const context = await suite.browser.newContext();
   try {
     const page = await context.newPage();
-    await signIn(page, stack, "tenant3-user");
+    await signIn(page, suite.stack, "tenant3-user");
     await waitForConnected(page);
     const answerId = await ask(page, "List my orders");
     const answer = await finishedAnswer(page, answerId);
@@ -221,10 +211,10 @@ test("an order whose item names are Markdown and HTML attacks streams into the a
 });
 
 test("a streamed answer re-renders in place as it grows: its text never blanks and its element is never replaced", async () => {
-  const context = await browser.newContext();
+  const context = await suite.browser.newContext();
   try {
     const page = await context.newPage();
-    await signIn(page, stack, "tenant3-user");
+    await signIn(page, suite.stack, "tenant3-user");
     await waitForConnected(page);
     await recordAnswerTimeline(page);
     const answerId = await ask(page, `What is the return policy? ${SLOW_MARKER}`);

@@ -6,12 +6,10 @@
  * readable on its bubble, and the tenant's display name in the header (never another
  * tenant's).
  */
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { launchBrowser } from "./support/browser";
+import type { Page } from "playwright-core";
+import { browserSuite, confirmedUsers } from "./support/browser-suite";
 import { ask, finishedAnswer, signInWithPassword, submitPassword, UI_TIMEOUT_MS, waitForConnected, waitForWho } from "./support/chat-page";
-import { withOperatorClients } from "../support/stack/aws-clients";
-import { e2eStack, type LocalStackOutputs } from "../support/stack/outputs";
-import { createConfirmedUser, createPendingUser } from "../support/stack/test-users";
+import { createPendingUser } from "../support/stack/test-users";
 
 jest.setTimeout(60_000);
 
@@ -22,33 +20,18 @@ const NEW_PASSWORD = "Details-new-pass-42";
 const USERS = { tenant1: "e2e-details-t1", tenant2: "e2e-details-t2", tenant3: "e2e-details-t3" } as const;
 const PASSWORD = "Details-user-pass-42";
 
-let stack: LocalStackOutputs;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
 
-beforeAll(async () => {
-  stack = e2eStack();
-  [browser] = await Promise.all([
-    launchBrowser(),
-    withOperatorClients(stack, async (operator) => {
-      for (const username of PENDING_USERS) await createPendingUser(operator, { username, tenantId: "tenant1", temporaryPassword: TEMPORARY_PASSWORD });
-      for (const [tenantId, username] of Object.entries(USERS)) await createConfirmedUser(operator, { username, tenantId, password: PASSWORD });
-    }),
-  ]);
-});
-
-afterAll(async () => {
-  for (const context of contexts) await context.close();
-  await browser?.close();
+const suite = browserSuite(async (operator) => {
+  for (const username of PENDING_USERS) await createPendingUser(operator, { username, tenantId: "tenant1", temporaryPassword: TEMPORARY_PASSWORD });
+  await confirmedUsers(...Object.entries(USERS).map(([tenantId, username]) => ({ username, tenantId, password: PASSWORD })))(operator);
 });
 
 function signIn(page: Page, username: string): Promise<void> {
-  return signInWithPassword(page, stack.webUrl, username, PASSWORD);
+  return signInWithPassword(page, suite.stack.webUrl, username, PASSWORD);
 }
 
 async function newPage(viewport = { width: 1280, height: 800 }): Promise<Page> {
-  const context = await browser.newContext({ viewport });
-  contexts.push(context);
+  const context = await suite.browser.newContext({ viewport });
   return context.newPage();
 }
 
@@ -72,7 +55,7 @@ function lastQuestionInView(page: Page): Promise<boolean> {
 
 test("the new-password step shows the account, and its button does not wrap at 1280 px", async () => {
   const page = await newPage();
-  await page.goto(stack.webUrl);
+  await page.goto(suite.stack.webUrl);
   await expect(submitPassword(page, PENDING_USERS[0], TEMPORARY_PASSWORD)).resolves.toBe("new_password_required");
   await expect(page.textContent("#new-password-account")).resolves.toBe(`Account: ${PENDING_USERS[0]}`);
   // One line of text in the button.
@@ -87,7 +70,7 @@ test("the new-password step shows the account, and its button does not wrap at 1
 
 test("the new-password step has a show-password toggle and a confirmation field that must match", async () => {
   const page = await newPage();
-  await page.goto(stack.webUrl);
+  await page.goto(suite.stack.webUrl);
   await expect(submitPassword(page, PENDING_USERS[1], TEMPORARY_PASSWORD)).resolves.toBe("new_password_required");
 
   const types = () => page.$$eval("#new-password, #confirm-password", (fields) => fields.map((f) => (f as HTMLInputElement).type));
@@ -114,7 +97,7 @@ test("the new-password step has a show-password toggle and a confirmation field 
 test("no second scrollbar: neither the sign-in form nor the chat makes the page itself scroll (desktop and phone)", async () => {
   for (const viewport of [{ width: 1280, height: 800 }, { width: 390, height: 844 }]) {
     const page = await newPage(viewport);
-    await page.goto(stack.webUrl);
+    await page.goto(suite.stack.webUrl);
     await page.waitForSelector("#signin-view:not([hidden])");
     await expect(pageOverflow(page)).resolves.toEqual({ x: 0, y: 0 });
     await signIn(page, USERS.tenant1);
@@ -261,7 +244,7 @@ test("the header shows the tenant's display name; a page never receives another 
         };
         socket.onerror = () => reject(new Error("socket failed"));
       }),
-    { url: stack.webSocketUrl },
+    { url: suite.stack.webSocketUrl },
   );
   const events = replies.map((r) => JSON.parse(r) as { type: string; tenantName?: string; code?: string });
   expect(events).toContainEqual({ type: "hello", tenantName: "Tenant Two" });

@@ -3,12 +3,9 @@
  * an attacker who got data into a table) shows literally in the answer bubble and runs
  * nothing. tenant3-user, so this file does not depend on another file's sign-ins.
  */
-import type { Browser } from "playwright-core";
-import { launchBrowser } from "./support/browser";
+import { browserSuite } from "./support/browser-suite";
 import { ask, finishedAnswer, signIn, waitForConnected } from "./support/chat-page";
-import { withOperatorClients } from "../support/stack/aws-clients";
 import { addOrderFor, type TestOrder } from "../support/stack/orders";
-import { e2eStack, type LocalStackOutputs } from "../support/stack/outputs";
 
 jest.setTimeout(30_000);
 
@@ -23,23 +20,14 @@ const HTML_ORDER: TestOrder = {
   items: [IMG, SCRIPT],
 };
 
-let stack: LocalStackOutputs;
-let browser: Browser;
 
-beforeAll(async () => {
-  stack = e2eStack();
-  [browser] = await Promise.all([launchBrowser(), withOperatorClients(stack, (operator) => addOrderFor(operator, "tenant3-user", HTML_ORDER))]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-});
+const suite = browserSuite((operator) => addOrderFor(operator, "tenant3-user", HTML_ORDER));
 
 test("an answer containing <img src=x onerror=…> renders as text and runs nothing", async () => {
-  const context = await browser.newContext();
+  const context = await suite.browser.newContext();
   try {
     const page = await context.newPage();
-    await signIn(page, stack, "tenant3-user");
+    await signIn(page, suite.stack, "tenant3-user");
     await waitForConnected(page);
 
     const answerId = await ask(page, "List my orders");

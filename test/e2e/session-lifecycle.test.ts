@@ -13,12 +13,9 @@
  *   and shows the sign-in screen; a tab of another user stays signed in.
  */
 import { InitiateAuthCommand } from "@aws-sdk/client-cognito-identity-provider";
-import type { Browser, BrowserContext, Page, WebSocketRoute } from "playwright-core";
+import type { BrowserContext, Page, WebSocketRoute } from "playwright-core";
 import { publicCognitoClient } from "../../scripts/stack-client/sign-in";
-import { withOperatorClients } from "../support/stack/aws-clients";
-import { e2eStack, type LocalStackOutputs } from "../support/stack/outputs";
-import { createConfirmedUser } from "../support/stack/test-users";
-import { launchBrowser } from "./support/browser";
+import { browserSuite, confirmedUsers } from "./support/browser-suite";
 import { ask, finishedAnswer, submitPassword, UI_TIMEOUT_MS, waitForConnected, waitForWho } from "./support/chat-page";
 
 jest.setTimeout(60_000);
@@ -30,24 +27,8 @@ const RENEWING_USER = "e2e-lifecycle-renew";
 const REFUSED_USER = "e2e-lifecycle-refused";
 const UNANSWERED_USER = "e2e-lifecycle-unanswered";
 
-let stack: LocalStackOutputs;
-let browser: Browser;
 
-beforeAll(async () => {
-  stack = e2eStack();
-  [browser] = await Promise.all([
-    launchBrowser(),
-    withOperatorClients(stack, async (operator) => {
-      for (const username of [SAME_USER, OTHER_USER, RENEWING_USER, REFUSED_USER, UNANSWERED_USER]) {
-        await createConfirmedUser(operator, { username, tenantId: "tenant1", password: PASSWORD });
-      }
-    }),
-  ]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-});
+const suite = browserSuite(confirmedUsers(...[SAME_USER, OTHER_USER, RENEWING_USER, REFUSED_USER, UNANSWERED_USER].map((username) => ({ username, tenantId: "tenant1", password: PASSWORD }))));
 
 interface WatchedFrames {
   sent: string[];
@@ -71,7 +52,7 @@ function watchFrames(page: Page): WatchedFrames {
 async function signedInPage(context: BrowserContext, username: string): Promise<{ page: Page; frames: WatchedFrames }> {
   const page = await context.newPage();
   const frames = watchFrames(page);
-  await page.goto(stack.webUrl);
+  await page.goto(suite.stack.webUrl);
   await expect(submitPassword(page, username, PASSWORD)).resolves.toBe("signed_in");
   await waitForConnected(page);
   return { page, frames };
@@ -94,10 +75,10 @@ async function until(check: () => boolean | Promise<boolean>): Promise<boolean> 
 }
 
 async function refreshIsRefused(refreshToken: string): Promise<boolean> {
-  const cognito = publicCognitoClient(stack);
+  const cognito = publicCognitoClient(suite.stack);
   try {
     await cognito.send(
-      new InitiateAuthCommand({ ClientId: stack.userPoolClientId, AuthFlow: "REFRESH_TOKEN_AUTH", AuthParameters: { REFRESH_TOKEN: refreshToken } }),
+      new InitiateAuthCommand({ ClientId: suite.stack.userPoolClientId, AuthFlow: "REFRESH_TOKEN_AUTH", AuthParameters: { REFRESH_TOKEN: refreshToken } }),
     );
     return false;
   } catch (error) {
@@ -106,7 +87,7 @@ async function refreshIsRefused(refreshToken: string): Promise<boolean> {
 }
 
 test("the page renews its connection in-band after a token refresh, and keeps answering", async () => {
-  const context = await browser.newContext();
+  const context = await suite.browser.newContext();
   await context.clock.install();
   const { page, frames } = await signedInPage(context, RENEWING_USER);
   const before = await storedSession(page);
@@ -155,7 +136,7 @@ async function interceptRenewed(context: BrowserContext, replaceRenewed: (ws: We
 }
 
 test("a renewal the server refuses (session_ended) ends the session: sign-in screen, no reconnect", async () => {
-  const context = await browser.newContext();
+  const context = await suite.browser.newContext();
   await context.clock.install();
   const route = await interceptRenewed(context, (ws) => {
     // What the chat function answers for an offboarded user's token, and then it hangs up.
@@ -176,7 +157,7 @@ test("a renewal the server refuses (session_ended) ends the session: sign-in scr
 });
 
 test("a renewal left unanswered: the page reconnects with the fresh token and keeps answering", async () => {
-  const context = await browser.newContext();
+  const context = await suite.browser.newContext();
   await context.clock.install();
   const route = await interceptRenewed(context, () => {
     // The reply never arrives.
@@ -196,7 +177,7 @@ test("a renewal left unanswered: the page reconnects with the fresh token and ke
 });
 
 test("sign-out revokes, closes and clears; the same user's other tab is told and shows sign-in; another user's tab stays", async () => {
-  const context = await browser.newContext();
+  const context = await suite.browser.newContext();
   const first = await signedInPage(context, SAME_USER);
   const second = await signedInPage(context, SAME_USER);
   const other = await signedInPage(context, OTHER_USER);

@@ -2,35 +2,22 @@
  * A wrong password or an unknown user shows the same clear error and never signs in.
  * Uses its own confirmed user, so it does not depend on which file signed the demo users in.
  */
-import type { Browser, Page } from "playwright-core";
-import { launchBrowser } from "./support/browser";
+import type { Page } from "playwright-core";
+import { browserSuite, confirmedUsers } from "./support/browser-suite";
 import { submitPassword, waitForWho } from "./support/chat-page";
-import { withOperatorClients } from "../support/stack/aws-clients";
-import { e2eStack, type LocalStackOutputs } from "../support/stack/outputs";
-import { createConfirmedUser } from "../support/stack/test-users";
 
 const USERNAME = "e2e-signin-errors-user";
 const PASSWORD = "Right-password-42x";
 
 jest.setTimeout(30_000);
 
-let stack: LocalStackOutputs;
-let browser: Browser;
 
-beforeAll(async () => {
-  stack = e2eStack();
-  const user = { username: USERNAME, tenantId: "tenant1", password: PASSWORD };
-  [browser] = await Promise.all([launchBrowser(), withOperatorClients(stack, (operator) => createConfirmedUser(operator, user))]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-});
+const suite = browserSuite(confirmedUsers({ username: USERNAME, tenantId: "tenant1", password: PASSWORD }));
 
 async function signInPage(): Promise<Page> {
-  const context = await browser.newContext();
+  const context = await suite.browser.newContext();
   const page = await context.newPage();
-  await page.goto(stack.webUrl);
+  await page.goto(suite.stack.webUrl);
   return page;
 }
 

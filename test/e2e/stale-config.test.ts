@@ -6,12 +6,9 @@
  * generic "Sign-in failed". The stale configuration is the real one with the client id of
  * an earlier start, served once through Playwright's routing; Cognito is the stack's.
  */
-import type { Browser, Page } from "playwright-core";
-import { launchBrowser } from "./support/browser";
+import type { Page } from "playwright-core";
+import { browserSuite, confirmedUsers } from "./support/browser-suite";
 import { submitPassword, waitForWho } from "./support/chat-page";
-import { withOperatorClients } from "../support/stack/aws-clients";
-import { e2eStack, type LocalStackOutputs } from "../support/stack/outputs";
-import { createConfirmedUser } from "../support/stack/test-users";
 
 const USERNAME = "e2e-stale-config-user";
 const PASSWORD = "Stale-config-pass-42";
@@ -20,18 +17,8 @@ const OLD_CLIENT_ID = "0123456789abcdefghijklmnop";
 
 jest.setTimeout(30_000);
 
-let stack: LocalStackOutputs;
-let browser: Browser;
 
-beforeAll(async () => {
-  stack = e2eStack();
-  const user = { username: USERNAME, tenantId: "tenant1", password: PASSWORD };
-  [browser] = await Promise.all([launchBrowser(), withOperatorClients(stack, (operator) => createConfirmedUser(operator, user))]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-});
+const suite = browserSuite(confirmedUsers({ username: USERNAME, tenantId: "tenant1", password: PASSWORD }));
 
 interface Watched {
   page: Page;
@@ -42,7 +29,7 @@ interface Watched {
 
 /** A page whose /config.json names the old client id for its first `staleAnswers` fetches. */
 async function pageWithStaleConfig(staleAnswers: number): Promise<Watched> {
-  const context = await browser.newContext();
+  const context = await suite.browser.newContext();
   const page = await context.newPage();
   const watched: Watched = { page, configFetches: 0, signInClientIds: [] };
   await page.route("**/config.json", async (route) => {
@@ -57,7 +44,7 @@ async function pageWithStaleConfig(staleAnswers: number): Promise<Watched> {
       watched.signInClientIds.push(String((request.postDataJSON() as { ClientId?: unknown }).ClientId));
     }
   });
-  await page.goto(stack.webUrl);
+  await page.goto(suite.stack.webUrl);
   return watched;
 }
 
@@ -69,7 +56,7 @@ test("a page holding an old app client id reloads its configuration and signs in
   await waitForWho(watched.page, `${USERNAME} · Tenant One`);
   await expect(watched.page.textContent("#signin-error")).resolves.toBe("");
   // Refused once for the old client (Cognito: ResourceNotFoundException), once more with the new one.
-  expect(watched.signInClientIds).toEqual([OLD_CLIENT_ID, stack.userPoolClientId]);
+  expect(watched.signInClientIds).toEqual([OLD_CLIENT_ID, suite.stack.userPoolClientId]);
   expect(watched.configFetches).toBe(2);
   await watched.page.context().close();
 });
@@ -88,6 +75,6 @@ test("a configuration that is still stale gets a specific message, and no retry 
   // The next attempt asks once more, and signs in once the service's configuration is current.
   await watched.page.unroute("**/config.json");
   await expect(submitPassword(watched.page, USERNAME, PASSWORD)).resolves.toBe("signed_in");
-  expect(watched.signInClientIds).toEqual([OLD_CLIENT_ID, OLD_CLIENT_ID, stack.userPoolClientId]);
+  expect(watched.signInClientIds).toEqual([OLD_CLIENT_ID, OLD_CLIENT_ID, suite.stack.userPoolClientId]);
   await watched.page.context().close();
 });
