@@ -1,6 +1,6 @@
 /**
  * `npm run test:stack -- [--outputs FILE] [jest args…]`: the integration suite against a
- * stack. With --outputs (an AWS stack's `pulumi stack output --json --show-secrets`, or a
+ * stack. With --outputs (an AWS stack's `pulumi stack output --json`, no password in it, or a
  * running local stack's file) it sets STACK_OUTPUTS; without it the global setup boots a
  * fresh local stack on free ports.
  */
