@@ -7,7 +7,7 @@ import { LambdaClient } from "@aws-sdk/client-lambda";
 import { STSClient } from "@aws-sdk/client-sts";
 import { ScopedCredentialsProvider } from "../common/scoped-credentials";
 import type { ChatConfig } from "./config";
-import type { ChatDependencies } from "./dependencies";
+import { type ChatDependencies, SDK_CLIENT_SPEED } from "./dependencies";
 import { createIdTokenCheck } from "./renew-route";
 import { TenantNameReader } from "./tenant-names";
 
@@ -15,7 +15,8 @@ export function createAskClients(config: ChatConfig): Pick<ChatDependencies, "la
   // `hello` reads the caller's tenant display name with the caller's scoped credentials (I3).
   const credentials = new ScopedCredentialsProvider(new STSClient({ region: config.region }), { roleArn: config.tenantAccessRoleArn });
   return {
-    lambda: new LambdaClient({ region: config.region }),
+    // One hand-off per ask: the resolved middleware kept per command class (dependencies.ts, SDK_CLIENT_SPEED).
+    lambda: new LambdaClient({ region: config.region, ...SDK_CLIENT_SPEED }),
     idTokens: createIdTokenCheck(config),
     tenantNames: new TenantNameReader({ region: config.region, tenantsTableName: config.tenantsTableName, credentials }),
   };

@@ -71,6 +71,16 @@ export type MessageDependencies = BaseDependencies & Pick<ChatDependencies, "lam
 /** The answer step: the agent and the scoped credentials. */
 export type AnswerDependencies = BaseDependencies & Pick<ChatDependencies, "agent" | "credentials">;
 
+/**
+ * For the clients on an answer's path whose commands carry everything in their own input
+ * (PostToConnection, the hand-off's Invoke): the SDK resolves each command class's
+ * middleware once per client instead of on every call (about a millisecond of CPU per call
+ * on a busy 2-core machine; docs/performance.md §Own time). Never for the DynamoDB document
+ * client: lib-dynamodb's resolved handler holds the command it was resolved for, so a cached
+ * one would send that first command's input again (lib-dynamodb refuses the setting).
+ */
+export const SDK_CLIENT_SPEED = { cacheMiddleware: true } as const;
+
 export function createBaseDependencies(config: ChatConfig, logger: Logger): BaseDependencies {
   const region = config.region;
   const documents = DynamoDBDocumentClient.from(new DynamoDBClient({ region }), {
@@ -89,7 +99,7 @@ export function createBaseDependencies(config: ChatConfig, logger: Logger): Base
       budgets: config.budgets,
     }),
     knownOwners: new KnownOwners(),
-    api: new ApiGatewayManagementApiClient({ region, endpoint: config.managementEndpoint }),
+    api: new ApiGatewayManagementApiClient({ region, endpoint: config.managementEndpoint, ...SDK_CLIENT_SPEED }),
     logger,
     metrics: createChatMetrics(config.metricsNamespace),
     now: () => new Date(),
