@@ -4,10 +4,11 @@
  * (the server's `done` `stopped: true`, I16); Retry asks the same question again in the
  * same conversation; Copy puts the answer on the clipboard, through the Clipboard API or
  * the fallback when the page may not use it, and says "Copied"; questions and answers
- * carry `<time datetime>`. Slow answers use the local agent's `[[slow]]` hook.
+ * carry `<time datetime>`; an answer the server ends with an error keeps its text and
+ * offers Copy and Retry. Slow and failing answers use the local agent's hooks.
  */
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { SLOW_MARKER } from "../../local/bedrock/agent-runtime";
+import { MID_STREAM_THROTTLE_MARKER, SLOW_MARKER } from "../../local/bedrock/agent-runtime";
 import { browserSuite, confirmedUsers } from "./support/browser-suite";
 import { ask, finishedAnswer, submitPassword, UI_TIMEOUT_MS, waitForConnected } from "./support/chat-page";
 
@@ -81,6 +82,24 @@ test("Stop ends a streaming answer as stopped, keeps its text, and Retry asks th
   const retried = String(asks()[1].answerId);
   await bubble(page, retried).locator(".actions .stop").click();
   await page.waitForSelector(`[data-answer-id="${retried}"][data-phase="stopped"]`, { timeout: UI_TIMEOUT_MS });
+  await context.close();
+});
+
+test("an answer the server ends with an error keeps its text so far and offers Copy and Retry", async () => {
+  const { context, page, sent } = await signedIn();
+  // The local model fails after its first chunk, as Bedrock does when throttled mid-stream.
+  const prompt = `What is your return policy? ${MID_STREAM_THROTTLE_MARKER}`;
+  const answerId = await ask(page, prompt);
+  const failed = await finishedAnswer(page, answerId);
+  expect(failed.phase).toBe("error");
+  expect(failed.text.length).toBeGreaterThan(0);
+  const answer = bubble(page, answerId);
+  await expect(answer.locator(".actions button").allTextContents()).resolves.toEqual(["Copy", "Retry"]);
+  await answer.locator(".actions .retry").click();
+  await page.waitForFunction(() => document.querySelectorAll(".message.assistant").length === 2, undefined, { timeout: UI_TIMEOUT_MS });
+  const asks = sent.filter((f) => f.action === "ask");
+  expect(asks.map((f) => f.prompt)).toEqual([prompt, prompt]);
+  expect(asks[1].conversationId).toBe(asks[0].conversationId);
   await context.close();
 });
 

@@ -149,6 +149,8 @@ test("a reload mid-answer keeps the text that had arrived, marked interrupted", 
   expect(before.length).toBeGreaterThan(0);
   expect(after.startsWith(before)).toBe(true);
   await expect(page.textContent(`${bubble} .error-text`)).resolves.toContain("interrupted");
+  // What was cut off can be asked again.
+  await expect(page.locator(`${bubble} .actions button`).allTextContents()).resolves.toEqual(["Copy", "Retry"]);
 });
 
 test("a question the page said it kept while offline is still there after sign-out and in a new tab", async () => {
