@@ -26,9 +26,10 @@ const OTHER_USER = "e2e-lifecycle-other";
 const RENEWING_USER = "e2e-lifecycle-renew";
 const REFUSED_USER = "e2e-lifecycle-refused";
 const UNANSWERED_USER = "e2e-lifecycle-unanswered";
+const ENDED_USER = "e2e-lifecycle-ended";
 
 
-const suite = browserSuite(confirmedUsers(...[SAME_USER, OTHER_USER, RENEWING_USER, REFUSED_USER, UNANSWERED_USER].map((username) => ({ username, tenantId: "tenant1", password: PASSWORD }))));
+const suite = browserSuite(confirmedUsers(...[SAME_USER, OTHER_USER, RENEWING_USER, REFUSED_USER, UNANSWERED_USER, ENDED_USER].map((username) => ({ username, tenantId: "tenant1", password: PASSWORD }))));
 
 interface WatchedFrames {
   sent: string[];
@@ -173,6 +174,29 @@ test("a renewal left unanswered: the page reconnects with the fresh token and ke
   await expect(page.isVisible("#signin-view")).resolves.toBe(false);
   const answerId = await ask(page, "What is the return policy?");
   await expect(finishedAnswer(page, answerId)).resolves.toMatchObject({ phase: "done" });
+  await context.close();
+});
+
+test("an ask refused with session_ended (offboarded after the token was issued) ends the session too", async () => {
+  const context = await suite.browser.newContext();
+  await context.routeWebSocket(
+    (url) => url.protocol === "ws:" || url.protocol === "wss:",
+    (ws) => {
+      const server = ws.connectToServer();
+      ws.onMessage((message) => {
+        const frame = JSON.parse(String(message)) as { action?: string; answerId?: string };
+        // What the chat function answers an ask whose token predates the user's offboarding.
+        if (frame.action === "ask") ws.send(JSON.stringify({ type: "error", answerId: frame.answerId, code: "session_ended", message: "Your session has ended. Please sign in again." }));
+        else server.send(message);
+      });
+    },
+  );
+  const { page } = await signedInPage(context, ENDED_USER);
+  await page.fill("#prompt", "What is the return policy?");
+  await page.click("#send");
+  await page.waitForSelector("#signin-view", { state: "visible", timeout: UI_TIMEOUT_MS });
+  await expect(page.textContent("#signin-notice")).resolves.toBe("Your session has ended. Please sign in again.");
+  await expect(storedSession(page)).resolves.toBeNull();
   await context.close();
 });
 

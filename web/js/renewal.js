@@ -13,6 +13,10 @@
  * - `error` `token_expired`: the chat already reconnects with a fresh token;
  * - no reply within RENEWAL_REPLY_TIMEOUT_MS: the connection was not extended, so the
  *   page reconnects with the fresh token now rather than at the old token's expiry.
+ *
+ * `session_ended` in reply to anything else (an `ask` refused because the user was
+ * offboarded after the token was issued, I17) ends the session the same way: the token
+ * the page holds will never be served again.
  */
 
 /** @typedef {import("./session.js").Session} Session */
@@ -61,6 +65,21 @@ export function renewalReply(data) {
 }
 
 /**
+ * Pure: whether a server frame says the user's session has ended (`error`
+ * `session_ended`, with or without an answerId).
+ * @param {unknown} data
+ */
+export function endsSession(data) {
+  if (typeof data !== "string" || !data.includes("session_ended")) return false;
+  try {
+    const event = JSON.parse(data);
+    return typeof event === "object" && event !== null && event.type === "error" && event.code === "session_ended";
+  } catch {
+    return false;
+  }
+}
+
+/**
  * @typedef {object} RenewalTimers
  * @property {(fn: () => void, ms: number) => unknown} setTimeout
  * @property {(id: unknown) => void} clearTimeout
@@ -68,7 +87,7 @@ export function renewalReply(data) {
 
 /**
  * @typedef {object} Renewal
- * @property {(data: unknown) => void} handleFrame every server frame; acts only on the reply to a pending renewal
+ * @property {(data: unknown) => void} handleFrame every server frame; acts on the reply to a pending renewal, and on `session_ended`
  * @property {() => void} connectionChanged the connection closed or reopened: a pending renewal is moot (a new connection opens with the fresh token)
  * @property {() => void} stop
  */
@@ -128,6 +147,11 @@ export function createRenewal({
 
   return {
     handleFrame(data) {
+      if (endsSession(data)) {
+        settle();
+        onEnded("session_ended");
+        return;
+      }
       if (pending === null) return;
       const reply = renewalReply(data);
       if (reply === null) return;

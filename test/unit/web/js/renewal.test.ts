@@ -3,7 +3,7 @@
  * then; the server's reply decides: `renewed` settles it, a refusal ends the session, no
  * reply reconnects.
  */
-import { createRenewal, renewalReply, renewFrame, RENEWAL_REPLY_TIMEOUT_MS } from "../../../../web/js/renewal.js";
+import { createRenewal, endsSession, renewalReply, renewFrame, RENEWAL_REPLY_TIMEOUT_MS } from "../../../../web/js/renewal.js";
 
 type Listener = (user: { sub: string } | null, reason: string) => void;
 
@@ -163,8 +163,18 @@ describe("createRenewal", () => {
     s.renewal.handleFrame('{"type":"error","code":"forbidden","message":"m"}');
     await renewed(s);
     s.renewal.handleFrame('{"type":"renewed","expiresAt":1}');
-    s.renewal.handleFrame('{"type":"error","code":"session_ended","message":"m"}');
+    s.renewal.handleFrame('{"type":"error","code":"forbidden","message":"m"}');
     expect(s.onEnded).not.toHaveBeenCalled();
+  });
+
+  it("ends the session on session_ended in reply to an ask too (offboarded after the token was issued, I17)", () => {
+    const s = setUp();
+    s.renewal.handleFrame('{"type":"error","answerId":"s.a","code":"session_ended","message":"m"}');
+    expect(s.onEnded).toHaveBeenCalledWith("session_ended");
+    expect(endsSession('{"type":"error","code":"session_ended","message":"m"}')).toBe(true);
+    for (const other of ['{"type":"error","answerId":"s.a","code":"forbidden","message":"m"}', '{"type":"chunk","answerId":"s.a","text":"session_ended"}', "session_ended", 7]) {
+      expect(endsSession(other)).toBe(false);
+    }
   });
 
   it("forgets a pending renewal when the connection closes or the user signs out", async () => {
@@ -175,7 +185,7 @@ describe("createRenewal", () => {
     await renewed(s);
     s.session.emit(null, "signed_out");
     s.timers.fireAll();
-    s.renewal.handleFrame('{"type":"error","code":"session_ended","message":"m"}');
+    s.renewal.handleFrame('{"type":"error","code":"forbidden","message":"m"}');
     expect(s.onUnanswered).not.toHaveBeenCalled();
     expect(s.onEnded).not.toHaveBeenCalled();
   });
