@@ -5,12 +5,12 @@
  */
 import type { Logger } from "@aws-lambda-powertools/logger";
 import type { ApiGatewayManagementApiClient } from "@aws-sdk/client-apigatewaymanagementapi";
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { AnswerChannel, type ConnectionReader, type KnownOwners, type SendOutcome } from "../common/connections";
 import { errorSummary } from "../common/logger";
 import { status } from "../common/protocol";
 import type { ScopedCredentials } from "../common/scoped-credentials";
+import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { createScopedClient, type ScopedClient } from "../common/scoped-dynamodb";
 import { SessionAttributes } from "../common/session-attributes";
 import { ToolError } from "./errors";
 
@@ -56,26 +56,6 @@ export function readSessionIdentity(sessionAttributes: unknown, now: Date = new 
  * connections; the cache is small and evicts the least recently used entry.
  */
 export const DEFAULT_MAX_CACHED_CLIENTS = 16;
-
-export interface ScopedClient {
-  documents: DynamoDBDocumentClient;
-  /** Kept to release sockets: DynamoDBDocumentClient.destroy() is a no-op. */
-  base: DynamoDBClient;
-}
-
-export function createScopedClient(region: string, credentials: ScopedCredentials): ScopedClient {
-  // A static credentials object: the SDK never consults the environment or the role.
-  const base = new DynamoDBClient({
-    region,
-    credentials: {
-      accessKeyId: credentials.accessKeyId,
-      secretAccessKey: credentials.secretAccessKey,
-      sessionToken: credentials.sessionToken,
-      expiration: credentials.expiration,
-    },
-  });
-  return { base, documents: DynamoDBDocumentClient.from(base, { marshallOptions: { removeUndefinedValues: true } }) };
-}
 
 interface CacheEntry {
   client: ScopedClient;

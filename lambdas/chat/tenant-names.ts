@@ -6,9 +6,9 @@
  * remembered per tenant for a few minutes (a display name changes rarely; one read and, at
  * most, one STS call per tenant per warm environment in that time).
  */
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { DynamoDBDocumentClient, GetCommand } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { ScopedCredentials } from "../common/scoped-credentials";
+import { createScopedClient } from "../common/scoped-dynamodb";
 
 export const TENANT_NAME_CACHE_MS = 5 * 60 * 1000;
 /** infra/config.ts allows display names of 1–100 characters. */
@@ -25,17 +25,8 @@ export interface TenantNameReaderOptions {
 
 function scopedDocuments(region: string) {
   return (credentials: ScopedCredentials) => {
-    // Static credentials: the SDK never falls back to the function's own role.
-    const base = new DynamoDBClient({
-      region,
-      credentials: {
-        accessKeyId: credentials.accessKeyId,
-        secretAccessKey: credentials.secretAccessKey,
-        sessionToken: credentials.sessionToken,
-        expiration: credentials.expiration,
-      },
-    });
-    return { documents: DynamoDBDocumentClient.from(base), destroy: () => base.destroy() };
+    const { base, documents } = createScopedClient(region, credentials);
+    return { documents, destroy: () => base.destroy() };
   };
 }
 

@@ -14,7 +14,6 @@ import { mockClient } from "aws-sdk-client-mock";
 import "aws-sdk-client-mock-jest";
 import { ToolError } from "../../../../lambdas/action-group/errors";
 import {
-  createScopedClient,
   createStatusPoster,
   EXPIRY_MARGIN_MS,
   readSessionIdentity,
@@ -28,9 +27,7 @@ import {
   ANSWER_ID,
   CONNECTION_ID,
   ENV,
-  installFunctionEnvironment,
   OTHER_USER,
-  ROLE_KEY,
   SCOPED_KEY,
   SCOPED_SECRET,
   SCOPED_TOKEN,
@@ -115,16 +112,6 @@ describe("scoped clients", () => {
       expiration: new Date(NOW.getTime() + expiresInMs),
     };
   }
-
-  describe("createScopedClient", () => {
-    it("uses exactly the scoped credentials, even when role credentials are in the environment", async () => {
-      installFunctionEnvironment();
-      const { documents } = createScopedClient("eu-west-1", creds(1));
-      const resolved = await documents.config.credentials();
-      expect(resolved).toMatchObject({ accessKeyId: creds(1).accessKeyId, secretAccessKey: "secret-1", sessionToken: "token-1" });
-      expect(resolved.accessKeyId).not.toBe(ROLE_KEY);
-    });
-  });
 
   describe("ScopedClientCache", () => {
     it("reuses the client for the same credentials and separates different ones", () => {
