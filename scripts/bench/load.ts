@@ -20,7 +20,6 @@
  * Bedrock and @connections stand-ins), the ratio of p50s and of CPU per ask at one rate.
  */
 import { AdminCreateUserCommand, AdminGetUserCommand, AdminSetUserPasswordCommand } from "@aws-sdk/client-cognito-identity-provider";
-import { fork, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
@@ -34,6 +33,7 @@ import { operatorClients } from "../operator-clients";
 import { signIn } from "../stack-client/sign-in";
 import { connectAs, type StackConnection } from "../stack-client/ws-client";
 import { describeError } from "./describe-error";
+import { forkStack } from "./forked-stack";
 import { throughputSvg } from "./throughput-chart";
 import { countsSince, COUNTED_SERVICES, type CallCounts } from "../../local/runtime/call-counter";
 import { getCallCounts } from "../../local/redteam/control-server";
@@ -171,26 +171,14 @@ interface StackProcess {
 
 /** The stack in a process of its own (stack-process.ts), so its CPU is measured apart from the load generator's. */
 async function startStackProcess(options: StartLocalStackOptions): Promise<StackProcess> {
-  const child: ChildProcess = fork(join(__dirname, "stack-process.ts"), [JSON.stringify(options)], {
-    execArgv: ["--import", "tsx", ...(process.env.BENCH_CPU_PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE_DIR}`] : [])],
-    stdio: ["ignore", "inherit", "inherit", "ipc"],
-  });
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  const outputs = await new Promise<StackOutputs>((resolve, reject) => {
-    child.once("message", (message: { type?: string; outputs?: StackOutputs }) => {
-      if (message.type === "ready" && message.outputs) resolve(message.outputs);
-    });
-    void exited.then(() => reject(new Error("the stack process exited before it was ready")));
-  });
+  const profileDir = process.env.BENCH_CPU_PROFILE_DIR;
+  const { child, outputs, stop } = await forkStack(options, profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : []);
   const functionPrefix = `${stackNames(PROJECT, "dev", outputs.region).prefix}-`;
   return {
     outputs,
     sampleCpu: () => sampleCpu(child.pid ?? -1, functionPrefix),
     calls: () => getCallCounts(outputs.endpoints?.control ?? "", outputs.controlToken ?? ""),
-    async stop() {
-      child.send({ type: "stop" });
-      await exited;
-    },
+    stop,
   };
 }
 

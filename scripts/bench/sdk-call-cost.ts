@@ -20,13 +20,12 @@
 import { ApiGatewayManagementApiClient, PostToConnectionCommand } from "@aws-sdk/client-apigatewaymanagementapi";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, GetCommand } from "@aws-sdk/lib-dynamodb";
-import { fork } from "node:child_process";
 import { Agent, request } from "node:http";
 import { mkdtempSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
-import type { StackOutputs } from "../../local/runtime/stack-outputs";
 import { describeError } from "./describe-error";
+import { forkStack, type ForkedStack } from "./forked-stack";
 import { mergeIntoLatest, round1 } from "./results-file";
 
 const round3 = (n: number): number => Math.round(n * 1000) / 1000;
@@ -49,25 +48,8 @@ export async function measure(call: () => Promise<unknown>, calls: number): Prom
   return { calls, cpuMsPerCall: round3((used.user + used.system) / 1000 / calls), wallMsPerCall: round3(wallMs / calls) };
 }
 
-async function startStack(): Promise<{ outputs: StackOutputs; stop(): Promise<void> }> {
-  const child = fork(join(__dirname, "stack-process.ts"), [JSON.stringify({ ports: "free", stateDir: mkdtempSync(join(tmpdir(), "mta-bench-sdk-")), logLevel: "WARN" })], {
-    execArgv: ["--import", "tsx"],
-    stdio: ["ignore", "inherit", "inherit", "ipc"],
-  });
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  const outputs = await new Promise<StackOutputs>((resolve, reject) => {
-    child.once("message", (message: { type?: string; outputs?: StackOutputs }) => {
-      if (message.type === "ready" && message.outputs) resolve(message.outputs);
-    });
-    void exited.then(() => reject(new Error("the stack process exited before it was ready")));
-  });
-  return {
-    outputs,
-    async stop() {
-      child.send({ type: "stop" });
-      await exited;
-    },
-  };
+function startStack(): Promise<ForkedStack> {
+  return forkStack({ ports: "free", stateDir: mkdtempSync(join(tmpdir(), "mta-bench-sdk-")), logLevel: "WARN" });
 }
 
 /** A request handler that never touches the network: a canned GetItem answer. */

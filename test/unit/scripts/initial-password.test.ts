@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { writeInitialPasswordsFile } from "../../../local/runtime/initial-passwords-file";
 import { parseInitialPasswordArgs, InitialPasswordUsageError, runInitialPasswordCli, USAGE } from "../../../scripts/initial-password";
 import type { RunPulumi } from "../../../scripts/stack-client/initial-passwords";
+import { AWS_OUTPUTS } from "../../support/stack/aws-outputs-fixture";
 
 describe("parseInitialPasswordArgs", () => {
   it("takes one username and the two value options", () => {
@@ -35,27 +36,7 @@ describe("runInitialPasswordCli", () => {
   const io = () => ({ out: (l: string) => out.push(l), err: (l: string) => err.push(l) });
   const outputsFile = (extra: Record<string, unknown>) => {
     const path = join(dir, "stack-outputs.json");
-    writeFileSync(
-      path,
-      JSON.stringify({
-        region: "us-east-1",
-        webSocketUrl: "wss://abc.execute-api.us-east-1.amazonaws.com/dev",
-        webSocketProtocol: "mta.v1",
-        userPoolId: "us-east-1_Abc123",
-        userPoolClientId: "client",
-        tenantsTableName: "tenants",
-        ordersTableNames: { tenant1: "orders-tenant1" },
-        connectionsTableName: "connections",
-        usageTableName: "usage",
-        agentId: "AGENT",
-        agentAliasId: "ALIAS",
-        knowledgeBucketName: "bucket",
-        knowledgeBaseId: "KB",
-        knowledgeDataSourceId: "DS",
-        users: { "tenant1-user": "tenant1" },
-        ...extra,
-      }),
-    );
+    writeFileSync(path, JSON.stringify({ ...AWS_OUTPUTS, ...extra }));
     return path;
   };
   const pulumi: RunPulumi = async (args) => JSON.stringify(args[2] === "userPoolId" ? "us-east-1_Abc123" : { "tenant1-user": "Temp-Pass-1!abc" });

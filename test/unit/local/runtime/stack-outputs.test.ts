@@ -7,24 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadStackOutputs, StackOutputsError, withoutSecretPlaceholder } from "../../../../local/runtime/stack-outputs";
-
-const AWS_OUTPUTS = {
-  region: "us-east-1",
-  webSocketUrl: "wss://abc.execute-api.us-east-1.amazonaws.com/dev",
-  webSocketProtocol: "mta.v1",
-  userPoolId: "us-east-1_Abc123",
-  userPoolClientId: "client",
-  tenantsTableName: "tenants",
-  ordersTableNames: { tenant1: "orders-tenant1" },
-  connectionsTableName: "connections",
-  usageTableName: "usage",
-  agentId: "AGENT",
-  agentAliasId: "ALIAS",
-  knowledgeBucketName: "bucket",
-  knowledgeBaseId: "KB",
-  knowledgeDataSourceId: "DS",
-  users: { "tenant1-user": "tenant1" },
-};
+import { AWS_OUTPUTS } from "../../../support/stack/aws-outputs-fixture";
 
 let dir: string;
 beforeEach(() => {
