@@ -7,6 +7,7 @@
  * (`infra/policies.ts` `trailBucketPolicy`); log files expire after `LOG_FILE_DAYS`.
  */
 import * as aws from "@pulumi/aws";
+import { ChildNames } from "./child-names";
 import * as pulumi from "@pulumi/pulumi";
 import { policyJson } from "../aws-context";
 import type { StackNames } from "../naming";
@@ -26,31 +27,33 @@ export class OffboardingTrail extends pulumi.ComponentResource {
 
   constructor(name: string, args: OffboardingTrailArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mta:infra:OffboardingTrail", name, {}, opts);
-    const child = { parent: this };
-    this.bucket = new aws.s3.Bucket("trail-logs", { forceDestroy: true }, child);
+    // Children are named after the component (so it can be used twice); the first names
+    // stay as aliases for stacks created before (ChildNames).
+    const child = new ChildNames(this, name, "offboarding-trail");
+    this.bucket = new aws.s3.Bucket(child.name("logs"), { forceDestroy: true }, child.opts("logs", "trail-logs"));
     const privateBucket = new aws.s3.BucketPublicAccessBlock(
-      "trail-logs-private",
+      child.name("logs-private"),
       { bucket: this.bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
-      child,
+      child.opts("logs-private", "trail-logs-private"),
     );
     new aws.s3.BucketLifecycleConfiguration(
-      "trail-logs-expiry",
+      child.name("logs-expiry"),
       { bucket: this.bucket.id, rules: [{ id: "expire-log-files", status: "Enabled", filter: {}, expiration: { days: LOG_FILE_DAYS } }] },
-      child,
+      child.opts("logs-expiry", "trail-logs-expiry"),
     );
     const policy = new aws.s3.BucketPolicy(
-      "trail-logs-policy",
+      child.name("logs-policy"),
       {
         bucket: this.bucket.id,
         policy: policyJson(pulumi.all([args.ctx, this.bucket.bucket]), ([ctx, bucketName]) =>
           trailBucketPolicy(ctx, { bucketName, trailName: args.names.offboardingTrail }),
         ),
       },
-      { ...child, dependsOn: [privateBucket] },
+      child.opts("logs-policy", "trail-logs-policy", { dependsOn: [privateBucket] }),
     );
     // CloudTrail checks the bucket policy when the trail is created.
     this.trail = new aws.cloudtrail.Trail(
-      "offboarding-trail",
+      child.name(),
       {
         name: args.names.offboardingTrail,
         s3BucketName: this.bucket.bucket,
@@ -59,7 +62,7 @@ export class OffboardingTrail extends pulumi.ComponentResource {
         enableLogFileValidation: true,
         eventSelectors: [{ readWriteType: "WriteOnly", includeManagementEvents: true }],
       },
-      { ...child, dependsOn: [policy] },
+      child.opts(undefined, "offboarding-trail", { dependsOn: [policy] }),
     );
     this.registerOutputs({ trailArn: this.trail.arn, bucketName: this.bucket.bucket });
   }

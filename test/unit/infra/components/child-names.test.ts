@@ -8,6 +8,7 @@ import { installMocks, settled, type RecordedResource } from "../pulumi-mocks";
 import { ChildNames } from "../../../../infra/components/child-names";
 import { AssistantAgent } from "../../../../infra/components/agent";
 import { ApiGatewayAccount } from "../../../../infra/components/api-gateway-account";
+import { OffboardingTrail } from "../../../../infra/components/offboarding-trail";
 import { BundledFunction } from "../../../../infra/components/bundled-function";
 import { DataTables } from "../../../../infra/components/data";
 import { FunctionRoles } from "../../../../infra/components/function-roles";
@@ -63,6 +64,7 @@ describe("every component, instantiated twice", () => {
       const knowledge = new TenantKnowledgeBase(id("knowledge"), { ctx, names });
       new AssistantAgent(id("agent"), { ctx, names, modelId: "anthropic.claude-3-haiku-20240307-v1:0", actionGroupFunction: fn.function, knowledgeBaseId: knowledge.knowledgeBase.id });
       new OffboardingEvents(id("offboarding-events"), { names, offboardingFunction: fn.function });
+      new OffboardingTrail(id("offboarding-trail"), { ctx, names });
       const apiGatewayAccount = new ApiGatewayAccount(id("api-gateway-account"), { ctx, names });
       new WebSocketRoutes(id("websocket-routes"), {
         api,
