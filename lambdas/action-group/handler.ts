@@ -10,7 +10,7 @@ import {
 import type { BedrockAgentFunctionResponse } from "@aws-lambda-powertools/event-handler/types";
 import type { Logger } from "@aws-lambda-powertools/logger";
 import type { Context } from "aws-lambda";
-import { errorSummary } from "../common/logger";
+import { errorSummary, invocationLogger } from "../common/logger";
 import { ToolError, toToolError } from "./errors";
 import { TOOL_FUNCTIONS } from "./function-schema";
 import { readSessionIdentity } from "./session";
@@ -93,16 +93,17 @@ export function createActionGroupResolver(deps: HandlerDependencies): BedrockAge
     const implementation = TOOL_IMPLEMENTATIONS[definition.name];
     resolver.tool<ToolParameters>(
       async (params, { event }) => {
-        logger.appendKeys({ tool: definition.name });
+        // This call's keys on its own lines only (common/logger.ts), never on the shared logger.
+        const log = invocationLogger(logger, { tool: definition.name });
         try {
           const identity = readSessionIdentity(event.sessionAttributes, deps.now());
-          logger.appendKeys({ tenantId: identity.tenantId, userId: identity.userId, answerId: identity.answerId });
+          log.appendKeys({ tenantId: identity.tenantId, userId: identity.userId, answerId: identity.answerId });
           const result = await implementation(identity, params, deps);
-          logger.info("tool answered", { result: "error" in result ? result.error : "ok" });
+          log.info("tool answered", { result: "error" in result ? result.error : "ok" });
           return new BedrockFunctionResponse({ body: JSON.stringify(result) });
         } catch (error) {
           const toolError = toToolError(error);
-          logger.warn("tool refused", { errorCode: toolError.code, ...errorSummary(error) });
+          log.warn("tool refused", { errorCode: toolError.code, ...errorSummary(error) });
           return new BedrockFunctionResponse({
             body: JSON.stringify(toolErrorResult(toolError)),
             responseState: "FAILURE",
@@ -119,7 +120,6 @@ export function createActionGroupHandler(deps: HandlerDependencies): ActionGroup
   const resolver = createActionGroupResolver(deps);
   const { logger } = deps;
   return async (event, context) => {
-    logger.resetKeys();
     if (context) logger.addContext(context);
     const normalised = normaliseEvent(event);
     if (normalised instanceof ToolError) {

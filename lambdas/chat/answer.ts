@@ -13,7 +13,7 @@
 import { BedrockAgentRuntimeServiceException, InvokeAgentCommand } from "@aws-sdk/client-bedrock-agent-runtime";
 import { AnswerChannel } from "../common/connections";
 import { agentSessionId } from "../common/identifiers";
-import { errorSummary } from "../common/logger";
+import { errorSummary, type InvocationLogger, invocationLogger } from "../common/logger";
 import { chunk, citations, done, doneStopped, type ErrorCode, errorEvent } from "../common/protocol";
 import type { ScopedCredentials } from "../common/scoped-credentials";
 import type { SessionAttributes } from "../common/session-attributes";
@@ -96,7 +96,6 @@ export const FAILURE_MESSAGES: Readonly<Record<AnswerFailureCode, string>> = {
 
 export type AnswerOutcome = "done" | "stopped" | "error" | "gone" | "not_owner" | "budget_exhausted";
 
-type Logger = AnswerDependencies["logger"];
 
 export function sessionAttributes(request: AnswerRequest, credentials: ScopedCredentials): SessionAttributes {
   return {
@@ -112,8 +111,7 @@ export function sessionAttributes(request: AnswerRequest, credentials: ScopedCre
 }
 
 export async function answer(request: AnswerRequest, deps: AnswerDependencies): Promise<AnswerOutcome> {
-  const log = deps.logger.createChild();
-  log.appendKeys({ tenantId: request.tenantId, userId: request.userId, answerId: request.answerId });
+  const log = invocationLogger(deps.logger, { tenantId: request.tenantId, userId: request.userId, answerId: request.answerId });
   const started = deps.now().getTime();
 
   let channel: AnswerChannel;
@@ -191,7 +189,7 @@ async function reserveBudget(
   request: AnswerRequest,
   channel: AnswerChannel,
   deps: AnswerDependencies,
-  log: Logger,
+  log: InvocationLogger,
   startedAt: Date,
 ): Promise<Reservation | "budget_exhausted" | "error" | "gone"> {
   let event;
@@ -220,7 +218,7 @@ async function answerWithAgent(
   sink: EventSink,
   tally: AnswerTally,
   deps: AnswerDependencies,
-  log: Logger,
+  log: InvocationLogger,
   stopWatch: StopWatch,
   started: number,
 ): Promise<AnswerOutcome> {
@@ -274,7 +272,7 @@ async function streamAgentAnswer(
   channel: EventSink,
   tally: AnswerTally,
   deps: AnswerDependencies,
-  log: Logger,
+  log: InvocationLogger,
   stopWatch: StopWatch,
 ): Promise<StreamResult> {
   let chunks = 0;

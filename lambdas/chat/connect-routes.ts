@@ -7,7 +7,7 @@
  */
 import { parseAuthorizerContext } from "../common/authorizer-context";
 import { connectionRecord } from "../common/connections";
-import { errorSummary } from "../common/logger";
+import { errorSummary, invocationLogger } from "../common/logger";
 import { offeredSubprotocols } from "../common/subprotocol-header";
 import type { ConnectDependencies } from "./dependencies";
 import type { WebSocketEvent, WebSocketResult } from "./websocket-event";
@@ -39,8 +39,7 @@ export async function handleConnect(event: WebSocketEvent, deps: ConnectDependen
     deps.logger.warn("connect refused: missing or malformed authorizer context");
     return { statusCode: 403 };
   }
-  const log = deps.logger.createChild();
-  log.appendKeys({ tenantId: caller.tenantId, userId: caller.userId });
+  const log = invocationLogger(deps.logger, { tenantId: caller.tenantId, userId: caller.userId });
   try {
     // I17: a token issued before the user was offboarded opens no socket (a non-2xx
     // result makes API Gateway refuse the upgrade).

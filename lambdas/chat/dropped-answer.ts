@@ -16,7 +16,7 @@
  */
 import * as z from "zod/mini";
 import { AnswerChannel } from "../common/connections";
-import { errorSummary } from "../common/logger";
+import { errorSummary, invocationLogger } from "../common/logger";
 import { errorEvent } from "../common/protocol";
 import { parseAnswerRequest } from "./answer-request";
 import type { BaseDependencies } from "./dependencies";
@@ -45,7 +45,7 @@ export type DroppedOutcome = "told" | "gone" | "not_owner" | "ignored" | "error"
 
 /** Never throws: Lambda would send a failed destination invocation to the destination again. */
 export async function handleDroppedAnswer(event: unknown, deps: BaseDependencies): Promise<DroppedOutcome> {
-  const log = deps.logger.createChild();
+  const log = invocationLogger(deps.logger);
   const parsed = InvocationRecord.safeParse(event);
   if (!parsed.success) {
     log.error("invocation record refused: not Lambda's shape");

@@ -8,14 +8,14 @@
  */
 import { type AuthorizerContext, tokenExpired } from "../common/authorizer-context";
 import type { PostOutcome } from "../common/connections";
-import { errorSummary } from "../common/logger";
+import { errorSummary, type InvocationLogger } from "../common/logger";
 import { errorEvent, hello, type ServerEvent } from "../common/protocol";
 import type { ChatDependencies } from "./dependencies";
 
 export async function handleHello(
   caller: AuthorizerContext,
   deps: Pick<ChatDependencies, "tenantNames" | "now">,
-  log: ChatDependencies["logger"],
+  log: InvocationLogger,
   reply: (event: ServerEvent) => Promise<PostOutcome>,
 ): Promise<void> {
   if (tokenExpired(caller, deps.now())) {

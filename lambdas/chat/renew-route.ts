@@ -20,7 +20,7 @@ import { AuthorizationError } from "../authorizer/errors";
 import { createTokenVerifier, type TokenVerifier } from "../authorizer/verifier";
 import type { AuthorizerContext } from "../common/authorizer-context";
 import { type ConnectionRecord, hangUp, type PostOutcome } from "../common/connections";
-import { errorSummary } from "../common/logger";
+import { errorSummary, type InvocationLogger } from "../common/logger";
 import { SESSION_ENDED_MESSAGE } from "../common/revocations";
 import { type ErrorCode, errorEvent, renewed, type RenewMessage, type ServerEvent } from "../common/protocol";
 import type { ChatConfig } from "./config";
@@ -86,7 +86,7 @@ export async function handleRenew(
   caller: AuthorizerContext,
   connectionId: string,
   deps: MessageDependencies,
-  log: MessageDependencies["logger"],
+  log: InvocationLogger,
   reply: (event: ServerEvent) => Promise<PostOutcome>,
 ): Promise<void> {
   let renewal: AuthorizerContext;

@@ -8,7 +8,7 @@ import { type AuthorizerContext, parseAuthorizerContext, tokenExpired } from "..
 import { type ConnectionRecord, type PostOutcome, replyToSender, servedUntil } from "../common/connections";
 import { answerIdOwner } from "../common/identifiers";
 import { SESSION_ENDED_MESSAGE } from "../common/revocations";
-import { errorSummary } from "../common/logger";
+import { errorSummary, type InvocationLogger, invocationLogger } from "../common/logger";
 import {
   accepted,
   type AskMessage,
@@ -83,8 +83,7 @@ const OK: WebSocketResult = { statusCode: 200 };
 
 export async function handleMessage(event: WebSocketEvent, deps: MessageDependencies): Promise<WebSocketResult> {
   const { connectionId } = event.requestContext;
-  const log = deps.logger.createChild();
-  log.appendKeys({ route: event.requestContext.routeKey });
+  const log = invocationLogger(deps.logger, { route: event.requestContext.routeKey });
   const sendReply = (serverEvent: ServerEvent) => replyToSender(deps, connectionId, serverEvent);
   let reply = sendReply;
 
@@ -154,7 +153,7 @@ async function handleAsk(
   caller: AuthorizerContext,
   connectionId: string,
   deps: MessageDependencies,
-  log: MessageDependencies["logger"],
+  log: InvocationLogger,
   reply: (event: ServerEvent) => Promise<PostOutcome>,
 ): Promise<void> {
   if (!answerIdIsCallers(message, caller)) {

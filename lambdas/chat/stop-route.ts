@@ -10,7 +10,7 @@
 import { type AuthorizerContext, tokenExpired } from "../common/authorizer-context";
 import { type PostOutcome, servedUntil } from "../common/connections";
 import { answerIdOwner } from "../common/identifiers";
-import { errorSummary } from "../common/logger";
+import { errorSummary, type InvocationLogger } from "../common/logger";
 import { type ErrorCode, errorEvent, type ServerEvent, stopping, type StopMessage } from "../common/protocol";
 import type { MessageDependencies } from "./dependencies";
 
@@ -35,7 +35,7 @@ export async function handleStop(
   caller: AuthorizerContext,
   connectionId: string,
   deps: MessageDependencies,
-  log: MessageDependencies["logger"],
+  log: InvocationLogger,
   reply: (event: ServerEvent) => Promise<PostOutcome>,
 ): Promise<void> {
   let decision = decideStop(message, caller, deps.now());

@@ -470,6 +470,31 @@ describe("logs (I8)", () => {
   });
 });
 
+describe("logs: one logger per environment", () => {
+  it("a tool call's keys never reach a later invocation's lines", async () => {
+    const lines: string[] = [];
+    const capture = (chunk: string | Uint8Array) => {
+      lines.push(chunk.toString());
+      return true;
+    };
+    const out = jest.spyOn(process.stdout, "write").mockImplementation(capture);
+    const err = jest.spyOn(process.stderr, "write").mockImplementation(capture);
+    try {
+      ddb.on(GetCommand, { TableName: ENV.TENANTS_TABLE_NAME }).rejects(deny("AccessDeniedException"));
+      await handler(bedrockEvent("getReturnPolicy"));
+      await handler({ not: "an agent event" });
+    } finally {
+      out.mockRestore();
+      err.mockRestore();
+    }
+    const parsed = lines.join("").trim().split("\n").map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(parsed.find((line) => line.message === "tool refused")).toMatchObject({ tool: "getReturnPolicy", userId: USER, answerId: ANSWER_ID });
+    const later = parsed.find((line) => line.message === "malformed event refused");
+    expect(later).toBeDefined();
+    for (const key of ["tool", "tenantId", "userId", "answerId"]) expect(later).not.toHaveProperty(key);
+  });
+});
+
 describe("start-up", () => {
   it("fails an invocation of a misconfigured function with one structured line naming the variable, never its value", async () => {
     const saved = { ...process.env };

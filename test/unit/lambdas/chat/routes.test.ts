@@ -23,6 +23,7 @@ import {
   isWebSocketEvent,
 } from "../../../../lambdas/chat/routes";
 import { KnownOwners } from "../../../../lambdas/common/connections";
+import { createLogger } from "../../../../lambdas/common/logger";
 import { PROMPT_MAX_CHARS } from "../../../../lambdas/common/protocol";
 import { MAX_CONNECTION_MS } from "../../../../web/js/protocol-limits.js";
 import {
@@ -381,6 +382,32 @@ describe("message routes", () => {
     it("refuses a ping with extra fields", async () => {
       const { events } = await send(JSON.stringify({ action: "ping", x: 1 }), {}, "$default");
       expect(events[0].event).toMatchObject({ type: "error", code: "bad_request" });
+    });
+  });
+
+  describe("logs", () => {
+    it("carry each frame's own keys: one frame's caller never reaches the next frame's lines (one logger per environment)", async () => {
+      const logger = createLogger("chat-test");
+      const writes: string[] = [];
+      const capture = (chunk: string | Uint8Array) => {
+        writes.push(chunk.toString());
+        return true;
+      };
+      const out = jest.spyOn(process.stdout, "write").mockImplementation(capture);
+      const err = jest.spyOn(process.stderr, "write").mockImplementation(capture);
+      try {
+        // Alice's ask refused (another user's answerId), then a frame without an authorizer context.
+        await handleMessage(wsEvent("ask", { body: askBody({ answerId: answerIdOf(USER_B) }) }), { ...testDependencies(), logger });
+        await handleMessage(wsEvent("ask", { body: askBody(), authorizer: {} }), { ...testDependencies(), logger });
+      } finally {
+        out.mockRestore();
+        err.mockRestore();
+      }
+      const lines = writes.join("").trim().split("\n").map((line) => JSON.parse(line) as Record<string, unknown>);
+      expect(lines.map((line) => line.message)).toEqual(["ask refused", "message refused: missing or malformed authorizer context"]);
+      expect(lines[0]).toMatchObject({ route: "ask", tenantId: TENANT_A, userId: USER_A, answerId: answerIdOf(USER_B) });
+      expect(lines[1]).toMatchObject({ route: "ask" });
+      for (const key of ["tenantId", "userId", "answerId"]) expect(lines[1]).not.toHaveProperty(key);
     });
   });
 
