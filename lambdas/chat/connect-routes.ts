@@ -73,6 +73,7 @@ export async function handleConnect(event: WebSocketEvent, deps: ConnectDependen
 
 /** `$disconnect`: forget the connection, so nothing is sent to it or in its name again. */
 export async function handleDisconnect(event: WebSocketEvent, deps: ConnectDependencies): Promise<WebSocketResult> {
+  deps.knownOwners?.forget(event.requestContext.connectionId);
   try {
     await deps.connections.delete(event.requestContext.connectionId);
   } catch (error) {

@@ -42,9 +42,9 @@ export interface ChatDependencies {
   /** The authorizer's ID-token verification, for `renew` frames (I2). */
   idTokens: IdTokenCheck;
   /**
-   * Connection owners this environment has read (I6): the ask route's check is remembered,
-   * so the answer step in the same environment reads the owner no more (connections.ts).
-   * Unset: every answer step reads it.
+   * Connection owners this environment has read (I6): the ask route's and the answer step's
+   * checks are remembered, so neither reads the owner again in the same environment while
+   * the caller's token serves (connections.ts, routes.ts). Unset: every check reads it.
    */
   knownOwners?: KnownOwners;
   api: ApiGatewayManagementApiClient;
@@ -65,7 +65,7 @@ export interface ChatDependencies {
 /** Every route's part: no Lambda, Bedrock or STS client, no token verifier. */
 export type BaseDependencies = Omit<ChatDependencies, "lambda" | "agent" | "credentials" | "idTokens" | "tenantNames">;
 /** `$connect` and `$disconnect`. */
-export type ConnectDependencies = Pick<ChatDependencies, "config" | "connections" | "revocations" | "logger" | "now">;
+export type ConnectDependencies = Pick<ChatDependencies, "config" | "connections" | "knownOwners" | "revocations" | "logger" | "now">;
 /** Client frames (`ask`, `stop`, `renew`, `ping`): the hand-off needs the Lambda client, a renewal the token verifier. */
 export type MessageDependencies = BaseDependencies & Pick<ChatDependencies, "lambda" | "idTokens" | "tenantNames">;
 /** The answer step: the agent and the scoped credentials. */

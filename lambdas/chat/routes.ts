@@ -5,7 +5,7 @@
  */
 import { InvokeCommand } from "@aws-sdk/client-lambda";
 import { type AuthorizerContext, parseAuthorizerContext, tokenExpired } from "../common/authorizer-context";
-import { type ConnectionRecord, type PostOutcome, replyToSender, servedUntil } from "../common/connections";
+import { type ConnectionOwner, type ConnectionRecord, type PostOutcome, replyToSender, servedUntil } from "../common/connections";
 import { answerIdOwner } from "../common/identifiers";
 import { SESSION_ENDED_MESSAGE } from "../common/revocations";
 import { errorSummary, type InvocationLogger, invocationLogger } from "../common/logger";
@@ -30,11 +30,6 @@ import { frameText, type WebSocketEvent, type WebSocketResult } from "./websocke
 export { connectResponseHeaders, handleConnect, handleDisconnect } from "./connect-routes";
 export { frameText, isWebSocketEvent, type WebSocketEvent, type WebSocketResult } from "./websocket-event";
 
-/**
- * Whether a parsed `ask` may be answered (I5 and I6), as a pure decision over
- * the verified caller, the stored connection record and the clock. The messages are
- * client-safe: they say what is wrong without echoing another user's data.
- */
 export { SESSION_ENDED_MESSAGE };
 
 export type AskDecision = { ok: true } | { ok: false; code: ErrorCode; message: string };
@@ -46,11 +41,19 @@ function answerIdIsCallers(message: AskMessage, caller: AuthorizerContext): bool
   return answerIdOwner(message.answerId) === caller.userId;
 }
 
+/**
+ * Whether a parsed `ask` may be answered (I5 and I6), as a pure decision over
+ * the verified caller, the connection's owner (its stored record, or the owner this
+ * environment remembers when the record was not read) and the clock. The messages are
+ * client-safe: they say what is wrong without echoing another user's data.
+ */
 export function decideAsk(args: {
   message: AskMessage;
   caller: AuthorizerContext;
   connectionId: string;
   record: ConnectionRecord | undefined;
+  /** The owner this environment remembers (KnownOwners), when the record was not read. */
+  knownOwner?: ConnectionOwner;
   now: Date;
   /** The caller's token predates their offboarding (I17). */
   revoked?: boolean;
@@ -64,10 +67,11 @@ export function decideAsk(args: {
   if (tokenExpired({ tokenExpiresAt: servedUntil(caller, record) }, args.now)) {
     return { ok: false, code: "token_expired", message: "your sign-in has expired; reconnect with a fresh token" };
   }
-  if (!record || record.connectionId !== args.connectionId) {
+  const owner = record?.connectionId === args.connectionId ? record : args.knownOwner;
+  if (!owner) {
     return { ok: false, code: "forbidden", message: "this connection is not registered; reconnect" };
   }
-  if (record.userId !== caller.userId || record.tenantId !== caller.tenantId) {
+  if (owner.userId !== caller.userId || owner.tenantId !== caller.tenantId) {
     return { ok: false, code: "forbidden", message: "this connection does not belong to you" };
   }
   return { ok: true };
@@ -143,10 +147,15 @@ export async function handleMessage(event: WebSocketEvent, deps: MessageDependen
 
 /**
  * An ask, with as few round trips as possible before the hand-off (the user waits on every
- * one; docs/performance.md §Own time): the answerId check (no read), then the owner read,
+ * one; docs/performance.md §Own time): the answerId check (no read), then the owner check,
  * the offboarding record (cached ≤ 1 s, I17) and the caller's allowance (I11) at once, then
  * `accepted` and the hand-off at once. The allowance is spent while the checks run and
  * given back when they refuse, so a refused ask still costs none.
+ *
+ * The owner check reads the connection's record unless this environment already knows its
+ * owner (KnownOwners: an owner cannot change while the connection lives, I6 and
+ * docs/threat-model.md T19) and the caller's own token still serves; once that token has
+ * expired, the record is read for the later expiry a renewal may have written (I2).
  */
 async function handleAsk(
   message: AskMessage,
@@ -174,13 +183,14 @@ async function handleAsk(
   };
   let decision: AskDecision;
   let record: ConnectionRecord | undefined;
+  const knownOwner = tokenExpired(caller, now) ? undefined : deps.knownOwners?.get(connectionId);
   try {
     let revoked: boolean;
     [record, revoked] = await Promise.all([
-      deps.connections.get(connectionId),
+      knownOwner ? undefined : deps.connections.get(connectionId),
       deps.revocations.revoked(caller.userId, caller.tokenIssuedAt),
     ]);
-    decision = decideAsk({ message, caller, connectionId, record, now, revoked });
+    decision = decideAsk({ message, caller, connectionId, record, knownOwner, now, revoked });
   } catch (error) {
     await giveBack();
     throw error;

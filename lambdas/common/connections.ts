@@ -132,13 +132,16 @@ export function servedUntil(
 
 /**
  * Hang up on a connection (a renewal carrying another user's token, or an offboarded
- * user's): forget its record first, so nothing is served on it even if the hang-up fails,
- * then DeleteConnection (one already gone is fine).
+ * user's): forget its owner and its record first, so this environment serves nothing more on
+ * it even if the hang-up fails (another environment that remembers the owner serves the
+ * socket's own user until their token expires, docs/threat-model.md T19), then
+ * DeleteConnection (one already gone is fine).
  */
 export async function hangUp(
-  deps: { readonly api: ApiGatewayManagementApiClient; readonly connections: ConnectionStore },
+  deps: { readonly api: ApiGatewayManagementApiClient; readonly connections: ConnectionStore; readonly knownOwners?: KnownOwners },
   connectionId: string,
 ): Promise<void> {
+  deps.knownOwners?.forget(connectionId);
   await deps.connections.delete(connectionId);
   try {
     await deps.api.send(new DeleteConnectionCommand({ ConnectionId: connectionId }));
@@ -162,7 +165,9 @@ export interface ConnectionOwner {
  * it names the same owner: `extend`), so the owner read once is the owner for the
  * connection's whole life. Only records that exist are remembered (a missing one is read
  * again), and a connection that has closed answers 410 to the next post whatever is
- * remembered. Bounded: the oldest entries go first.
+ * remembered. The chat function's ask route trusts it too, while the caller's own token
+ * serves (lambdas/chat/routes.ts). A connection this environment hangs up on or sees
+ * close is forgotten. Bounded: the oldest entries go first.
  */
 export const MAX_KNOWN_OWNERS = 1000;
 
@@ -179,6 +184,10 @@ export class KnownOwners {
     if (this.owners.has(record.connectionId)) return;
     if (this.owners.size >= this.maxEntries) this.owners.delete(this.owners.keys().next().value as string);
     this.owners.set(record.connectionId, { userId: record.userId, tenantId: record.tenantId });
+  }
+
+  forget(connectionId: string): void {
+    this.owners.delete(connectionId);
   }
 }
 

@@ -2,10 +2,10 @@
  * AWS calls per answer, counted by the local stand-ins (GET /calls on the control server):
  * deterministic, so asserted here, while times are only benchmarked (npm run bench).
  *
- * - The connection's owner is read by the ask route once per answer, whatever its length;
- *   the answer step and the action group read it only in an execution environment that does
- *   not know it yet (I6: an owner read once is the owner for the connection's life), so
- *   never more than once each per answer, never per chunk.
+ * - The connection's owner is read by the ask route, the answer step and the action group
+ *   only in an execution environment that does not know it yet (I6: an owner read once is
+ *   the owner for the connection's life), so never more than once each per answer, never
+ *   per chunk, and not at all once the environments know it.
  * - The answer is coalesced: chunk events + done ≤ 2 + ceil(duration / 100 ms), here with the
  *   stand-in's default pacing (a streaming answer of a couple of seconds).
  * - An answer mints credentials at most once (none in an environment that has them cached,
@@ -71,9 +71,8 @@ describe("calls per answer (local stand-ins' counts)", () => {
     h.tally.honest();
 
     for (const { answer, calls } of [short, long]) {
-      // The owner: the ask route always; the answer step and the action group (per status
-      // event) only where their environment has not read it yet.
-      expect(callsOf(calls, "dynamodb", connectionsTable)).toBeGreaterThanOrEqual(1);
+      // The owner: the ask route, the answer step and the action group (per status event)
+      // only where their environment has not read it yet.
       expect(callsOf(calls, "dynamodb", connectionsTable)).toBeLessThanOrEqual(2 + answer.statuses.length);
       // At most one: each chat execution environment mints the user's scoped credentials once
       // and caches them (I3); which warm environment an invocation lands in is Lambda's choice.

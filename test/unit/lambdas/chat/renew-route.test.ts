@@ -16,7 +16,7 @@ import "aws-sdk-client-mock-jest";
 import type { ChatConfig } from "../../../../lambdas/chat/config";
 import { createIdTokenCheck, decideRenew, RENEW_OTHER_USER_MESSAGE } from "../../../../lambdas/chat/renew-route";
 import { handleMessage } from "../../../../lambdas/chat/routes";
-import { connectionRecord } from "../../../../lambdas/common/connections";
+import { connectionRecord, KnownOwners } from "../../../../lambdas/common/connections";
 import { createLogger } from "../../../../lambdas/common/logger";
 import { MAX_RENEW_TOKEN_CHARS } from "../../../../lambdas/common/protocol";
 import {
@@ -187,6 +187,20 @@ describe("renew: refused with the connection closed", () => {
     api.on(PostToConnectionCommand).resolves({});
     const fresh = await renew(freshToken(), oldContext(), deps(revocations));
     expect(fresh.events.map((e) => e.type)).toEqual(["renewed"]);
+  });
+
+  it("the environment forgets the owner it hung up on: a next ask reads the record, finds it gone and is refused (even if the hang-up failed)", async () => {
+    const knownOwners = new KnownOwners();
+    knownOwners.remember(storedRecord(oldContext()));
+    const d = { ...deps(), knownOwners };
+    api.on(DeleteConnectionCommand).rejects(new Error("InternalServerError"));
+    await renew(idp.idToken({ sub: USER_B, "custom:tenantId": TENANT_A }), oldContext(), d);
+    expect(knownOwners.get(CONNECTION_A)).toBeUndefined();
+    ddb.on(GetCommand).resolves({});
+    api.resetHistory();
+    await handleMessage(wsEvent("ask", { body: askBody(), authorizer: oldContext() }), d);
+    expect(postedEvents(api).map((e) => e.event)).toEqual([expect.objectContaining({ type: "error", code: "forbidden", answerId: answerIdOf() })]);
+    expect(lambda).not.toHaveReceivedCommand(InvokeCommand);
   });
 
   it("a connection already gone when hanging up is fine", async () => {

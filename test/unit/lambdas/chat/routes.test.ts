@@ -108,6 +108,70 @@ describe("message routes", () => {
       expect(refused.get(CONNECTION_B)).toBeUndefined();
     });
 
+    it("reads no record for an owner its environment knows while the caller's own token serves (I6, T19)", async () => {
+      const knownOwners = new KnownOwners();
+      const deps = testDependencies({ knownOwners });
+      await handleMessage(wsEvent("ask", { body: askBody({ answerId: answerIdOf(USER_A, "q-1") }) }), deps);
+      await handleMessage(wsEvent("ask", { body: askBody({ answerId: answerIdOf(USER_A, "q-2") }) }), deps);
+      expect(ddb).toHaveReceivedCommandTimes(GetCommand, 1);
+      expect(postedEvents(api).map((e) => e.event.type)).toEqual(["accepted", "accepted"]);
+      expect(lambda).toHaveReceivedCommandTimes(InvokeCommand, 2);
+    });
+
+    it("refuses a known owner who is someone else without a read, and hands nothing off", async () => {
+      for (const owner of [{ userId: USER_B, tenantId: TENANT_A }, { userId: USER_A, tenantId: TENANT_B }]) {
+        ddb.resetHistory();
+        lambda.resetHistory();
+        api.resetHistory();
+        const knownOwners = new KnownOwners();
+        knownOwners.remember({ connectionId: CONNECTION_A, ...owner });
+        const deps = testDependencies({ knownOwners });
+        await handleMessage(wsEvent("ask", { body: askBody() }), deps);
+        expect(postedEvents(api).map((e) => e.event)).toEqual([
+          { type: "error", code: "forbidden", message: "this connection does not belong to you", answerId: answerIdOf() },
+        ]);
+        expect(ddb).not.toHaveReceivedCommand(GetCommand);
+        expect(lambda).not.toHaveReceivedCommand(InvokeCommand);
+      }
+    });
+
+    it("reads the record once the caller's own token has expired: a renewed expiry serves, a record gone is refused", async () => {
+      const expired = authorizerContext(USER_A, TENANT_A, NOW_SECONDS - 1);
+      const knownOwners = new KnownOwners();
+      knownOwners.remember(recordFor());
+      const deps = testDependencies({ knownOwners });
+      ddb.on(GetCommand).resolves({ Item: { ...recordFor(), tokenExpiresAt: NOW_SECONDS + 600 } });
+      await handleMessage(wsEvent("ask", { body: askBody(), authorizer: expired }), deps);
+      ddb.on(GetCommand).resolves({});
+      await handleMessage(wsEvent("ask", { body: askBody(), authorizer: expired }), deps);
+      expect(ddb).toHaveReceivedCommandTimes(GetCommand, 2);
+      expect(postedEvents(api).map((e) => [e.event.type, "code" in e.event ? e.event.code : undefined])).toEqual([
+        ["accepted", undefined],
+        ["error", "token_expired"],
+      ]);
+      expect(lambda).toHaveReceivedCommandTimes(InvokeCommand, 1);
+    });
+
+    it("refuses a connection whose record is gone or names another user when its environment does not know the owner; the owner's own still works", async () => {
+      const knownOwners = new KnownOwners();
+      const deps = testDependencies({ knownOwners });
+      ddb.on(GetCommand, { Key: { connectionId: CONNECTION_B } }).resolves({});
+      await handleMessage(wsEvent("ask", { body: askBody(), connectionId: CONNECTION_B }), deps);
+      ddb.on(GetCommand, { Key: { connectionId: "conn-c" } }).resolves({ Item: recordFor(USER_B, TENANT_A, "conn-c") });
+      await handleMessage(wsEvent("ask", { body: askBody(), connectionId: "conn-c" }), deps);
+      await handleMessage(wsEvent("ask", { body: askBody(), connectionId: "conn-c" }), deps);
+      await handleMessage(wsEvent("ask", { body: askBody() }), deps);
+      expect(postedEvents(api).map((e) => [e.connectionId, e.event.type, "code" in e.event ? e.event.code : undefined])).toEqual([
+        [CONNECTION_B, "error", "forbidden"],
+        ["conn-c", "error", "forbidden"],
+        ["conn-c", "error", "forbidden"],
+        [CONNECTION_A, "accepted", undefined],
+      ]);
+      expect(lambda).toHaveReceivedCommandTimes(InvokeCommand, 1);
+      expect(knownOwners.get(CONNECTION_B)).toBeUndefined();
+      expect(knownOwners.get("conn-c")).toBeUndefined();
+    });
+
     it("takes identity from the authorizer context, not from anything the client sends", async () => {
       const body = JSON.stringify({ ...JSON.parse(askBody()), tenantId: TENANT_B });
       const { events } = await send(body);
@@ -531,6 +595,15 @@ describe("$disconnect", () => {
         TableName: "multi-tenant-assistant-test-connections",
         Key: { connectionId: CONNECTION_A },
       });
+    });
+
+    it("forgets the connection's owner in its environment (the id is never used again)", async () => {
+      const knownOwners = new KnownOwners();
+      knownOwners.remember(recordFor());
+      knownOwners.remember(recordFor(USER_B, TENANT_B, CONNECTION_B));
+      await handleDisconnect(wsEvent("$disconnect"), testDependencies({ knownOwners }));
+      expect(knownOwners.get(CONNECTION_A)).toBeUndefined();
+      expect(knownOwners.get(CONNECTION_B)).toEqual({ userId: USER_B, tenantId: TENANT_B });
     });
 
     it("deletes only the record of the connection that closed", async () => {
