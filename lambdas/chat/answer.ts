@@ -134,7 +134,6 @@ export async function answer(request: AnswerRequest, deps: AnswerDependencies): 
     return "error";
   }
 
-  log.info("answer started", { promptLength: request.prompt.length });
   // I21: the tenant's budgets, checked and reserved before the model is called.
   const startedAt = new Date(started);
   const reservation = await reserveBudget(request, channel, deps, log, startedAt);
@@ -316,6 +315,9 @@ async function streamAgentAnswer(
         { abortSignal: stopWatch.signal },
       );
       if (!response.completion) throw new AgentResponseError("the agent returned no completion stream");
+      // Written while the agent works, not on the way to it (a log line is a write to the
+      // runtime's log pipe; docs/performance.md §Own time).
+      if (attempt === 1) log.info("answer started", { promptLength: request.prompt.length });
       // Streaming decode: a multi-byte character may be split across two chunks.
       const decoder = new TextDecoder("utf-8");
       for await (const event of response.completion) {

@@ -37,6 +37,7 @@ import {
   sessionAttributes,
 } from "../../../../lambdas/chat/answer";
 import { KnownOwners } from "../../../../lambdas/common/connections";
+import { createLogger } from "../../../../lambdas/common/logger";
 import { ScopedCredentialsError } from "../../../../lambdas/common/scoped-credentials";
 import { SessionAttributes } from "../../../../lambdas/common/session-attributes";
 import {
@@ -97,6 +98,31 @@ describe("streaming an answer", () => {
       { type: "done", answerId: request.answerId },
     ]);
     expect(new Set(events.map((e) => e.connectionId))).toEqual(new Set([CONNECTION_A]));
+  });
+
+  it("writes no log line on the way to the agent: `answer started` once the agent answered (a log line is a write)", async () => {
+    const logger = createLogger("chat-test");
+    const written: string[] = [];
+    const capture = (chunk: string | Uint8Array) => {
+      written.push(chunk.toString());
+      return true;
+    };
+    const out = jest.spyOn(process.stdout, "write").mockImplementation(capture);
+    const err = jest.spyOn(process.stderr, "write").mockImplementation(capture);
+    let linesWhenAsked = -1;
+    agent.on(InvokeAgentCommand).callsFake(async () => {
+      linesWhenAsked = written.length;
+      return { completion: agentStream(["fine"]) };
+    });
+    try {
+      expect(await answer(request, testDependencies({ logger }))).toBe("done");
+    } finally {
+      out.mockRestore();
+      err.mockRestore();
+    }
+    expect(linesWhenAsked).toBe(0);
+    const messages = written.join("").trim().split("\n").map((line) => (JSON.parse(line) as { message: string }).message);
+    expect(messages).toEqual(["answer started", "answer done"]);
   });
 
   it("records the answer's latency for its tenant when it ends (metrics)", async () => {
