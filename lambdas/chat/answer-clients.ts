@@ -6,6 +6,7 @@
 import { BedrockAgentRuntimeClient } from "@aws-sdk/client-bedrock-agent-runtime";
 import { STSClient } from "@aws-sdk/client-sts";
 import { ScopedCredentialsProvider } from "../common/scoped-credentials";
+import { AgentRequestHandler } from "./agent-request-handler";
 import type { ChatConfig } from "./config";
 import type { ChatDependencies } from "./dependencies";
 
@@ -13,8 +14,9 @@ export function createAnswerClients(config: ChatConfig): Pick<ChatDependencies, 
   const region = config.region;
   return {
     // One retry policy, ours (answer.ts), which knows whether text was already streamed;
-    // the SDK's own retries would multiply with it.
-    agent: new BedrockAgentRuntimeClient({ region, maxAttempts: 1 }),
+    // the SDK's own retries would multiply with it. One kept connection per environment
+    // (agent-request-handler.ts).
+    agent: new BedrockAgentRuntimeClient({ region, maxAttempts: 1, requestHandler: new AgentRequestHandler() }),
     credentials: new ScopedCredentialsProvider(new STSClient({ region }), { roleArn: config.tenantAccessRoleArn }),
   };
 }
