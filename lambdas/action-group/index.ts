@@ -3,8 +3,8 @@
  * and the clients are built on the first invocation and kept (a bad environment fails every
  * invocation, logged first as `action-group is misconfigured`, common/environment.ts). The
  * clients below use the function's OWN role and serve only the connection-owner check and
- * status posts. Tenant data is read with the scoped credentials of each session
- * (session.ts).
+ * status posts. Tenant data is read through one more client, each request signed with the
+ * scoped credentials of its session (lambdas/common/scoped-dynamodb.ts).
  */
 import { ApiGatewayManagementApiClient } from "@aws-sdk/client-apigatewaymanagementapi";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
@@ -12,9 +12,10 @@ import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { ConnectionReader, KnownOwners } from "../common/connections";
 import { lazyStartup } from "../common/environment";
 import { createLogger } from "../common/logger";
+import { ScopedDynamoDb } from "../common/scoped-dynamodb";
 import { loadActionGroupConfig } from "./config";
 import { type ActionGroupHandler, createActionGroupHandler } from "./handler";
-import { createStatusPoster, ScopedClientCache } from "./session";
+import { createStatusPoster } from "./session";
 
 const logger = createLogger("action-group");
 
@@ -28,7 +29,8 @@ const actionGroupHandler = lazyStartup("action-group", logger, () => {
   const managementApi = new ApiGatewayManagementApiClient({ region: config.region, endpoint: config.managementEndpoint });
   return createActionGroupHandler({
     config,
-    clients: new ScopedClientCache(config.region),
+    // One client for every session's reads, each signed with that session's keys (I4).
+    tenantTables: new ScopedDynamoDb(config.region),
     // The owners this environment has read: one read per connection, not per status event (I6).
     postStatus: createStatusPoster(managementApi, connections, logger, new KnownOwners()),
     now: () => new Date(),

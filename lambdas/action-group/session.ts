@@ -1,7 +1,7 @@
 /**
  * Everything a tool call derives from the session: the caller's identity and scoped
- * credentials (taken ONLY from sessionAttributes), the DynamoDB client built from those
- * credentials, and the `status` channel to the caller's connection.
+ * credentials (taken ONLY from sessionAttributes; the tools sign their reads with them,
+ * lambdas/common/scoped-dynamodb.ts), and the `status` channel to the caller's connection.
  */
 import type { Logger } from "@aws-lambda-powertools/logger";
 import type { ApiGatewayManagementApiClient } from "@aws-sdk/client-apigatewaymanagementapi";
@@ -9,8 +9,6 @@ import { AnswerChannel, type ConnectionReader, type KnownOwners, type SendOutcom
 import { errorSummary } from "../common/logger";
 import { status } from "../common/protocol";
 import type { ScopedCredentials } from "../common/scoped-credentials";
-import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { createScopedClient, type ScopedClient } from "../common/scoped-dynamodb";
 import { SessionAttributes } from "../common/session-attributes";
 import { ToolError } from "./errors";
 
@@ -47,74 +45,6 @@ export function readSessionIdentity(sessionAttributes: unknown, now: Date = new 
       expiration,
     },
   };
-}
-
-/**
- * DynamoDB clients built from the tenant-scoped credentials of one session, never from
- * the default credential chain (I4: the function's own role reads no tenant
- * data). Cached per access key id so warm invocations of the same session reuse their
- * connections; the cache is small and evicts the least recently used entry.
- */
-export const DEFAULT_MAX_CACHED_CLIENTS = 16;
-
-interface CacheEntry {
-  client: ScopedClient;
-  /** Guards against a reused key id arriving with different secrets: never mix them. */
-  secretAccessKey: string;
-  sessionToken: string;
-  expiresAt: number;
-}
-
-export class ScopedClientCache {
-  private readonly entries = new Map<string, CacheEntry>();
-
-  constructor(
-    private readonly region: string,
-    private readonly maxEntries: number = DEFAULT_MAX_CACHED_CLIENTS,
-    private readonly create: typeof createScopedClient = createScopedClient,
-  ) {}
-
-  get size(): number {
-    return this.entries.size;
-  }
-
-  clientFor(credentials: ScopedCredentials, now: Date = new Date()): DynamoDBDocumentClient {
-    this.evictExpired(now.getTime());
-    const key = credentials.accessKeyId;
-    const cached = this.entries.get(key);
-    if (
-      cached &&
-      cached.secretAccessKey === credentials.secretAccessKey &&
-      cached.sessionToken === credentials.sessionToken
-    ) {
-      // Re-insert to mark as most recently used.
-      this.entries.delete(key);
-      this.entries.set(key, cached);
-      return cached.client.documents;
-    }
-    if (cached) this.drop(key);
-    const client = this.create(this.region, credentials);
-    this.entries.set(key, {
-      client,
-      secretAccessKey: credentials.secretAccessKey,
-      sessionToken: credentials.sessionToken,
-      expiresAt: credentials.expiration.getTime(),
-    });
-    while (this.entries.size > this.maxEntries) {
-      const oldest = this.entries.keys().next().value as string;
-      this.drop(oldest);
-    }
-    return client.documents;
-  }
-
-  private evictExpired(nowMs: number): void {
-    for (const [key, entry] of this.entries) if (entry.expiresAt <= nowMs) this.drop(key);
-  }
-
-  private drop(key: string): void {
-    this.entries.get(key)?.client.base.destroy();
-    this.entries.delete(key);
-  }
 }
 
 /**

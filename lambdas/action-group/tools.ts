@@ -4,12 +4,13 @@
  * from that identity's scoped credentials. `Record<ToolName, …>` makes the compiler
  * demand an implementation for every tool of the schema.
  */
-import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import type { ScopedDocuments, ScopedDynamoDb } from "../common/scoped-dynamodb";
 import { DAY_PREFIX, userPartition, utcMonth } from "../common/usage-keys";
 import { type ActionGroupConfig, ordersTableName } from "./config";
 import { ToolError } from "./errors";
 import type { ToolName } from "./function-schema";
-import type { ScopedClientCache, SessionIdentity, StatusPoster } from "./session";
+import type { SessionIdentity, StatusPoster } from "./session";
 import {
   myUsageResult,
   notFoundResult,
@@ -21,8 +22,8 @@ import {
 } from "./tool-results";
 
 /**
- * Reads of tenant data, always through a client built from the session's scoped
- * credentials and always keyed by the verified identity. DynamoDB + IAM (LeadingKeys
+ * Reads of tenant data, always signed with the session's scoped credentials and always
+ * keyed by the verified identity. DynamoDB + IAM (LeadingKeys
  * bound to the session tags) are the real isolation; these keys are what a correct
  * caller sends, so a correct caller is never denied.
  */
@@ -34,7 +35,7 @@ type Item = Record<string, unknown>;
 
 export class TenantData {
   constructor(
-    private readonly client: DynamoDBDocumentClient,
+    private readonly client: ScopedDocuments,
     private readonly config: Pick<ActionGroupConfig, "tenantsTableName" | "ordersTablePrefix" | "usageTableName">,
   ) {}
 
@@ -94,7 +95,8 @@ export class TenantData {
 
 export interface ToolDependencies {
   config: Pick<ActionGroupConfig, "tenantsTableName" | "ordersTablePrefix" | "usageTableName">;
-  clients: Pick<ScopedClientCache, "clientFor">;
+  /** The environment's one tenant-data client: each read is signed with the session's credentials (I4). */
+  tenantTables: Pick<ScopedDynamoDb, "as">;
   postStatus: StatusPoster;
   now: () => Date;
 }
@@ -144,7 +146,7 @@ async function withStatus<T>(
 }
 
 function tenantData(identity: SessionIdentity, deps: ToolDependencies): TenantData {
-  return new TenantData(deps.clients.clientFor(identity.credentials, deps.now()), deps.config);
+  return new TenantData(deps.tenantTables.as(identity.credentials), deps.config);
 }
 
 export const TOOL_IMPLEMENTATIONS: Record<ToolName, ToolImplementation> = {

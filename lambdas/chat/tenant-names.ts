@@ -6,9 +6,9 @@
  * remembered per tenant for a few minutes (a display name changes rarely; one read and, at
  * most, one STS call per tenant per warm environment in that time).
  */
-import { GetCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import type { ScopedCredentials } from "../common/scoped-credentials";
-import { createScopedClient } from "../common/scoped-dynamodb";
+import { ScopedDynamoDb } from "../common/scoped-dynamodb";
 
 export const TENANT_NAME_CACHE_MS = 5 * 60 * 1000;
 /** infra/config.ts allows display names of 1–100 characters. */
@@ -19,15 +19,11 @@ export interface TenantNameReaderOptions {
   tenantsTableName: string;
   credentials: { get(tenantId: string, userId: string): Promise<ScopedCredentials> };
   now?: () => Date;
-  /** Test seam: the DynamoDB client built from the scoped credentials. */
-  clientFor?: (credentials: ScopedCredentials) => { documents: Pick<DynamoDBDocumentClient, "send">; destroy(): void };
-}
-
-function scopedDocuments(region: string) {
-  return (credentials: ScopedCredentials) => {
-    const { base, documents } = createScopedClient(region, credentials);
-    return { documents, destroy: () => base.destroy() };
-  };
+  /**
+   * Test seam: the tenant-data client, each request signed with the given scoped
+   * credentials (by default one per reader, so one per execution environment).
+   */
+  tables?: Pick<ScopedDynamoDb, "as">;
 }
 
 /** Pure: a display name fit for the header, or undefined (missing, not a string, blank). */
@@ -40,11 +36,11 @@ export function displayNameOf(item: Record<string, unknown> | undefined): string
 export class TenantNameReader {
   private readonly cache = new Map<string, { name: string; until: number }>();
   private readonly now: () => Date;
-  private readonly clientFor: NonNullable<TenantNameReaderOptions["clientFor"]>;
+  private readonly tables: Pick<ScopedDynamoDb, "as">;
 
   constructor(private readonly options: TenantNameReaderOptions) {
     this.now = options.now ?? (() => new Date());
-    this.clientFor = options.clientFor ?? scopedDocuments(options.region);
+    this.tables = options.tables ?? new ScopedDynamoDb(options.region);
   }
 
   /** The display name of `tenantId`, read as `userId` of that tenant; undefined when the row has none. */
@@ -53,16 +49,11 @@ export class TenantNameReader {
     const cached = this.cache.get(tenantId);
     if (cached && cached.until > nowMs) return cached.name;
     const credentials = await this.options.credentials.get(tenantId, userId);
-    const client = this.clientFor(credentials);
-    try {
-      const got = await client.documents.send(
-        new GetCommand({ TableName: this.options.tenantsTableName, Key: { tenantId }, ProjectionExpression: "displayName" }),
-      );
-      const name = displayNameOf(got.Item);
-      if (name !== undefined) this.cache.set(tenantId, { name, until: nowMs + TENANT_NAME_CACHE_MS });
-      return name;
-    } finally {
-      client.destroy();
-    }
+    const got = await this.tables
+      .as(credentials)
+      .send(new GetCommand({ TableName: this.options.tenantsTableName, Key: { tenantId }, ProjectionExpression: "displayName" }));
+    const name = displayNameOf(got.Item);
+    if (name !== undefined) this.cache.set(tenantId, { name, until: nowMs + TENANT_NAME_CACHE_MS });
+    return name;
   }
 }

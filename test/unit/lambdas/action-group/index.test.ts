@@ -14,6 +14,8 @@ import { DynamoDBDocumentClient, GetCommand, QueryCommand } from "@aws-sdk/lib-d
 import { mockClient } from "aws-sdk-client-mock";
 import { TOOL_FUNCTIONS } from "../../../../lambdas/action-group/function-schema";
 import type { ActionGroupHandler } from "../../../../lambdas/action-group/handler";
+import type { ScopedCredentials } from "../../../../lambdas/common/scoped-credentials";
+import { ScopedDynamoDb } from "../../../../lambdas/common/scoped-dynamodb";
 import {
   ANSWER_ID,
   bedrockEvent,
@@ -33,6 +35,24 @@ import {
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const api = mockClient(ApiGatewayManagementApiClient);
+
+/**
+ * The mock answers before any signing, so the credentials each tenant-data command was sent
+ * with are recorded where the tools hand them over (test/unit/lambdas/common/scoped-dynamodb.test.ts
+ * shows that a request is signed with exactly those).
+ */
+const sentWith = new WeakMap<object, ScopedCredentials>();
+const tenantTables: ScopedDynamoDb[] = [];
+const scopedAs = ScopedDynamoDb.prototype.as;
+jest.spyOn(ScopedDynamoDb.prototype, "as").mockImplementation(function (this: ScopedDynamoDb, credentials: ScopedCredentials) {
+  if (!tenantTables.includes(this)) tenantTables.push(this);
+  const sender = scopedAs.call(this, credentials);
+  const send = ((command: object, ...rest: unknown[]) => {
+    sentWith.set(command, credentials);
+    return Reflect.apply(sender.send, sender, [command, ...rest]);
+  }) as typeof sender.send;
+  return { send };
+});
 
 let handler: ActionGroupHandler;
 
@@ -77,8 +97,10 @@ function body(response: BedrockAgentFunctionResponse): unknown {
 
 type Call = ReturnType<typeof ddb.calls>[number];
 
-/** The access key of the client that actually sent a request. */
-async function accessKeyOf(call: { thisValue: unknown }): Promise<string> {
+/** The access key a request was sent with: the session's for tenant data, else its client's own. */
+async function accessKeyOf(call: { thisValue: unknown; args: readonly object[] }): Promise<string> {
+  const scoped = sentWith.get(call.args[0]);
+  if (scoped) return scoped.accessKeyId;
   const credentials = await (call.thisValue as DynamoDBDocumentClient).config.credentials();
   return credentials.accessKeyId;
 }
@@ -111,13 +133,12 @@ describe("getReturnPolicy", () => {
     expect(body(response)).toEqual({ tenantName: "Tenant One", returnPolicyDays: 10 });
     const [get] = ddb.commandCalls(GetCommand, { TableName: ENV.TENANTS_TABLE_NAME });
     expect(get.args[0].input.Key).toEqual({ tenantId: TENANT });
-    const client = get.thisValue as DynamoDBDocumentClient;
-    expect(await client.config.credentials()).toMatchObject({
+    expect(sentWith.get(get.args[0])).toMatchObject({
       accessKeyId: SCOPED_KEY,
       secretAccessKey: SCOPED_SECRET,
       sessionToken: SCOPED_TOKEN,
     });
-    expect(await client.config.region()).toBe(ENV.AWS_REGION);
+    expect(await (get.thisValue as DynamoDBDocumentClient).config.region()).toBe(ENV.AWS_REGION);
   });
 
   it("checks the connection owner with its own role and posts a status event", async () => {
@@ -428,15 +449,16 @@ describe("tools and events", () => {
     expect(body(response)).toMatchObject({ returnPolicyDays: 10 });
   });
 
-  it("reuses one scoped client per access key and builds another for other credentials", async () => {
-    await handler(bedrockEvent("getReturnPolicy"));
+  it("reads every session's tenant data through one client, each read with its own session's keys", async () => {
     await handler(bedrockEvent("getReturnPolicy"));
     await handler(
       bedrockEvent("getReturnPolicy", { sessionAttributes: sessionAttributes({ accessKeyId: "ASIASCOPEDKEY0000002" }) }),
     );
-    const clients = ddb.commandCalls(GetCommand, { TableName: ENV.TENANTS_TABLE_NAME }).map((c) => c.thisValue);
-    expect(clients[0]).toBe(clients[1]);
-    expect(clients[2]).not.toBe(clients[0]);
+    await handler(bedrockEvent("getReturnPolicy"));
+    const calls = ddb.commandCalls(GetCommand, { TableName: ENV.TENANTS_TABLE_NAME });
+    expect(new Set(calls.map((c) => c.thisValue)).size).toBe(1);
+    expect(tenantTables).toHaveLength(1);
+    expect(await Promise.all(calls.map(accessKeyOf))).toEqual([SCOPED_KEY, "ASIASCOPEDKEY0000002", SCOPED_KEY]);
   });
 });
 

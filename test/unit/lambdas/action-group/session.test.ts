@@ -1,7 +1,7 @@
 /**
  * lambdas/action-group/session.ts: identity only from sessionAttributes (never from tool
- * parameters); one scoped DynamoDB client per identity, cached; and status events posted
- * only to the verified owner's connection, best effort.
+ * parameters), and status events posted only to the verified owner's connection, best
+ * effort. (The tenant-data client: test/unit/lambdas/common/scoped-dynamodb.test.ts.)
  */
 import {
   ApiGatewayManagementApiClient,
@@ -17,12 +17,10 @@ import {
   createStatusPoster,
   EXPIRY_MARGIN_MS,
   readSessionIdentity,
-  ScopedClientCache,
   type SessionIdentity,
 } from "../../../../lambdas/action-group/session";
 import { connectionRecord, ConnectionReader } from "../../../../lambdas/common/connections";
 import { status } from "../../../../lambdas/common/protocol";
-import type { ScopedCredentials } from "../../../../lambdas/common/scoped-credentials";
 import {
   ANSWER_ID,
   CONNECTION_ID,
@@ -97,54 +95,6 @@ describe("session identity", () => {
         expect((error as Error).message).not.toMatch(/EVIL|scoped-secret|ASIA/);
       }
       expect.assertions(1);
-    });
-  });
-});
-
-describe("scoped clients", () => {
-  const NOW = new Date("2026-06-01T12:00:00Z");
-
-  function creds(n: number, expiresInMs = 15 * 60_000): ScopedCredentials {
-    return {
-      accessKeyId: `ASIASCOPED${String(n).padStart(10, "0")}`,
-      secretAccessKey: `secret-${n}`,
-      sessionToken: `token-${n}`,
-      expiration: new Date(NOW.getTime() + expiresInMs),
-    };
-  }
-
-  describe("ScopedClientCache", () => {
-    it("reuses the client for the same credentials and separates different ones", () => {
-      const cache = new ScopedClientCache("eu-west-1");
-      const a = cache.clientFor(creds(1), NOW);
-      expect(cache.clientFor(creds(1), NOW)).toBe(a);
-      expect(cache.clientFor(creds(2), NOW)).not.toBe(a);
-      expect(cache.size).toBe(2);
-    });
-
-    it("never serves a cached client for the same key id with different secrets", () => {
-      const cache = new ScopedClientCache("eu-west-1");
-      const a = cache.clientFor(creds(1), NOW);
-      const changed = cache.clientFor({ ...creds(1), sessionToken: "other-token" }, NOW);
-      expect(changed).not.toBe(a);
-      expect(cache.size).toBe(1);
-    });
-
-    it("is bounded and evicts the least recently used client", () => {
-      const cache = new ScopedClientCache("eu-west-1", 2);
-      const one = cache.clientFor(creds(1), NOW);
-      cache.clientFor(creds(2), NOW);
-      cache.clientFor(creds(1), NOW); // 1 is now the most recent
-      cache.clientFor(creds(3), NOW); // evicts 2
-      expect(cache.size).toBe(2);
-      expect(cache.clientFor(creds(1), NOW)).toBe(one);
-    });
-
-    it("drops clients whose credentials have expired", () => {
-      const cache = new ScopedClientCache("eu-west-1");
-      cache.clientFor(creds(1, 60_000), NOW);
-      cache.clientFor(creds(2), new Date(NOW.getTime() + 120_000));
-      expect(cache.size).toBe(1);
     });
   });
 });

@@ -52,15 +52,15 @@ function order(orderId: string, orderDate: string) {
 
 function dependencies() {
   const documents = DynamoDBDocumentClient.from(new DynamoDBClient({ region: "eu-west-1" }));
-  const clientFor = jest.fn((_credentials: SessionIdentity["credentials"], _now?: Date) => documents);
+  const as = jest.fn((_credentials: SessionIdentity["credentials"]) => documents);
   const postStatus = jest.fn(async (_identity: SessionIdentity, _text: string) => "sent" as const);
   const deps: ToolDependencies = {
     config: { tenantsTableName: ENV.TENANTS_TABLE_NAME, ordersTablePrefix: ENV.ORDERS_TABLE_PREFIX, usageTableName: ENV.USAGE_TABLE_NAME },
-    clients: { clientFor },
+    tenantTables: { as },
     postStatus,
     now: () => NOW,
   };
-  return { deps, clientFor, postStatus };
+  return { deps, as, postStatus };
 }
 
 function codeOf(error: unknown): string {
@@ -78,11 +78,11 @@ it("implements every tool of the function schema, and no other", () => {
 
 describe("getReturnPolicy", () => {
   it("reads the identity's tenant row with the scoped client and posts its status", async () => {
-    const { deps, clientFor, postStatus } = dependencies();
+    const { deps, as, postStatus } = dependencies();
     const result = await TOOL_IMPLEMENTATIONS.getReturnPolicy(IDENTITY, INJECTED, deps);
 
     expect(result).toEqual({ tenantName: "Tenant One", returnPolicyDays: 10 });
-    expect(clientFor).toHaveBeenCalledWith(IDENTITY.credentials, NOW);
+    expect(as).toHaveBeenCalledWith(IDENTITY.credentials);
     expect(ddb.calls().map((c) => c.args[0].input)).toEqual([{ TableName: ENV.TENANTS_TABLE_NAME, Key: { tenantId: TENANT } }]);
     expect(postStatus).toHaveBeenCalledWith(IDENTITY, STATUS_TEXT.getReturnPolicy());
   });
@@ -162,10 +162,10 @@ describe("getOrder", () => {
   });
 
   it("refuses a malformed orderId as bad_parameter before any client, read or status", async () => {
-    const { deps, clientFor, postStatus } = dependencies();
+    const { deps, as, postStatus } = dependencies();
     const error = await TOOL_IMPLEMENTATIONS.getOrder(IDENTITY, { orderId: "../etc" }, deps).catch((e: unknown) => e);
     expect(codeOf(error)).toBe("bad_parameter");
-    expect(clientFor).not.toHaveBeenCalled();
+    expect(as).not.toHaveBeenCalled();
     expect(postStatus).not.toHaveBeenCalled();
     expect(ddb.calls()).toHaveLength(0);
   });

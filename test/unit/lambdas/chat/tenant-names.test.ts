@@ -1,6 +1,6 @@
 /**
- * The tenant display name reader: one GetItem of the caller's own tenant row with a client
- * built from the caller's scoped credentials (I3), the name remembered per tenant for a few
+ * The tenant display name reader: one GetItem of the caller's own tenant row signed with
+ * the caller's scoped credentials (I3), the name remembered per tenant for a few
  * minutes, and anything that is not a usable name read as "no name".
  */
 import { GetCommand } from "@aws-sdk/lib-dynamodb";
@@ -18,7 +18,6 @@ function fixture(rows: Record<string, Record<string, unknown>>) {
   let now = 1_000_000;
   const minted: string[] = [];
   const reads: Array<{ key: string; table: string; input: unknown }> = [];
-  let destroyed = 0;
   const reader = new TenantNameReader({
     region: "us-east-1",
     tenantsTableName: "tenants",
@@ -29,18 +28,17 @@ function fixture(rows: Record<string, Record<string, unknown>>) {
         return credentialsFor(tenantId);
       },
     },
-    clientFor: (credentials) => ({
-      documents: {
+    tables: {
+      as: (credentials) => ({
         send: (async (command: GetCommand) => {
           const tenantId = String(command.input.Key?.tenantId);
           reads.push({ key: credentials.accessKeyId, table: String(command.input.TableName), input: command.input });
           return { Item: rows[tenantId] };
         }) as never,
-      },
-      destroy: () => void destroyed++,
-    }),
+      }),
+    },
   });
-  return { reader, minted, reads, advance: (ms: number) => (now += ms), destroyed: () => destroyed };
+  return { reader, minted, reads, advance: (ms: number) => (now += ms) };
 }
 
 describe("displayNameOf", () => {
@@ -55,13 +53,12 @@ describe("displayNameOf", () => {
 
 describe("TenantNameReader", () => {
   it("reads the caller's own tenant row with the caller's scoped credentials, then remembers it", async () => {
-    const { reader, minted, reads, advance, destroyed } = fixture({ tenant1: { displayName: "Tenant One" } });
+    const { reader, minted, reads, advance } = fixture({ tenant1: { displayName: "Tenant One" } });
     await expect(reader.nameOf("tenant1", "user-a")).resolves.toBe("Tenant One");
     expect(minted).toEqual(["tenant1/user-a"]);
     expect(reads).toEqual([
       { key: "AKIAtenant1", table: "tenants", input: { TableName: "tenants", Key: { tenantId: "tenant1" }, ProjectionExpression: "displayName" } },
     ]);
-    expect(destroyed()).toBe(1);
     await expect(reader.nameOf("tenant1", "user-b")).resolves.toBe("Tenant One");
     expect(reads).toHaveLength(1);
     advance(TENANT_NAME_CACHE_MS + 1);
