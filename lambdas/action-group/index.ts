@@ -13,6 +13,7 @@ import { ConnectionReader, KnownOwners } from "../common/connections";
 import { lazyStartup } from "../common/environment";
 import { createLogger } from "../common/logger";
 import { ScopedDynamoDb } from "../common/scoped-dynamodb";
+import { SDK_CLIENT_SPEED } from "../common/sdk-client-speed";
 import { loadActionGroupConfig } from "./config";
 import { type ActionGroupHandler, createActionGroupHandler } from "./handler";
 import { createStatusPoster } from "./session";
@@ -26,7 +27,8 @@ const actionGroupHandler = lazyStartup("action-group", logger, () => {
     DynamoDBDocumentClient.from(new DynamoDBClient({ region: config.region })),
     config.connectionsTableName,
   );
-  const managementApi = new ApiGatewayManagementApiClient({ region: config.region, endpoint: config.managementEndpoint });
+  // One PostToConnection per tool call: its resolved middleware kept (common/sdk-client-speed.ts).
+  const managementApi = new ApiGatewayManagementApiClient({ region: config.region, endpoint: config.managementEndpoint, ...SDK_CLIENT_SPEED });
   return createActionGroupHandler({
     config,
     // One client for every session's reads, each signed with that session's keys (I4).

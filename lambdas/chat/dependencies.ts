@@ -21,6 +21,7 @@ import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { ConnectionStore, KnownOwners } from "../common/connections";
 import { RevocationStore } from "../common/revocations";
 import type { ScopedCredentialsProvider } from "../common/scoped-credentials";
+import { SDK_CLIENT_SPEED } from "../common/sdk-client-speed";
 import { type ChatMetrics, createChatMetrics } from "./answer-metrics";
 import { AskRateLimiter } from "./ask-rate-limit";
 import type { ChatConfig } from "./config";
@@ -71,15 +72,8 @@ export type MessageDependencies = BaseDependencies & Pick<ChatDependencies, "lam
 /** The answer step: the agent and the scoped credentials. */
 export type AnswerDependencies = BaseDependencies & Pick<ChatDependencies, "agent" | "credentials">;
 
-/**
- * For the clients on an answer's path whose commands carry everything in their own input
- * (PostToConnection, the hand-off's Invoke): the SDK resolves each command class's
- * middleware once per client instead of on every call (about a millisecond of CPU per call
- * on a busy 2-core machine; docs/performance.md §Own time). Never for the DynamoDB document
- * client: lib-dynamodb's resolved handler holds the command it was resolved for, so a cached
- * one would send that first command's input again (lib-dynamodb refuses the setting).
- */
-export const SDK_CLIENT_SPEED = { cacheMiddleware: true } as const;
+/** The management API and Lambda clients' setting (lambdas/common/sdk-client-speed.ts). */
+export { SDK_CLIENT_SPEED };
 
 export function createBaseDependencies(config: ChatConfig, logger: Logger): BaseDependencies {
   const region = config.region;

@@ -150,6 +150,9 @@ describe("getReturnPolicy", () => {
     expect(connectionGet.args[0].input.Key).toEqual({ connectionId });
     expect(await accessKeyOf(connectionGet)).toBe(ROLE_KEY);
     expect(statusTexts(connectionId)).toEqual(["Looking up your return policy…"]);
+    // One PostToConnection per tool call: the management API client keeps its resolved middleware.
+    const [post] = api.commandCalls(PostToConnectionCommand);
+    expect((post.thisValue as ApiGatewayManagementApiClient).config.cacheMiddleware).toBe(true);
   });
 
   it("reads a connection's owner once per environment: later status events to it read nothing (I6)", async () => {
