@@ -1,13 +1,18 @@
 /**
- * SigV4 verification for the local stand-ins: rebuild the request exactly as signed
- * (SignedHeaders, raw path, query, body), re-sign it with the registry's secret at the
- * request's own x-amz-date and compare in constant time. The signer trusts
+ * SigV4 verification for the local stand-ins: rebuild the request's canonical form exactly
+ * as the signer did (SignedHeaders, raw path, query, body), sign it with the registry's
+ * secret at the request's own x-amz-date and compare in constant time. The signer trusts
  * x-amz-content-sha256, so the body hash is checked separately: otherwise a tampered
  * body would verify. Every header that selects what the request does must be signed.
+ *
+ * The canonical request is built here directly, step for step as @smithy/signature-v4
+ * (the SDK's signer) builds it, with node:crypto (OpenSSL) hashing: re-signing through
+ * the SDK's signer cloned the request, re-derived the signing key and hashed through its
+ * async interface on every call, about a sixth of the stack process's CPU under load
+ * (docs/performance.md, "Throughput"). The unit tests sign with the SDK's signer and
+ * verify here, so the two cannot drift apart unnoticed.
  */
-import { HttpRequest } from "@smithy/protocol-http";
-import { SignatureV4 } from "@smithy/signature-v4";
-import { createHash, createHmac, type Hash, type Hmac, timingSafeEqual } from "node:crypto";
+import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 import { LocalAwsError, type RawAwsRequest } from "../runtime/aws-request";
 import type { CredentialRecord, CredentialRegistry } from "./credentials";
 
@@ -22,45 +27,6 @@ export interface ParsedAuthorization {
 
 const AUTH_PATTERN =
   /^AWS4-HMAC-SHA256 Credential=([^/,\s]+)\/(\d{8})\/([^/,\s]+)\/([^/,\s]+)\/aws4_request,\s*SignedHeaders=([a-z0-9;:._-]+),\s*Signature=([0-9a-f]{64})$/;
-
-/**
- * SHA-256 and HMAC-SHA-256 for the signer from node:crypto (OpenSSL): the pure-JavaScript
- * hash was a measurable share of the stack process under load, and every request is
- * verified by re-signing it.
- */
-type SourceData = string | ArrayBuffer | ArrayBufferView;
-
-function bytes(data: SourceData): string | Uint8Array {
-  if (typeof data === "string") return data;
-  if (data instanceof ArrayBuffer) return new Uint8Array(data);
-  return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-}
-
-class NodeSha256 {
-  private hash: Hash | Hmac;
-  private readonly secret: string | Uint8Array | undefined;
-
-  constructor(secret?: SourceData) {
-    this.secret = secret === undefined ? undefined : bytes(secret);
-    this.hash = this.fresh();
-  }
-
-  private fresh(): Hash | Hmac {
-    return this.secret === undefined ? createHash("sha256") : createHmac("sha256", this.secret);
-  }
-
-  update(data: SourceData): void {
-    this.hash.update(bytes(data));
-  }
-
-  digest(): Promise<Uint8Array> {
-    return Promise.resolve(new Uint8Array(this.hash.digest()));
-  }
-
-  reset(): void {
-    this.hash = this.fresh();
-  }
-}
 
 /** 15 minutes, as AWS allows. */
 export const MAX_CLOCK_SKEW_MS = 15 * 60 * 1000;
@@ -189,12 +155,12 @@ export async function verifySigV4(
     throw badSignature(`${unsigned.map((h) => `'${h}'`).join(", ")} must be a 'SignedHeader' in the AWS Authorization.`);
   }
 
+  // The body's hash: the signer uses the declared one when the header is there (it must
+  // then be signed, above), so a declared hash must match the body.
+  const actualHash = createHash("sha256").update(request.body).digest("hex");
   const declaredHash = request.headers["x-amz-content-sha256"];
-  if (declaredHash !== undefined) {
-    const actual = createHash("sha256").update(request.body).digest("hex");
-    if (!constantTimeEqual(declaredHash, actual)) {
-      throw badSignature("The provided x-amz-content-sha256 header does not match what was computed.");
-    }
+  if (declaredHash !== undefined && !constantTimeEqual(declaredHash, actualHash)) {
+    throw badSignature("The provided x-amz-content-sha256 header does not match what was computed.");
   }
 
   const headers: Record<string, string> = {};
@@ -203,42 +169,95 @@ export async function verifySigV4(
     if (value === undefined) throw badSignature(`signed header '${name}' is missing`);
     headers[name] = value;
   }
-  const host = headers.host ?? headers[":authority"];
-  const [hostname, port] = host.includes(":") ? [host.slice(0, host.lastIndexOf(":")), host.slice(host.lastIndexOf(":") + 1)] : [host, undefined];
-  const rebuilt = new HttpRequest({
+  const longDate = signingDate.toISOString().replace(/\.\d{3}Z$/, "Z").replace(/[-:]/g, "");
+  const scope = `${longDate.slice(0, 8)}/${auth.region}/${auth.service}/aws4_request`;
+  const canonical = canonicalRequest({
     method: request.method,
-    protocol: "http:",
-    hostname,
-    port: port ? Number(port) : undefined,
-    path: request.rawPath,
-    query: parseQuery(request.query),
+    path: options.uriEscapePath === false ? request.rawPath : canonicalPath(request.rawPath),
+    query: canonicalQuery(parseQuery(request.query)),
     headers,
-    body: request.body.length > 0 ? request.body : undefined,
+    payloadHash: declaredHash ?? actualHash,
   });
-  const signer = new SignatureV4({
-    service: auth.service,
-    region: auth.region,
-    sha256: NodeSha256,
-    uriEscapePath: options.uriEscapePath ?? true,
-    // Never add headers the client did not sign: the signed set is exactly auth.signedHeaders.
-    applyChecksum: false,
-    credentials: {
-      accessKeyId: record.accessKeyId,
-      secretAccessKey: record.secretAccessKey,
-      ...(record.sessionToken && tokenHeader !== undefined && auth.signedHeaders.includes("x-amz-security-token")
-        ? { sessionToken: record.sessionToken }
-        : {}),
-    },
-  });
-  const signed = await signer.sign(rebuilt, {
-    signingDate,
-    signableHeaders: new Set(auth.signedHeaders),
-  });
-  const expected = /Signature=([0-9a-f]{64})/.exec(String(signed.headers.authorization ?? signed.headers.Authorization))?.[1] ?? "";
+  const stringToSign = `AWS4-HMAC-SHA256\n${longDate}\n${scope}\n${createHash("sha256").update(canonical).digest("hex")}`;
+  const expected = createHmac("sha256", signingKey(record, scope)).update(stringToSign).digest("hex");
   if (!constantTimeEqual(expected, auth.signature)) {
     throw badSignature(
       "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method.",
     );
   }
   return record;
+}
+
+/** As the SDK's `escapeUri`: RFC 3986 unreserved characters stay, everything else is percent-encoded. */
+function escapeUri(value: string): string {
+  return encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+
+/**
+ * Pure: the canonical URI of every service but S3, as the SDK's signer computes it: empty
+ * and `.` segments dropped, `..` resolved, then the (already encoded) path encoded once
+ * more, slashes kept.
+ */
+export function canonicalPath(path: string): string {
+  const segments: string[] = [];
+  for (const segment of path.split("/")) {
+    if (segment === "" || segment === ".") continue;
+    if (segment === "..") segments.pop();
+    else segments.push(segment);
+  }
+  const normalized = `${path.startsWith("/") ? "/" : ""}${segments.join("/")}${segments.length > 0 && path.endsWith("/") ? "/" : ""}`;
+  return escapeUri(normalized).replace(/%2F/g, "/");
+}
+
+/** Pure: the canonical query string (keys and each key's values sorted, both encoded), as the SDK's signer builds it. */
+export function canonicalQuery(query: Record<string, string | string[]>): string {
+  const serialized = new Map<string, string>();
+  for (const key of Object.keys(query)) {
+    if (key.toLowerCase() === "x-amz-signature") continue;
+    const encodedKey = escapeUri(key);
+    const value = query[key];
+    serialized.set(
+      encodedKey,
+      typeof value === "string"
+        ? `${encodedKey}=${escapeUri(value)}`
+        : value
+            .map((v) => `${encodedKey}=${escapeUri(v)}`)
+            .sort()
+            .join("&"),
+    );
+  }
+  return [...serialized.keys()]
+    .sort()
+    .map((key) => serialized.get(key))
+    .filter((part) => part)
+    .join("&");
+}
+
+/** Pure: the canonical request (headers by lower-case name, values with runs of blanks folded, as the signer does). */
+export function canonicalRequest(r: { method: string; path: string; query: string; headers: Readonly<Record<string, string>>; payloadHash: string }): string {
+  const names = Object.keys(r.headers).sort();
+  const lines = names.map(
+    (name) =>
+      `${name}:${r.headers[name]
+        .replace(/[\r\n]/g, " ")
+        .replace(/[ \t]+/g, " ")
+        .replace(/^ | $/g, "")}`,
+  );
+  return `${r.method}\n${r.path}\n${r.query}\n${lines.join("\n")}\n\n${names.join(";")}\n${r.payloadHash}`;
+}
+
+/**
+ * The signing key derived from a key's secret for one scope (date, region, service), kept
+ * per credential record for its latest scope: four HMACs saved on every request but the
+ * first of a key each day. Held beside the record, never logged or returned.
+ */
+const signingKeys = new WeakMap<CredentialRecord, { secret: string; scope: string; key: Buffer }>();
+
+function signingKey(record: CredentialRecord, scope: string): Buffer {
+  const known = signingKeys.get(record);
+  if (known !== undefined && known.scope === scope && known.secret === record.secretAccessKey) return known.key;
+  let key: Buffer | string = `AWS4${record.secretAccessKey}`;
+  for (const part of scope.split("/")) key = createHmac("sha256", key).update(part).digest();
+  signingKeys.set(record, { secret: record.secretAccessKey, scope, key: key as Buffer });
+  return key as Buffer;
 }

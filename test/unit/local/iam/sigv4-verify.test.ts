@@ -4,7 +4,7 @@ import { createHash } from "node:crypto";
 import { SignatureV4 } from "@smithy/signature-v4";
 import { LocalAwsError, type RawAwsRequest } from "../../../../local/runtime/aws-request";
 import { CredentialRegistry } from "../../../../local/iam/credentials";
-import { parseAuthorization, unsignedSensitiveHeaders, verifySigV4 } from "../../../../local/iam/sigv4-verify";
+import { canonicalPath, canonicalQuery, parseAuthorization, unsignedSensitiveHeaders, verifySigV4 } from "../../../../local/iam/sigv4-verify";
 
 const NOW = Date.UTC(2026, 10, 28, 12, 0, 0);
 
@@ -159,6 +159,71 @@ describe("verifySigV4", () => {
     await expect(verifySigV4(raw, registry, { now: () => NOW })).resolves.toBe(record);
     const tampered = { ...raw, headers: { ...headers, host: "127.0.0.1:9999" } };
     expect((await rejection(verifySigV4(tampered, registry, { now: () => NOW }))).code).toBe("InvalidSignatureException");
+  });
+
+  describe("builds the canonical request exactly as the SDK's signer does", () => {
+    /** Signs with the SDK's SignatureV4 (the oracle) and sends the path and query as they would go on the wire. */
+    async function signRaw(
+      creds: { accessKeyId: string; secretAccessKey: string; sessionToken?: string },
+      init: { path: string; rawQuery: string; query: Record<string, string | string[]>; headers?: Record<string, string>; service?: string; uriEscapePath?: boolean; date?: number },
+    ): Promise<RawAwsRequest> {
+      const request = new HttpRequest({
+        method: "PUT", protocol: "http:", hostname: "127.0.0.1", port: 4580, path: init.path, query: init.query,
+        headers: { host: "127.0.0.1:4580", "content-type": "text/plain", ...init.headers }, body: "hello",
+      });
+      const signer = new SignatureV4({ service: init.service ?? "s3", region: "eu-west-1", sha256: Sha256, credentials: creds, uriEscapePath: init.uriEscapePath ?? true });
+      const signed = await signer.sign(request, { signingDate: new Date(init.date ?? NOW) });
+      const headers: Record<string, string> = {};
+      for (const [k, v] of Object.entries(signed.headers)) headers[k.toLowerCase()] = String(v);
+      return { method: "PUT", rawPath: init.path, query: init.rawQuery, headers, body: Buffer.from("hello") };
+    }
+
+    it.each([
+      ["dot segments and a trailing slash", "/a/./b/../c/", true],
+      ["percent-encoded characters (double-encoded for every service but S3)", "/2015-03-31/functions/fn%3Alive/invocations", true],
+      ["characters encodeURIComponent leaves alone", "/x/it's(1)*!", true],
+      ["an S3 key as sent (no second encoding, no normalisation)", "/bucket/a%20b/./c%2Fd", false],
+    ])("path: %s", async (_name, path, uriEscapePath) => {
+      const { registry, record } = setup();
+      const request = await signRaw(record, { path, rawQuery: "", query: {}, uriEscapePath });
+      await expect(verifySigV4(request, registry, { now: () => NOW, uriEscapePath })).resolves.toBe(record);
+      // Verified with the other path rule, the same request fails: the rule matters.
+      if (path.includes("%") || path.includes("/.")) {
+        expect((await rejection(verifySigV4(request, registry, { now: () => NOW, uriEscapePath: !uriEscapePath }))).code).toBe("InvalidSignatureException");
+      }
+    });
+
+    it("query: repeated keys, reserved characters, empty values, in any order on the wire", async () => {
+      const { registry, record } = setup();
+      const request = await signRaw(record, {
+        path: "/bucket",
+        rawQuery: "z=1&a=b%20c&list-type=2&a=a&prefix=it%27s%2A&empty=",
+        query: { z: "1", a: ["b c", "a"], "list-type": "2", prefix: "it's*", empty: "" },
+      });
+      await expect(verifySigV4(request, registry, { now: () => NOW })).resolves.toBe(record);
+      expect(canonicalQuery({ z: "1", a: ["b c", "a"], e: "" })).toBe("a=a&a=b%20c&e=&z=1");
+      expect(canonicalPath("/a/./b/../c%3A/")).toBe("/a/c%253A/");
+    });
+
+    it("header values: runs of blanks folded, ends trimmed", async () => {
+      const { registry, record } = setup();
+      const request = await signRaw(record, { path: "/bucket/k", rawQuery: "", query: {}, headers: { "x-amz-meta-note": " two  spaces\tand a tab " } });
+      await expect(verifySigV4(request, registry, { now: () => NOW })).resolves.toBe(record);
+    });
+
+    it("a key's signing key is derived again for a new day, and never lets a wrong signature through", async () => {
+      const { registry, record } = setup();
+      const today = await signRaw(record, { path: "/bucket/k", rawQuery: "", query: {} });
+      await expect(verifySigV4(today, registry, { now: () => NOW })).resolves.toBe(record);
+      const tomorrow = await signRaw(record, { path: "/bucket/k", rawQuery: "", query: {}, date: NOW + 86_400_000 });
+      await expect(verifySigV4(tomorrow, registry, { now: () => NOW + 86_400_000 })).resolves.toBe(record);
+      const otherRegion = await signRaw({ ...record }, { path: "/bucket/k", rawQuery: "", query: {} });
+      otherRegion.headers.authorization = otherRegion.headers.authorization.replace("/eu-west-1/", "/us-east-1/");
+      expect((await rejection(verifySigV4(otherRegion, registry, { now: () => NOW }))).code).toBe("InvalidSignatureException");
+      const wrongSecret = await signRaw({ accessKeyId: record.accessKeyId, secretAccessKey: "not-the-secret" }, { path: "/bucket/k", rawQuery: "", query: {} });
+      expect((await rejection(verifySigV4(wrongSecret, registry, { now: () => NOW }))).code).toBe("InvalidSignatureException");
+      await expect(verifySigV4(today, registry, { now: () => NOW })).resolves.toBe(record);
+    });
   });
 
   it("parses the Authorization header", () => {
