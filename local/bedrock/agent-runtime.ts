@@ -275,7 +275,11 @@ export async function startBedrockAgentRuntime(o: BedrockAgentRuntimeOptions): P
         outcomes,
         answer,
       });
-      for (const part of parts) await writeFrame(res, encodeTraceEvent(part));
+      // One write for the whole trace (7 frames for a turn with one tool call): the frames
+      // are all known at once here, and the stream is the same bytes however the writes
+      // fall (the SDK decodes frames, not writes); one awaited write per frame cost a
+      // DATA frame and a socket write each.
+      await writeFrame(res, Buffer.concat(parts.map(encodeTraceEvent)));
     }
 
     // Like the service: without streamFinalResponse the final answer arrives as one chunk.
@@ -340,7 +344,8 @@ function sendError(res: http2.Http2ServerResponse, status: number, code: string,
 function writeFrame(res: http2.Http2ServerResponse, frame: Uint8Array): Promise<void> {
   if (res.destroyed) return Promise.reject(new StreamAborted());
   return new Promise((resolve, reject) => {
-    res.write(Buffer.from(frame), (err) => (err ? reject(new StreamAborted()) : resolve()));
+    const bytes = Buffer.isBuffer(frame) ? frame : Buffer.from(frame.buffer, frame.byteOffset, frame.byteLength);
+    res.write(bytes, (err) => (err ? reject(new StreamAborted()) : resolve()));
   });
 }
 

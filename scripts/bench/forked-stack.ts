@@ -10,8 +10,15 @@ import type { StartLocalStackOptions } from "../../local/stack";
 export interface ForkedStack {
   readonly child: ChildProcess;
   readonly outputs: StackOutputs;
+  /** The stack process's IAM decision cache: hits and misses since it started. */
+  iamDecisions(): Promise<IamDecisionCounts>;
   /** Asks the stack to stop and waits for its process to exit. */
   stop(): Promise<void>;
+}
+
+export interface IamDecisionCounts {
+  hits: number;
+  misses: number;
 }
 
 /** Forks stack-process.ts with `options` and resolves once it reports its outputs. */
@@ -30,6 +37,16 @@ export async function forkStack(options: StartLocalStackOptions, nodeArgs: reado
   return {
     child,
     outputs,
+    iamDecisions: () =>
+      new Promise<IamDecisionCounts>((resolve) => {
+        const answer = (message: { type?: string } & Partial<IamDecisionCounts>) => {
+          if (message.type !== "iam-decisions") return;
+          child.off("message", answer);
+          resolve({ hits: message.hits ?? 0, misses: message.misses ?? 0 });
+        };
+        child.on("message", answer);
+        child.send({ type: "iam-decisions" });
+      }),
     async stop() {
       child.send({ type: "stop" });
       await exited;

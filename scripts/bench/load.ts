@@ -33,7 +33,7 @@ import { operatorClients } from "../operator-clients";
 import { signIn } from "../stack-client/sign-in";
 import { connectAs, type StackConnection } from "../stack-client/ws-client";
 import { describeError } from "./describe-error";
-import { forkStack } from "./forked-stack";
+import { forkStack, type IamDecisionCounts } from "./forked-stack";
 import { throughputSvg } from "./throughput-chart";
 import { countsSince, COUNTED_SERVICES, type CallCounts } from "../../local/runtime/call-counter";
 import { getCallCounts } from "../../local/redteam/control-server";
@@ -59,6 +59,11 @@ export interface ThroughputStep {
   coldStarts: number;
   /** Calls the stand-ins served per served ask during the step, `service:operation` (STS and owner reads included as they came). */
   callsPerAsk: Record<string, number>;
+  /**
+   * The IAM gate's decisions during the step (local/iam/decision-cache.ts): evaluations per
+   * served ask and the share the cache answered. Zero evaluations with the gate off.
+   */
+  iamDecisions: { perAsk: number; hitRate: number };
 }
 
 /** Pure: calls per ask by `service:operation` (detail keys left out), two decimals. */
@@ -70,6 +75,13 @@ export function callsPerAsk(counts: CallCounts, asks: number): Record<string, nu
     }
   }
   return out;
+}
+
+/** Pure: the IAM evaluations between two samples of the decision cache, per served ask, and the cache's share of them. */
+export function decisionsPerAsk(before: IamDecisionCounts, after: IamDecisionCounts, asks: number): { perAsk: number; hitRate: number } {
+  const hits = after.hits - before.hits;
+  const evaluations = hits + after.misses - before.misses;
+  return { perAsk: Math.round((evaluations / Math.max(1, asks)) * 100) / 100, hitRate: evaluations === 0 ? 0 : Math.round((hits / evaluations) * 1000) / 1000 };
 }
 
 const USERS = Number(flag("--users") ?? 100);
@@ -118,6 +130,7 @@ async function runStep(stack: StackProcess, connections: StackConnection[], rate
   const latencies: number[] = [];
   let failed = 0;
   const callsBefore = await stack.calls();
+  const decisionsBefore = await stack.iamDecisions();
   const cpuBefore = stack.sampleCpu();
   const started = performance.now();
   const pending: Promise<void>[] = [];
@@ -144,6 +157,7 @@ async function runStep(stack: StackProcess, connections: StackConnection[], rate
   const elapsed = (performance.now() - started) / 1000;
   const cpuAfter = stack.sampleCpu();
   const calls = countsSince(await stack.calls(), callsBefore);
+  const decisionsAfter = await stack.iamDecisions();
   const cpu = cpuMsPerAsk(cpuBefore, cpuAfter, latencies.length);
   return {
     offered: rate,
@@ -157,6 +171,7 @@ async function runStep(stack: StackProcess, connections: StackConnection[], rate
     cpuMsPerAsk: cpu,
     coldStarts: processesStarted(cpuBefore, cpuAfter),
     callsPerAsk: callsPerAsk(calls, latencies.length),
+    iamDecisions: decisionsPerAsk(decisionsBefore, decisionsAfter, latencies.length),
   };
 }
 
@@ -166,18 +181,21 @@ interface StackProcess {
   sampleCpu(): ReturnType<typeof sampleCpu>;
   /** Every call the stand-ins served so far (the control server's GET /calls). */
   calls(): Promise<CallCounts>;
+  /** The IAM decision cache's hits and misses so far. */
+  iamDecisions(): Promise<IamDecisionCounts>;
   stop(): Promise<void>;
 }
 
 /** The stack in a process of its own (stack-process.ts), so its CPU is measured apart from the load generator's. */
 async function startStackProcess(options: StartLocalStackOptions): Promise<StackProcess> {
   const profileDir = process.env.BENCH_CPU_PROFILE_DIR;
-  const { child, outputs, stop } = await forkStack(options, profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : []);
+  const { child, outputs, stop, iamDecisions } = await forkStack(options, profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : []);
   const functionPrefix = `${stackNames(PROJECT, "dev", outputs.region).prefix}-`;
   return {
     outputs,
     sampleCpu: () => sampleCpu(child.pid ?? -1, functionPrefix),
     calls: () => getCallCounts(outputs.endpoints?.control ?? "", outputs.controlToken ?? ""),
+    iamDecisions,
     stop,
   };
 }
@@ -186,6 +204,7 @@ function report(label: string, step: ThroughputStep): void {
   console.log(`${label}  offered ${String(step.offered).padStart(3)}/s  served ${String(step.served).padStart(6)}/s  p50 ${step.p50Ms} ms  p99 ${step.p99Ms} ms  failed ${step.failed}  load ${step.loadAverage1m}`);
   console.log(`         CPU ms per ask: ${Object.entries(step.cpuMsPerAsk).map(([group, ms]) => `${group} ${ms}`).join(", ")}; cold starts ${step.coldStarts}`);
   console.log(`         calls per ask: ${Object.entries(step.callsPerAsk).map(([op, n]) => `${op} ${n}`).join(", ")}`);
+  console.log(`         IAM decisions per ask: ${step.iamDecisions.perAsk}, from the cache ${(step.iamDecisions.hitRate * 100).toFixed(1)} %`);
 }
 
 interface Curve {

@@ -269,6 +269,8 @@ describe("local API Gateway connection time limits", () => {
       const idleClosed = closed(idle);
       const keepAlive = setInterval(() => active.send('{"action":"ping"}'), 50);
       expect(await idleClosed).toEqual({ code: 1001, reason: "Going away" });
+      // Two idle timeouts more: each message starts the active one's idle time again.
+      await new Promise((resolve) => setTimeout(resolve, 300));
       clearInterval(keepAlive);
       expect(active.readyState).toBe(WebSocket.OPEN);
       active.close();
