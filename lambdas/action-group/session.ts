@@ -7,7 +7,7 @@ import type { Logger } from "@aws-lambda-powertools/logger";
 import type { ApiGatewayManagementApiClient } from "@aws-sdk/client-apigatewaymanagementapi";
 import { AnswerChannel, type ConnectionReader, type KnownOwners, type SendOutcome } from "../common/connections";
 import { errorSummary } from "../common/logger";
-import { status } from "../common/protocol";
+import { status } from "../common/server-events";
 import type { ScopedCredentials } from "../common/scoped-credentials";
 import { SessionAttributes } from "../common/session-attributes";
 import { ToolError } from "./errors";

@@ -9,7 +9,7 @@
  * stage's dashboard (infra/dashboard.ts) reads exactly these names.
  */
 import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
-import type { ErrorCode, ServerEvent } from "../common/protocol";
+import type { ErrorCode, ServerEvent } from "../common/server-events";
 
 export const METRIC_NAMES = {
   /** Asks accepted and handed to the answer step. */

@@ -38,10 +38,6 @@ export function answerRequest(message: AskMessage, caller: AuthorizerContext, co
   };
 }
 
-export function isAnswerRequestLike(event: unknown): boolean {
-  return typeof event === "object" && event !== null && (event as { kind?: unknown }).kind === "answer";
-}
-
 /** Parse and cross-check the payload; the error names fields, never their values. */
 export function parseAnswerRequest(event: unknown): AnswerRequest {
   const parsed = AnswerRequest.safeParse(event);

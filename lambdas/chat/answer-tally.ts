@@ -5,7 +5,7 @@
  */
 import type { TracePart } from "@aws-sdk/client-bedrock-agent-runtime";
 import type { AnswerChannel, PostOutcome } from "../common/connections";
-import type { ServerEvent } from "../common/protocol";
+import type { ServerEvent } from "../common/server-events";
 import type { AnswerOutcome, AnswerUsage } from "../common/usage-records";
 import { traceUsage } from "./trace-usage";
 

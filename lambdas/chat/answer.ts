@@ -14,7 +14,7 @@ import { BedrockAgentRuntimeServiceException, InvokeAgentCommand } from "@aws-sd
 import { AnswerChannel } from "../common/connections";
 import { agentSessionId } from "../common/identifiers";
 import { errorSummary, type InvocationLogger, invocationLogger } from "../common/logger";
-import { chunk, citations, done, doneStopped, type ErrorCode, errorEvent } from "../common/protocol";
+import { chunk, citations, done, doneStopped, type ErrorCode, errorEvent } from "../common/server-events";
 import type { ScopedCredentials } from "../common/scoped-credentials";
 import type { SessionAttributes } from "../common/session-attributes";
 import { AnswerTally, type EventSink } from "./answer-tally";
@@ -27,13 +27,7 @@ import { type StopWatch, watchForStop } from "./stop-requests";
 import type { Reservation } from "./usage-meter";
 
 // The payload from the ask route: its own module, which the ask route loads without this one.
-export {
-  AnswerRequest,
-  answerRequest,
-  AnswerRequestError,
-  isAnswerRequestLike,
-  parseAnswerRequest,
-} from "./answer-request";
+export { AnswerRequest, answerRequest, AnswerRequestError, parseAnswerRequest } from "./answer-request";
 
 /**
  * Backoff for agent throttling: exponential with "equal jitter" (half fixed, half

@@ -17,7 +17,7 @@
 import * as z from "zod/mini";
 import { AnswerChannel } from "../common/connections";
 import { errorSummary, invocationLogger } from "../common/logger";
-import { errorEvent } from "../common/protocol";
+import { errorEvent } from "../common/server-events";
 import { parseAnswerRequest } from "./answer-request";
 import type { BaseDependencies } from "./dependencies";
 
@@ -33,13 +33,6 @@ const InvocationRecord = z.object({
   requestPayload: z.unknown(),
 });
 export type InvocationRecord = z.infer<typeof InvocationRecord>;
-
-/** Shape test only: no routeKey (not a WebSocket event), a condition and a request payload. */
-export function isInvocationRecordLike(event: unknown): boolean {
-  if (typeof event !== "object" || event === null) return false;
-  const e = event as { requestContext?: { condition?: unknown }; requestPayload?: unknown };
-  return typeof e.requestContext?.condition === "string" && "requestPayload" in e;
-}
 
 export type DroppedOutcome = "told" | "gone" | "not_owner" | "ignored" | "error";
 

@@ -9,7 +9,7 @@
 import { type AuthorizerContext, tokenExpired } from "../common/authorizer-context";
 import type { PostOutcome } from "../common/connections";
 import { errorSummary, type InvocationLogger } from "../common/logger";
-import { errorEvent, hello, type ServerEvent } from "../common/protocol";
+import { errorEvent, hello, type ServerEvent } from "../common/server-events";
 import type { ChatDependencies } from "./dependencies";
 
 export async function handleHello(

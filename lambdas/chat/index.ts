@@ -4,16 +4,16 @@
  * destination, Lambda's records of answer steps that never ran (dropped-answer.ts). Thin:
  * it picks the handler and loads that route's code and clients the first time the route
  * runs (ES module chunks, see local/lambda/function-bundler.ts), so an environment opening
- * sockets never loads the Bedrock or Lambda clients. Configuration and clients are built on
+ * sockets never loads the Bedrock or Lambda clients, nor the zod schemas of client frames,
+ * answer requests and invocation records. Configuration and clients are built on
  * first use and kept (common/environment.ts).
  */
 import type { Context } from "aws-lambda";
 import { lazyStartup } from "../common/environment";
 import { createLogger, errorSummary } from "../common/logger";
-import { isAnswerRequestLike, parseAnswerRequest } from "./answer-request";
 import { loadChatConfig } from "./config";
 import { type AnswerDependencies, createBaseDependencies, type MessageDependencies } from "./dependencies";
-import { handleDroppedAnswer, isInvocationRecordLike } from "./dropped-answer";
+import { isAnswerRequestLike, isInvocationRecordLike } from "./event-kinds";
 import { isWebSocketEvent, type WebSocketResult } from "./websocket-event";
 
 const logger = createLogger("chat");
@@ -61,6 +61,7 @@ export async function handler(event: unknown, context?: Context): Promise<WebSoc
   }
 
   if (isAnswerRequestLike(event)) {
+    const { parseAnswerRequest } = await import("./answer-request");
     let request;
     try {
       request = parseAnswerRequest(event);
@@ -75,7 +76,8 @@ export async function handler(event: unknown, context?: Context): Promise<WebSoc
   }
 
   if (isInvocationRecordLike(event)) {
-    await handleDroppedAnswer(event, deps);
+    // A rare event (Lambda gave up on an answer step): its code and schema load only then.
+    await (await import("./dropped-answer")).handleDroppedAnswer(event, deps);
     return;
   }
 

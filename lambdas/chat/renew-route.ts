@@ -22,7 +22,8 @@ import type { AuthorizerContext } from "../common/authorizer-context";
 import { type ConnectionRecord, hangUp, type PostOutcome } from "../common/connections";
 import { errorSummary, type InvocationLogger } from "../common/logger";
 import { SESSION_ENDED_MESSAGE } from "../common/revocations";
-import { type ErrorCode, errorEvent, renewed, type RenewMessage, type ServerEvent } from "../common/protocol";
+import type { RenewMessage } from "../common/protocol";
+import { type ErrorCode, errorEvent, renewed, type ServerEvent } from "../common/server-events";
 import type { ChatConfig } from "./config";
 import type { MessageDependencies } from "./dependencies";
 

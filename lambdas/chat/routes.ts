@@ -9,15 +9,8 @@ import { type ConnectionOwner, type ConnectionRecord, type PostOutcome, replyToS
 import { answerIdOwner } from "../common/identifiers";
 import { SESSION_ENDED_MESSAGE } from "../common/revocations";
 import { errorSummary, type InvocationLogger, invocationLogger } from "../common/logger";
-import {
-  accepted,
-  type AskMessage,
-  type ErrorCode,
-  errorEvent,
-  parseClientMessage,
-  pong,
-  type ServerEvent,
-} from "../common/protocol";
+import { type AskMessage, parseClientMessage } from "../common/protocol";
+import { accepted, type ErrorCode, errorEvent, pong, type ServerEvent } from "../common/server-events";
 import { answerRequest } from "./answer-request";
 import { handleRenew } from "./renew-route";
 import { THROTTLED_MESSAGE } from "./ask-rate-limit";

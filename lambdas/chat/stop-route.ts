@@ -11,7 +11,8 @@ import { type AuthorizerContext, tokenExpired } from "../common/authorizer-conte
 import { type PostOutcome, servedUntil } from "../common/connections";
 import { answerIdOwner } from "../common/identifiers";
 import { errorSummary, type InvocationLogger } from "../common/logger";
-import { type ErrorCode, errorEvent, type ServerEvent, stopping, type StopMessage } from "../common/protocol";
+import type { StopMessage } from "../common/protocol";
+import { type ErrorCode, errorEvent, type ServerEvent, stopping } from "../common/server-events";
 import type { MessageDependencies } from "./dependencies";
 
 export type StopDecision = { ok: true } | { ok: false; code: ErrorCode; message: string };

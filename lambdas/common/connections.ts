@@ -24,7 +24,7 @@ import {
 } from "@aws-sdk/client-apigatewaymanagementapi";
 import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { MAX_CONNECTION_MS } from "../../web/js/protocol-limits.js";
-import type { ServerEvent } from "./protocol";
+import type { ServerEvent } from "./server-events";
 
 export interface ConnectionRecord {
   connectionId: string;

@@ -1,10 +1,14 @@
 /**
- * The WebSocket protocol (docs/architecture.md §Protocol): client messages are parsed with zod,
- * server events are built by the functions below so their shape has one definition.
+ * The client's half of the WebSocket protocol (docs/architecture.md §Protocol): client
+ * messages are parsed with zod; and `ServerEventSchema`, the server events' shapes for the
+ * clients and tests that read them. The events themselves are built in server-events.ts,
+ * which has no zod: only the chat function's message routes load this module (their chunk),
+ * so no function pays for these schemas at start (docs/performance.md, "Cold start").
  */
 import { en } from "zod/locales";
 import * as z from "zod/mini";
 import { ANSWER_ID_PATTERN, ID_PIECE_PATTERN } from "./identifiers";
+import { ERROR_CODES, type ServerEvent } from "./server-events";
 
 // zod/mini loads no locale, so its issues all read "Invalid input". Client-facing messages
 // ("Unrecognized key: …", "expected string, received number") need the English one, which
@@ -65,32 +69,6 @@ export type HelloMessage = z.infer<typeof HelloMessage>;
 export const ClientMessage = z.discriminatedUnion("action", [AskMessage, PingMessage, StopMessage, RenewMessage, HelloMessage]);
 export type ClientMessage = z.infer<typeof ClientMessage>;
 
-export const ERROR_CODES = [
-  "bad_request",
-  "forbidden",
-  "token_expired",
-  "session_ended",
-  "throttled",
-  "budget_exhausted",
-  "agent_error",
-  "internal",
-  /** The answer step never ran (Lambda dropped it: too old in the queue, or it failed): ask again. */
-  "answer_dropped",
-] as const;
-export type ErrorCode = (typeof ERROR_CODES)[number];
-
-export type ServerEvent =
-  | { type: "accepted"; answerId: string }
-  | { type: "status"; answerId: string; text: string }
-  | { type: "chunk"; answerId: string; text: string }
-  | { type: "done"; answerId: string; stopped?: true }
-  | { type: "stopping"; answerId: string }
-  | { type: "citations"; answerId: string; documents: string[] }
-  | { type: "error"; answerId?: string; code: ErrorCode; message: string }
-  | { type: "renewed"; expiresAt: number }
-  | { type: "pong" }
-  | { type: "hello"; tenantName?: string };
-
 export const ServerEventSchema: z.ZodMiniType<ServerEvent> = z.discriminatedUnion("type", [
   z.object({ type: z.literal("accepted"), answerId: z.string() }),
   z.object({ type: z.literal("status"), answerId: z.string(), text: z.string() }),
@@ -108,24 +86,6 @@ export const ServerEventSchema: z.ZodMiniType<ServerEvent> = z.discriminatedUnio
   z.object({ type: z.literal("pong") }),
   z.object({ type: z.literal("hello"), tenantName: z.optional(z.string()) }),
 ]);
-
-export const accepted = (answerId: string): ServerEvent => ({ type: "accepted", answerId });
-export const status = (answerId: string, text: string): ServerEvent => ({ type: "status", answerId, text });
-export const chunk = (answerId: string, text: string): ServerEvent => ({ type: "chunk", answerId, text });
-/** The caller's knowledge documents the answer drew on (names only, I18), once, before `done`. */
-export const citations = (answerId: string, documents: string[]): ServerEvent => ({ type: "citations", answerId, documents });
-export const done = (answerId: string): ServerEvent => ({ type: "done", answerId });
-/** The answer ended early because its asker sent `stop`: what was streamed is all there is. */
-export const doneStopped = (answerId: string): ServerEvent => ({ type: "done", answerId, stopped: true });
-/** Reply to `stop`: the request is recorded; the answer itself ends with a `done` (stopped or not). */
-export const stopping = (answerId: string): ServerEvent => ({ type: "stopping", answerId });
-export const pong = (): ServerEvent => ({ type: "pong" });
-/** Reply to `hello`: the display name of the caller's own tenant, left out when it could not be read. */
-export const hello = (tenantName?: string): ServerEvent => (tenantName === undefined ? { type: "hello" } : { type: "hello", tenantName });
-/** Reply to `renew`: the connection is now served until `expiresAt` (epoch seconds, the fresh token's `exp`). */
-export const renewed = (expiresAt: number): ServerEvent => ({ type: "renewed", expiresAt });
-export const errorEvent = (code: ErrorCode, message: string, answerId?: string): ServerEvent =>
-  answerId === undefined ? { type: "error", code, message } : { type: "error", answerId, code, message };
 
 export type ParseResult =
   | { ok: true; message: ClientMessage }

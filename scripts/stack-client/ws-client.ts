@@ -6,7 +6,8 @@
  */
 import { randomBytes } from "node:crypto";
 import WebSocket from "ws";
-import { ServerEventSchema, type ServerEvent } from "../../lambdas/common/protocol";
+import { ServerEventSchema } from "../../lambdas/common/protocol";
+import type { ServerEvent } from "../../lambdas/common/server-events";
 import type { StackOutputs } from "../../local/runtime/stack-outputs";
 
 export interface ConnectionOwner {

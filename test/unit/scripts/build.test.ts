@@ -87,4 +87,19 @@ describe("Lambda bundles", () => {
     expect(clients(atStart, "client-dynamodb").length).toBeGreaterThan(0);
     expect(atStart.some((path) => path.endsWith("lambdas/chat/connect-routes.ts"))).toBe(false);
   }, BUILD_TIMEOUT_MS);
+
+  // zod schemas cost far more to build at start than their bytes suggest (docs/performance.md,
+  // "Cold start"): the client-message, answer-request and invocation-record schemas load with
+  // the routes that parse them, and only the chat function has those routes.
+  it.each(FUNCTION_NAMES)("%s builds no client-message, answer-request or invocation-record schema at start", async (name) => {
+    const { outfile, metafile } = await build(name);
+    const atStart = [...inputsLoadedAtStart(metafile, entryOutputOf(metafile, outfile))];
+    for (const later of ["lambdas/common/protocol.ts", "lambdas/chat/answer-request.ts", "lambdas/chat/dropped-answer.ts", "node_modules/zod/v4/locales/"]) {
+      expect(atStart.filter((path) => path.includes(later))).toEqual([]);
+    }
+    if (name === "chat") {
+      const inputs = Object.keys(metafile.inputs);
+      for (const route of ["lambdas/common/protocol.ts", "lambdas/chat/answer-request.ts", "lambdas/chat/dropped-answer.ts"]) expect(inputs.some((path) => path.endsWith(route))).toBe(true);
+    }
+  }, BUILD_TIMEOUT_MS);
 });

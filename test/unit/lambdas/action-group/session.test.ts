@@ -20,7 +20,7 @@ import {
   type SessionIdentity,
 } from "../../../../lambdas/action-group/session";
 import { connectionRecord, ConnectionReader } from "../../../../lambdas/common/connections";
-import { status } from "../../../../lambdas/common/protocol";
+import { status } from "../../../../lambdas/common/server-events";
 import {
   ANSWER_ID,
   CONNECTION_ID,

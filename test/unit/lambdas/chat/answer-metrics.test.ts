@@ -4,7 +4,7 @@
  * metric names, units and values, and no dimension leaking from one record to the next.
  */
 import { ChatMetrics, createChatMetrics, METRIC_NAMES } from "../../../../lambdas/chat/answer-metrics";
-import { accepted, errorEvent, pong } from "../../../../lambdas/common/protocol";
+import { accepted, errorEvent, pong } from "../../../../lambdas/common/server-events";
 
 interface EmfLine {
   _aws: { Timestamp: number; CloudWatchMetrics: Array<{ Namespace: string; Dimensions: string[][]; Metrics: Array<{ Name: string; Unit: string }> }> };

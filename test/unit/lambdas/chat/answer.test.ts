@@ -30,12 +30,12 @@ import {
   BACKOFF_CAP_MS,
   backoffDelayMs,
   classifyAnswerFailure,
-  isAnswerRequestLike,
   isThrottling,
   MAX_AGENT_ATTEMPTS,
   parseAnswerRequest,
   sessionAttributes,
 } from "../../../../lambdas/chat/answer";
+import { isAnswerRequestLike } from "../../../../lambdas/chat/event-kinds";
 import { KnownOwners } from "../../../../lambdas/common/connections";
 import { createLogger } from "../../../../lambdas/common/logger";
 import { ScopedCredentialsError } from "../../../../lambdas/common/scoped-credentials";

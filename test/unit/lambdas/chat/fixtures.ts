@@ -27,7 +27,7 @@ import { connectionRecord, type ConnectionRecord, ConnectionStore } from "../../
 import { createLogger } from "../../../../lambdas/common/logger";
 import { type AnswerMetrics, ChatMetrics } from "../../../../lambdas/chat/answer-metrics";
 import { Metrics } from "@aws-lambda-powertools/metrics";
-import type { ServerEvent } from "../../../../lambdas/common/protocol";
+import type { ServerEvent } from "../../../../lambdas/common/server-events";
 import { ScopedCredentialsProvider } from "../../../../lambdas/common/scoped-credentials";
 import { RevocationStore, revocationRecord } from "../../../../lambdas/common/revocations";
 

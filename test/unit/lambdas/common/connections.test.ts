@@ -19,7 +19,7 @@ import {
   replyToSender,
   KnownOwners,
 } from "../../../../lambdas/common/connections";
-import { chunk, done, pong, status } from "../../../../lambdas/common/protocol";
+import { chunk, done, pong, status } from "../../../../lambdas/common/server-events";
 import { MAX_CONNECTION_MS } from "../../../../web/js/protocol-limits.js";
 import { CONNECTION_A, postedEvents, testDependencies } from "../chat/fixtures";
 

@@ -1,4 +1,4 @@
-import { accepted, chunk, citations, done, doneStopped, errorEvent, pong, status, stopping } from "../../../../lambdas/common/protocol";
+import { accepted, chunk, citations, done, doneStopped, errorEvent, pong, status, stopping } from "../../../../lambdas/common/server-events";
 import { parseServerEvent } from "../../../../web/js/events.js";
 
 const A = "6f1c2a9e-3b4d-4e5f-8a7b-1c2d3e4f5a6b.abc";

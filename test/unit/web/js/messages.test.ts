@@ -1,4 +1,4 @@
-import { ERROR_CODES } from "../../../../lambdas/common/protocol";
+import { ERROR_CODES } from "../../../../lambdas/common/server-events";
 import { answerErrorMessage, signedOutNotice, signInErrorMessage } from "../../../../web/js/messages.js";
 
 describe("answerErrorMessage", () => {
