@@ -3,12 +3,12 @@
  * `toEnvironment` that infra/ and the local stack call, and the loader that parses it
  * back. Errors name the offending variables and never echo their values.
  *
- * Checked by hand, not with zod like the other functions: the authorizer runs before every
+ * Checked without zod (common/environment-checks.ts): the authorizer runs before every
  * socket opens, and its bundle budget (50 KB) has no room for zod's ~16 KB for six
- * variables (docs/performance.md, "Cold start"). Same rules and messages as the shared
- * schemas (common/environment.ts; the config tests hold both to them).
+ * variables (docs/performance.md, "Cold start").
  */
-import { type Environment, FunctionConfigError, normalisedEnvironment } from "../common/startup";
+import { type Check, checkEnvironment, optional, optionalHttpUrl, required, subprotocolName } from "../common/environment-checks";
+import { type Environment, FunctionConfigError } from "../common/startup";
 import { TENANT_ID_PATTERN } from "../common/identifiers";
 
 export interface AuthorizerConfig {
@@ -55,25 +55,6 @@ export function toEnvironment(config: AuthorizerConfig, logLevel = "INFO"): Auth
   };
 }
 
-/** RFC 7230 token characters: what a WebSocket subprotocol name may contain (as common/environment.ts). */
-const SUBPROTOCOL_TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-
-/** One variable's check: undefined when fine, else what is wrong (never the value). */
-type Check = (value: string | undefined) => string | undefined;
-
-const required: Check = (value) => (value === undefined ? "is required" : undefined);
-const optional: Check = () => undefined;
-const subprotocolName: Check = (value) =>
-  value === undefined ? "is required" : SUBPROTOCOL_TOKEN.test(value) ? undefined : "must be a WebSocket subprotocol token";
-const optionalHttpUrl: Check = (value) => {
-  if (value === undefined) return undefined;
-  try {
-    return /^https?:$/.test(new URL(value).protocol) ? undefined : "must be an http(s) URL";
-  } catch {
-    return "must be an http(s) URL";
-  }
-};
-
 // `satisfies` makes the compiler fail when AuthorizerEnvironment gains a key this loader ignores.
 const environmentChecks = {
   USER_POOL_ID: required,
@@ -88,21 +69,8 @@ const environmentChecks = {
   POWERTOOLS_LOG_LEVEL: optional,
 } satisfies Record<keyof AuthorizerEnvironment, Check>;
 
-/** What the checks guarantee: the required variables set, the rest possibly unset. */
-type CheckedEnvironment = Pick<AuthorizerEnvironment, "USER_POOL_ID" | "USER_POOL_CLIENT_ID" | "TENANT_IDS" | "APP_PROTOCOL"> & Partial<AuthorizerEnvironment>;
-
-/** The normalised environment, every variable checked; one error naming each bad one. */
-function checkedEnvironment(env: Environment): CheckedEnvironment {
-  const values = normalisedEnvironment(env);
-  const problems = Object.entries(environmentChecks)
-    .map(([name, check]) => {
-      const problem = check(values[name]);
-      return problem === undefined ? undefined : `${name} ${problem}`;
-    })
-    .filter((problem) => problem !== undefined);
-  if (problems.length > 0) throw new AuthorizerConfigError(`authorizer config: ${problems.join("; ")}`);
-  return values as CheckedEnvironment;
-}
+/** The variables the checks guarantee are set. */
+type RequiredVariable = "USER_POOL_ID" | "USER_POOL_CLIENT_ID" | "TENANT_IDS" | "APP_PROTOCOL";
 
 const LOOPBACK_HOSTS = new Set(["127.0.0.1", "localhost", "[::1]", "::1"]);
 
@@ -137,7 +105,7 @@ export function parseTenantIds(list: string): Set<string> {
 }
 
 export function loadAuthorizerConfig(env: Environment = process.env): AuthorizerConfig {
-  const e = checkedEnvironment(env);
+  const e = checkEnvironment<typeof environmentChecks, RequiredVariable>(environmentChecks, env, "authorizer config", AuthorizerConfigError);
   if ((e.JWT_ISSUER === undefined) !== (e.JWKS_URI === undefined)) {
     throw new AuthorizerConfigError("authorizer config: JWT_ISSUER and JWKS_URI must be set together");
   }

@@ -3,19 +3,23 @@
  * `toEnvironment` that infra/ and the local stack call to build the function's
  * environment, and the loader that parses it back (plus the two variables the Lambda
  * runtime sets itself). Errors name the offending variables, never their values.
+ *
+ * Checked without zod (common/environment-checks.ts): the entry loads this module at start,
+ * and building zod schemas there was a sixth of the function's cold start
+ * (docs/performance.md, "Cold start").
  */
-import * as z from "zod/mini";
 import { isPermittedJwksUrl } from "../authorizer/config";
 import {
-  FunctionConfigError,
+  type Check,
+  checkEnvironment,
   httpUrl,
+  matching,
   optionalHttpUrl,
-  parseEnvironment,
   powertoolsVariables,
   required,
   subprotocolName,
-  type Environment,
-} from "../common/environment";
+} from "../common/environment-checks";
+import { FunctionConfigError, type Environment } from "../common/startup";
 import { TENANT_ID_PATTERN } from "../common/identifiers";
 import type { TenantBudgets, TokenBudget } from "./budgets";
 
@@ -155,54 +159,55 @@ export function toEnvironment(settings: ChatSettings, logLevel = "INFO"): ChatEn
 const TENANT_ID = TENANT_ID_PATTERN.source.slice(1, -1);
 const TENANT_ID_LIST_PATTERN = new RegExp(`^${TENANT_ID}(?:,${TENANT_ID})*$`);
 
-// `satisfies` makes the compiler fail when ChatEnvironment gains a key this schema ignores.
-const environmentShape = {
+// `satisfies` makes the compiler fail when ChatEnvironment gains a key these checks ignore.
+const environmentChecks = {
   CONNECTIONS_TABLE_NAME: required,
   TENANTS_TABLE_NAME: required,
-  TENANT_ACCESS_ROLE_ARN: required.check(z.regex(/^arn:[a-z-]+:iam::\d{12}:role\/.+$/, "must be an IAM role ARN")),
+  TENANT_ACCESS_ROLE_ARN: matching(/^arn:[a-z-]+:iam::\d{12}:role\/.+$/, "must be an IAM role ARN"),
   AGENT_ID: required,
   AGENT_ALIAS_ID: required,
   // Bedrock knowledge base ids are 10 upper-case alphanumerics.
-  KNOWLEDGE_BASE_ID: required.check(z.regex(/^[0-9A-Z]{10}$/, "must be a knowledge base id (10 of [0-9A-Z])")),
+  KNOWLEDGE_BASE_ID: matching(/^[0-9A-Z]{10}$/, "must be a knowledge base id (10 of [0-9A-Z])"),
   WEBSOCKET_MANAGEMENT_ENDPOINT: httpUrl,
   APP_PROTOCOL: subprotocolName,
   LIMITS_TABLE_NAME: required,
-  // The range as a pattern (leading zeros allowed): a pipe to z.number() would pull zod's pipe code (KBs) into the bundle.
-  ASKS_PER_USER_PER_MINUTE: required.check(z.regex(/^0*(?:[1-9]\d{0,2}|1000)$/, "must be a whole number between 1 and 1000")),
+  // The ranges as patterns (leading zeros allowed).
+  ASKS_PER_USER_PER_MINUTE: matching(/^0*(?:[1-9]\d{0,2}|1000)$/, "must be a whole number between 1 and 1000"),
   REVOCATIONS_TABLE_NAME: required,
   USAGE_TABLE_NAME: required,
-  USAGE_RETENTION_DAYS: required.check(z.regex(/^0*(?:[1-9]\d{0,2}|[1-2]\d{3}|3[0-5]\d{2}|36[0-4]\d|3650)$/, "must be a whole number between 1 and 3650")),
-  RESERVE_TOKENS_PER_ANSWER: required.check(z.regex(/^0*(?:[1-9]\d{0,5}|1000000)$/, "must be a whole number between 1 and 1000000")),
+  USAGE_RETENTION_DAYS: matching(/^0*(?:[1-9]\d{0,2}|[1-2]\d{3}|3[0-5]\d{2}|36[0-4]\d|3650)$/, "must be a whole number between 1 and 3650"),
+  RESERVE_TOKENS_PER_ANSWER: matching(/^0*(?:[1-9]\d{0,5}|1000000)$/, "must be a whole number between 1 and 1000000"),
   TENANT_BUDGETS: required,
   USER_POOL_ID: required,
   USER_POOL_CLIENT_ID: required,
-  TENANT_IDS: required.check(z.regex(TENANT_ID_LIST_PATTERN, "must be comma-separated tenant ids")),
+  TENANT_IDS: matching(TENANT_ID_LIST_PATTERN, "must be comma-separated tenant ids"),
   // Unset, empty and blank all mean "no override".
   JWT_ISSUER: optionalHttpUrl,
   JWKS_URI: optionalHttpUrl,
   // CloudWatch: 1-255 of letters, digits and . - _ / # : space, not starting with "AWS/".
-  POWERTOOLS_METRICS_NAMESPACE: required.check(
-    z.regex(/^(?!AWS\/)[A-Za-z0-9.\-_/#: ]{1,255}$/, "must be a CloudWatch namespace (1-255 of [A-Za-z0-9.-_/#: ], not AWS/…)"),
+  POWERTOOLS_METRICS_NAMESPACE: matching(
+    /^(?!AWS\/)[A-Za-z0-9.\-_/#: ]{1,255}$/,
+    "must be a CloudWatch namespace (1-255 of [A-Za-z0-9.-_/#: ], not AWS/…)",
   ),
   ...powertoolsVariables,
-} satisfies Record<keyof ChatEnvironment, z.ZodMiniType>;
-
-const environmentSchema = z.object({
-  ...environmentShape,
   // Set by the Lambda runtime (and by the local stack's function runner).
   AWS_LAMBDA_FUNCTION_NAME: required,
   AWS_REGION: required,
-});
+} satisfies Record<keyof ChatEnvironment | "AWS_LAMBDA_FUNCTION_NAME" | "AWS_REGION", Check>;
 
-const positiveWhole = z.number().check(z.int(), z.positive());
-const BudgetsSchema = z.record(
-  z.string().check(z.regex(TENANT_ID_PATTERN)),
-  z.strictObject({
-    monthlyTokens: z.optional(positiveWhole),
-    dailyTokens: z.optional(positiveWhole),
-    userDailyTokens: z.optional(positiveWhole),
-  }),
-);
+/** The variables the checks guarantee are set. */
+type RequiredVariable = Exclude<keyof typeof environmentChecks, "JWT_ISSUER" | "JWKS_URI" | "POWERTOOLS_SERVICE_NAME" | "POWERTOOLS_LOG_LEVEL">;
+
+const BUDGET_KEYS = new Set(["monthlyTokens", "dailyTokens", "userDailyTokens"]);
+
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value) && Object.getPrototypeOf(value) === Object.prototype;
+
+/** One tenant's budget: only the three limits, each unset or a positive whole number. */
+function isTokenBudget(value: unknown): value is TokenBudget {
+  if (!isPlainObject(value)) return false;
+  return Object.entries(value).every(([key, limit]) => BUDGET_KEYS.has(key) && (limit === undefined || (Number.isSafeInteger(limit) && (limit as number) > 0)));
+}
 
 /** TENANT_BUDGETS parsed; the error names the variable, never its value. */
 export function parseBudgets(text: string): TenantBudgets {
@@ -212,15 +217,14 @@ export function parseBudgets(text: string): TenantBudgets {
   } catch {
     throw new ChatConfigError("chat config: TENANT_BUDGETS must be JSON");
   }
-  const parsed = BudgetsSchema.safeParse(raw);
-  if (!parsed.success) {
+  if (!isPlainObject(raw) || !Object.entries(raw).every(([tenantId, budget]) => TENANT_ID_PATTERN.test(tenantId) && isTokenBudget(budget))) {
     throw new ChatConfigError("chat config: TENANT_BUDGETS must map tenant ids to {monthlyTokens?, dailyTokens?, userDailyTokens?} (positive whole numbers)");
   }
-  return parsed.data as Record<string, TokenBudget>;
+  return raw as Record<string, TokenBudget>;
 }
 
 export function loadChatConfig(env: Environment = process.env): ChatConfig {
-  const e = parseEnvironment(environmentSchema, env, "chat config", ChatConfigError);
+  const e = checkEnvironment<typeof environmentChecks, RequiredVariable>(environmentChecks, env, "chat config", ChatConfigError);
   if ((e.JWT_ISSUER === undefined) !== (e.JWKS_URI === undefined)) {
     throw new ChatConfigError("chat config: JWT_ISSUER and JWKS_URI must be set together");
   }

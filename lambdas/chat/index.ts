@@ -9,7 +9,7 @@
  * first use and kept (common/environment.ts).
  */
 import type { Context } from "aws-lambda";
-import { lazyStartup } from "../common/environment";
+import { lazyStartup } from "../common/startup";
 import { createLogger, errorSummary } from "../common/logger";
 import { loadChatConfig } from "./config";
 import { type AnswerDependencies, createBaseDependencies, type MessageDependencies } from "./dependencies";

@@ -1,8 +1,10 @@
 /**
- * A function's environment: the building blocks of the functions' environment schemas
- * and the one way a bad environment is reported (messages name each offending variable and
- * what is wrong with it, never its value: an ARN, an endpoint or a secret-looking string
- * would otherwise reach a log line). How a function starts (`lazyStartup`) is in
+ * A function's environment as zod schemas: the building blocks of the action group's
+ * environment schema (it loads zod at start anyway, for its session attributes) and the one
+ * way a bad environment is reported (messages name each offending variable and what is
+ * wrong with it, never its value: an ARN, an endpoint or a secret-looking string would
+ * otherwise reach a log line). The other functions check theirs without zod, with the same
+ * rules and messages (environment-checks.ts). How a function starts (`lazyStartup`) is in
  * startup.ts.
  */
 // No pipes or transforms in these schemas: each costs a bundle that uses it ~1 KB of zod code.
@@ -12,8 +14,10 @@ import { type Environment, FunctionConfigError, normalisedEnvironment } from "./
 // Their own module now (no zod: the authorizer loads them without it); still reachable here.
 export { type Environment, FunctionConfigError, lazyStartup, normalisedEnvironment, startupFailure } from "./startup";
 
-/** RFC 7230 token characters: what a WebSocket subprotocol name may contain. */
-export const SUBPROTOCOL_PATTERN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+// One definition of the token characters, shared with the zod-free checks.
+import { SUBPROTOCOL_PATTERN } from "./environment-checks";
+
+export { SUBPROTOCOL_PATTERN };
 
 /** Set (and, see normalisedEnvironment, not blank). */
 export const required = z.string({ error: "is required" });

@@ -4,8 +4,8 @@
  * back (plus the Lambda runtime's AWS_REGION). Errors name the offending variables, never
  * their values.
  */
-import * as z from "zod/mini";
-import { FunctionConfigError, httpUrl, parseEnvironment, powertoolsVariables, required, type Environment } from "../common/environment";
+import { type Check, checkEnvironment, httpUrl, matching, powertoolsVariables, required } from "../common/environment-checks";
+import { FunctionConfigError, type Environment } from "../common/startup";
 
 /** What the deployer decides; `toEnvironment` writes exactly this. */
 export interface OffboardingSettings {
@@ -53,19 +53,21 @@ export function toEnvironment(settings: OffboardingSettings, logLevel = "INFO"):
 
 const TABLE_NAME = /^[a-zA-Z0-9_.-]{3,255}$/;
 
-const environmentShape = {
-  USER_POOL_ID: required.check(z.regex(/^[\w-]+_[0-9a-zA-Z]+$/, "must be a user pool id")),
-  CONNECTIONS_TABLE_NAME: required.check(z.regex(TABLE_NAME, "must be a DynamoDB table name")),
-  CONNECTIONS_USER_INDEX: required.check(z.regex(TABLE_NAME, "must be a DynamoDB index name")),
-  REVOCATIONS_TABLE_NAME: required.check(z.regex(TABLE_NAME, "must be a DynamoDB table name")),
+// Checked without zod (common/environment-checks.ts): nothing else at this function's start uses it.
+const environmentChecks = {
+  USER_POOL_ID: matching(/^[\w-]+_[0-9a-zA-Z]+$/, "must be a user pool id"),
+  CONNECTIONS_TABLE_NAME: matching(TABLE_NAME, "must be a DynamoDB table name"),
+  CONNECTIONS_USER_INDEX: matching(TABLE_NAME, "must be a DynamoDB index name"),
+  REVOCATIONS_TABLE_NAME: matching(TABLE_NAME, "must be a DynamoDB table name"),
   WEBSOCKET_MANAGEMENT_ENDPOINT: httpUrl,
   ...powertoolsVariables,
-} satisfies Record<keyof OffboardingEnvironment, z.ZodMiniType>;
+  AWS_REGION: required,
+} satisfies Record<keyof OffboardingEnvironment | "AWS_REGION", Check>;
 
-const environmentSchema = z.object({ ...environmentShape, AWS_REGION: required });
+type RequiredVariable = Exclude<keyof typeof environmentChecks, "POWERTOOLS_SERVICE_NAME" | "POWERTOOLS_LOG_LEVEL">;
 
 export function loadOffboardingConfig(env: Environment = process.env): OffboardingConfig {
-  const e = parseEnvironment(environmentSchema, env, "offboarding config", OffboardingConfigError);
+  const e = checkEnvironment<typeof environmentChecks, RequiredVariable>(environmentChecks, env, "offboarding config", OffboardingConfigError);
   return {
     region: e.AWS_REGION,
     userPoolId: e.USER_POOL_ID,

@@ -7,7 +7,7 @@ import { ApiGatewayManagementApiClient } from "@aws-sdk/client-apigatewaymanagem
 import { CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { lazyStartup } from "../common/environment";
+import { lazyStartup } from "../common/startup";
 import { createLogger } from "../common/logger";
 import { RevocationWriter } from "../common/revocations";
 import { loadOffboardingConfig } from "./config";

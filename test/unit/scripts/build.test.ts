@@ -43,7 +43,7 @@ describe("Lambda bundles", () => {
   // Building is slow on a busy machine: allow it.
   const BUILD_TIMEOUT_MS = 60_000;
 
-  it.each(FUNCTION_NAMES.filter((name) => name !== "authorizer"))("%s uses zod/mini only and fits its budget", async (name) => {
+  it.each(["chat", "action-group"] as const)("%s uses zod/mini only and fits its budget", async (name) => {
     const { outfile, metafile } = await build(name);
     expect(Object.keys(metafile.inputs).some((path) => path.includes("node_modules/zod/v4/mini/"))).toBe(true);
     expect(classicZodInputs(metafile)).toEqual([]);
@@ -56,6 +56,12 @@ describe("Lambda bundles", () => {
     expect(Object.keys(metafile.inputs).filter((path) => path.includes("node_modules/zod/"))).toEqual([]);
     expect(BUNDLE_BUDGET_BYTES.authorizer).toBe(50 * 1024);
     expect(bundleBytes(outfile)).toBeLessThanOrEqual(BUNDLE_BUDGET_BYTES.authorizer);
+  }, BUILD_TIMEOUT_MS);
+
+  it("the offboarding function carries no zod at all (its config is checked by hand) and fits its budget", async () => {
+    const { outfile, metafile } = await build("offboarding");
+    expect(Object.keys(metafile.inputs).filter((path) => path.includes("node_modules/zod/"))).toEqual([]);
+    expect(bundleBytes(outfile)).toBeLessThanOrEqual(BUNDLE_BUDGET_BYTES.offboarding);
   }, BUILD_TIMEOUT_MS);
 
   // Each file at start is a module Node resolves, reads, compiles and links (start-plugins.ts).
@@ -91,6 +97,13 @@ describe("Lambda bundles", () => {
   // zod schemas cost far more to build at start than their bytes suggest (docs/performance.md,
   // "Cold start"): the client-message, answer-request and invocation-record schemas load with
   // the routes that parse them, and only the chat function has those routes.
+  // Their environments are checked without zod (lambdas/common/environment-checks.ts); the
+  // action group parses its session attributes with zod on every call, so it loads zod at start.
+  it.each(["authorizer", "chat", "offboarding"] as const)("%s loads no zod at start", async (name) => {
+    const { outfile, metafile } = await build(name);
+    expect([...inputsLoadedAtStart(metafile, entryOutputOf(metafile, outfile))].filter((path) => path.includes("node_modules/zod/"))).toEqual([]);
+  }, BUILD_TIMEOUT_MS);
+
   it.each(FUNCTION_NAMES)("%s builds no client-message, answer-request or invocation-record schema at start", async (name) => {
     const { outfile, metafile } = await build(name);
     const atStart = [...inputsLoadedAtStart(metafile, entryOutputOf(metafile, outfile))];
