@@ -16,10 +16,17 @@
  *   start beside the HTTP/1.1 handler every client uses (splitting follows the files a
  *   package's index imports, not the exports used). The bundle gets a stand-in that loads
  *   Node's module on first use instead.
+ * - `sdkImportsPastBarrels`: esbuild assigns a file to the chunks of every entry point that
+ *   reaches it through any import, used or not, so a barrel (`@smithy/core/checksum`,
+ *   `@aws-sdk/core/protocols`: index files of re-exports) that the entry's code imports one
+ *   name from puts every other file it re-exports, and that a later route uses, in the chunk
+ *   loaded at start: the XML and Query protocols, the HTTP/2 handler, CRC32 with `node:zlib`
+ *   (about 16-26 KB per function). The SDK's own modules import each name from the file that
+ *   defines it instead, where their packages declare the barrel free of side effects.
  */
 import type { Plugin } from "esbuild";
 import { readFileSync } from "node:fs";
-import { dirname } from "node:path";
+import { dirname, join, resolve as resolvePath } from "node:path";
 
 /** Marks the plugin's own resolve call, so it does not see itself. */
 const RESOLVING_LAZY_MODULE = Symbol("resolving a module loaded by import()");
@@ -82,3 +89,136 @@ export const lazyNodeHttp2: Plugin = {
     build.onLoad({ filter: /.*/, namespace: LAZY_NAMESPACE }, () => ({ contents: LAZY_HTTP2_SOURCE, loader: "js", resolveDir: __dirname }));
   },
 };
+
+/** `export { a, b as c } from "./x";` or `export * from "./x";`: a barrel's only kinds of line. */
+const RE_EXPORT_LINE = /^export\s*(?:\*|\{([^}]*)\})\s*from\s*"([^"]+)";?$/;
+/** A named import of another @smithy or @aws-sdk module, as their ES module builds write them. */
+const SDK_NAMED_IMPORT = /import\s*\{([^}]*)\}\s*from\s*"(@(?:smithy|aws-sdk)\/[^"]+)";/g;
+/** What a module file exports under its own names. */
+const LOCAL_EXPORT = /^export\s+(?:async\s+)?(?:const|let|var|function\*?|class)\s+([\w$]+)/gm;
+const LOCAL_EXPORT_LIST = /^export\s*\{([^}]*)\};?$/gm;
+
+type Resolve = (path: string, resolveDir: string) => Promise<string | undefined>;
+/** name exported → the file that defines it and its name there. */
+type ExportMap = Map<string, { file: string; name: string }> & { reached?: Set<string> };
+
+const specifiers = (list: string) =>
+  list
+    .split(",")
+    .map((part) => part.trim())
+    .filter((part) => part !== "")
+    .map((part) => {
+      const [name, alias] = part.split(/\s+as\s+/);
+      return { name: name.trim(), alias: (alias ?? name).trim() };
+    });
+
+/**
+ * Pure-ish: the exports of `file`, followed through barrels to the files that define them;
+ * undefined when `file` is not made only of re-export lines or defined names cannot be
+ * listed (the import is then left as it is).
+ */
+async function exportsOf(file: string, resolve: Resolve, cache: Map<string, Promise<ExportMap | undefined>>): Promise<ExportMap | undefined> {
+  let cached = cache.get(file);
+  if (!cached) {
+    cached = (async () => {
+      const source = readFileSync(file, "utf8");
+      const lines = source.split("\n").map((line) => line.trim()).filter((line) => line !== "" && !line.startsWith("//"));
+      const map: ExportMap = new Map();
+      if (lines.length > 0 && lines.every((line) => RE_EXPORT_LINE.test(line))) {
+        // Every file this barrel would load: bypassing it must skip none with side effects.
+        map.reached = new Set([file]);
+        for (const line of lines) {
+          const [, list, from] = RE_EXPORT_LINE.exec(line)!;
+          const target = await resolve(from, dirname(file));
+          if (!target) return undefined;
+          const inner = await exportsOf(target, resolve, cache);
+          map.reached.add(target);
+          for (const reached of inner?.reached ?? []) map.reached.add(reached);
+          if (list === undefined) {
+            if (!inner) return undefined;
+            for (const [name, where] of inner) if (name !== "default" && !map.has(name)) map.set(name, where);
+          } else {
+            for (const { name, alias } of specifiers(list)) map.set(alias, inner?.get(name) ?? { file: target, name });
+          }
+        }
+        return map;
+      }
+      for (const match of source.matchAll(LOCAL_EXPORT)) map.set(match[1], { file, name: match[1] });
+      for (const match of source.matchAll(LOCAL_EXPORT_LIST)) for (const { name, alias } of specifiers(match[1])) map.set(alias, { file, name });
+      return map;
+    })();
+    cache.set(file, cached);
+  }
+  return cached;
+}
+
+/** The package a file belongs to: its directory and the files it declares with side effects (`true`: all of them). */
+function packageOf(file: string): { dir: string; sideEffects: boolean | string[] } | undefined {
+  for (let dir = dirname(file); dir !== dirname(dir); dir = dirname(dir)) {
+    let text: string;
+    try {
+      text = readFileSync(join(dir, "package.json"), "utf8");
+    } catch {
+      continue;
+    }
+    const pkg = JSON.parse(text) as { name?: string; sideEffects?: boolean | string[] };
+    if (!pkg.name) continue;
+    return { dir, sideEffects: pkg.sideEffects ?? true };
+  }
+  return undefined;
+}
+
+/** Whether loading `reached` (a barrel's files) has no side effect its package declares. */
+function withoutSideEffects(reached: Set<string>): boolean {
+  for (const file of reached) {
+    const pkg = packageOf(file);
+    if (!pkg || pkg.sideEffects === true) return false;
+    if (Array.isArray(pkg.sideEffects) && pkg.sideEffects.some((listed) => resolvePath(pkg.dir, listed) === file)) return false;
+  }
+  return true;
+}
+
+/**
+ * The SDK's ES modules import from barrels (`@smithy/core/checksum`, `@aws-sdk/core/protocols`:
+ * index files of re-exports only); this imports each name from the file that defines it
+ * instead, when the barrel and every file it re-exports are free of side effects by their
+ * package's own `sideEffects` declaration (what lets a bundler skip a barrel at all). Same
+ * bindings, same code; see the file comment for why it matters.
+ */
+export function sdkImportsPastBarrels(): Plugin {
+  return {
+    name: "sdk-imports-past-barrels",
+    setup(build) {
+      const cache = new Map<string, Promise<ExportMap | undefined>>();
+      const resolve: Resolve = async (path, resolveDir) => {
+        const result = await build.resolve(path, { kind: "import-statement", resolveDir });
+        return result.errors.length === 0 && !result.external ? result.path : undefined;
+      };
+      build.onLoad({ filter: /\/node_modules\/@(?:smithy|aws-sdk)\/.+\/dist-es\/.+\.js$/ }, async (args) => {
+        const source = readFileSync(args.path, "utf8");
+        let changed = false;
+        const replacements = await Promise.all(
+          [...source.matchAll(SDK_NAMED_IMPORT)].map(async (match) => {
+            const barrel = await resolve(match[2], dirname(args.path));
+            const exported = barrel ? await exportsOf(barrel, resolve, cache) : undefined;
+            if (!exported?.reached || !withoutSideEffects(exported.reached)) return undefined;
+            const wanted = specifiers(match[1]);
+            if (!wanted.every(({ name }) => exported.has(name))) return undefined;
+            const statements = wanted.map(({ name, alias }) => {
+              const where = exported.get(name)!;
+              return `import { ${where.name} as ${alias} } from ${JSON.stringify(where.file)};`;
+            });
+            return { text: match[0], replacement: statements.join(" ") };
+          }),
+        );
+        let contents = source;
+        for (const found of replacements) {
+          if (!found) continue;
+          contents = contents.replace(found.text, found.replacement);
+          changed = true;
+        }
+        return changed ? { contents, loader: "js", resolveDir: dirname(args.path) } : undefined;
+      });
+    },
+  };
+}

@@ -1,17 +1,20 @@
 /** The start plugins: one chunk for the entry's static closure; node:http2 loaded on first use. */
 import { build, type Metafile, type Plugin } from "esbuild";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { outputsLoadedAtStart } from "../../../../local/lambda/function-bundler";
-import { chunksAfterEntry, isEsModuleSource, lazyNodeHttp2 } from "../../../../local/lambda/start-plugins";
+import { chunksAfterEntry, isEsModuleSource, lazyNodeHttp2, sdkImportsPastBarrels } from "../../../../local/lambda/start-plugins";
 
 const dir = mkdtempSync(join(tmpdir(), "mta-start-plugins-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const write = (files: Record<string, string>): void => {
-  for (const [name, source] of Object.entries(files)) writeFileSync(join(dir, name), source);
+  for (const [name, source] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, name)), { recursive: true });
+    writeFileSync(join(dir, name), source);
+  }
 };
 
 async function bundle(entry: string, out: string, plugins: Plugin[]): Promise<{ metafile: Metafile; entryOutput: string }> {
@@ -98,5 +101,57 @@ describe("lazyNodeHttp2", () => {
     await bundle("h2.ts", "h2-eager", []);
     const eager = spawnSync(process.execPath, ["--input-type=module", "-e", script("h2-eager")], { encoding: "utf8" });
     expect(JSON.parse(eager.stdout)).toEqual([true, ":path", "function", true]);
+  });
+});
+
+describe("sdkImportsPastBarrels", () => {
+  // Two SDK-like packages whose ES modules import from a barrel: the entry uses `used` at start,
+  // a route loaded later uses `later`. @smithy/pure declares no side effects; @aws-sdk/effect
+  // declares one file of its barrel with side effects, so its barrel must still load.
+  const fakePackage = (name: string, sideEffects: unknown) => ({
+    [`node_modules/${name}/package.json`]: JSON.stringify({ name, version: "1.0.0", sideEffects, exports: { "./parts": "./dist-es/parts/index.js", "./*": "./dist-es/*" } }),
+    [`node_modules/${name}/dist-es/parts/index.js`]: 'export { used } from "./used";\nexport { later } from "./later";\nexport * from "./effect";\n',
+    [`node_modules/${name}/dist-es/parts/used.js`]: 'export const used = () => "used";\n',
+    [`node_modules/${name}/dist-es/parts/later.js`]: 'export const later = () => "later";\n',
+    [`node_modules/${name}/dist-es/parts/effect.js`]: 'globalThis.effects = (globalThis.effects ?? 0) + 1;\nexport const effect = 1;\n',
+    [`node_modules/${name}/dist-es/client.js`]: `import { used } from "${name}/parts";\nexport const client = () => used();\n`,
+    [`node_modules/${name}/dist-es/lazy.js`]: `import { later } from "${name}/parts";\nexport const lazy = () => later();\n`,
+  });
+  const entry = (name: string) =>
+    [
+      `import { client } from "${name}/client.js";`,
+      `export const handler = async () => client() + " " + (await import("${name}/lazy.js")).lazy() + " " + (globalThis.effects ?? 0);`,
+    ].join("\n");
+  write({
+    ...fakePackage("@smithy/pure", false),
+    ...fakePackage("@aws-sdk/effect", ["./dist-es/parts/effect.js"]),
+    "pure-entry.ts": entry("@smithy/pure"),
+    "effect-entry.ts": entry("@aws-sdk/effect"),
+  });
+
+  const startInputs = async (entryFile: string, out: string, plugins: Plugin[]) => {
+    const { metafile, entryOutput } = await bundle(entryFile, out, [chunksAfterEntry(join(dir, entryFile)), ...plugins]);
+    return outputsLoadedAtStart(metafile, entryOutput).flatMap((output) => Object.keys(metafile.outputs[output].inputs));
+  };
+  const run = (out: string) =>
+    spawnSync(process.execPath, ["--input-type=module", "-e", `const { handler } = await import(${JSON.stringify(join(dir, out, "index.mjs"))}); console.log(await handler());`], {
+      encoding: "utf8",
+    }).stdout.trim();
+
+  it("keeps code only a later route uses out of the start, where the barrel put it there", async () => {
+    const before = await startInputs("pure-entry.ts", "barrel-before", []);
+    expect(before.some((input) => input.endsWith("pure/dist-es/parts/later.js"))).toBe(true);
+    const after = await startInputs("pure-entry.ts", "barrel-after", [sdkImportsPastBarrels()]);
+    expect(after.some((input) => input.endsWith("pure/dist-es/parts/used.js"))).toBe(true);
+    expect(after.some((input) => input.endsWith("pure/dist-es/parts/later.js"))).toBe(false);
+    // Same answers; the barrel's file without side effects is not loaded either way.
+    expect(run("barrel-before")).toBe("used later 0");
+    expect(run("barrel-after")).toBe("used later 0");
+  });
+
+  it("leaves a barrel that loads a file its package declares with side effects", async () => {
+    const after = await startInputs("effect-entry.ts", "effect-after", [sdkImportsPastBarrels()]);
+    expect(after.some((input) => input.endsWith("effect/dist-es/parts/effect.js"))).toBe(true);
+    expect(run("effect-after")).toBe("used later 1");
   });
 });
