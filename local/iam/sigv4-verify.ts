@@ -236,28 +236,44 @@ export function canonicalQuery(query: Record<string, string | string[]>): string
 /** Pure: the canonical request (headers by lower-case name, values with runs of blanks folded, as the signer does). */
 export function canonicalRequest(r: { method: string; path: string; query: string; headers: Readonly<Record<string, string>>; payloadHash: string }): string {
   const names = Object.keys(r.headers).sort();
-  const lines = names.map(
-    (name) =>
-      `${name}:${r.headers[name]
-        .replace(/[\r\n]/g, " ")
-        .replace(/[ \t]+/g, " ")
-        .replace(/^ | $/g, "")}`,
-  );
+  const lines = names.map((name) => `${name}:${canonicalHeaderValue(r.headers[name])}`);
   return `${r.method}\n${r.path}\n${r.query}\n${lines.join("\n")}\n\n${names.join(";")}\n${r.payloadHash}`;
+}
+
+/** Blanks that the signer folds or trims; most values have none, and skip the three replacements. */
+const FOLDED = /[\r\n\t]| {2}|^ | $/;
+
+function canonicalHeaderValue(value: string): string {
+  if (!FOLDED.test(value)) return value;
+  return value
+    .replace(/[\r\n]/g, " ")
+    .replace(/[ \t]+/g, " ")
+    .replace(/^ | $/g, "");
 }
 
 /**
  * The signing key derived from a key's secret for one scope (date, region, service), kept
- * per credential record for its latest scope: four HMACs saved on every request but the
- * first of a key each day. Held beside the record, never logged or returned.
+ * per credential record and scope: four HMACs saved on every request but the first of a
+ * key, service and day (one key signs for several services: the chat function's role
+ * calls DynamoDB, Lambda, Bedrock and `@connections`). Held beside the record, never
+ * logged or returned.
  */
-const signingKeys = new WeakMap<CredentialRecord, { secret: string; scope: string; key: Buffer }>();
+const signingKeys = new WeakMap<CredentialRecord, { secret: string; byScope: Map<string, Buffer> }>();
+
+/** Scopes kept per record: a few services a day; the oldest goes first past this. */
+const MAX_SCOPES_PER_KEY = 16;
 
 function signingKey(record: CredentialRecord, scope: string): Buffer {
-  const known = signingKeys.get(record);
-  if (known !== undefined && known.scope === scope && known.secret === record.secretAccessKey) return known.key;
+  let known = signingKeys.get(record);
+  if (known === undefined || known.secret !== record.secretAccessKey) {
+    known = { secret: record.secretAccessKey, byScope: new Map() };
+    signingKeys.set(record, known);
+  }
+  const cached = known.byScope.get(scope);
+  if (cached !== undefined) return cached;
   let key: Buffer | string = `AWS4${record.secretAccessKey}`;
   for (const part of scope.split("/")) key = createHmac("sha256", key).update(part).digest();
-  signingKeys.set(record, { secret: record.secretAccessKey, scope, key: key as Buffer });
+  if (known.byScope.size >= MAX_SCOPES_PER_KEY) known.byScope.delete(known.byScope.keys().next().value as string);
+  known.byScope.set(scope, key as Buffer);
   return key as Buffer;
 }
