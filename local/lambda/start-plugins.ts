@@ -23,6 +23,8 @@
  *   loaded at start: the XML and Query protocols, the HTTP/2 handler, CRC32 with `node:zlib`
  *   (about 16-26 KB per function). The SDK's own modules import each name from the file that
  *   defines it instead, where their packages declare the barrel free of side effects.
+ * - `sdkPackageVersionOnly`: each SDK client imports its whole `package.json` for its
+ *   version; the bundle gets the version alone.
  */
 import type { Plugin } from "esbuild";
 import { readFileSync } from "node:fs";
@@ -222,3 +224,19 @@ export function sdkImportsPastBarrels(): Plugin {
     },
   };
 }
+
+/**
+ * The SDK's clients import their whole `package.json` (`import packageInfo from
+ * "../package.json"`) for one field, `packageInfo.version` (their user agent): 2–4 KB of JSON
+ * per client parsed at start. The bundle gets the version alone; any other field read would
+ * be undefined, and no client reads one (the test checks every client's sources).
+ */
+export const sdkPackageVersionOnly: Plugin = {
+  name: "sdk-package-version-only",
+  setup(build) {
+    build.onLoad({ filter: /\/node_modules\/@aws-sdk\/[^/]+\/package\.json$/ }, (args) => {
+      const { version } = JSON.parse(readFileSync(args.path, "utf8")) as { version?: unknown };
+      return { contents: JSON.stringify({ version }), loader: "json" };
+    });
+  },
+};

@@ -1,11 +1,11 @@
 /** The start plugins: one chunk for the entry's static closure; node:http2 loaded on first use. */
 import { build, type Metafile, type Plugin } from "esbuild";
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { outputsLoadedAtStart } from "../../../../local/lambda/function-bundler";
-import { chunksAfterEntry, isEsModuleSource, lazyNodeHttp2, sdkImportsPastBarrels } from "../../../../local/lambda/start-plugins";
+import { chunksAfterEntry, isEsModuleSource, lazyNodeHttp2, sdkImportsPastBarrels, sdkPackageVersionOnly } from "../../../../local/lambda/start-plugins";
 
 const dir = mkdtempSync(join(tmpdir(), "mta-start-plugins-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -153,5 +153,47 @@ describe("sdkImportsPastBarrels", () => {
     const after = await startInputs("effect-entry.ts", "effect-after", [sdkImportsPastBarrels()]);
     expect(after.some((input) => input.endsWith("effect/dist-es/parts/effect.js"))).toBe(true);
     expect(run("effect-after")).toBe("used later 1");
+  });
+});
+
+describe("sdkPackageVersionOnly", () => {
+  write({
+    "node_modules/@aws-sdk/fake-client/package.json": JSON.stringify({ name: "@aws-sdk/fake-client", version: "3.1.2", description: "x".repeat(2000), dependencies: { a: "1" } }),
+    "node_modules/@aws-sdk/fake-client/dist-es/runtimeConfig.js": 'import packageInfo from "../package.json";\nexport const info = () => JSON.stringify(packageInfo);\n',
+    "version-entry.ts": 'export { info } from "@aws-sdk/fake-client/dist-es/runtimeConfig.js";\n',
+  });
+
+  it("gives a client its package's version and nothing else", async () => {
+    await bundle("version-entry.ts", "version-only", [sdkPackageVersionOnly]);
+    const run = spawnSync(process.execPath, ["--input-type=module", "-e", `console.log((await import(${JSON.stringify(join(dir, "version-only", "index.mjs"))})).info());`], { encoding: "utf8" });
+    expect(JSON.parse(run.stdout)).toEqual({ version: "3.1.2" });
+  });
+
+  it("is enough for every SDK package here: each reads only `version` from its package.json", () => {
+    const root = join(__dirname, "../../../../node_modules/@aws-sdk");
+    const readers: string[] = [];
+    const visit = (path: string): void => {
+      for (const entry of readdirSync(path, { withFileTypes: true })) {
+        const full = join(path, entry.name);
+        if (entry.isDirectory()) visit(full);
+        else if (entry.name.endsWith(".js")) {
+          const source = readFileSync(full, "utf8");
+          const imported = /import\s+(\w+)\s+from\s+"(?:\.\.\/)+package\.json"/.exec(source);
+          if (!imported) continue;
+          readers.push(full);
+          const uses = source.match(new RegExp(`\\b${imported[1]}\\b(\\.\\w+)?`, "g")) ?? [];
+          // The import itself, then `<name>.version` only.
+          expect({ file: full, uses: uses.slice(1).filter((use) => use !== `${imported[1]}.version`) }).toEqual({ file: full, uses: [] });
+        }
+      }
+    };
+    for (const pkg of readdirSync(root)) {
+      try {
+        visit(join(root, pkg, "dist-es"));
+      } catch {
+        // a package without an ES module build
+      }
+    }
+    expect(readers.length).toBeGreaterThan(4);
   });
 });
