@@ -96,8 +96,8 @@ export async function handleManagementRequest(
   }
 }
 
-/** The `type` of a server event, for the counts by kind; "other" for anything else. */
-function eventTypeOf(body: Buffer): string {
+/** The `type` of a server event, for the counts by kind (PostToConnection, route responses); "other" for anything else. */
+export function eventTypeOf(body: Buffer): string {
   try {
     const type = (JSON.parse(body.toString("utf8")) as { type?: unknown }).type;
     return typeof type === "string" && /^[a-z_]{1,20}$/.test(type) ? type : "other";

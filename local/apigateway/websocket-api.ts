@@ -5,7 +5,8 @@
  *   plain HTTP responses (401/403/500) as API Gateway sends them; the subprotocol the
  *   integration returns is echoed (none returned → none sent, so clients that offered one drop);
  * - text frames: route selection with the Pulumi program's expression, MESSAGE events carrying the
- *   authorizer context on every route; `$disconnect` on close;
+ *   authorizer context on every route, the returned body sent back on two-way routes only
+ *   (route-response.ts); `$disconnect` on close;
  * - API Gateway's quotas: 32 KB frames and 128 KB messages (close 1009), binary frames
  *   (close 1003), idle 10 min and 2 h per connection (close 1001), 29 s integration timeout
  *   (the client gets `{"message":"Internal server error",…}` as from API Gateway).
@@ -19,7 +20,8 @@ import { WebSocketServer, WebSocket, type RawData } from "ws";
 import { AUTHORIZER_IDENTITY_SOURCES, identitySourceHeaders, MESSAGE_ROUTE_KEYS } from "../../infra/route-keys";
 import { IDLE_TIMEOUT_MS, MAX_CONNECTION_MS } from "../../web/js/protocol-limits.js";
 import type { RawAwsRequest } from "../runtime/aws-request";
-import { handleManagementRequest, matchManagementPath, type ManagedConnection } from "./management-api";
+import { eventTypeOf, handleManagementRequest, matchManagementPath, type ManagedConnection } from "./management-api";
+import { routeResponseFrame } from "./route-response";
 import type { CallCounter } from "../runtime/call-counter";
 import { FrameSizeMeter } from "./frame-size-meter";
 import {
@@ -55,9 +57,12 @@ export interface ApiGatewayOptions {
   /** SigV4 + IAM for execute-api:ManageConnections; throws LocalAwsError to refuse. */
   authorize(request: RawAwsRequest, resourceArn: string): Promise<void>;
   limits?: ApiGatewayLimits;
-  /** Routes with a route response: the integration's `body` is sent back to the client (default: none). */
+  /**
+   * Two-way routes (with a route response): the integration's `body` is sent back to the
+   * client as one frame, an empty one when it has none (route-response.ts). Default: none.
+   */
   routeResponses?: readonly string[];
-  /** Counts client messages, connections and PostToConnection calls (local/runtime/call-counter.ts). */
+  /** Counts client messages, route responses, connections and PostToConnection calls (local/runtime/call-counter.ts). */
   calls?: CallCounter;
 }
 
@@ -266,17 +271,24 @@ export async function startApiGateway(o: ApiGatewayOptions): Promise<ApiGatewayS
       { requestId, requestTimeEpoch: Date.now(), routeKey, messageId: randomBytes(11).toString("base64"), body },
       conn.authorizer,
     );
+    // What API Gateway sends the client when the integration fails, times out or answers malformed.
+    const internalError = () =>
+      conn.send(Buffer.from(JSON.stringify({ message: "Internal server error", connectionId: conn.facts.connectionId, requestId }))).catch(() => undefined);
+    let result: unknown;
     try {
-      const result = await withTimeout(o.invokeIntegration(event));
-      o.calls?.mark("apigateway", "IntegrationEnd", routeKey);
-      if (routeResponses.includes(routeKey) && isRecord(result) && typeof result.body === "string") {
-        await conn.send(Buffer.from(result.body)).catch(() => undefined);
-      }
+      result = await withTimeout(o.invokeIntegration(event));
     } catch {
-      // What API Gateway sends the client when the integration fails or times out.
-      const message = JSON.stringify({ message: "Internal server error", connectionId: conn.facts.connectionId, requestId });
-      await conn.send(Buffer.from(message)).catch(() => undefined);
+      return internalError();
     }
+    o.calls?.mark("apigateway", "IntegrationEnd", routeKey);
+    // A one-way route sends nothing back, whatever the function returned (route-response.ts).
+    if (!routeResponses.includes(routeKey)) return;
+    const response = routeResponseFrame(result);
+    if (!response.ok) return internalError();
+    const frame = Buffer.from(response.frame, "utf8");
+    // Counted as what it is: API Gateway's own message on the route, not a signed call of the function.
+    o.calls?.count("apigateway", "RouteResponse", { bytes: frame.length, detail: eventTypeOf(frame) });
+    await conn.send(frame).catch(() => undefined);
   }
 
   await new Promise<void>((resolve, reject) => {

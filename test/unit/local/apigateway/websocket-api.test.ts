@@ -6,7 +6,8 @@ import {
 } from "@aws-sdk/client-apigatewaymanagementapi";
 import WebSocket from "ws";
 import { LocalAwsError, type RawAwsRequest } from "../../../../local/runtime/aws-request";
-import { startApiGateway, type ApiGatewayLimits, type ApiGatewayServer } from "../../../../local/apigateway/websocket-api";
+import { startApiGateway, type ApiGatewayLimits, type ApiGatewayOptions, type ApiGatewayServer } from "../../../../local/apigateway/websocket-api";
+import { CallCounter, callsOf } from "../../../../local/runtime/call-counter";
 
 // The events are API Gateway's untyped shapes; the tests read them by path.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -31,7 +32,7 @@ interface Behaviour {
   refuseManagement: boolean;
 }
 
-async function harness(limits?: ApiGatewayLimits): Promise<Harness> {
+async function harness(limits?: ApiGatewayLimits, options: Pick<ApiGatewayOptions, "routeResponses" | "calls"> = {}): Promise<Harness> {
   const events: AnyEvent[] = [];
   const authorizerEvents: AnyEvent[] = [];
   const authorizeCalls: string[] = [];
@@ -47,6 +48,7 @@ async function harness(limits?: ApiGatewayLimits): Promise<Harness> {
     region: "us-east-1",
     accountId: "000000000000",
     limits,
+    ...options,
     invokeAuthorizer: async (e) => {
       authorizerEvents.push(e as AnyEvent);
       return behaviour.authorizer(e as AnyEvent);
@@ -213,6 +215,71 @@ describe("local API Gateway WebSocket", () => {
     const body = JSON.parse(await reply);
     expect(body).toEqual({ message: "Internal server error", connectionId: expect.any(String), requestId: expect.any(String) });
     ws.close();
+  });
+
+  it("sends nothing back on a route without a route response, whatever the function returns", async () => {
+    const ws = await connect(h.gw.webSocketUrl);
+    const received: string[] = [];
+    ws.on("message", (d) => received.push(d.toString()));
+    h.set({ integration: async () => ({ statusCode: 200, body: '{"type":"pong"}' }) });
+    ws.send('{"action":"ping"}');
+    await until(() => h.events.length === 2);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(received).toEqual([]);
+    ws.close();
+  });
+
+  it("sends the returned body back on a two-way route only, whatever the status, and counts it as a route response", async () => {
+    const calls = new CallCounter();
+    const two = await harness(undefined, { routeResponses: ["ask"], calls });
+    try {
+      const ws = await connect(two.gw.webSocketUrl);
+      const received: string[] = [];
+      ws.on("message", (d) => received.push(d.toString()));
+      two.set({ integration: async () => ({ statusCode: 200, body: '{"type":"accepted","answerId":"a"}' }) });
+      ws.send('{"action":"ask"}');
+      await until(() => received.length === 1);
+      expect(received).toEqual(['{"type":"accepted","answerId":"a"}']);
+      // Not a 2xx: the body still goes back (route-response.ts).
+      two.set({ integration: async () => ({ statusCode: 500, body: '{"type":"error","code":"internal"}' }) });
+      ws.send('{"action":"ask"}');
+      await until(() => received.length === 2);
+      expect(received[1]).toBe('{"type":"error","code":"internal"}');
+      // `$default` has no route response here: nothing back.
+      two.set({ integration: async () => ({ statusCode: 200, body: '{"type":"pong"}' }) });
+      ws.send('{"action":"ping"}');
+      await until(() => two.events.length === 4);
+      await new Promise((r) => setTimeout(r, 100));
+      expect(received).toHaveLength(2);
+
+      const counts = calls.snapshot();
+      expect(callsOf(counts, "apigateway", "RouteResponse")).toBe(2);
+      expect(callsOf(counts, "apigateway", "RouteResponse:accepted")).toBe(1);
+      expect(callsOf(counts, "apigateway", "RouteResponse:error")).toBe(1);
+      expect(counts.apigateway.RouteResponse.bytes).toBe(Buffer.byteLength(received[0]) + Buffer.byteLength(received[1]));
+      expect(callsOf(counts, "apigateway", "PostToConnection")).toBe(0);
+      ws.close();
+    } finally {
+      await two.gw.close();
+    }
+  });
+
+  it("sends an empty frame for a result without a body, and API Gateway's error for a malformed one, on a two-way route", async () => {
+    const two = await harness(undefined, { routeResponses: ["$default"] });
+    try {
+      const ws = await connect(two.gw.webSocketUrl);
+      two.set({ integration: async () => ({ statusCode: 200 }) });
+      const empty = nextMessage(ws);
+      ws.send('{"action":"ping"}');
+      expect(await empty).toBe("");
+      two.set({ integration: async () => ({ statusCode: 200, body: { type: "pong" } }) });
+      const malformed = nextMessage(ws);
+      ws.send('{"action":"ping"}');
+      expect(JSON.parse(await malformed)).toEqual({ message: "Internal server error", connectionId: expect.any(String), requestId: expect.any(String) });
+      ws.close();
+    } finally {
+      await two.gw.close();
+    }
   });
 
   it("manages connections through the real ApiGatewayManagementApiClient", async () => {
