@@ -17,6 +17,7 @@ import { toEnvironment as authorizerEnvironment } from "../lambdas/authorizer/co
 import { toEnvironment as chatEnvironment } from "../lambdas/chat/config";
 import { toEnvironment as offboardingEnvironment } from "../lambdas/offboarding/config";
 import { offboardingEventPattern } from "../infra/offboarding-rule";
+import { TWO_WAY_ROUTE_KEYS } from "../infra/route-keys";
 import { LocalEventBus } from "./eventbridge/event-bus";
 import { managementEvent } from "./cognito/management-events";
 import { randomUUID } from "node:crypto";
@@ -277,6 +278,8 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
       invokeIntegration: async (event) => unwrap("chat", await lambda.invoke(fnName("chat"), event)),
       authorize: authorizeWith("execute-api", "execute-api:ManageConnections", { status: 403, code: "ForbiddenException" }),
       limits: options.limits,
+      // The Pulumi program's two-way routes (infra/route-keys.ts): the chat function's body is the reply.
+      routeResponses: TWO_WAY_ROUTE_KEYS,
       calls,
     });
     stops.push(apiGateway.close);

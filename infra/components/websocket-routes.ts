@@ -1,7 +1,9 @@
 /**
  * Routes of the WebSocket API: the Lambda REQUEST authorizer on `$connect` only (API
  * Gateway runs authorizers only there; later frames are bound to the authorized
- * connection), every route proxied to the chat function, and the stage with throttling
+ * connection), every route proxied to the chat function, the frame routes (`ask`,
+ * `$default`) two-way with a route response (the function's returned body is the reply,
+ * infra/route-keys.ts), and the stage with throttling
  * (a stricter one on `ask`, the route that starts costly answers) and, when the stack turns
  * them on, token-free access logs (I8). Execution logging stays off (it needs the same
  * account role, and data tracing would log prompts); metrics need no role.
@@ -12,7 +14,7 @@ import { ChildNames } from "./child-names";
 import { accessLogFormat } from "../access-log-format";
 import type { ThrottleConfig } from "../config";
 import type { StackNames } from "../naming";
-import { AUTHORIZER_IDENTITY_SOURCES, ROUTE_KEYS } from "../route-keys";
+import { AUTHORIZER_IDENTITY_SOURCES, ROUTE_KEYS, ROUTE_RESPONSE_KEY, TWO_WAY_ROUTE_KEYS } from "../route-keys";
 import type { WebSocketApi } from "./websocket-api";
 
 /** The browser offers [APP_PROTOCOL, <ID token>] as subprotocols: the only place a browser can put it. */
@@ -91,21 +93,32 @@ export class WebSocketRoutes extends pulumi.ComponentResource {
       child.opts("apigateway-invokes-chat", "apigateway-invokes-chat"),
     );
 
-    const routes = ROUTE_KEYS.map(
-      (routeKey) =>
-        new aws.apigatewayv2.Route(
-          child.name(`route-${routeKey.replace("$", "")}`),
-          {
-            apiId: api.id,
-            routeKey,
-            target: pulumi.interpolate`integrations/${integration.id}`,
-            ...(routeKey === "$connect"
-              ? { authorizationType: "CUSTOM", authorizerId: authorizer.id }
-              : { authorizationType: "NONE" }),
-          },
-          child.opts(`route-${routeKey.replace("$", "")}`, `route-${routeKey.replace("$", "")}`),
-        ),
-    );
+    const routes = ROUTE_KEYS.map((routeKey) => {
+      const suffix = routeKey.replace("$", "");
+      const twoWay = TWO_WAY_ROUTE_KEYS.includes(routeKey);
+      const route = new aws.apigatewayv2.Route(
+        child.name(`route-${suffix}`),
+        {
+          apiId: api.id,
+          routeKey,
+          target: pulumi.interpolate`integrations/${integration.id}`,
+          ...(routeKey === "$connect"
+            ? { authorizationType: "CUSTOM", authorizerId: authorizer.id }
+            : { authorizationType: "NONE" }),
+          // Two-way (route-keys.ts): the chat function's returned body is the frame's reply.
+          ...(twoWay ? { routeResponseSelectionExpression: ROUTE_RESPONSE_KEY } : {}),
+        },
+        child.opts(`route-${suffix}`, `route-${suffix}`),
+      );
+      const response = twoWay
+        ? new aws.apigatewayv2.RouteResponse(
+            child.name(`route-response-${suffix}`),
+            { apiId: api.id, routeId: route.id, routeResponseKey: ROUTE_RESPONSE_KEY },
+            child.opts(`route-response-${suffix}`, `route-response-${suffix}`),
+          )
+        : undefined;
+      return response ? [route, response] : [route];
+    }).flat();
 
     const accessLogGroup = args.accessLogs.enabled
       ? new aws.cloudwatch.LogGroup(

@@ -7,19 +7,19 @@
  * error banner. An expired token gets `token_expired`, as every other frame.
  */
 import { type AuthorizerContext, tokenExpired } from "../common/authorizer-context";
-import type { PostOutcome } from "../common/connections";
 import { errorSummary, type InvocationLogger } from "../common/logger";
-import { errorEvent, hello, type ServerEvent } from "../common/server-events";
+import { errorEvent, hello } from "../common/server-events";
 import type { ChatDependencies } from "./dependencies";
+import type { Reply } from "./websocket-event";
 
 export async function handleHello(
   caller: AuthorizerContext,
   deps: Pick<ChatDependencies, "tenantNames" | "now">,
   log: InvocationLogger,
-  reply: (event: ServerEvent) => Promise<PostOutcome>,
+  reply: Reply,
 ): Promise<void> {
   if (tokenExpired(caller, deps.now())) {
-    await reply(errorEvent("token_expired", "your sign-in has expired; reconnect with a fresh token"));
+    reply(errorEvent("token_expired", "your sign-in has expired; reconnect with a fresh token"));
     return;
   }
   let tenantName: string | undefined;
@@ -28,5 +28,5 @@ export async function handleHello(
   } catch (error) {
     log.warn("tenant name not read", errorSummary(error));
   }
-  await reply(hello(tenantName));
+  reply(hello(tenantName));
 }

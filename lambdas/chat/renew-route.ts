@@ -19,13 +19,14 @@ import { identityFromClaims } from "../authorizer/authorize";
 import { AuthorizationError } from "../authorizer/errors";
 import { createTokenVerifier, type TokenVerifier } from "../authorizer/verifier";
 import type { AuthorizerContext } from "../common/authorizer-context";
-import { type ConnectionRecord, hangUp, type PostOutcome } from "../common/connections";
+import { type ConnectionRecord, hangUp } from "../common/connections";
 import { errorSummary, type InvocationLogger } from "../common/logger";
 import { SESSION_ENDED_MESSAGE } from "../common/revocations";
 import type { RenewMessage } from "../common/protocol";
-import { type ErrorCode, errorEvent, renewed, type ServerEvent } from "../common/server-events";
+import { type ErrorCode, errorEvent, renewed } from "../common/server-events";
 import type { ChatConfig } from "./config";
 import type { MessageDependencies } from "./dependencies";
+import type { PostNow, Reply } from "./websocket-event";
 
 /** The identity a renewal token proves, or an AuthorizationError with a stable code. */
 export interface IdTokenCheck {
@@ -88,7 +89,8 @@ export async function handleRenew(
   connectionId: string,
   deps: MessageDependencies,
   log: InvocationLogger,
-  reply: (event: ServerEvent) => Promise<PostOutcome>,
+  reply: Reply,
+  postNow: PostNow,
 ): Promise<void> {
   let renewal: AuthorizerContext;
   try {
@@ -98,7 +100,7 @@ export async function handleRenew(
     if (!(error instanceof AuthorizationError)) log.error("renewal verification failed", errorSummary(error));
     else log.warn("renew refused", { code });
     const refusal = verificationRefusal(code);
-    await reply(errorEvent(refusal.code, refusal.message));
+    reply(errorEvent(refusal.code, refusal.message));
     return;
   }
   const [record, revoked] = await Promise.all([
@@ -108,15 +110,21 @@ export async function handleRenew(
   const decision = decideRenew({ caller, renewal, connectionId, record, revoked });
   if (!decision.ok) {
     log.warn("renew refused", { code: decision.code, hangUp: decision.hangUp });
-    await reply(errorEvent(decision.code, decision.message));
-    if (decision.hangUp) await hangUp(deps, connectionId);
+    if (!decision.hangUp) {
+      reply(errorEvent(decision.code, decision.message));
+      return;
+    }
+    // The route response would go out after the hang-up, to a closed connection: post the
+    // error first, then close (closed even when the error could not be posted).
+    await postNow(errorEvent(decision.code, decision.message)).catch((error: unknown) => log.warn("refusal not posted", errorSummary(error)));
+    await hangUp(deps, connectionId);
     return;
   }
   if (!(await deps.connections.extend(record as ConnectionRecord, decision.expiresAt))) {
     log.warn("renew refused", { code: "forbidden", reason: "record changed" });
-    await reply(errorEvent("forbidden", "this connection is not registered; reconnect"));
+    reply(errorEvent("forbidden", "this connection is not registered; reconnect"));
     return;
   }
   log.info("connection renewed", { tokenExpiresAt: decision.expiresAt });
-  await reply(renewed(decision.expiresAt));
+  reply(renewed(decision.expiresAt));
 }

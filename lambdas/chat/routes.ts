@@ -5,7 +5,7 @@
  */
 import { InvokeCommand } from "@aws-sdk/client-lambda";
 import { type AuthorizerContext, parseAuthorizerContext, tokenExpired } from "../common/authorizer-context";
-import { type ConnectionOwner, type ConnectionRecord, type PostOutcome, replyToSender, servedUntil } from "../common/connections";
+import { type ConnectionOwner, type ConnectionRecord, replyToSender, servedUntil } from "../common/connections";
 import { answerIdOwner } from "../common/identifiers";
 import { SESSION_ENDED_MESSAGE } from "../common/revocations";
 import { errorSummary, type InvocationLogger, invocationLogger } from "../common/logger";
@@ -17,11 +17,11 @@ import { THROTTLED_MESSAGE } from "./ask-rate-limit";
 import type { MessageDependencies } from "./dependencies";
 import { handleHello } from "./hello-route";
 import { handleStop } from "./stop-route";
-import { frameText, type WebSocketEvent, type WebSocketResult } from "./websocket-event";
+import { frameText, type PostNow, type Reply, type WebSocketEvent, type WebSocketResult } from "./websocket-event";
 
 // Their own modules now (the entry loads each route's code on first use); still reachable here.
 export { connectResponseHeaders, handleConnect, handleDisconnect } from "./connect-routes";
-export { frameText, isWebSocketEvent, type WebSocketEvent, type WebSocketResult } from "./websocket-event";
+export { frameText, isWebSocketEvent, type PostNow, type Reply, type WebSocketEvent, type WebSocketResult } from "./websocket-event";
 
 export { SESSION_ENDED_MESSAGE };
 
@@ -73,16 +73,35 @@ export function decideAsk(args: {
 /**
  * Every client frame (route `ask`, and `$default` for everything else, `ping`, `stop` and
  * `renew` included: they have no route of their own): parse, authorize, acknowledge, and hand the question to the
- * asynchronous answer step. Every frame gets an answer or an
- * `error` event (I9), and the result is always 200 so the connection stays usable.
+ * asynchronous answer step. Every frame gets an answer or an `error` event (I9), and the
+ * result is always 200 so the connection stays usable.
+ *
+ * The frame's one reply is the result's `body`: both routes are two-way (a route response,
+ * infra/route-keys.ts), so API Gateway sends the body back to the connection that sent the
+ * frame once this returns, and the reply costs no PostToConnection (no signed call, no
+ * round trip; docs/performance.md §Calls per answer). API Gateway sends a frame on a two-way
+ * route even when the result has no body (an empty one), so every result here carries the
+ * reply, except after a reply that had to be posted at once (`postNow`: a renewal refused
+ * with a hang-up, whose error must reach the client before the connection is closed).
  */
 const OK: WebSocketResult = { statusCode: 200 };
 
 export async function handleMessage(event: WebSocketEvent, deps: MessageDependencies): Promise<WebSocketResult> {
   const { connectionId } = event.requestContext;
   const log = invocationLogger(deps.logger, { route: event.requestContext.routeKey });
-  const sendReply = (serverEvent: ServerEvent) => replyToSender(deps, connectionId, serverEvent);
-  let reply = sendReply;
+  let replyEvent: ServerEvent | undefined;
+  // From the verified caller on, every reply is counted for their tenant (asks, errors by code).
+  let tenantId: string | undefined;
+  const reply: Reply = (serverEvent) => {
+    replyEvent = serverEvent;
+  };
+  const postNow: PostNow = async (serverEvent) => {
+    try {
+      return await replyToSender(deps, connectionId, serverEvent);
+    } finally {
+      if (tenantId !== undefined) deps.metrics.replySent(tenantId, serverEvent);
+    }
+  };
 
   const parsed = parseClientMessage(frameText(event));
   const answerId = parsed.ok ? ("answerId" in parsed.message ? parsed.message.answerId : undefined) : parsed.answerId;
@@ -90,51 +109,48 @@ export async function handleMessage(event: WebSocketEvent, deps: MessageDependen
     const caller = parseAuthorizerContext(event.requestContext.authorizer);
     if (!caller) {
       log.warn("message refused: missing or malformed authorizer context");
-      await reply(errorEvent("forbidden", "this connection is not authorized", answerId));
-      return OK;
+      reply(errorEvent("forbidden", "this connection is not authorized", answerId));
+    } else {
+      log.appendKeys({ tenantId: caller.tenantId, userId: caller.userId, ...(answerId ? { answerId } : {}) });
+      tenantId = caller.tenantId;
+      await handleFrame(parsed, caller, connectionId, deps, log, reply, postNow);
     }
-    log.appendKeys({ tenantId: caller.tenantId, userId: caller.userId, ...(answerId ? { answerId } : {}) });
-    // From here every reply is counted for the caller's tenant (asks, errors by code),
-    // once it has gone out: the metric's line is not written on the way to the client.
-    reply = async (serverEvent) => {
-      try {
-        return await sendReply(serverEvent);
-      } finally {
-        deps.metrics.replySent(caller.tenantId, serverEvent);
-      }
-    };
-    if (!parsed.ok) {
-      log.info("bad request", { reason: parsed.message });
-      await reply(errorEvent("bad_request", parsed.message, answerId));
-      return OK;
-    }
-    if (parsed.message.action === "ping") {
-      await reply(pong());
-      return OK;
-    }
-    if (parsed.message.action === "hello") {
-      await handleHello(caller, deps, log, reply);
-      return OK;
-    }
-    if (parsed.message.action === "stop") {
-      await handleStop(parsed.message, caller, connectionId, deps, log, reply);
-      return OK;
-    }
-    if (parsed.message.action === "renew") {
-      await handleRenew(parsed.message, caller, connectionId, deps, log, reply);
-      return OK;
-    }
-    await handleAsk(parsed.message, caller, connectionId, deps, log, reply);
-    return OK;
   } catch (error) {
     log.error("message failed", errorSummary(error));
-    try {
-      await reply(errorEvent("internal", "something went wrong; please try again", answerId));
-      return OK;
-    } catch (replyError) {
-      log.error("could not report the failure to the client", errorSummary(replyError));
-      return { statusCode: 500 };
-    }
+    reply(errorEvent("internal", "something went wrong; please try again", answerId));
+  }
+  if (replyEvent === undefined) return OK;
+  if (tenantId !== undefined) deps.metrics.replySent(tenantId, replyEvent);
+  return { statusCode: 200, body: JSON.stringify(replyEvent) };
+}
+
+/** One parsed frame of a verified caller: the route handler its action names. */
+async function handleFrame(
+  parsed: ReturnType<typeof parseClientMessage>,
+  caller: AuthorizerContext,
+  connectionId: string,
+  deps: MessageDependencies,
+  log: InvocationLogger,
+  reply: Reply,
+  postNow: PostNow,
+): Promise<void> {
+  if (!parsed.ok) {
+    log.info("bad request", { reason: parsed.message });
+    reply(errorEvent("bad_request", parsed.message, parsed.answerId));
+    return;
+  }
+  switch (parsed.message.action) {
+    case "ping":
+      reply(pong());
+      return;
+    case "hello":
+      return handleHello(caller, deps, log, reply);
+    case "stop":
+      return handleStop(parsed.message, caller, connectionId, deps, log, reply);
+    case "renew":
+      return handleRenew(parsed.message, caller, connectionId, deps, log, reply, postNow);
+    default:
+      return handleAsk(parsed.message, caller, connectionId, deps, log, reply);
   }
 }
 
@@ -142,8 +158,8 @@ export async function handleMessage(event: WebSocketEvent, deps: MessageDependen
  * An ask, with as few round trips as possible before the hand-off (the user waits on every
  * one; docs/performance.md §Own time): the answerId check (no read), then the owner check,
  * the offboarding record (cached ≤ 1 s, I17) and the caller's allowance (I11) at once, then
- * `accepted` and the hand-off at once. The allowance is spent while the checks run and
- * given back when they refuse, so a refused ask still costs none.
+ * the hand-off, and `accepted` as the route response. The allowance is spent while the
+ * checks run and given back when they refuse, so a refused ask still costs none.
  *
  * The owner check reads the connection's record unless this environment already knows its
  * owner (KnownOwners: an owner cannot change while the connection lives, I6 and
@@ -156,11 +172,11 @@ async function handleAsk(
   connectionId: string,
   deps: MessageDependencies,
   log: InvocationLogger,
-  reply: (event: ServerEvent) => Promise<PostOutcome>,
+  reply: Reply,
 ): Promise<void> {
   if (!answerIdIsCallers(message, caller)) {
     log.warn("ask refused", { code: "forbidden" });
-    await reply(errorEvent("forbidden", FOREIGN_ANSWER_ID, message.answerId));
+    reply(errorEvent("forbidden", FOREIGN_ANSWER_ID, message.answerId));
     return;
   }
   const now = deps.now();
@@ -190,7 +206,8 @@ async function handleAsk(
   }
   if (!decision.ok) {
     log.warn("ask refused", { code: decision.code });
-    await Promise.all([giveBack(), reply(errorEvent(decision.code, decision.message, message.answerId))]);
+    reply(errorEvent(decision.code, decision.message, message.answerId));
+    await giveBack();
     return;
   }
   // decideAsk found this record naming the caller: the owner, for the connection's life (I6).
@@ -201,31 +218,28 @@ async function handleAsk(
     // whenever its table errs (throttled, unavailable) gives way exactly under load. The
     // SDK has already retried transient errors; the user gets a clear, retryable error.
     log.error("ask limit check failed", errorSummary(spent.error));
-    await reply(errorEvent("internal", "the question could not be checked; please try again", message.answerId));
+    reply(errorEvent("internal", "the question could not be checked; please try again", message.answerId));
     return;
   }
   if (!spent.withinLimit) {
     log.warn("ask refused", { code: "throttled", limitPerMinute: deps.config.asksPerUserPerMinute });
-    await reply(errorEvent("throttled", THROTTLED_MESSAGE, message.answerId));
+    reply(errorEvent("throttled", THROTTLED_MESSAGE, message.answerId));
     return;
   }
-  // `accepted` and the hand-off at once. The page takes an answer's events in any order
-  // around `accepted` (web/js/answers.js), and a connection that closed meanwhile is found
-  // gone by the answer step's first send, which then stops.
-  const [posted, handOff] = await Promise.all([
-    reply(accepted(message.answerId)),
-    handOffToAnswerStep(message, caller, connectionId, deps).then(
-      () => ({ ok: true as const }),
-      (error: unknown) => ({ ok: false as const, error }),
-    ),
-  ]);
-  if (!handOff.ok) {
-    log.error("hand-off to the answer step failed", errorSummary(handOff.error));
-    await reply(errorEvent("internal", "the question could not be queued; please try again", message.answerId));
+  try {
+    await handOffToAnswerStep(message, caller, connectionId, deps);
+  } catch (error) {
+    log.error("hand-off to the answer step failed", errorSummary(error));
+    reply(errorEvent("internal", "the question could not be queued; please try again", message.answerId));
     return;
   }
-  // Logged after the hand-off, off the answer's path. Prompt text is user content: its length is enough to debug with.
-  log.info("ask accepted", { promptLength: message.prompt.length, conversationId: message.conversationId, ...(posted === "gone" ? { connection: "gone" } : {}) });
+  // The route response, sent once this returns: the answer step may already be posting the
+  // answer's first events, and the page takes them in any order around `accepted`
+  // (web/js/answers.js). A connection that closed meanwhile is found gone by the answer
+  // step's first send, which then stops.
+  reply(accepted(message.answerId));
+  // Prompt text is user content: its length is enough to debug with.
+  log.info("ask accepted", { promptLength: message.prompt.length, conversationId: message.conversationId });
 }
 
 /** The asynchronous invoke of this function's answer step (`Event`: Lambda queues it and answers 202). */

@@ -8,12 +8,13 @@
  * ends with `done` (`stopped: true` when the answer step saw the request in time).
  */
 import { type AuthorizerContext, tokenExpired } from "../common/authorizer-context";
-import { type PostOutcome, servedUntil } from "../common/connections";
+import { servedUntil } from "../common/connections";
 import { answerIdOwner } from "../common/identifiers";
 import { errorSummary, type InvocationLogger } from "../common/logger";
 import type { StopMessage } from "../common/protocol";
-import { type ErrorCode, errorEvent, type ServerEvent, stopping } from "../common/server-events";
+import { type ErrorCode, errorEvent, stopping } from "../common/server-events";
 import type { MessageDependencies } from "./dependencies";
+import type { Reply } from "./websocket-event";
 
 export type StopDecision = { ok: true } | { ok: false; code: ErrorCode; message: string };
 
@@ -37,7 +38,7 @@ export async function handleStop(
   connectionId: string,
   deps: MessageDependencies,
   log: InvocationLogger,
-  reply: (event: ServerEvent) => Promise<PostOutcome>,
+  reply: Reply,
 ): Promise<void> {
   let decision = decideStop(message, caller, deps.now());
   if (!decision.ok && decision.code === "token_expired") {
@@ -46,16 +47,16 @@ export async function handleStop(
   }
   if (!decision.ok) {
     log.warn("stop refused", { code: decision.code });
-    await reply(errorEvent(decision.code, decision.message, message.answerId));
+    reply(errorEvent(decision.code, decision.message, message.answerId));
     return;
   }
   try {
     await deps.stopRequests.request(message.answerId, deps.now());
   } catch (error) {
     log.error("stop could not be recorded", errorSummary(error));
-    await reply(errorEvent("internal", "the answer could not be stopped; please try again", message.answerId));
+    reply(errorEvent("internal", "the answer could not be stopped; please try again", message.answerId));
     return;
   }
   log.info("stop requested");
-  await reply(stopping(message.answerId));
+  reply(stopping(message.answerId));
 }

@@ -1,9 +1,12 @@
 /**
  * The WebSocket events API Gateway hands the chat function (every route) and what the
  * function returns, with the checks every route needs: is it such an event, and the text
- * frame it carries. No client of any AWS service here: the entry point reads it before it
- * knows which route's modules to load.
+ * frame it carries, and how a frame's route handler replies. No client of any AWS service
+ * here: the entry point reads it before it knows which route's modules to load.
  */
+import type { PostOutcome } from "../common/connections";
+import type { ServerEvent } from "../common/server-events";
+
 export interface WebSocketEvent {
   requestContext: {
     routeKey: string;
@@ -23,6 +26,19 @@ export interface WebSocketResult {
   headers?: Record<string, string>;
   body?: string;
 }
+
+/**
+ * A client frame's one reply (I9), kept and returned as the result's body: the frame routes
+ * are two-way, so API Gateway sends it back to the sender once the function returns
+ * (routes.ts `handleMessage`). The last one given is the reply.
+ */
+export type Reply = (event: ServerEvent) => void;
+
+/**
+ * A reply posted at once with PostToConnection, for the rare one that must reach the client
+ * before something else the handler does (a renewal refused with a hang-up).
+ */
+export type PostNow = (event: ServerEvent) => Promise<PostOutcome>;
 
 export function isWebSocketEvent(event: unknown): event is WebSocketEvent {
   if (typeof event !== "object" || event === null) return false;

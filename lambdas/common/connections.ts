@@ -3,8 +3,11 @@
  * `$connect` from the authorizer's verified context) and the only ways anything is sent to
  * a connection through the API Gateway management API:
  *
- * - `replyToSender`: route-level replies (`pong`, `accepted`, rejections) go to the
- *   connection that sent the frame being answered. API Gateway supplies that connectionId
+ * - `replyToSender`: a route-level reply posted at once to the connection that sent the frame
+ *   being answered. Most replies (`pong`, `accepted`, rejections) are not posted at all: they
+ *   are the chat function's returned body, which API Gateway sends back on the same
+ *   connection (a route response, lambdas/chat/routes.ts); this is for the one that must
+ *   arrive before the function closes the connection. API Gateway supplies that connectionId
  *   together with the authorizer context of the same connection, so the recipient IS the
  *   requester and the reply needs no ownership lookup (which would also leave a client
  *   with no registered record without its error, breaking I9).

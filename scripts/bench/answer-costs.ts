@@ -4,6 +4,7 @@
  *
  * - AWS calls per answer, counted by the stand-ins (local/runtime/call-counter.ts): Lambda
  *   invokes, DynamoDB operations by type, STS calls, PostToConnection messages and bytes,
+ *   the replies API Gateway sent back as route responses (no signed call, still a message),
  *   Bedrock calls; and the same answer in the original AWS sample's architecture, on paper;
  * - the estimated AWS cost per 1,000 answers without model tokens (aws-prices.ts);
  * - the system's own time, send → done, with the Bedrock stand-in's pacing at 0;
@@ -38,6 +39,8 @@ export interface AnswerCalls {
   dynamodb: { total: number; byOperation: Record<string, number>; connectionReads: number };
   sts: number;
   postToConnection: { messages: number; bytes: number; byEvent: Record<string, number> };
+  /** Replies API Gateway sent back on two-way routes (the function's returned body): messages, not signed calls. */
+  routeResponses: { messages: number; bytes: number; byEvent: Record<string, number> };
   bedrock: number;
   clientMessages: number;
 }
@@ -64,6 +67,11 @@ export function answerCalls(counts: CallCounts, connectionsTable: string): Answe
       bytes: counts.apigateway.PostToConnection?.bytes ?? 0,
       byEvent: ops("apigateway", "PostToConnection:"),
     },
+    routeResponses: {
+      messages: callsOf(counts, "apigateway", "RouteResponse"),
+      bytes: counts.apigateway.RouteResponse?.bytes ?? 0,
+      byEvent: ops("apigateway", "RouteResponse:"),
+    },
     bedrock: callsOf(counts, "bedrock", "InvokeAgent"),
     clientMessages: callsOf(counts, "apigateway", "ClientMessage"),
   };
@@ -83,7 +91,8 @@ export function billableHere(calls: AnswerCalls, ownTimeMs: number): BillableUse
     lambdaGbSeconds: (ownTimeMs / 1000) * (FUNCTION_SETTINGS.chat.memoryMb / 1024),
     dynamoReadUnits: reads,
     dynamoWriteUnits: calls.dynamodb.total - reads,
-    webSocketMessages: calls.clientMessages + calls.postToConnection.messages,
+    // API Gateway bills every message either way: a route response is one, like a post.
+    webSocketMessages: calls.clientMessages + calls.postToConnection.messages + calls.routeResponses.messages,
     appSyncOperations: 0,
     appSyncRealtimeUpdates: 0,
     eventBridgeEvents: 0,
@@ -226,7 +235,7 @@ if (require.main === module) {
       mergeIntoLatest(result);
       const { short, long } = result.callsPerAnswer;
       const line = (name: string, c: AnswerCalls) =>
-        `${name.padEnd(6)} lambda ${c.lambda.invokes}, dynamodb ${c.dynamodb.total} (${JSON.stringify(c.dynamodb.byOperation)}; connection reads ${c.dynamodb.connectionReads}), sts ${c.sts}, postToConnection ${c.postToConnection.messages} (${c.postToConnection.bytes} B), bedrock ${c.bedrock}`;
+        `${name.padEnd(6)} lambda ${c.lambda.invokes}, dynamodb ${c.dynamodb.total} (${JSON.stringify(c.dynamodb.byOperation)}; connection reads ${c.dynamodb.connectionReads}), sts ${c.sts}, postToConnection ${c.postToConnection.messages} (${c.postToConnection.bytes} B), route responses ${c.routeResponses.messages} (${c.routeResponses.bytes} B), bedrock ${c.bedrock}`;
       console.log(line("short", short));
       console.log(line("long", long));
       const s = result.callsPerAnswer.longStreamed;

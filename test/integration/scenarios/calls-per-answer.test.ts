@@ -11,6 +11,9 @@
  * - An answer mints credentials at most once (none in an environment that has them cached,
  *   I3) and calls the agent once.
  * - Metering costs three UpdateItem (the counters) and one PutItem (the record) per answer (I22).
+ * - A frame's one reply (`accepted`, `pong`) is the route response API Gateway sends back on
+ *   the two-way routes, not a PostToConnection: the short answer posts 3 events (status,
+ *   chunk, done), the long one 2 + its chunk events.
  * Local only: an AWS stack has no call counts to read.
  */
 import { splitIntoChunks } from "../../../local/bedrock/agent-planner";
@@ -80,7 +83,10 @@ describe("calls per answer (local stand-ins' counts)", () => {
       expect(callsOf(calls, "bedrock", "InvokeAgent")).toBe(1);
       // ask route, answer step, one action-group call per tool.
       expect(callsOf(calls, "lambda", "Invoke")).toBe(2 + answer.statuses.length);
-      expect(callsOf(calls, "apigateway", "PostToConnection:accepted")).toBe(1);
+      // `accepted` came back as the ask route's route response, not as a post.
+      expect(callsOf(calls, "apigateway", "RouteResponse:accepted")).toBe(1);
+      expect(callsOf(calls, "apigateway", "RouteResponse")).toBe(1);
+      expect(callsOf(calls, "apigateway", "PostToConnection:accepted")).toBe(0);
       // Metering (I22), for a tenant without a budget: three counters and the answer record.
       expect(callsOf(calls, "dynamodb", usageUpdates)).toBe(3);
       expect(callsOf(calls, "dynamodb", usagePuts)).toBe(1);
@@ -92,6 +98,22 @@ describe("calls per answer (local stand-ins' counts)", () => {
     // Far fewer messages than the pieces of text the agent streamed (local stand-in's split).
     expect(streamed).toBeLessThan(splitIntoChunks(long.answer.text).length / 2);
     expect(callsOf(short.calls, "apigateway", "PostToConnection:chunk")).toBe(1);
+    // status, chunk, done (was 4 with `accepted` posted).
+    expect(callsOf(short.calls, "apigateway", "PostToConnection")).toBe(3);
+    await connection.close();
+  });
+
+  localIt("answers a ping with the route response alone: pong arrives, nothing is posted", async () => {
+    const h = harness();
+    const connection = await h.connect(user);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const before = await counts();
+    await connection.ping();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const calls = countsSince(await counts(), before);
+    expect(callsOf(calls, "apigateway", "RouteResponse:pong")).toBe(1);
+    expect(callsOf(calls, "apigateway", "PostToConnection")).toBe(0);
+    expect(callsOf(calls, "lambda", "Invoke")).toBe(1);
     await connection.close();
   });
 

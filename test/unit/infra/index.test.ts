@@ -619,6 +619,18 @@ describe("WebSocket API", () => {
     }
   });
 
+  it("makes the frame routes (ask, $default) two-way with a $default route response, and only them", () => {
+    const routes = ofType("aws:apigatewayv2/route:Route");
+    const twoWay = routes.filter((r) => r.inputs.routeResponseSelectionExpression !== undefined);
+    expect(twoWay.map((r) => r.inputs.routeKey).sort()).toEqual(["$default", "ask"]);
+    for (const route of twoWay) expect(route.inputs.routeResponseSelectionExpression).toBe("$default");
+    const responses = ofType("aws:apigatewayv2/routeResponse:RouteResponse");
+    expect(responses.map((r) => r.inputs.routeId).sort()).toEqual(twoWay.map((r) => r.id).sort());
+    for (const response of responses) expect(response.inputs).toMatchObject({ apiId: MOCK_API_ID, routeResponseKey: "$default" });
+    // The stage's first automatic deployment waits for them like for the routes.
+    expect(responses.map((r) => r.name).sort()).toEqual(["websocket-routes-route-response-default", "websocket-routes-route-response-ask"].sort());
+  });
+
   it("proxies to the chat function and lets API Gateway invoke exactly the two functions", () => {
     expect(one("aws:apigatewayv2/integration:Integration", "websocket-routes-chat").inputs).toMatchObject({
       integrationType: "AWS_PROXY",

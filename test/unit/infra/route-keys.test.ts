@@ -1,5 +1,12 @@
 /** infra/route-keys.ts: the routes and the selection expression both stacks use. */
-import { MESSAGE_ROUTE_KEYS, ROUTE_KEYS, ROUTE_SELECTION_EXPRESSION, routeSelectionField } from "../../../infra/route-keys";
+import {
+  MESSAGE_ROUTE_KEYS,
+  ROUTE_KEYS,
+  ROUTE_RESPONSE_KEY,
+  ROUTE_SELECTION_EXPRESSION,
+  routeSelectionField,
+  TWO_WAY_ROUTE_KEYS,
+} from "../../../infra/route-keys";
 import { selectRoute } from "../../../local/apigateway/lambda-events";
 
 describe("WebSocket routing", () => {
@@ -7,6 +14,11 @@ describe("WebSocket routing", () => {
     expect(ROUTE_SELECTION_EXPRESSION).toBe("$request.body.action");
     expect(ROUTE_KEYS).toEqual(["$connect", "$disconnect", "ask", "$default"]);
     expect(MESSAGE_ROUTE_KEYS).toEqual(["ask"]);
+  });
+
+  it("makes every route that carries a client frame two-way (its reply is the route response), and only those", () => {
+    expect([...TWO_WAY_ROUTE_KEYS].sort()).toEqual(ROUTE_KEYS.filter((key) => key !== "$connect" && key !== "$disconnect").sort());
+    expect(ROUTE_RESPONSE_KEY).toBe("$default");
   });
 
   it("reads the field of a body selection expression, and nothing else", () => {

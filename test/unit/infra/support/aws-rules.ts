@@ -48,6 +48,8 @@ const API = {
   apiAuthorizers: "https://docs.aws.amazon.com/apigatewayv2/latest/api-reference/apis-apiid-authorizers.html",
   apiIntegrations: "https://docs.aws.amazon.com/apigatewayv2/latest/api-reference/apis-apiid-integrations.html",
   apiRoutes: "https://docs.aws.amazon.com/apigatewayv2/latest/api-reference/apis-apiid-routes.html",
+  apiRouteResponses: "https://docs.aws.amazon.com/apigatewayv2/latest/api-reference/apis-apiid-routes-routeid-routeresponses.html",
+  apiSelectionExpressions: "https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-websocket-api-selection-expressions.html",
   bedrockCreateAgent: "https://docs.aws.amazon.com/bedrock/latest/APIReference/API_agent_CreateAgent.html",
   bedrockCreateAlias: "https://docs.aws.amazon.com/bedrock/latest/APIReference/API_agent_CreateAgentAlias.html",
   bedrockCreateActionGroup: "https://docs.aws.amazon.com/bedrock/latest/APIReference/API_agent_CreateAgentActionGroup.html",
@@ -246,6 +248,15 @@ export const AWS_RULES: Record<string, AwsRule[]> = {
   ],
   "aws:apigatewayv2/route:Route": [
     { what: "a CUSTOM route names its authorizer", source: API.apiRoutes, holds: (i) => i.authorizationType !== "CUSTOM" || str(i.authorizerId) },
+    {
+      what: "a route response selection expression is $default (the only key WebSocket APIs support)",
+      source: API.apiSelectionExpressions,
+      holds: (i) => optional(i.routeResponseSelectionExpression, (v) => v === "$default"),
+    },
+  ],
+  "aws:apigatewayv2/routeResponse:RouteResponse": [
+    { what: "routeResponseKey is $default (the only key WebSocket APIs support)", source: API.apiSelectionExpressions, holds: (i) => i.routeResponseKey === "$default" },
+    { what: "names its API and route", source: API.apiRouteResponses, holds: (i) => str(i.apiId) && str(i.routeId) },
   ],
   "aws:bedrock/agentAgent:AgentAgent": [
     { what: "agentName ^([0-9a-zA-Z][_-]?){1,100}$", source: API.bedrockCreateAgent, holds: (i) => matches(i.agentName, BEDROCK_NAME) },

@@ -213,6 +213,20 @@ export function postedEvents(
   }));
 }
 
+/**
+ * What the sender of a frame received, in order: the events posted to connections, then the
+ * route response (the result's body, which API Gateway sends back on the frame's own
+ * connection once the handler returned; lambdas/chat/routes.ts).
+ */
+export function repliedEvents(
+  apiMock: AwsStub<ServiceInputTypes, ServiceOutputTypes, ApiGatewayManagementApiClientResolvedConfig>,
+  result: { body?: string },
+  connectionId = CONNECTION_A,
+): Array<{ connectionId: string; event: ServerEvent }> {
+  const routeResponse = result.body === undefined ? [] : [{ connectionId, event: JSON.parse(result.body) as ServerEvent }];
+  return [...postedEvents(apiMock), ...routeResponse];
+}
+
 /** The real logger (same replacer and format), quiet so test output stays readable. */
 export function silentLogger() {
   const logger = createLogger("chat-test");

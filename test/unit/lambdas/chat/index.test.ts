@@ -75,7 +75,10 @@ it("routes $connect: stores the connection and echoes the app protocol", async (
 });
 
 it("routes ask, then runs the answer step from the handed-off payload", async () => {
-  expect(await handler(wsEvent("ask", { body: askBody(), authorizer: liveAuthorizer() }))).toEqual({ statusCode: 200 });
+  expect(await handler(wsEvent("ask", { body: askBody(), authorizer: liveAuthorizer() }))).toEqual({
+    statusCode: 200,
+    body: JSON.stringify({ type: "accepted", answerId: answerIdOf() }),
+  });
   expect(lambda).toHaveReceivedCommandWith(InvokeCommand, {
     FunctionName: CHAT_ENV.AWS_LAMBDA_FUNCTION_NAME,
     InvocationType: "Event",
@@ -84,7 +87,6 @@ it("routes ask, then runs the answer step from the handed-off payload", async ()
   const answerResult = await handler(handedOffPayload());
   expect(answerResult).toBeUndefined();
   expect(postedEvents(api).map((e) => e.event)).toEqual([
-    { type: "accepted", answerId: answerIdOf() },
     { type: "chunk", answerId: answerIdOf(), text: "Hello " },
     { type: "chunk", answerId: answerIdOf(), text: "there." },
     { type: "done", answerId: answerIdOf() },
@@ -93,12 +95,15 @@ it("routes ask, then runs the answer step from the handed-off payload", async ()
 });
 
 it("routes ping to pong and unknown actions on $default to bad_request", async () => {
-  await handler(wsEvent("ping", { body: JSON.stringify({ action: "ping" }) }));
-  await handler(wsEvent("$default", { body: JSON.stringify({ action: "nope" }) }));
-  expect(postedEvents(api).map((e) => e.event)).toEqual([
+  const replies = [
+    await handler(wsEvent("ping", { body: JSON.stringify({ action: "ping" }) })),
+    await handler(wsEvent("$default", { body: JSON.stringify({ action: "nope" }) })),
+  ];
+  expect(replies.map((result) => JSON.parse((result as { body: string }).body))).toEqual([
     { type: "pong" },
     { type: "error", code: "bad_request", message: 'unknown action "nope"' },
   ]);
+  expect(api).not.toHaveReceivedCommand(PostToConnectionCommand);
 });
 
 it("routes $disconnect to deleting the record", async () => {

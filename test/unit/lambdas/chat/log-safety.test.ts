@@ -16,6 +16,7 @@ import { InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { mockClient } from "aws-sdk-client-mock";
+import type { ServerEvent } from "../../../../lambdas/common/server-events";
 import {
   answerIdOf,
   APP_PROTOCOL,
@@ -44,6 +45,7 @@ const sts = mockClient(STSClient);
 
 const SECRET_PROMPT = "my card number is 4111-1111-1111-1111, where is my order?";
 const captured: string[] = [];
+const received: ServerEvent[] = [];
 const savedEnv = { ...process.env };
 const restorers: Array<() => void> = [];
 
@@ -91,6 +93,14 @@ beforeAll(async () => {
     })
     .rejects(new ValidationException({ message: `bad attribute ${FAKE_ACCESS_KEY_ID} ${FAKE_SECRET_ACCESS_KEY}`, $metadata: {} }));
 
+  // Everything the client received, in order: posted events as they go, each frame's route response once its handler returned.
+  const deliver = (result: unknown) => {
+    received.push(...postedEvents(api).slice(posted).map((e) => e.event));
+    posted = postedEvents(api).length;
+    const body = (result as { body?: string } | undefined)?.body;
+    if (body !== undefined) received.push(JSON.parse(body) as ServerEvent);
+  };
+  let posted = 0;
   capture();
   try {
     await handler(
@@ -102,17 +112,17 @@ beforeAll(async () => {
         },
       }),
     );
-    await handler(wsEvent("ask", { authorizer, body: askBody({ prompt: SECRET_PROMPT }) }));
+    deliver(await handler(wsEvent("ask", { authorizer, body: askBody({ prompt: SECRET_PROMPT }) })));
     const payload = JSON.parse(
       Buffer.from(lambda.commandCalls(InvokeCommand)[0].args[0].input.Payload as Uint8Array).toString("utf8"),
     );
-    await handler(payload); // throttled once, then streamed
-    await handler(wsEvent("ask", { authorizer, body: askBody({ answerId: answerIdOf(USER_A, "q-2"), prompt: SECRET_PROMPT }) }));
+    deliver(await handler(payload)); // throttled once, then streamed
+    deliver(await handler(wsEvent("ask", { authorizer, body: askBody({ answerId: answerIdOf(USER_A, "q-2"), prompt: SECRET_PROMPT }) })));
     const second = JSON.parse(
       Buffer.from(lambda.commandCalls(InvokeCommand)[1].args[0].input.Payload as Uint8Array).toString("utf8"),
     );
-    await handler(second); // agent error carrying secrets in its message
-    await handler(wsEvent("ask", { authorizer, body: `{"action":"ask","prompt":"${FAKE_JWT}"` })); // garbled
+    deliver(await handler(second)); // agent error carrying secrets in its message
+    deliver(await handler(wsEvent("ask", { authorizer, body: `{"action":"ask","prompt":"${FAKE_JWT}"` }))); // garbled
     await handler(wsEvent("$disconnect", { authorizer }));
   } finally {
     for (const restore of restorers.reverse()) restore();
@@ -146,16 +156,16 @@ it.each([
   expect(output()).not.toContain(secret);
 });
 
-it("never sends credentials or the token to the client either", () => {
-  const sent = JSON.stringify(postedEvents(api));
+it("never sends credentials or the token to the client either (posted or as a route response)", () => {
+  const sent = JSON.stringify(received);
   for (const secret of [FAKE_JWT, FAKE_ACCESS_KEY_ID, FAKE_SECRET_ACCESS_KEY, FAKE_SESSION_TOKEN]) {
     expect(sent).not.toContain(secret);
   }
-  expect(postedEvents(api).map((e) => e.event.type)).toEqual(["accepted", "chunk", "chunk", "done", "accepted", "error", "error"]);
+  expect(received.map((e) => e.type)).toEqual(["accepted", "chunk", "chunk", "done", "accepted", "error", "error"]);
 });
 
 it("takes only the numbers from the agent's trace (I22): its text reaches no frame and no usage item", () => {
-  expect(JSON.stringify(postedEvents(api))).not.toContain(TRACE_CANARY);
+  expect(JSON.stringify(received)).not.toContain(TRACE_CANARY);
   const writes = ddb.calls().map((call) => JSON.stringify(call.args[0].input));
   expect(writes.join("\n")).not.toContain(TRACE_CANARY);
   // The numbers did arrive: the answer's record carries them.

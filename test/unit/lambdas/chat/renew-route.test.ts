@@ -34,7 +34,7 @@ import {
   CONFIG,
   CONNECTION_A,
   MemoryRevocations,
-  postedEvents,
+  repliedEvents,
   TENANT_A,
   TENANT_B,
   testDependencies,
@@ -81,7 +81,7 @@ function deps(revocations = new MemoryRevocations()) {
 
 async function renew(token: string, authorizer = oldContext(), d = deps()) {
   const result = await handleMessage(wsEvent("$default", { body: renewBody(token), authorizer }), d);
-  return { result, events: postedEvents(api).map((e) => e.event) };
+  return { result, events: repliedEvents(api, result).map((e) => e.event) };
 }
 
 beforeEach(() => {
@@ -102,7 +102,8 @@ describe("renew: the allowed path", () => {
     const token = freshToken();
     const exp = nowSeconds() + 900;
     const { result, events } = await renew(token);
-    expect(result).toEqual({ statusCode: 200 });
+    expect(result).toEqual({ statusCode: 200, body: JSON.stringify({ type: "renewed", expiresAt: exp }) });
+    expect(api).not.toHaveReceivedCommand(PostToConnectionCommand);
     expect(events).toEqual([{ type: "renewed", expiresAt: exp }]);
     expect(ddb).toHaveReceivedCommandWith(PutCommand, {
       TableName: CONFIG.connectionsTableName,
@@ -116,24 +117,24 @@ describe("renew: the allowed path", () => {
   it("an ask and a stop are served after the connection's first token expired, once renewed", async () => {
     const expired = oldContext(-5);
     ddb.on(GetCommand).resolves({ Item: { ...storedRecord(expired), tokenExpiresAt: nowSeconds() + 900 } });
-    await handleMessage(wsEvent("ask", { body: askBody(), authorizer: expired }), deps());
-    await handleMessage(
+    const asked = await handleMessage(wsEvent("ask", { body: askBody(), authorizer: expired }), deps());
+    const stopped = await handleMessage(
       wsEvent("$default", { body: JSON.stringify({ action: "stop", answerId: answerIdOf() }), authorizer: expired }),
       deps(),
     );
-    expect(postedEvents(api).map((e) => e.event.type)).toEqual(["accepted", "stopping"]);
+    expect([asked, stopped].map((result) => JSON.parse(result.body ?? "{}").type)).toEqual(["accepted", "stopping"]);
     expect(lambda).toHaveReceivedCommandTimes(InvokeCommand, 1);
   });
 
   it("without a renewal, the same ask and stop are token_expired (the test above can fail)", async () => {
     const expired = oldContext(-5);
     ddb.on(GetCommand).resolves({ Item: storedRecord(expired) });
-    await handleMessage(wsEvent("ask", { body: askBody(), authorizer: expired }), deps());
-    await handleMessage(
+    const asked = await handleMessage(wsEvent("ask", { body: askBody(), authorizer: expired }), deps());
+    const stopped = await handleMessage(
       wsEvent("$default", { body: JSON.stringify({ action: "stop", answerId: answerIdOf() }), authorizer: expired }),
       deps(),
     );
-    expect(postedEvents(api).map((e) => (e.event as { code?: string }).code)).toEqual(["token_expired", "token_expired"]);
+    expect([asked, stopped].map((result) => JSON.parse(result.body ?? "{}").code)).toEqual(["token_expired", "token_expired"]);
     expect(lambda).not.toHaveReceivedCommand(InvokeCommand);
   });
 
@@ -163,8 +164,12 @@ describe("renew: the allowed path", () => {
 
 describe("renew: refused with the connection closed", () => {
   it("another user's token (same tenant): forbidden, record deleted, DeleteConnection, nothing written", async () => {
-    const { events } = await renew(idp.idToken({ sub: USER_B, "custom:tenantId": TENANT_A }));
+    const { result, events } = await renew(idp.idToken({ sub: USER_B, "custom:tenantId": TENANT_A }));
     expect(events).toEqual([{ type: "error", code: "forbidden", message: RENEW_OTHER_USER_MESSAGE }]);
+    // Posted before the hang-up (a route response would come after it, to a closed connection).
+    expect(result).toEqual({ statusCode: 200 });
+    expect(api.commandCalls(PostToConnectionCommand).length).toBe(1);
+    expect(api.calls().map((call) => (call.args[0] as object).constructor.name)).toEqual(["PostToConnectionCommand", "DeleteConnectionCommand"]);
     expect(ddb).toHaveReceivedCommandWith(DeleteCommand, { TableName: CONFIG.connectionsTableName, Key: { connectionId: CONNECTION_A } });
     expect(api).toHaveReceivedCommandWith(DeleteConnectionCommand, { ConnectionId: CONNECTION_A });
     expect(ddb).not.toHaveReceivedCommand(PutCommand);
@@ -198,9 +203,16 @@ describe("renew: refused with the connection closed", () => {
     expect(knownOwners.get(CONNECTION_A)).toBeUndefined();
     ddb.on(GetCommand).resolves({});
     api.resetHistory();
-    await handleMessage(wsEvent("ask", { body: askBody(), authorizer: oldContext() }), d);
-    expect(postedEvents(api).map((e) => e.event)).toEqual([expect.objectContaining({ type: "error", code: "forbidden", answerId: answerIdOf() })]);
+    const result = await handleMessage(wsEvent("ask", { body: askBody(), authorizer: oldContext() }), d);
+    expect(repliedEvents(api, result).map((e) => e.event)).toEqual([expect.objectContaining({ type: "error", code: "forbidden", answerId: answerIdOf() })]);
     expect(lambda).not.toHaveReceivedCommand(InvokeCommand);
+  });
+
+  it("closes the connection even when the refusal could not be posted", async () => {
+    api.on(PostToConnectionCommand).rejects(new Error("InternalServerError"));
+    await renew(idp.idToken({ sub: USER_B, "custom:tenantId": TENANT_A }));
+    expect(ddb).toHaveReceivedCommandWith(DeleteCommand, { Key: { connectionId: CONNECTION_A } });
+    expect(api).toHaveReceivedCommandWith(DeleteConnectionCommand, { ConnectionId: CONNECTION_A });
   });
 
   it("a connection already gone when hanging up is fine", async () => {
@@ -245,8 +257,8 @@ describe("renew: refused, the connection left as it was", () => {
     ["with an oversize token", JSON.stringify({ action: "renew", token: "a".repeat(MAX_RENEW_TOKEN_CHARS + 1) }), `at most ${MAX_RENEW_TOKEN_CHARS}`],
     ["with an extra field", JSON.stringify({ action: "renew", token: "a.b.c", userId: USER_B }), "userId"],
   ])("a frame %s is bad_request", async (_label, body, expected) => {
-    await handleMessage(wsEvent("$default", { body, authorizer: oldContext() }), deps());
-    const events = postedEvents(api).map((e) => e.event);
+    const result = await handleMessage(wsEvent("$default", { body, authorizer: oldContext() }), deps());
+    const events = repliedEvents(api, result).map((e) => e.event);
     expect(events).toEqual([expect.objectContaining({ type: "error", code: "bad_request" })]);
     expect((events[0] as { message: string }).message).toContain(expected);
   });

@@ -5,7 +5,6 @@
  */
 import {
   ApiGatewayManagementApiClient,
-  GoneException,
   PostToConnectionCommand,
 } from "@aws-sdk/client-apigatewaymanagementapi";
 import { ConditionalCheckFailedException, ProvisionedThroughputExceededException } from "@aws-sdk/client-dynamodb";
@@ -25,6 +24,7 @@ import {
 import { KnownOwners } from "../../../../lambdas/common/connections";
 import { createLogger } from "../../../../lambdas/common/logger";
 import { PROMPT_MAX_CHARS } from "../../../../lambdas/common/protocol";
+import type { ServerEvent } from "../../../../lambdas/common/server-events";
 import { MAX_CONNECTION_MS } from "../../../../web/js/protocol-limits.js";
 import {
   answerIdOf,
@@ -38,8 +38,8 @@ import {
   MemoryRevocations,
   NOW,
   NOW_SECONDS,
-  postedEvents,
   recordFor,
+  repliedEvents,
   TENANT_A,
   TENANT_B,
   testDependencies,
@@ -67,14 +67,20 @@ describe("message routes", () => {
   async function send(body: string | null, options: Parameters<typeof wsEvent>[1] = {}, route = "ask") {
     const deps = testDependencies();
     const result = await handleMessage(wsEvent(route, { ...options, body }), deps);
-    return { result, events: postedEvents(api), metrics: deps.metrics.records };
+    return { result, events: repliedEvents(api, result, options.connectionId), metrics: deps.metrics.records };
+  }
+
+  /** One frame handled: its route response, with the connection API Gateway sends it back to. */
+  async function replied(event: ReturnType<typeof wsEvent>, deps: ReturnType<typeof testDependencies>) {
+    const result = await handleMessage(event, deps);
+    return { connectionId: event.requestContext.connectionId, event: JSON.parse(result.body ?? "{}") as ServerEvent };
   }
 
   describe("ask: the allowed path", () => {
     it("acknowledges, then hands the question to its own function asynchronously", async () => {
       const { result, events } = await send(askBody({ prompt: "Where is my order?" }));
 
-      expect(result).toEqual({ statusCode: 200 });
+      expect(result.statusCode).toBe(200);
       expect(events).toEqual([{ connectionId: CONNECTION_A, event: { type: "accepted", answerId: answerIdOf() } }]);
       expect(lambda).toHaveReceivedCommandTimes(InvokeCommand, 1);
       const input = lambda.commandCalls(InvokeCommand)[0].args[0].input;
@@ -111,10 +117,12 @@ describe("message routes", () => {
     it("reads no record for an owner its environment knows while the caller's own token serves (I6, T19)", async () => {
       const knownOwners = new KnownOwners();
       const deps = testDependencies({ knownOwners });
-      await handleMessage(wsEvent("ask", { body: askBody({ answerId: answerIdOf(USER_A, "q-1") }) }), deps);
-      await handleMessage(wsEvent("ask", { body: askBody({ answerId: answerIdOf(USER_A, "q-2") }) }), deps);
+      const replies = [
+        await replied(wsEvent("ask", { body: askBody({ answerId: answerIdOf(USER_A, "q-1") }) }), deps),
+        await replied(wsEvent("ask", { body: askBody({ answerId: answerIdOf(USER_A, "q-2") }) }), deps),
+      ];
       expect(ddb).toHaveReceivedCommandTimes(GetCommand, 1);
-      expect(postedEvents(api).map((e) => e.event.type)).toEqual(["accepted", "accepted"]);
+      expect(replies.map((e) => e.event.type)).toEqual(["accepted", "accepted"]);
       expect(lambda).toHaveReceivedCommandTimes(InvokeCommand, 2);
     });
 
@@ -126,10 +134,13 @@ describe("message routes", () => {
         const knownOwners = new KnownOwners();
         knownOwners.remember({ connectionId: CONNECTION_A, ...owner });
         const deps = testDependencies({ knownOwners });
-        await handleMessage(wsEvent("ask", { body: askBody() }), deps);
-        expect(postedEvents(api).map((e) => e.event)).toEqual([
-          { type: "error", code: "forbidden", message: "this connection does not belong to you", answerId: answerIdOf() },
-        ]);
+        expect((await replied(wsEvent("ask", { body: askBody() }), deps)).event).toEqual({
+          type: "error",
+          code: "forbidden",
+          message: "this connection does not belong to you",
+          answerId: answerIdOf(),
+        });
+        expect(api).not.toHaveReceivedCommand(PostToConnectionCommand);
         expect(ddb).not.toHaveReceivedCommand(GetCommand);
         expect(lambda).not.toHaveReceivedCommand(InvokeCommand);
       }
@@ -141,11 +152,11 @@ describe("message routes", () => {
       knownOwners.remember(recordFor());
       const deps = testDependencies({ knownOwners });
       ddb.on(GetCommand).resolves({ Item: { ...recordFor(), tokenExpiresAt: NOW_SECONDS + 600 } });
-      await handleMessage(wsEvent("ask", { body: askBody(), authorizer: expired }), deps);
+      const replies = [await replied(wsEvent("ask", { body: askBody(), authorizer: expired }), deps)];
       ddb.on(GetCommand).resolves({});
-      await handleMessage(wsEvent("ask", { body: askBody(), authorizer: expired }), deps);
+      replies.push(await replied(wsEvent("ask", { body: askBody(), authorizer: expired }), deps));
       expect(ddb).toHaveReceivedCommandTimes(GetCommand, 2);
-      expect(postedEvents(api).map((e) => [e.event.type, "code" in e.event ? e.event.code : undefined])).toEqual([
+      expect(replies.map((e) => [e.event.type, "code" in e.event ? e.event.code : undefined])).toEqual([
         ["accepted", undefined],
         ["error", "token_expired"],
       ]);
@@ -156,12 +167,12 @@ describe("message routes", () => {
       const knownOwners = new KnownOwners();
       const deps = testDependencies({ knownOwners });
       ddb.on(GetCommand, { Key: { connectionId: CONNECTION_B } }).resolves({});
-      await handleMessage(wsEvent("ask", { body: askBody(), connectionId: CONNECTION_B }), deps);
+      const replies = [await replied(wsEvent("ask", { body: askBody(), connectionId: CONNECTION_B }), deps)];
       ddb.on(GetCommand, { Key: { connectionId: "conn-c" } }).resolves({ Item: recordFor(USER_B, TENANT_A, "conn-c") });
-      await handleMessage(wsEvent("ask", { body: askBody(), connectionId: "conn-c" }), deps);
-      await handleMessage(wsEvent("ask", { body: askBody(), connectionId: "conn-c" }), deps);
-      await handleMessage(wsEvent("ask", { body: askBody() }), deps);
-      expect(postedEvents(api).map((e) => [e.connectionId, e.event.type, "code" in e.event ? e.event.code : undefined])).toEqual([
+      replies.push(await replied(wsEvent("ask", { body: askBody(), connectionId: "conn-c" }), deps));
+      replies.push(await replied(wsEvent("ask", { body: askBody(), connectionId: "conn-c" }), deps));
+      replies.push(await replied(wsEvent("ask", { body: askBody() }), deps));
+      expect(replies.map((e) => [e.connectionId, e.event.type, "code" in e.event ? e.event.code : undefined])).toEqual([
         [CONNECTION_B, "error", "forbidden"],
         ["conn-c", "error", "forbidden"],
         ["conn-c", "error", "forbidden"],
@@ -186,37 +197,38 @@ describe("message routes", () => {
       expect(lambda).toHaveReceivedCommandTimes(InvokeCommand, 1);
     });
 
-    it("reports a failed hand-off as an internal error with the answerId", async () => {
+    it("reports a failed hand-off as an internal error with the answerId, instead of `accepted`", async () => {
       lambda.on(InvokeCommand).rejects(Object.assign(new Error("Rate exceeded"), { name: "TooManyRequestsException" }));
-      const { result, events } = await send(askBody());
-      expect(result).toEqual({ statusCode: 200 });
-      expect(events.map((e) => e.event)).toEqual([
-        { type: "accepted", answerId: answerIdOf() },
-        { type: "error", answerId: answerIdOf(), code: "internal", message: expect.any(String) },
-      ]);
+      const { result, events, metrics } = await send(askBody());
+      expect(result.statusCode).toBe(200);
+      expect(events.map((e) => e.event)).toEqual([{ type: "error", answerId: answerIdOf(), code: "internal", message: expect.any(String) }]);
+      expect(metrics).toEqual([{ kind: "error", tenantId: TENANT_A, code: "internal" }]);
     });
 
     it("treats a non-2xx invoke status as a failed hand-off", async () => {
       lambda.on(InvokeCommand).resolves({ StatusCode: 500 });
       const { events } = await send(askBody());
-      expect(events[1].event).toMatchObject({ type: "error", code: "internal", answerId: answerIdOf() });
+      expect(events.map((e) => e.event)).toEqual([expect.objectContaining({ type: "error", code: "internal", answerId: answerIdOf() })]);
     });
 
-    it("acknowledges and hands off at once: a connection gone meanwhile is left to the answer step's first send", async () => {
-      api.on(PostToConnectionCommand).rejects(new GoneException({ message: "gone", $metadata: {} }));
+    it("returns the frame's one reply as the route response body and posts nothing (two-way routes)", async () => {
       const { result } = await send(askBody());
-      expect(result).toEqual({ statusCode: 200 });
+      expect(result).toEqual({ statusCode: 200, body: JSON.stringify({ type: "accepted", answerId: answerIdOf() }) });
+      expect(api).not.toHaveReceivedCommand(PostToConnectionCommand);
       expect(lambda).toHaveReceivedCommandTimes(InvokeCommand, 1);
-      // Left to $disconnect and the TTL: sending never deletes a record.
+      // Nothing is sent, so nothing can find the connection gone; a record is never deleted here either.
       expect(ddb).not.toHaveReceivedCommand(DeleteCommand);
     });
 
-    it("starts the hand-off before `accepted` has gone out (neither waits for the other)", async () => {
+    it("replies `accepted` only once the hand-off was queued", async () => {
       let release: () => void = () => undefined;
-      api.on(PostToConnectionCommand).callsFake(() => new Promise((resolve) => (release = () => resolve({}))));
-      const handled = send(askBody());
+      lambda.on(InvokeCommand).callsFake(() => new Promise((resolve) => (release = () => resolve({ StatusCode: 202 }))));
+      let returned = false;
+      const handled = send(askBody()).then((sent) => ((returned = true), sent));
       for (let i = 0; i < 50 && lambda.commandCalls(InvokeCommand).length === 0; i++) await new Promise((r) => setImmediate(r));
       expect(lambda).toHaveReceivedCommandTimes(InvokeCommand, 1);
+      await new Promise((r) => setImmediate(r));
+      expect(returned).toBe(false);
       release();
       const { events } = await handled;
       expect(events.map((e) => e.event.type)).toEqual(["accepted"]);
@@ -235,7 +247,7 @@ describe("message routes", () => {
     it("reports an unexpected failure (connections table down) as internal with the answerId", async () => {
       ddb.on(GetCommand).rejects(new Error("ProvisionedThroughputExceededException"));
       const { result, events } = await send(askBody());
-      expect(result).toEqual({ statusCode: 200 });
+      expect(result.statusCode).toBe(200);
       expect(events.map((e) => e.event)).toEqual([
         { type: "error", answerId: answerIdOf(), code: "internal", message: expect.any(String) },
       ]);
@@ -261,7 +273,7 @@ describe("message routes", () => {
     it("answers a full window with throttled and the answerId, and hands nothing off", async () => {
       ddb.on(UpdateCommand).rejects(windowFull());
       const { result, events, metrics } = await send(askBody());
-      expect(result).toEqual({ statusCode: 200 });
+      expect(result.statusCode).toBe(200);
       expect(metrics).toEqual([{ kind: "error", tenantId: TENANT_A, code: "throttled" }]);
       expect(events).toEqual([
         { connectionId: CONNECTION_A, event: { type: "error", answerId: answerIdOf(), code: "throttled", message: THROTTLED_MESSAGE } },
@@ -272,7 +284,7 @@ describe("message routes", () => {
     it("fails closed: any other limits-table error is internal, with no acknowledgement and no hand-off", async () => {
       ddb.on(UpdateCommand).rejects(new ProvisionedThroughputExceededException({ message: "slow down", $metadata: {} }));
       const { result, events } = await send(askBody());
-      expect(result).toEqual({ statusCode: 200 });
+      expect(result.statusCode).toBe(200);
       expect(events.map((e) => e.event)).toEqual([
         { type: "error", answerId: answerIdOf(), code: "internal", message: expect.any(String) },
       ]);
@@ -328,7 +340,7 @@ describe("message routes", () => {
   describe("ask: rejections", () => {
     const rejected = async (body: string | null, options: Parameters<typeof wsEvent>[1] = {}, route = "ask") => {
       const { result, events } = await send(body, options, route);
-      expect(result).toEqual({ statusCode: 200 });
+      expect(result.statusCode).toBe(200);
       expect(events).toHaveLength(1);
       expect(events[0].connectionId).toBe(CONNECTION_A);
       expect(lambda).not.toHaveReceivedCommand(InvokeCommand);
@@ -420,24 +432,24 @@ describe("message routes", () => {
 
     it("keeps the connection usable: a bad frame then a good one", async () => {
       const deps = testDependencies();
-      await handleMessage(wsEvent("ask", { body: "{oops" }), deps);
-      await handleMessage(wsEvent("ask", { body: askBody() }), deps);
-      expect(postedEvents(api).map((e) => e.event.type)).toEqual(["error", "accepted"]);
+      const bad = await handleMessage(wsEvent("ask", { body: "{oops" }), deps);
+      const good = await handleMessage(wsEvent("ask", { body: askBody() }), deps);
+      expect([bad, good].map((result) => JSON.parse(result.body ?? "{}").type)).toEqual(["error", "accepted"]);
       expect(lambda).toHaveReceivedCommandTimes(InvokeCommand, 1);
     });
 
     it("decodes base64-encoded frames", async () => {
       const event = wsEvent("ask", { body: Buffer.from(askBody()).toString("base64") });
       event.isBase64Encoded = true;
-      await handleMessage(event, testDependencies());
-      expect(postedEvents(api).map((e) => e.event.type)).toEqual(["accepted"]);
+      const result = await handleMessage(event, testDependencies());
+      expect(repliedEvents(api, result).map((e) => e.event.type)).toEqual(["accepted"]);
     });
   });
 
   describe("ping", () => {
     it.each(["ping", "$default"])("answers pong on the %s route without touching the table", async (route) => {
       const { result, events } = await send(JSON.stringify({ action: "ping" }), {}, route);
-      expect(result).toEqual({ statusCode: 200 });
+      expect(result.statusCode).toBe(200);
       expect(events).toEqual([{ connectionId: CONNECTION_A, event: { type: "pong" } }]);
       expect(ddb).not.toHaveReceivedCommand(GetCommand);
       expect(lambda).not.toHaveReceivedCommand(InvokeCommand);
@@ -475,11 +487,28 @@ describe("message routes", () => {
     });
   });
 
-  describe("when even the error cannot be delivered", () => {
-    it("returns 500 rather than pretend the client was told", async () => {
+  describe("every frame's result carries its reply (I9)", () => {
+    it("answers an unexpected failure with internal, as the body, whatever PostToConnection would say", async () => {
       api.on(PostToConnectionCommand).rejects(new Error("InternalServerError"));
-      const { result } = await send("{oops");
-      expect(result).toEqual({ statusCode: 500 });
+      ddb.on(GetCommand).rejects(new Error("ProvisionedThroughputExceededException"));
+      const { result } = await send(askBody());
+      expect(result.statusCode).toBe(200);
+      expect(JSON.parse(result.body ?? "")).toMatchObject({ type: "error", code: "internal", answerId: answerIdOf() });
+    });
+
+    it.each([
+      ["ask", askBody()],
+      ["ask", "{oops"],
+      ["$default", JSON.stringify({ action: "ping" })],
+      ["$default", JSON.stringify({ action: "stop", answerId: answerIdOf() })],
+      ["$default", JSON.stringify({ action: "hello" })],
+      ["$default", JSON.stringify({ action: "nope" })],
+      ["$default", null],
+    ])("returns a body on %s for %s (API Gateway would send an empty frame without one)", async (route, body) => {
+      const { result } = await send(body, {}, route);
+      expect(result.statusCode).toBe(200);
+      expect(typeof result.body).toBe("string");
+      expect(JSON.parse(result.body ?? "")).toHaveProperty("type");
     });
   });
 });
@@ -715,8 +744,8 @@ describe("offboarded users (I17)", () => {
 
   it("refuses an ask on an open socket with session_ended and hands nothing off; one read per ask", async () => {
     const { deps, store } = depsRevokedAt(ISSUED);
-    await handleMessage(wsEvent("ask", { body: askBody(), authorizer: issuedContext }), deps);
-    expect(postedEvents(api).map((p) => p.event)).toEqual([expect.objectContaining({ type: "error", code: "session_ended" })]);
+    const result = await handleMessage(wsEvent("ask", { body: askBody(), authorizer: issuedContext }), deps);
+    expect(repliedEvents(api, result).map((p) => p.event)).toEqual([expect.objectContaining({ type: "error", code: "session_ended" })]);
     expect(lambda).not.toHaveReceivedCommand(InvokeCommand);
     // The ask spent while the checks ran is given back: a refused ask costs no allowance (I11).
     expect(ddb.commandCalls(UpdateCommand).map((call) => call.args[0].input.UpdateExpression)).toEqual([

@@ -27,8 +27,8 @@ import {
   CONNECTION_A,
   NOW,
   NOW_SECONDS,
-  postedEvents,
   recordFor,
+  repliedEvents,
   testDependencies,
   USER_A,
   USER_B,
@@ -146,13 +146,13 @@ describe("the stop frame", () => {
   const stopBody = (answerId = answerIdOf()) => JSON.stringify({ action: "stop", answerId });
   const send = async (body: string, authorizer: unknown = authorizerContext()) => {
     const result = await handleMessage(wsEvent("$default", { body, authorizer }), testDependencies());
-    return { result, events: postedEvents(api) };
+    return { result, events: repliedEvents(api, result) };
   };
 
   it("records the stop for the caller's own answer and replies stopping", async () => {
     ddb.on(UpdateCommand).resolves({});
     const { result, events } = await send(stopBody());
-    expect(result).toEqual({ statusCode: 200 });
+    expect(result.statusCode).toBe(200);
     expect(events).toEqual([{ connectionId: CONNECTION_A, event: { type: "stopping", answerId: answerIdOf() } }]);
     expect(ddb).toHaveReceivedCommandWith(UpdateCommand, { TableName: CONFIG.limitsTableName, Key: { limitKey: `stop#${answerIdOf()}` } });
   });
