@@ -32,6 +32,7 @@ import {
   TENANT,
   USER,
 } from "./fixtures";
+import { captureOutput } from "../../../support/captured-output";
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const api = mockClient(ApiGatewayManagementApiClient);
@@ -467,23 +468,12 @@ describe("tools and events", () => {
 
 describe("logs (I8)", () => {
   it("carry tenantId, userId, answerId and tool, never credentials or the event", async () => {
-    const lines: string[] = [];
-    const capture = (chunk: string | Uint8Array) => {
-      lines.push(chunk.toString());
-      return true;
-    };
-    const out = jest.spyOn(process.stdout, "write").mockImplementation(capture);
-    const err = jest.spyOn(process.stderr, "write").mockImplementation(capture);
-    try {
+    const { text: output } = await captureOutput(async () => {
       ddb.on(GetCommand, { TableName: ENV.TENANTS_TABLE_NAME }).rejects(deny("AccessDeniedException"));
       await handler(bedrockEvent("getReturnPolicy"));
       ddb.on(GetCommand, { TableName: ENV.TENANTS_TABLE_NAME }).resolves({ Item: TENANT_ITEM });
       await handler(bedrockEvent("getReturnPolicy"));
-    } finally {
-      out.mockRestore();
-      err.mockRestore();
-    }
-    const output = lines.join("");
+    });
     expect(output).toContain('"tenantId":"tenant1"');
     expect(output).toContain(`"userId":"${USER}"`);
     expect(output).toContain(`"answerId":"${ANSWER_ID}"`);
@@ -497,22 +487,11 @@ describe("logs (I8)", () => {
 
 describe("logs: one logger per environment", () => {
   it("a tool call's keys never reach a later invocation's lines", async () => {
-    const lines: string[] = [];
-    const capture = (chunk: string | Uint8Array) => {
-      lines.push(chunk.toString());
-      return true;
-    };
-    const out = jest.spyOn(process.stdout, "write").mockImplementation(capture);
-    const err = jest.spyOn(process.stderr, "write").mockImplementation(capture);
-    try {
+    const { lines: parsed } = await captureOutput(async () => {
       ddb.on(GetCommand, { TableName: ENV.TENANTS_TABLE_NAME }).rejects(deny("AccessDeniedException"));
       await handler(bedrockEvent("getReturnPolicy"));
       await handler({ not: "an agent event" });
-    } finally {
-      out.mockRestore();
-      err.mockRestore();
-    }
-    const parsed = lines.join("").trim().split("\n").map((line) => JSON.parse(line) as Record<string, unknown>);
+    });
     expect(parsed.find((line) => line.message === "tool refused")).toMatchObject({ tool: "getReturnPolicy", userId: USER, answerId: ANSWER_ID });
     const later = parsed.find((line) => line.message === "malformed event refused");
     expect(later).toBeDefined();

@@ -58,6 +58,7 @@ import {
   USER_A,
   USER_B,
 } from "./fixtures";
+import { captureOutput } from "../../../support/captured-output";
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const api = mockClient(ApiGatewayManagementApiClient);
@@ -102,27 +103,16 @@ describe("streaming an answer", () => {
 
   it("writes no log line on the way to the agent: `answer started` once the agent answered (a log line is a write)", async () => {
     const logger = createLogger("chat-test");
-    const written: string[] = [];
-    const capture = (chunk: string | Uint8Array) => {
-      written.push(chunk.toString());
-      return true;
-    };
-    const out = jest.spyOn(process.stdout, "write").mockImplementation(capture);
-    const err = jest.spyOn(process.stderr, "write").mockImplementation(capture);
     let linesWhenAsked = -1;
-    agent.on(InvokeAgentCommand).callsFake(async () => {
-      linesWhenAsked = written.length;
-      return { completion: agentStream(["fine"]) };
-    });
-    try {
+    const { lines } = await captureOutput(async (writes) => {
+      agent.on(InvokeAgentCommand).callsFake(async () => {
+        linesWhenAsked = writes.length;
+        return { completion: agentStream(["fine"]) };
+      });
       expect(await answer(request, testDependencies({ logger }))).toBe("done");
-    } finally {
-      out.mockRestore();
-      err.mockRestore();
-    }
+    });
     expect(linesWhenAsked).toBe(0);
-    const messages = written.join("").trim().split("\n").map((line) => (JSON.parse(line) as { message: string }).message);
-    expect(messages).toEqual(["answer started", "answer done"]);
+    expect(lines.map((line) => line.message)).toEqual(["answer started", "answer done"]);
   });
 
   it("records the answer's latency for its tenant when it ends (metrics)", async () => {

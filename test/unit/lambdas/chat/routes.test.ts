@@ -48,6 +48,7 @@ import {
   USER_B,
   wsEvent,
 } from "./fixtures";
+import { captureOutput } from "../../../support/captured-output";
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const api = mockClient(ApiGatewayManagementApiClient);
@@ -464,22 +465,11 @@ describe("message routes", () => {
   describe("logs", () => {
     it("carry each frame's own keys: one frame's caller never reaches the next frame's lines (one logger per environment)", async () => {
       const logger = createLogger("chat-test");
-      const writes: string[] = [];
-      const capture = (chunk: string | Uint8Array) => {
-        writes.push(chunk.toString());
-        return true;
-      };
-      const out = jest.spyOn(process.stdout, "write").mockImplementation(capture);
-      const err = jest.spyOn(process.stderr, "write").mockImplementation(capture);
-      try {
+      const { lines } = await captureOutput(async () => {
         // Alice's ask refused (another user's answerId), then a frame without an authorizer context.
         await handleMessage(wsEvent("ask", { body: askBody({ answerId: answerIdOf(USER_B) }) }), { ...testDependencies(), logger });
         await handleMessage(wsEvent("ask", { body: askBody(), authorizer: {} }), { ...testDependencies(), logger });
-      } finally {
-        out.mockRestore();
-        err.mockRestore();
-      }
-      const lines = writes.join("").trim().split("\n").map((line) => JSON.parse(line) as Record<string, unknown>);
+      });
       expect(lines.map((line) => line.message)).toEqual(["ask refused", "message refused: missing or malformed authorizer context"]);
       expect(lines[0]).toMatchObject({ route: "ask", tenantId: TENANT_A, userId: USER_A, answerId: answerIdOf(USER_B) });
       expect(lines[1]).toMatchObject({ route: "ask" });
