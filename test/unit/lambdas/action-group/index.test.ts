@@ -504,28 +504,21 @@ describe("start-up", () => {
     const saved = { ...process.env };
     // The explicit service name wins over the environment's.
     Object.assign(process.env, { TENANTS_TABLE_NAME: "bad table/secret-ish", POWERTOOLS_SERVICE_NAME: "something-else" });
-    const lines: string[] = [];
-    const capture = (chunk: string | Uint8Array) => {
-      lines.push(chunk.toString());
-      return true;
-    };
-    const out = jest.spyOn(process.stdout, "write").mockImplementation(capture);
-    const err = jest.spyOn(process.stderr, "write").mockImplementation(capture);
     let failure: unknown;
+    let logged: string;
     try {
-      await jest.isolateModulesAsync(async () => {
-        // Loading needs no configuration: nothing is parsed before the first invocation.
-        // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only once the environment is set
-        const fresh = (require("../../../../lambdas/action-group/index") as { handler: ActionGroupHandler }).handler;
-        failure = await fresh(bedrockEvent("getReturnPolicy")).catch((error: unknown) => error);
-      });
+      ({ text: logged } = await captureOutput(() =>
+        jest.isolateModulesAsync(async () => {
+          // Loading needs no configuration: nothing is parsed before the first invocation.
+          // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only once the environment is set
+          const fresh = (require("../../../../lambdas/action-group/index") as { handler: ActionGroupHandler }).handler;
+          failure = await fresh(bedrockEvent("getReturnPolicy")).catch((error: unknown) => error);
+        }),
+      ));
     } finally {
-      out.mockRestore();
-      err.mockRestore();
       process.env = saved;
     }
     expect(failure).toMatchObject({ name: "ActionGroupConfigError", message: expect.stringContaining("TENANTS_TABLE_NAME") });
-    const logged = lines.join("");
     expect(JSON.parse(logged.trim().split("\n")[0])).toMatchObject({
       level: "ERROR",
       service: "action-group",
