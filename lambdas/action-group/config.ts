@@ -5,8 +5,8 @@
  * echo their values. The action group never learns the tenant-access role or the agent:
  * it only uses the credentials it is handed.
  */
-import * as z from "zod/mini";
-import { FunctionConfigError, httpUrl, parseEnvironment, powertoolsVariables, required, type Environment } from "../common/environment";
+import { type Check, checkEnvironment, httpUrl, matching, powertoolsVariables, required, TABLE_NAME_PATTERN } from "../common/environment-checks";
+import { FunctionConfigError, type Environment } from "../common/startup";
 
 /** What the deployer decides; `toEnvironment` writes exactly this. */
 export interface ActionGroupSettings {
@@ -52,29 +52,25 @@ export function toEnvironment(settings: ActionGroupSettings, logLevel = "INFO"):
   };
 }
 
-/** DynamoDB table names: 3–255 of [a-zA-Z0-9_.-]. */
-const TABLE_NAME = /^[a-zA-Z0-9_.-]{3,255}$/;
 /** A prefix that, followed by a tenant id (≤ 32 chars), still makes a valid table name. */
 const TABLE_PREFIX = /^[a-zA-Z0-9_.-]{1,200}$/;
 
-// `satisfies` makes the compiler fail when ActionGroupEnvironment gains a key this schema ignores.
-const environmentShape = {
-  TENANTS_TABLE_NAME: required.check(z.regex(TABLE_NAME, "must be a DynamoDB table name")),
-  ORDERS_TABLE_PREFIX: required.check(z.regex(TABLE_PREFIX, "must be a DynamoDB table name prefix")),
-  CONNECTIONS_TABLE_NAME: required.check(z.regex(TABLE_NAME, "must be a DynamoDB table name")),
+// `satisfies` makes the compiler fail when ActionGroupEnvironment gains a key these checks ignore.
+const environmentChecks = {
+  TENANTS_TABLE_NAME: matching(TABLE_NAME_PATTERN, "must be a DynamoDB table name"),
+  ORDERS_TABLE_PREFIX: matching(TABLE_PREFIX, "must be a DynamoDB table name prefix"),
+  CONNECTIONS_TABLE_NAME: matching(TABLE_NAME_PATTERN, "must be a DynamoDB table name"),
   WEBSOCKET_MANAGEMENT_ENDPOINT: httpUrl,
-  USAGE_TABLE_NAME: required.check(z.regex(TABLE_NAME, "must be a DynamoDB table name")),
+  USAGE_TABLE_NAME: matching(TABLE_NAME_PATTERN, "must be a DynamoDB table name"),
   ...powertoolsVariables,
-} satisfies Record<keyof ActionGroupEnvironment, z.ZodMiniType>;
-
-const environmentSchema = z.object({
-  ...environmentShape,
   // Set by the Lambda runtime (and by the local stack's Lambda stand-in).
   AWS_REGION: required,
-});
+} satisfies Record<keyof ActionGroupEnvironment | "AWS_REGION", Check>;
+
+type RequiredVariable = Exclude<keyof typeof environmentChecks, "POWERTOOLS_SERVICE_NAME" | "POWERTOOLS_LOG_LEVEL">;
 
 export function loadActionGroupConfig(env: Environment = process.env): ActionGroupConfig {
-  const e = parseEnvironment(environmentSchema, env, "action-group config", ActionGroupConfigError);
+  const e = checkEnvironment<typeof environmentChecks, RequiredVariable>(environmentChecks, env, "action-group config", ActionGroupConfigError);
   return {
     region: e.AWS_REGION,
     tenantsTableName: e.TENANTS_TABLE_NAME,

@@ -1,7 +1,7 @@
 /**
  * Lambda entry point of the action group. The logger lives at module scope; configuration
  * and the clients are built on the first invocation and kept (a bad environment fails every
- * invocation, logged first as `action-group is misconfigured`, common/environment.ts). The
+ * invocation, logged first as `action-group is misconfigured`, common/startup.ts). The
  * clients below use the function's OWN role and serve only the connection-owner check and
  * status posts. Tenant data is read through one more client, each request signed with the
  * scoped credentials of its session (lambdas/common/scoped-dynamodb.ts).
@@ -10,7 +10,7 @@ import { ApiGatewayManagementApiClient } from "@aws-sdk/client-apigatewaymanagem
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { ConnectionReader, KnownOwners } from "../common/connections";
-import { lazyStartup } from "../common/environment";
+import { lazyStartup } from "../common/startup";
 import { createLogger } from "../common/logger";
 import { ScopedDynamoDb } from "../common/scoped-dynamodb";
 import { SDK_CLIENT_SPEED } from "../common/sdk-client-speed";

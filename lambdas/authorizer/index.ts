@@ -3,7 +3,7 @@
  * module scope; configuration and the verifier (with its JWKS and key caches) are built
  * on the first invocation and kept, so a warm container verifies without any network
  * call. A missing or bad configuration fails every invocation with an AuthorizerConfigError
- * naming the variable, logged first as `authorizer is misconfigured` (common/environment.ts).
+ * naming the variable, logged first as `authorizer is misconfigured` (common/startup.ts).
  */
 import { createLogger } from "../common/logger";
 import { lazyStartup } from "../common/startup";

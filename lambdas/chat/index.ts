@@ -6,7 +6,7 @@
  * runs (ES module chunks, see local/lambda/function-bundler.ts), so an environment opening
  * sockets never loads the Bedrock or Lambda clients, nor the zod schemas of client frames,
  * answer requests and invocation records. Configuration and clients are built on
- * first use and kept (common/environment.ts).
+ * first use and kept (common/startup.ts).
  */
 import type { Context } from "aws-lambda";
 import { lazyStartup } from "../common/startup";

@@ -1,12 +1,11 @@
 /**
- * Environment checks without zod, for the functions whose start has no other use for it:
- * the authorizer (its 50 KB budget), the chat function and the offboarding function. Building
- * zod/mini schemas at import costs far more CPU than their bytes suggest (the chat function's
- * environment schema and zod's own modules were about a sixth of its import,
- * docs/performance.md "Cold start"), and Lambda's init phase pays it on every cold start.
- * Same rules and messages as the zod building blocks of environment.ts, which the action
- * group still uses (it parses its session attributes with zod on every call anyway); the
- * tests hold both to them. Messages name the variable and its problem, never its value.
+ * The functions' environment checks, one module for all four (authorizer, chat, action group,
+ * offboarding), without zod: building zod/mini schemas at import costs far more CPU than their
+ * bytes suggest (the chat function's environment schema and zod's own modules were about a
+ * sixth of its import, docs/performance.md "Cold start"), and Lambda's init phase pays it on
+ * every cold start. Messages name the variable and its problem, never its value (an ARN, an
+ * endpoint or a secret-looking string would otherwise reach a log line). How a function
+ * starts (`lazyStartup`) is in startup.ts.
  */
 import { type Environment, type FunctionConfigError, normalisedEnvironment } from "./startup";
 
@@ -15,6 +14,9 @@ export type Check = (value: string | undefined) => string | undefined;
 
 /** RFC 7230 token characters: what a WebSocket subprotocol name may contain. */
 export const SUBPROTOCOL_PATTERN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
+/** DynamoDB table (and index) names: 3–255 of [a-zA-Z0-9_.-]. */
+export const TABLE_NAME_PATTERN = /^[a-zA-Z0-9_.-]{3,255}$/;
 
 /** Set (and, see normalisedEnvironment, not blank). */
 export const required: Check = (value) => (value === undefined ? "is required" : undefined);

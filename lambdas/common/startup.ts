@@ -2,7 +2,7 @@
  * How every function starts, and the error a bad environment raises: `lazyStartup` turns a
  * bad environment into one structured log line before the invocation fails. No zod here:
  * the authorizer checks its few variables by hand and loads these without it
- * (docs/performance.md, "Cold start"); environment.ts has the schema building blocks.
+ * (docs/performance.md, "Cold start"); environment-checks.ts has the checks' building blocks.
  */
 import type { Logger } from "@aws-lambda-powertools/logger";
 import { errorSummary } from "./logger";

@@ -4,7 +4,7 @@
  * back (plus the Lambda runtime's AWS_REGION). Errors name the offending variables, never
  * their values.
  */
-import { type Check, checkEnvironment, httpUrl, matching, powertoolsVariables, required } from "../common/environment-checks";
+import { type Check, checkEnvironment, httpUrl, matching, powertoolsVariables, required, TABLE_NAME_PATTERN } from "../common/environment-checks";
 import { FunctionConfigError, type Environment } from "../common/startup";
 
 /** What the deployer decides; `toEnvironment` writes exactly this. */
@@ -51,14 +51,12 @@ export function toEnvironment(settings: OffboardingSettings, logLevel = "INFO"):
   };
 }
 
-const TABLE_NAME = /^[a-zA-Z0-9_.-]{3,255}$/;
-
 // Checked without zod (common/environment-checks.ts): nothing else at this function's start uses it.
 const environmentChecks = {
   USER_POOL_ID: matching(/^[\w-]+_[0-9a-zA-Z]+$/, "must be a user pool id"),
-  CONNECTIONS_TABLE_NAME: matching(TABLE_NAME, "must be a DynamoDB table name"),
-  CONNECTIONS_USER_INDEX: matching(TABLE_NAME, "must be a DynamoDB index name"),
-  REVOCATIONS_TABLE_NAME: matching(TABLE_NAME, "must be a DynamoDB table name"),
+  CONNECTIONS_TABLE_NAME: matching(TABLE_NAME_PATTERN, "must be a DynamoDB table name"),
+  CONNECTIONS_USER_INDEX: matching(TABLE_NAME_PATTERN, "must be a DynamoDB index name"),
+  REVOCATIONS_TABLE_NAME: matching(TABLE_NAME_PATTERN, "must be a DynamoDB table name"),
   WEBSOCKET_MANAGEMENT_ENDPOINT: httpUrl,
   ...powertoolsVariables,
   AWS_REGION: required,

@@ -1,9 +1,7 @@
 /**
- * lambdas/common/environment-checks.ts: the zod-free environment checks of the authorizer,
- * the chat function and the offboarding function. Same rules and messages as the zod
- * building blocks the action group uses (environment.ts): both are held to the same cases.
+ * lambdas/common/environment-checks.ts: the environment checks of all four functions and
+ * their one error format (every offending variable named with its problem, no value ever quoted).
  */
-import * as z from "zod/mini";
 import {
   checkEnvironment,
   httpUrl,
@@ -12,9 +10,10 @@ import {
   optionalHttpUrl,
   powertoolsVariables,
   required,
+  SUBPROTOCOL_PATTERN,
   subprotocolName,
+  TABLE_NAME_PATTERN,
 } from "../../../../lambdas/common/environment-checks";
-import * as schemas from "../../../../lambdas/common/environment";
 import { FunctionConfigError } from "../../../../lambdas/common/startup";
 
 class TestConfigError extends FunctionConfigError {
@@ -54,20 +53,41 @@ describe("checkEnvironment", () => {
   });
 });
 
-describe("the same rules and messages as the zod building blocks (environment.ts)", () => {
-  const pairs = [
-    ["required", required, schemas.required],
-    ["subprotocolName", subprotocolName, schemas.subprotocolName],
-    ["httpUrl", httpUrl, schemas.httpUrl],
-    ["optionalHttpUrl", optionalHttpUrl, schemas.optionalHttpUrl],
-    ["optional", optional, z.optional(z.string())],
-  ] as const;
-  const values = [undefined, "x", "mta.v1", "mta v1", "a,b", "https://a.example/b", "http://127.0.0.1:9/dev", "ws://127.0.0.1/x", "file:///etc/passwd", "not a url"];
+describe("building blocks", () => {
+  it.each(["mta.v1", "chat", "a-b_c~1"])("SUBPROTOCOL_PATTERN accepts %s", (name) => {
+    expect(SUBPROTOCOL_PATTERN.test(name)).toBe(true);
+    expect(subprotocolName(name)).toBeUndefined();
+  });
 
-  it.each(pairs)("%s", (_, check, schema) => {
-    for (const value of values) {
-      const parsed = (schema as z.ZodMiniType).safeParse(value);
-      expect({ value, problem: check(value) }).toEqual({ value, problem: parsed.success ? undefined : parsed.error.issues[0].message });
-    }
+  it.each(["", "mta v1", "a,b", "a/b", "é"])("SUBPROTOCOL_PATTERN rejects %p", (name) => {
+    expect(SUBPROTOCOL_PATTERN.test(name)).toBe(false);
+  });
+
+  it("httpUrl accepts http and https only, and says so without the value", () => {
+    expect(httpUrl("https://abc.execute-api.us-east-1.amazonaws.com/dev")).toBeUndefined();
+    expect(httpUrl("http://127.0.0.1:9/dev")).toBeUndefined();
+    expect(httpUrl("ws://127.0.0.1:9/dev")).toBe("must be an http(s) URL");
+    expect(httpUrl("not a url")).toBe("must be an http(s) URL");
+    expect(httpUrl(undefined)).toBe("is required");
+  });
+
+  it("optionalHttpUrl accepts an unset value, and otherwise only an http(s) URL", () => {
+    expect(optionalHttpUrl(undefined)).toBeUndefined();
+    expect(optionalHttpUrl("https://issuer.example/pool")).toBeUndefined();
+    expect(optionalHttpUrl("file:///etc/passwd")).toBe("must be an http(s) URL");
+  });
+
+  it("optional accepts anything; required only a set value", () => {
+    expect(optional(undefined)).toBeUndefined();
+    expect(required(undefined)).toBe("is required");
+    expect(required("x")).toBeUndefined();
+  });
+
+  it.each(["abc", "multi-tenant-assistant-dev-orders-tenant1", "a.b_c-d"])("TABLE_NAME_PATTERN accepts %s", (name) => {
+    expect(TABLE_NAME_PATTERN.test(name)).toBe(true);
+  });
+
+  it.each(["ab", "a b", "a/b", "x".repeat(256)])("TABLE_NAME_PATTERN rejects %p", (name) => {
+    expect(TABLE_NAME_PATTERN.test(name)).toBe(false);
   });
 });
