@@ -14,8 +14,10 @@ export function createAnswerClients(config: ChatConfig): Pick<ChatDependencies, 
   const region = config.region;
   return {
     // One retry policy, ours (answer.ts), which knows whether text was already streamed;
-    // the SDK's own retries would multiply with it. One kept connection per environment
-    // (agent-request-handler.ts).
+    // the SDK's own retries would multiply with it, and its standard strategy also retries
+    // failures after which the agent may have run (a request with no response, a reset
+    // connection, a 5xx). One kept connection per environment, whose handler sends a
+    // request again only when the agent certainly never saw it (agent-request-handler.ts).
     agent: new BedrockAgentRuntimeClient({ region, maxAttempts: 1, requestHandler: new AgentRequestHandler() }),
     credentials: new ScopedCredentialsProvider(new STSClient({ region }), { roleArn: config.tenantAccessRoleArn }),
   };
