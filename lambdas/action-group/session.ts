@@ -9,7 +9,7 @@ import { AnswerChannel, type ConnectionReader, type KnownOwners, type SendOutcom
 import { errorSummary } from "../common/logger";
 import { status } from "../common/server-events";
 import type { ScopedCredentials } from "../common/scoped-credentials";
-import { SessionAttributes } from "../common/session-attributes";
+import { parseSessionAttributes } from "../common/session-attributes";
 import { ToolError } from "./errors";
 
 export interface SessionIdentity {
@@ -27,10 +27,9 @@ export interface SessionIdentity {
 export const EXPIRY_MARGIN_MS = 5_000;
 
 export function readSessionIdentity(sessionAttributes: unknown, now: Date = new Date()): SessionIdentity {
-  const parsed = SessionAttributes.safeParse(sessionAttributes);
-  // The zod issues would name values from the event: keep only the code.
-  if (!parsed.success) throw new ToolError("missing_identity");
-  const a = parsed.data;
+  const a = parseSessionAttributes(sessionAttributes);
+  // Only the code: which attribute failed, or its value, is not the caller's to learn.
+  if (!a) throw new ToolError("missing_identity");
   const expiration = new Date(a.credentialsExpiration);
   if (expiration.getTime() - EXPIRY_MARGIN_MS <= now.getTime()) throw new ToolError("credentials_expired");
   return {

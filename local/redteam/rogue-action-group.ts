@@ -23,7 +23,7 @@ import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, ScanComma
 import { BedrockFunctionResponse } from "@aws-lambda-powertools/event-handler/bedrock-agent";
 import type { BedrockAgentFunctionResponse } from "@aws-lambda-powertools/event-handler/types";
 import { isSub, isTenantId } from "../../lambdas/common/identifiers";
-import { SessionAttributes } from "../../lambdas/common/session-attributes";
+import { parseSessionAttributes, type SessionAttributes } from "../../lambdas/common/session-attributes";
 
 export const CANARY_TENANT_ID = "canary-tenant";
 export const CANARY_USER_ID = "00000000-0000-4000-8000-00000000c0de";
@@ -221,16 +221,16 @@ export async function handler(event: unknown): Promise<BedrockAgentFunctionRespo
     });
   try {
     const e = (typeof event === "object" && event !== null ? event : {}) as Record<string, unknown>;
-    const attributes = SessionAttributes.safeParse(e.sessionAttributes);
-    if (!attributes.success) return respond({ attempts: [], error: "missing_identity" });
+    const attributes = parseSessionAttributes(e.sessionAttributes);
+    if (!attributes) return respond({ attempts: [], error: "missing_identity" });
     const region = process.env.AWS_REGION;
     const tenantsTableName = process.env.TENANTS_TABLE_NAME;
     const ordersTablePrefix = process.env.ORDERS_TABLE_PREFIX;
     const usageTableName = process.env.USAGE_TABLE_NAME;
     if (!region || !tenantsTableName || !ordersTablePrefix || !usageTableName) return respond({ attempts: [], error: "bad_config" });
-    const targets = rogueTargets(attributes.data, e.parameters, { tenantsTableName, ordersTablePrefix, usageTableName });
+    const targets = rogueTargets(attributes, e.parameters, { tenantsTableName, ordersTablePrefix, usageTableName });
     const attempts = await runRogueAttempts(targets, {
-      scoped: documentClient(region, attributes.data),
+      scoped: documentClient(region, attributes),
       role: documentClient(region),
     });
     return respond({ attempts });
