@@ -43,6 +43,7 @@ import { startControlServer, type ActionGroupVariant } from "./redteam/control-s
 import { ownerOnlyDir, writeOwnerOnlyFile } from "./runtime/owner-only-file";
 import { writeInitialPasswordsFile } from "./runtime/initial-passwords-file";
 import { CredentialRegistry } from "./iam/credentials";
+import { iamGateFor, iamGateLabel, switchIamGate } from "./iam/iam-gate";
 import { startDynamoDbGate } from "./dynamodb/gate";
 import { authorizeIam, LOCAL_ACCOUNT_ID } from "./iam/policy-evaluation";
 import { LambdaService, localAsyncInvoke, MissingBundleError, type InvokeResult, type FunctionErrorPayload } from "./lambda/lambda-service";
@@ -91,12 +92,14 @@ export interface StartLocalStackOptions {
    */
   agentChunkDelayMs?: number;
   /**
-   * BENCHMARK ONLY (scripts/bench/load.ts measures isolation overhead with it): skips SigV4
-   * verification and IAM evaluation in the DynamoDB, Lambda, Bedrock and @connections
-   * stand-ins. Never reachable from `npm start` or the test setups; the stack reports it
-   * (GET /health `iamGate`) and the integration suite asserts it is enforced.
+   * BENCHMARK ONLY (scripts/bench/load.ts measures isolation overhead with it): the stack's
+   * IAM gate (SigV4 verification and IAM evaluation in the DynamoDB, Lambda, Bedrock and
+   * @connections stand-ins) starts enforced but can be turned off and on with
+   * `setIamGate` (local/iam/iam-gate.ts). Without it (`npm start`, the test setups) the
+   * gate is fixed on; the stack reports which (GET /health `iamGate`) and the integration
+   * suite asserts `enforced` (T25a).
    */
-  benchmarkOnly?: { iamGateOff?: boolean };
+  benchmarkOnly?: { iamGateSwitch?: boolean };
 }
 
 export interface LocalStack {
@@ -112,6 +115,12 @@ export interface LocalStack {
   setActionGroupVariant(variant: ActionGroupVariant): Promise<void>;
   /** In-process callers only (benchmarks): the Bedrock stand-in's pause between chunks from now on. */
   setAgentChunkDelayMs(ms: number): void;
+  /**
+   * BENCHMARK ONLY: the IAM gate off (false) or on (true) from the next request on, for
+   * the benchmark that started this stack with `benchmarkOnly.iamGateSwitch`; on any
+   * other stack it throws IamGateFixedError and the gate stays enforced (T25a).
+   */
+  setIamGate(enforced: boolean): void;
   /** Every call the stand-ins served, by service and operation (also `GET /calls` on the control server). */
   calls: CallCounter;
   /** Execution environments per function (cold starts so far, running now, the cap). */
@@ -161,7 +170,7 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
   // The default event bus: the Cognito gate's management events → the offboarding function (I17).
   const eventBus = new LocalEventBus((rule, error) => console.error(`event rule ${rule}: delivery failed (${(error as Error).name})`));
   const calls = new CallCounter();
-  const iamGateOff = options.benchmarkOnly?.iamGateOff === true;
+  const iamGate = iamGateFor(options.benchmarkOnly);
   const sweeper = setInterval(() => registry.sweep(), 60_000);
   sweeper.unref();
 
@@ -188,7 +197,7 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
         onAccessEnded: (event) =>
           eventBus.put(managementEvent({ ...event, region, accountId: LOCAL_ACCOUNT_ID, time: new Date(), id: randomUUID() })),
       }),
-      startDynamoDbGate({ port: port("dynamodb"), ctx, registry, calls, iamGateOff, stateDir }),
+      startDynamoDbGate({ port: port("dynamodb"), ctx, registry, calls, iamGate, stateDir }),
     ]);
     stops.push(cognito.close, dynamodb.close);
     const identities = createLocalIdentities(
@@ -230,14 +239,14 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
     ]);
     stops.push(s3.close, knowledgeControl.close);
 
-    const lambda = new LambdaService({ ctx, logDir, metricsDir, calls, iamGateOff });
+    const lambda = new LambdaService({ ctx, logDir, metricsDir, calls, iamGate });
     const lambdaApi = await lambda.startHttp(port("lambda"), registry);
     stops.push(lambdaApi.close, () => lambda.close(), () => eventBus.drain());
 
     const authorizeWith =
       (service: string, action: string, denial: { status: number; code: string }) =>
       async (request: RawAwsRequest, resourceArn: string): Promise<void> => {
-        if (iamGateOff) return;
+        if (!iamGate.enforced) return;
         // Both users of this (Bedrock, @connections) are REST services: 403 on a failed authentication.
         const caller = await verifySigV4(request, registry, { service }).catch((error: unknown) => {
           throw asRestAuthenticationFailure(error);
@@ -388,7 +397,7 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
       setAgentMode,
       setActionGroupVariant,
       callCounts: () => calls.snapshot(),
-      iamGate: iamGateOff ? "off (benchmark only)" : "enforced",
+      iamGate: () => iamGateLabel(iamGate),
       chatRoleCredentials: () => ({
         accessKeyId: identities.functionCredentials.chat.accessKeyId,
         secretAccessKey: identities.functionCredentials.chat.secretAccessKey,
@@ -454,6 +463,7 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
       setAgentChunkDelayMs: (ms) => {
         agentChunkDelayMs = Math.max(0, ms);
       },
+      setIamGate: (enforced) => switchIamGate(iamGate, enforced),
       calls,
       lambdaEnvironments: (fn) => lambda.environments(fnName(fn)),
       stop,

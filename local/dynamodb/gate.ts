@@ -25,6 +25,7 @@ import type { CredentialRegistry } from "../iam/credentials";
 import type { CallCounter } from "../runtime/call-counter";
 import { resourceAccesses, tablesOf } from "./leading-keys";
 import { authorizeIam } from "../iam/policy-evaluation";
+import type { IamGate } from "../iam/iam-gate";
 import { close, listen } from "../runtime/listen";
 import { verifySigV4 } from "../iam/sigv4-verify";
 
@@ -37,8 +38,8 @@ export interface DynamoDbGateOptions {
   ctx: AwsContext;
   registry: CredentialRegistry;
   calls?: CallCounter;
-  /** Benchmark only (local/stack.ts `benchmarkOnly`): no SigV4 verification, no IAM evaluation. */
-  iamGateOff?: boolean;
+  /** Enforced unless a benchmark turned its own stack's switch off (local/iam/iam-gate.ts); default enforced. */
+  iamGate?: IamGate;
   /**
    * An owner-only directory for dynalite's socket (the stack's state directory). Without
    * one (unit tests), a fresh 0700 directory in the system's temporary directory.
@@ -135,7 +136,7 @@ export async function startDynamoDbGate(o: DynamoDbGateOptions): Promise<DynamoD
   async function authorize(req: http.IncomingMessage, body: Buffer): Promise<void> {
     const raw = readRawRequest(req, body);
     const target = raw.headers["x-amz-target"] ?? "";
-    if (o.iamGateOff) {
+    if (o.iamGate?.enforced === false) {
       o.calls?.count("dynamodb", target.slice(TARGET_PREFIX.length));
       return;
     }

@@ -16,6 +16,7 @@ import type { AwsContext } from "../../infra/policies";
 import { LocalAwsError, readBody, readRawRequest } from "../runtime/aws-request";
 import type { CredentialRegistry } from "../iam/credentials";
 import { authorizeIam } from "../iam/policy-evaluation";
+import type { IamGate } from "../iam/iam-gate";
 import { close, listen } from "../runtime/listen";
 import { verifySigV4 } from "../iam/sigv4-verify";
 import type { CallCounter } from "../runtime/call-counter";
@@ -174,8 +175,8 @@ export interface LambdaServiceOptions {
   /** The EMF lines of a function's stdout go to <metricsDir>/<name>.jsonl (metrics-capture.ts), begun afresh at each start. */
   metricsDir?: string;
   calls?: CallCounter;
-  /** Benchmark only (local/stack.ts `benchmarkOnly`): no SigV4 verification, no IAM evaluation. */
-  iamGateOff?: boolean;
+  /** Enforced unless a benchmark turned its own stack's switch off (local/iam/iam-gate.ts); default enforced. */
+  iamGate?: IamGate;
 }
 
 export class LambdaService {
@@ -288,7 +289,7 @@ export class LambdaService {
     try {
       const body = await readBody(req, 6 * 1024 * 1024);
       const raw = readRawRequest(req, body);
-      const caller = this.o.iamGateOff ? undefined : await verifySigV4(raw, registry, { service: "lambda" });
+      const caller = this.o.iamGate?.enforced === false ? undefined : await verifySigV4(raw, registry, { service: "lambda" });
       const match = /^\/2015-03-31\/functions\/([^/]+)\/invocations$/.exec(raw.rawPath);
       if (!match || raw.method !== "POST") throw new LocalAwsError(404, "UnknownOperationException", "Unknown operation");
       const name = functionNameFrom(decodeURIComponent(match[1]));

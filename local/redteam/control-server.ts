@@ -35,8 +35,8 @@ export interface ControlHandlers {
   setAgentMode(setting: AgentModeSetting): void;
   setActionGroupVariant(variant: ActionGroupVariant): Promise<void>;
   callCounts(): CallCounts;
-  /** "enforced", or "off (benchmark only)" on a stack a benchmark started with its IAM gate off. */
-  iamGate: string;
+  /** The IAM gate now (local/iam/iam-gate.ts `iamGateLabel`): "enforced" on every stack but a load benchmark's own. */
+  iamGate(): string;
   /** The chat role's local keys and the role it may assume (LOCAL ONLY: a red-team attack on the trust policy, I3). */
   chatRoleCredentials(): ChatRoleCredentials;
 }
@@ -122,7 +122,7 @@ export async function startControlServer(port: number, handlers: ControlHandlers
         return reply(refusal.status, { error: refusal.error });
       }
       if (method === "GET") {
-        if (req.url === "/health") return reply(200, { ok: true, iamGate: handlers.iamGate });
+        if (req.url === "/health") return reply(200, { ok: true, iamGate: handlers.iamGate() });
         if (req.url === "/calls") return reply(200, handlers.callCounts());
         if (req.url === "/chat-role-credentials") return reply(200, handlers.chatRoleCredentials());
         return reply(405, { error: "use POST" });

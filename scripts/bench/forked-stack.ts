@@ -6,12 +6,19 @@ import { fork, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
 import type { StackOutputs } from "../../local/runtime/stack-outputs";
 import type { StartLocalStackOptions } from "../../local/stack";
+import type { IamGateReply, StackProcessRequest } from "./stack-process";
 
 export interface ForkedStack {
   readonly child: ChildProcess;
   readonly outputs: StackOutputs;
   /** The stack process's IAM decision cache: hits and misses since it started. */
   iamDecisions(): Promise<IamDecisionCounts>;
+  /**
+   * The stack's IAM gate off (false) or on (true) from the next request on; rejects with
+   * IamGateRefusedError, the gate unchanged, unless the stack was forked with
+   * `benchmarkOnly.iamGateSwitch` (local/iam/iam-gate.ts, T25a).
+   */
+  setIamGate(enforced: boolean): Promise<void>;
   /** Asks the stack to stop and waits for its process to exit. */
   stop(): Promise<void>;
 }
@@ -19,6 +26,28 @@ export interface ForkedStack {
 export interface IamDecisionCounts {
   hits: number;
   misses: number;
+}
+
+/** The stack process refused to switch its IAM gate. */
+export class IamGateRefusedError extends Error {
+  readonly code = "IAM_GATE_REFUSED";
+  constructor(reason: string) {
+    super(`the stack refused to switch its IAM gate: ${reason}`);
+    this.name = "IamGateRefusedError";
+  }
+}
+
+/** Sends `request` and resolves with the first answer of the same type. */
+function ask<T extends { type?: string }>(child: ChildProcess, request: StackProcessRequest): Promise<T> {
+  return new Promise<T>((resolve) => {
+    const answer = (message: T) => {
+      if (message?.type !== request.type) return;
+      child.off("message", answer);
+      resolve(message);
+    };
+    child.on("message", answer);
+    child.send(request);
+  });
 }
 
 /** Forks stack-process.ts with `options` and resolves once it reports its outputs. */
@@ -37,16 +66,14 @@ export async function forkStack(options: StartLocalStackOptions, nodeArgs: reado
   return {
     child,
     outputs,
-    iamDecisions: () =>
-      new Promise<IamDecisionCounts>((resolve) => {
-        const answer = (message: { type?: string } & Partial<IamDecisionCounts>) => {
-          if (message.type !== "iam-decisions") return;
-          child.off("message", answer);
-          resolve({ hits: message.hits ?? 0, misses: message.misses ?? 0 });
-        };
-        child.on("message", answer);
-        child.send({ type: "iam-decisions" });
-      }),
+    async iamDecisions() {
+      const message = await ask<{ type?: string } & Partial<IamDecisionCounts>>(child, { type: "iam-decisions" });
+      return { hits: message.hits ?? 0, misses: message.misses ?? 0 };
+    },
+    async setIamGate(enforced) {
+      const reply = await ask<IamGateReply>(child, { type: "iam-gate", enforced });
+      if ("refused" in reply) throw new IamGateRefusedError(reply.refused);
+    },
     async stop() {
       child.send({ type: "stop" });
       await exited;

@@ -1,7 +1,7 @@
 /**
  * `npx tsx scripts/bench/load.ts [--step-seconds N] [--warm-up-seconds N] [--rates 10,25,...]
- * [--isolation-rate R] [--users N] [--no-write]`: the throughput curve of a local stack it boots itself. 100 users across the 3 tenants, one connection
- * each; asks are offered open-loop (at fixed intervals, whether or not earlier ones have
+ * [--isolation-rate R] [--isolation-pairs N] [--users N] [--no-write]`: the throughput curve
+ * of a local stack it boots itself. 100 users across the 3 tenants, one connection each; asks are offered open-loop (at fixed intervals, whether or not earlier ones have
  * finished) at each rate in turn, round-robin over the users; per step: served asks/s
  * (answers done, over the step's time including its stragglers), p50 and p99 of send → done,
  * failures.
@@ -15,9 +15,12 @@
  * system's own capacity, not the model's speed); the per-user ask limit at its maximum
  * (1000 a minute: at 200 asks/s each user asks twice a second, over the default limit);
  * the functions' log level WARN (`logLevel`, a setting every stack has).
- * Isolation overhead: the same load on a second stack started with the benchmark-only
- * `benchmarkOnly.iamGateOff` (SigV4 and IAM evaluation skipped in the DynamoDB, Lambda,
- * Bedrock and @connections stand-ins), the ratio of p50s and of CPU per ask at one rate.
+ * Isolation overhead: after the curve, on the same stack (started with the benchmark-only
+ * `benchmarkOnly.iamGateSwitch`), steps at one rate with the IAM gate (SigV4 and IAM
+ * evaluation in the DynamoDB, Lambda, Bedrock and @connections stand-ins) switched on and
+ * off in ABBA pairs (default 4, at least 3); per pair the ratios on / off of p50, of the
+ * system's CPU per ask and of the stack process's, and their medians (isolation-pairs.ts).
+ * With --no-write only when --isolation-rate is given.
  */
 import { AdminCreateUserCommand, AdminGetUserCommand, AdminSetUserPasswordCommand } from "@aws-sdk/client-cognito-identity-provider";
 import { randomBytes } from "node:crypto";
@@ -39,6 +42,7 @@ import { countsSince, COUNTED_SERVICES, type CallCounts } from "../../local/runt
 import { getCallCounts } from "../../local/redteam/control-server";
 import { cpuMsPerAsk, processesStarted, sampleCpu } from "./process-cpu";
 import { mergeIntoLatest, percentile, round1, writeResultFile } from "./results-file";
+import { isolationPair, planIsolationPairs, settingMismatch, summarizeIsolation, type IsolationOverhead, type IsolationPair } from "./isolation-pairs";
 
 export interface ThroughputStep {
   offered: number;
@@ -87,6 +91,8 @@ export function decisionsPerAsk(before: IamDecisionCounts, after: IamDecisionCou
 const USERS = Number(flag("--users") ?? 100);
 const PROMPT = "What is the return policy?";
 const DEFAULT_RATES = [10, 25, 50, 75, 100, 150, 200];
+/** An even count: ABBA's on-first and off-first pairs balance. */
+const DEFAULT_ISOLATION_PAIRS = 4;
 
 async function createUser(outputs: StackOutputs, operator: ReturnType<typeof operatorClients>, i: number): Promise<StackConnection> {
   const tenants = Object.keys(outputs.ordersTableNames);
@@ -183,19 +189,22 @@ interface StackProcess {
   calls(): Promise<CallCounts>;
   /** The IAM decision cache's hits and misses so far. */
   iamDecisions(): Promise<IamDecisionCounts>;
+  /** The stack's IAM gate off or on from the next request (only this benchmark's own stack has the switch). */
+  setIamGate(enforced: boolean): Promise<void>;
   stop(): Promise<void>;
 }
 
 /** The stack in a process of its own (stack-process.ts), so its CPU is measured apart from the load generator's. */
 async function startStackProcess(options: StartLocalStackOptions): Promise<StackProcess> {
   const profileDir = process.env.BENCH_CPU_PROFILE_DIR;
-  const { child, outputs, stop, iamDecisions } = await forkStack(options, profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : []);
+  const { child, outputs, stop, iamDecisions, setIamGate } = await forkStack(options, profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : []);
   const functionPrefix = `${stackNames(PROJECT, "dev", outputs.region).prefix}-`;
   return {
     outputs,
     sampleCpu: () => sampleCpu(child.pid ?? -1, functionPrefix),
     calls: () => getCallCounts(outputs.endpoints?.control ?? "", outputs.controlToken ?? ""),
     iamDecisions,
+    setIamGate,
     stop,
   };
 }
@@ -207,49 +216,70 @@ function report(label: string, step: ThroughputStep): void {
   console.log(`         IAM decisions per ask: ${step.iamDecisions.perAsk}, from the cache ${(step.iamDecisions.hitRate * 100).toFixed(1)} %`);
 }
 
+async function warm(connections: StackConnection[]): Promise<void> {
+  // Every user's first answer (credentials minted, environments started), ten at a time:
+  // the pool starts at one environment per function and grows to its cap.
+  for (let i = 0; i < connections.length; i += 10) {
+    await Promise.all(connections.slice(i, i + 10).map((c) => c.ask(PROMPT, { timeoutMs: 120_000 })));
+  }
+}
+
 interface Curve {
   /** The uncounted step before the curve (see below). */
   warmUp: ThroughputStep;
   steps: ThroughputStep[];
 }
 
-async function curve(options: { iamGateOff: boolean; rates: number[]; stepSeconds: number; warmUpSeconds: number }): Promise<Curve> {
-  const stack = await startStackProcess({
-    ports: "free",
-    stateDir: mkdtempSync(join(tmpdir(), "mta-bench-load-")),
-    askRateLimit: { perUserPerMinute: 1000 },
-    agentChunkDelayMs: 0,
-    logLevel: "WARN",
-    ...(options.iamGateOff ? { benchmarkOnly: { iamGateOff: true } } : {}),
-  });
-  const label = options.iamGateOff ? "iam off" : "iam on ";
-  try {
-    const connections = await createUsers(stack.outputs, USERS);
-    const cursor = { next: 0 };
-    // Warm: every user's first answer (credentials minted, environments started), ten at a
-    // time: the pool starts at one environment per function and grows to its cap.
-    for (let i = 0; i < connections.length; i += 10) {
-      await Promise.all(connections.slice(i, i + 10).map((c) => c.ask(PROMPT, { timeoutMs: 120_000 })));
-    }
-    // Then a step at the first rate that is not part of the curve: each execution
-    // environment keeps its own scoped credentials per user and remembers the connection
-    // owners it has read, so until most users have met most environments an ask costs an
-    // AssumeRole and owner reads more (reported as `warmUp`).
-    const warmUp = await runStep(stack, connections, options.rates[0], options.warmUpSeconds, cursor);
-    report(`${label} warm-up`, warmUp);
-    const steps: ThroughputStep[] = [];
-    for (const rate of options.rates) {
-      const step = await runStep(stack, connections, rate, options.stepSeconds, cursor);
-      report(label, step);
-      steps.push(step);
-      // Saturated: further steps would only queue more (and take minutes to drain).
-      if (step.p99Ms > 5_000 || step.served < step.offered / 2) break;
-    }
-    await Promise.all(connections.map((c) => c.close()));
-    return { warmUp, steps };
-  } finally {
-    await stack.stop();
+/** The throughput curve, the IAM gate enforced. */
+async function curve(stack: StackProcess, connections: StackConnection[], cursor: { next: number }, options: { rates: number[]; stepSeconds: number; warmUpSeconds: number }): Promise<Curve> {
+  // A step at the first rate that is not part of the curve: each execution environment
+  // keeps its own scoped credentials per user and remembers the connection owners it has
+  // read, so until most users have met most environments an ask costs an AssumeRole and
+  // owner reads more (reported as `warmUp`).
+  const warmUp = await runStep(stack, connections, options.rates[0], options.warmUpSeconds, cursor);
+  report("iam on  warm-up", warmUp);
+  const steps: ThroughputStep[] = [];
+  for (const rate of options.rates) {
+    const step = await runStep(stack, connections, rate, options.stepSeconds, cursor);
+    report("iam on ", step);
+    steps.push(step);
+    // Saturated: further steps would only queue more (and take minutes to drain).
+    if (step.p99Ms > 5_000 || step.served < step.offered / 2) break;
   }
+  return { warmUp, steps };
+}
+
+/**
+ * Isolation overhead on the same stack, after the curve (isolation-pairs.ts): the gate
+ * switched off and on between steps of `rate` and `stepSeconds`, in ABBA pairs. A step
+ * whose IAM decisions contradict its setting stops the run (the switch did not take).
+ */
+async function isolation(stack: StackProcess, connections: StackConnection[], cursor: { next: number }, options: { rate: number; stepSeconds: number; pairs: number }): Promise<IsolationOverhead> {
+  const pairs: IsolationPair[] = [];
+  // One uncounted step of two step-lengths at the rate first, the gate on: the curve's last
+  // step may have run at another rate, and the environments' per-user caches are still
+  // filling (CPU per ask falls step by step until they are: the first pair, on first,
+  // read 1.10–1.33× in runs with a settling step of one length).
+  report("iam on  settle", await runStep(stack, connections, options.rate, 2 * options.stepSeconds, cursor));
+  try {
+    for (const order of planIsolationPairs(options.pairs)) {
+      const steps: ThroughputStep[] = [];
+      for (const setting of order) {
+        await stack.setIamGate(setting === "on");
+        const step = await runStep(stack, connections, options.rate, options.stepSeconds, cursor);
+        report(`iam ${setting.padEnd(3)}`, step);
+        const mismatch = settingMismatch(setting, step);
+        if (mismatch) throw new Error(mismatch);
+        steps.push(step);
+      }
+      const pair = isolationPair(order, [steps[0], steps[1]]);
+      console.log(`         pair ${pairs.length + 1} (${pair.order}): ${pair.cpuRatio}× system CPU per ask, ${pair.stackCpuRatio}× stack process (${pair.stackOnlyCpuRatio}× of the system), ${pair.ratio}× p50`);
+      pairs.push(pair);
+    }
+  } finally {
+    await stack.setIamGate(true);
+  }
+  return summarizeIsolation(options.rate, options.stepSeconds, pairs);
 }
 
 function flag(name: string): string | undefined {
@@ -261,32 +291,54 @@ async function main(): Promise<void> {
   const stepSeconds = Number(flag("--step-seconds") ?? 5);
   const warmUpSeconds = Number(flag("--warm-up-seconds") ?? 10);
   const rates = (flag("--rates") ?? DEFAULT_RATES.join(",")).split(",").map(Number);
-  if (!Number.isFinite(stepSeconds) || stepSeconds < 1 || !Number.isFinite(warmUpSeconds) || warmUpSeconds < 1 || rates.some((r) => !Number.isFinite(r) || r <= 0)) {
-    console.error("load: --step-seconds and --warm-up-seconds must be ≥ 1 and --rates a comma-separated list of positive numbers");
+  const pairCount = Number(flag("--isolation-pairs") ?? DEFAULT_ISOLATION_PAIRS);
+  const explicitRate = flag("--isolation-rate");
+  if (
+    !Number.isFinite(stepSeconds) || stepSeconds < 1 || !Number.isFinite(warmUpSeconds) || warmUpSeconds < 1 ||
+    rates.some((r) => !Number.isFinite(r) || r <= 0) || !Number.isInteger(pairCount) || pairCount < 3 ||
+    (explicitRate !== undefined && !(Number(explicitRate) > 0))
+  ) {
+    console.error("load: --step-seconds and --warm-up-seconds must be ≥ 1, --rates a comma-separated list of positive numbers, --isolation-rate positive and --isolation-pairs an integer ≥ 3");
     process.exit(2);
   }
-  const { warmUp, steps: enforced } = await curve({ iamGateOff: false, rates, stepSeconds, warmUpSeconds });
-  if (process.argv.includes("--no-write")) return; // a quick look (profiling): no isolation run, latest.json untouched
-  // Default: the highest offered rate the enforced stack still served in full (≥ 90 %), so
-  // both stacks are compared where neither is saturated; at least 10/s.
-  const servedInFull = enforced.filter((s) => s.served >= 0.9 * s.offered).map((s) => s.offered);
-  const isolationRate = Number(flag("--isolation-rate") ?? Math.max(10, ...servedInFull));
-  const { steps: off } = await curve({ iamGateOff: true, rates: [isolationRate], stepSeconds, warmUpSeconds });
-  const on = enforced.find((s) => s.offered === isolationRate) ?? (await curve({ iamGateOff: false, rates: [isolationRate], stepSeconds, warmUpSeconds })).steps[0];
-  const isolationOverhead = {
-    offered: isolationRate,
-    p50MsOn: on.p50Ms,
-    p50MsOff: off[0].p50Ms,
-    ratio: Math.round((on.p50Ms / off[0].p50Ms) * 100) / 100,
-    // CPU per ask does not move with the machine's other work as latency does.
-    cpuMsPerAskOn: on.cpuMsPerAsk.system,
-    cpuMsPerAskOff: off[0].cpuMsPerAsk.system,
-    cpuRatio: Math.round((on.cpuMsPerAsk.system / off[0].cpuMsPerAsk.system) * 100) / 100,
-    note: "ratio: p50 send→done with the IAM gate on / off (benchmarkOnly.iamGateOff), same load; cpuRatio: the system's CPU ms per served ask on / off",
-  };
-  const svg = writeResultFile("throughput.svg", throughputSvg(enforced));
-  mergeIntoLatest({ throughput: enforced, throughputWarmUp: warmUp, isolationOverhead });
-  console.log(`isolation overhead at ${isolationRate}/s: ${isolationOverhead.ratio}× p50 (${on.p50Ms} vs ${off[0].p50Ms} ms), ${isolationOverhead.cpuRatio}× CPU per ask (${isolationOverhead.cpuMsPerAskOn} vs ${isolationOverhead.cpuMsPerAskOff} ms); chart ${svg}`);
+  const noWrite = process.argv.includes("--no-write");
+  // The switch exists on this stack only (T25a); it stays enforced for the curve.
+  const stack = await startStackProcess({
+    ports: "free",
+    stateDir: mkdtempSync(join(tmpdir(), "mta-bench-load-")),
+    askRateLimit: { perUserPerMinute: 1000 },
+    agentChunkDelayMs: 0,
+    logLevel: "WARN",
+    benchmarkOnly: { iamGateSwitch: true },
+  });
+  let result: { curve: Curve; isolationOverhead?: IsolationOverhead };
+  try {
+    const connections = await createUsers(stack.outputs, USERS);
+    const cursor = { next: 0 };
+    await warm(connections);
+    const measured = await curve(stack, connections, cursor, { rates, stepSeconds, warmUpSeconds });
+    result = { curve: measured };
+    // --no-write is a quick look (profiling): no isolation pairs unless a rate is given.
+    if (!noWrite || explicitRate !== undefined) {
+      // Default: the highest offered rate the curve served in full (≥ 90 %), so neither
+      // side is saturated; at least 10/s.
+      const servedInFull = measured.steps.filter((s) => s.served >= 0.9 * s.offered).map((s) => s.offered);
+      const rate = Number(explicitRate ?? Math.max(10, ...servedInFull));
+      result.isolationOverhead = await isolation(stack, connections, cursor, { rate, stepSeconds, pairs: pairCount });
+      const o = result.isolationOverhead;
+      console.log(
+        `isolation overhead at ${o.offered}/s, median of ${o.pairs.length} pairs: ${o.cpuRatio}× system CPU per ask (${o.cpuMsPerAskOn} vs ${o.cpuMsPerAskOff} ms; pairs ${o.pairs.map((p) => p.cpuRatio).join(", ")}), ` +
+          `${o.stackCpuRatio}× stack process (pairs ${o.pairs.map((p) => p.stackCpuRatio).join(", ")}; ${o.stackOnlyCpuRatio}× of the system), ${o.ratio}× p50 (${o.p50MsOn} vs ${o.p50MsOff} ms)`,
+      );
+    }
+    await Promise.all(connections.map((c) => c.close()));
+  } finally {
+    await stack.stop();
+  }
+  if (noWrite) return; // latest.json untouched
+  const svg = writeResultFile("throughput.svg", throughputSvg(result.curve.steps));
+  mergeIntoLatest({ throughput: result.curve.steps, throughputWarmUp: result.curve.warmUp, isolationOverhead: result.isolationOverhead });
+  console.log(`chart ${svg}`);
 }
 
 if (require.main === module) {

@@ -54,7 +54,7 @@ async function countedAnswer(connection: StackConnection, prompt: string) {
 }
 
 describe("calls per answer (local stand-ins' counts)", () => {
-  localIt("runs against a stack whose IAM gate is enforced (the benchmark-only switch is off)", async () => {
+  localIt("runs against a stack whose IAM gate is enforced and has no benchmark switch", async () => {
     const outputs = harness().stack.outputs;
     expect(await getHealth(outputs.endpoints!.control!, outputs.controlToken!)).toEqual({ ok: true, iamGate: "enforced" });
   });

@@ -8,6 +8,7 @@ import { startDynamoDbGate, type DynamoDbGate } from "../../../../local/dynamodb
 import { createLocalIdentities } from "../../../../local/iam/roles";
 import { assumeRole } from "../../../../local/sts/sts";
 import { createTablesAndSeed } from "../../../../local/dynamodb/tables";
+import { BenchmarkIamGateSwitch, switchIamGate } from "../../../../local/iam/iam-gate";
 
 const ctx = { partition: "aws", region: "us-east-1", accountId: "000000000000" };
 const names = stackNames("multi-tenant-assistant", "dev", "us-east-1");
@@ -70,6 +71,38 @@ describe("DynamoDB gate (SigV4 + IAM with LeadingKeys)", () => {
   it("refuses bad signatures and unknown keys", async () => {
     await expect(client({ ...ids.admin, secretAccessKey: "wrong" }).send(new ScanCommand({ TableName: names.tenantsTable }))).rejects.toMatchObject({ name: "InvalidSignatureException" });
     await expect(client({ accessKeyId: "AKIANOTAKEYATALL1234", secretAccessKey: "x" }).send(new ScanCommand({ TableName: names.tenantsTable }))).rejects.toMatchObject({ name: "UnrecognizedClientException" });
+  });
+});
+
+describe("DynamoDB gate with a benchmark's IAM gate switch (T25a)", () => {
+  const registry = new CredentialRegistry();
+  const ids = createLocalIdentities(registry, { ctx, names, apiId: "local", stage: "dev", agentId: "LOCALAGENT", agentAliasId: "LOCALALIAS", tenantIds: config.tenants.map((t) => t.id) });
+  const iamGate = new BenchmarkIamGateSwitch();
+  let gate: DynamoDbGate;
+  const client = (c: { accessKeyId: string; secretAccessKey: string }) => new DynamoDBClient({ region: "us-east-1", endpoint: gate.url, credentials: c, maxAttempts: 1 });
+  const otherTenantRow = new GetItemCommand({ TableName: names.tenantsTable, Key: { tenantId: { S: "tenant2" } } });
+
+  beforeAll(async () => {
+    gate = await startDynamoDbGate({ port: 0, ctx, registry, iamGate });
+    await createTablesAndSeed(client(ids.admin), names, config);
+  });
+  afterAll(() => gate.close());
+
+  it("refuses a bad signature and an IAM denial while on, serves both while off, and refuses them again once back on", async () => {
+    const badSignature = client({ ...ids.admin, secretAccessKey: "wrong" });
+    const noRights = client(ids.functionCredentials["action-group"]);
+    await expect(badSignature.send(otherTenantRow)).rejects.toMatchObject({ name: "InvalidSignatureException" });
+    await expect(noRights.send(otherTenantRow)).rejects.toMatchObject({ name: "AccessDeniedException" });
+
+    switchIamGate(iamGate, false);
+    expect((await badSignature.send(otherTenantRow)).Item?.returnPolicyDays).toEqual({ N: "20" });
+    expect((await noRights.send(otherTenantRow)).Item?.returnPolicyDays).toEqual({ N: "20" });
+
+    switchIamGate(iamGate, true);
+    await expect(badSignature.send(otherTenantRow)).rejects.toMatchObject({ name: "InvalidSignatureException" });
+    await expect(noRights.send(otherTenantRow)).rejects.toMatchObject({ name: "AccessDeniedException" });
+    // The allowed path still works with the gate on.
+    expect((await client(ids.admin).send(otherTenantRow)).Item?.returnPolicyDays).toEqual({ N: "20" });
   });
 });
 

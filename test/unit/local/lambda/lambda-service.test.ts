@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { CredentialRegistry } from "../../../../local/iam/credentials";
 import { LambdaService, MissingBundleError, functionNameFrom, localAsyncInvoke, localMaxEnvironments } from "../../../../local/lambda/lambda-service";
 import { ADMIN_POLICY } from "../../../../local/iam/roles";
+import { BenchmarkIamGateSwitch, switchIamGate } from "../../../../local/iam/iam-gate";
 
 const ctx = { partition: "aws", region: "us-east-1", accountId: "000000000000" };
 const dir = mkdtempSync(join(tmpdir(), "lambda-service-"));
@@ -115,6 +116,33 @@ describe("LambdaService", () => {
     await expect(client(fnCreds).send(new InvokeCommand({ FunctionName: "fn" }))).rejects.toMatchObject({ name: "AccessDeniedException" });
     await expect(client({ ...admin, secretAccessKey: "wrong" }).send(new InvokeCommand({ FunctionName: "fn" }))).rejects.toMatchObject({ name: "InvalidSignatureException" });
     await expect(client(admin).send(new InvokeCommand({ FunctionName: "nope" }))).rejects.toMatchObject({ name: "ResourceNotFoundException" });
+  });
+
+  it("skips SigV4 and IAM only while a benchmark's IAM gate switch is off (T25a)", async () => {
+    const iamGate = new BenchmarkIamGateSwitch();
+    const switchable = new LambdaService({ ctx, iamGate });
+    switchable.setBaseEnvironment({ PATH: process.env.PATH ?? "", AWS_REGION: "us-east-1" });
+    switchable.define({ name: "fn", bundle, environment: {}, credentials: fnCreds, timeoutMs: 5000 });
+    const api = await switchable.startHttp(0, registry);
+    try {
+      const client = (c: { accessKeyId: string; secretAccessKey: string }) => new LambdaClient({ region: "us-east-1", endpoint: api.url, credentials: c, maxAttempts: 1 });
+      const invoke = new InvokeCommand({ FunctionName: "fn", Payload: Buffer.from('{"a":2}') });
+      const badSignature = client({ ...admin, secretAccessKey: "wrong" });
+      await expect(badSignature.send(invoke)).rejects.toMatchObject({ name: "InvalidSignatureException" });
+      await expect(client(fnCreds).send(invoke)).rejects.toMatchObject({ name: "AccessDeniedException" });
+
+      switchIamGate(iamGate, false);
+      expect(JSON.parse(Buffer.from((await badSignature.send(invoke)).Payload!).toString())).toMatchObject({ echo: { a: 2 } });
+      expect(JSON.parse(Buffer.from((await client(fnCreds).send(invoke)).Payload!).toString())).toMatchObject({ echo: { a: 2 } });
+
+      switchIamGate(iamGate, true);
+      await expect(badSignature.send(invoke)).rejects.toMatchObject({ name: "InvalidSignatureException" });
+      await expect(client(fnCreds).send(invoke)).rejects.toMatchObject({ name: "AccessDeniedException" });
+      expect(JSON.parse(Buffer.from((await client(admin).send(invoke)).Payload!).toString())).toMatchObject({ echo: { a: 2 } });
+    } finally {
+      await api.close();
+      await switchable.close();
+    }
   });
 
   it("swaps the bundle and back", async () => {

@@ -55,7 +55,7 @@ describe("control server", () => {
       setAgentMode: (mode) => void calls.modes.push(mode),
       setActionGroupVariant: async (variant) => void calls.variants.push(variant),
       callCounts: () => COUNTS,
-      iamGate: "enforced",
+      iamGate: () => "enforced",
       chatRoleCredentials: () => CHAT_KEYS,
     });
   });
@@ -68,7 +68,7 @@ describe("control server", () => {
 
   it("generates a fresh random 32-byte token per start", async () => {
     expect(Buffer.from(server.token, "base64url")).toHaveLength(32);
-    const other = await startControlServer(0, { setAgentMode: () => undefined, setActionGroupVariant: async () => undefined, callCounts: emptyCounts, iamGate: "enforced", chatRoleCredentials: () => CHAT_KEYS });
+    const other = await startControlServer(0, { setAgentMode: () => undefined, setActionGroupVariant: async () => undefined, callCounts: emptyCounts, iamGate: () => "enforced", chatRoleCredentials: () => CHAT_KEYS });
     try {
       expect(other.token).not.toBe(server.token);
     } finally {
