@@ -45,8 +45,12 @@ export const START_BUDGET_BYTES: Record<FunctionName, number> = {
   offboarding: 286 * 1024,
 };
 
-/** Node modules no function may load at start: `node:http2` is for the Bedrock client's HTTP/2, which only the answer step uses (start-plugins.ts). */
-export const BUILTINS_NOT_AT_START = ["node:http2"];
+/**
+ * Node modules no function may import at start: `node:http2` is for the Bedrock client's
+ * HTTP/2, which only the answer step uses; `node:process` as an ES module builds a facade
+ * that opens standard input (the global is the same object; start-plugins.ts).
+ */
+export const BUILTINS_NOT_AT_START = ["node:http2", "node:process"];
 
 /** The bundle inputs that belong to classic zod (`zod/v4/classic`); Lambda code must use `zod/mini`. */
 export function classicZodInputs(metafile: Metafile): string[] {

@@ -8,17 +8,18 @@
  * `npm run build` (scripts/build.ts) builds every function with it for Pulumi (which
  * deploys the whole directory) and the local stack, and the red-team controls build the
  * rogue action group with the same settings, so a swapped-in bundle runs exactly as a
- * deployed one would. Four plugins keep the start small (start-plugins.ts): the entry's
+ * deployed one would. Five plugins keep the start small (start-plugins.ts): the entry's
  * static closure in as few chunk files as possible, `node:http2` loaded on first use,
  * the SDK's imports past its barrels so a later route's SDK code stays out of the start,
- * and each SDK client's package.json reduced to the version it reads.
+ * each SDK client's package.json reduced to the version it reads, and `node:process`
+ * read from the global without building its ES module facade.
  */
 import { build, type Metafile } from "esbuild";
 import { mkdirSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { bundlePath } from "../../infra/bundles";
 import type { FunctionName } from "../../infra/naming";
-import { chunksAfterEntry, lazyNodeHttp2, sdkImportsPastBarrels, sdkPackageVersionOnly } from "./start-plugins";
+import { chunksAfterEntry, lazyNodeHttp2, processFromGlobal, sdkImportsPastBarrels, sdkPackageVersionOnly } from "./start-plugins";
 
 /**
  * CommonJS dependencies inside an ES module bundle still call `require` for Node's own
@@ -52,7 +53,7 @@ export async function buildFunction(name: FunctionName, entry?: string, outfile?
     legalComments: "none",
     // Prefer ESM entry points so esbuild can tree-shake the SDK v3 clients.
     mainFields: ["module", "main"],
-    plugins: [chunksAfterEntry(entryPath), lazyNodeHttp2, sdkImportsPastBarrels(), sdkPackageVersionOnly],
+    plugins: [chunksAfterEntry(entryPath), lazyNodeHttp2, sdkImportsPastBarrels(), sdkPackageVersionOnly, processFromGlobal],
     logLevel: "warning",
   });
   return result.metafile;

@@ -1,5 +1,5 @@
 /**
- * Two esbuild plugins that make a function's start cheaper (Lambda's init phase: the entry
+ * esbuild plugins that make a function's start cheaper (Lambda's init phase: the entry
  * and the chunks it imports statically) without changing what runs; function-bundler.ts
  * builds every function with both. Why, with the measurements: docs/performance.md, "Cold
  * start".
@@ -25,6 +25,11 @@
  *   defines it instead, where their packages declare the barrel free of side effects.
  * - `sdkPackageVersionOnly`: each SDK client imports its whole `package.json` for its
  *   version; the bundle gets the version alone.
+ * - `processFromGlobal`: `import { env } from "node:process"` (the SDK's user agent) makes
+ *   Node build the ES module facade of `process`, which reads every property of it, getters
+ *   included: `process.stdin` opens standard input as a stream (about 10 M instructions, a
+ *   tenth of a function's start). The bundle reads the same values from the `process`
+ *   global instead, the object that module exports.
  */
 import type { Plugin } from "esbuild";
 import { readFileSync } from "node:fs";
@@ -238,5 +243,38 @@ export const sdkPackageVersionOnly: Plugin = {
       const { version } = JSON.parse(readFileSync(args.path, "utf8")) as { version?: unknown };
       return { contents: JSON.stringify({ version }), loader: "json" };
     });
+  },
+};
+
+const PROCESS_NAMESPACE = "process-from-global";
+
+/**
+ * Pure: the module that stands in for `node:process`, from the names of `process`'s own
+ * enumerable data properties (what Node's facade exports, less its getters): the default
+ * export and every such name, read from the global at import.
+ */
+export function processModuleSource(names: string[]): string {
+  const exported = names.filter((name) => /^[A-Za-z_$][\w$]*$/.test(name) && name !== "default");
+  return `const p = globalThis.process;\nexport default p;\nexport const { ${exported.join(", ")} } = p;\n`;
+}
+
+/** `process`'s own enumerable data properties: Node's facade exports these and its getters (stdin, stdout, stderr…). */
+function processDataProperties(): string[] {
+  return Object.keys(process).filter((name) => "value" in Object.getOwnPropertyDescriptor(process, name)!);
+}
+
+/**
+ * `node:process` imported statically: its default export and its data properties, read from
+ * the `process` global (the same object, so the same values) instead of through Node's ES
+ * module facade, which reads every getter when it is built (see the file comment). A named
+ * import of a getter (`stdin`) fails the build rather than read undefined.
+ */
+export const processFromGlobal: Plugin = {
+  name: "process-from-global",
+  setup(build) {
+    build.onResolve({ filter: /^(node:)?process$/ }, (args) =>
+      args.kind === "import-statement" ? { path: "node:process", namespace: PROCESS_NAMESPACE } : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: PROCESS_NAMESPACE }, () => ({ contents: processModuleSource(processDataProperties()), loader: "js" }));
   },
 };

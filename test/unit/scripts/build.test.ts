@@ -70,7 +70,7 @@ describe("Lambda bundles", () => {
   // the entry and one chunk.
   const MAX_FILES_AT_START = 2;
 
-  it.each(FUNCTION_NAMES)("%s loads at start no more than its start budget, in a few files, without node:http2", async (name) => {
+  it.each(FUNCTION_NAMES)("%s loads at start no more than its start budget, in a few files, without node:http2 or node:process", async (name) => {
     const { outfile, metafile } = await build(name);
     const entry = entryOutputOf(metafile, outfile);
     expect(bytesLoadedAtStart(metafile, entry)).toBeLessThanOrEqual(START_BUDGET_BYTES[name]);

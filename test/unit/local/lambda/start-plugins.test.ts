@@ -1,11 +1,19 @@
-/** The start plugins: one chunk for the entry's static closure; node:http2 loaded on first use. */
+/** The start plugins: one chunk for the entry's static closure; node:http2 loaded on first use; node:process from the global. */
 import { build, type Metafile, type Plugin } from "esbuild";
 import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { outputsLoadedAtStart } from "../../../../local/lambda/function-bundler";
-import { chunksAfterEntry, isEsModuleSource, lazyNodeHttp2, sdkImportsPastBarrels, sdkPackageVersionOnly } from "../../../../local/lambda/start-plugins";
+import {
+  chunksAfterEntry,
+  isEsModuleSource,
+  lazyNodeHttp2,
+  processFromGlobal,
+  processModuleSource,
+  sdkImportsPastBarrels,
+  sdkPackageVersionOnly,
+} from "../../../../local/lambda/start-plugins";
 
 const dir = mkdtempSync(join(tmpdir(), "mta-start-plugins-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -195,5 +203,45 @@ describe("sdkPackageVersionOnly", () => {
       }
     }
     expect(readers.length).toBeGreaterThan(4);
+  });
+});
+
+describe("processFromGlobal", () => {
+  write({
+    "proc.ts": [
+      "import p, { env, versions as v, argv } from 'node:process';",
+      "export const same = () => [p === process, env === process.env, v === process.versions, argv === process.argv, v.node === process.versions.node];",
+    ].join("\n"),
+    "proc-stdin.ts": "import { stdin } from 'node:process';\nexport const input = () => stdin;\n",
+  });
+
+  // The child notes whether anything reads process.stdin while the bundle loads (Node's facade does).
+  const script = (out: string) =>
+    [
+      "let stdinRead = false;",
+      "const d = Object.getOwnPropertyDescriptor(process, 'stdin');",
+      "Object.defineProperty(process, 'stdin', { configurable: true, enumerable: true, get() { stdinRead = true; return d.get.call(process); } });",
+      `const m = await import(${JSON.stringify(join(dir, out, "index.mjs"))});`,
+      "console.log(JSON.stringify({ stdinRead, same: m.same() }));",
+    ].join("\n");
+
+  it("gives the same values as Node's module without building its facade (which reads process.stdin)", async () => {
+    await bundle("proc.ts", "proc-global", [processFromGlobal]);
+    const global = spawnSync(process.execPath, ["--input-type=module", "-e", script("proc-global")], { encoding: "utf8" });
+    expect(JSON.parse(global.stdout)).toEqual({ stdinRead: false, same: [true, true, true, true, true] });
+    // Without the plugin the facade reads every getter (the control).
+    await bundle("proc.ts", "proc-facade", []);
+    const facade = spawnSync(process.execPath, ["--input-type=module", "-e", script("proc-facade")], { encoding: "utf8" });
+    expect(JSON.parse(facade.stdout)).toEqual({ stdinRead: true, same: [true, true, true, true, true] });
+  });
+
+  it("fails the build on a named import of one of process's getters, rather than give undefined", async () => {
+    await expect(bundle("proc-stdin.ts", "proc-stdin", [processFromGlobal])).rejects.toThrow(/stdin/);
+  });
+
+  it("exports the default and the data properties it is given, identifiers only", () => {
+    expect(processModuleSource(["env", "versions", "default", "not-an-identifier"])).toBe(
+      "const p = globalThis.process;\nexport default p;\nexport const { env, versions } = p;\n",
+    );
   });
 });
