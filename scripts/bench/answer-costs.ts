@@ -1,5 +1,5 @@
 /**
- * `npx tsx scripts/bench/answer-costs.ts`: what one answer costs, for a one-line answer
+ * `npx tsx scripts/bench/answer-costs.ts [--no-write]`: what one answer costs, for a one-line answer
  * (the return policy) and a long one (28 orders listed), on a local stack it boots itself:
  *
  * - AWS calls per answer, counted by the stand-ins (local/runtime/call-counter.ts): Lambda
@@ -27,6 +27,7 @@ import { signInDemoUser } from "../stack-client/sign-in";
 import { connectAs, type StackConnection } from "../stack-client/ws-client";
 import { costPer1000Answers, PRICES_CHECKED, PRICES_REGION, type BillableUse } from "./aws-prices";
 import { describeError } from "./describe-error";
+import { benchArgs } from "./bench-args";
 import { mergeIntoLatest, percentile, round1 } from "./results-file";
 
 export const SHORT_PROMPT = "What is the return policy?";
@@ -230,9 +231,10 @@ export async function benchAnswerCosts(options: { shortRuns?: number; longRuns?:
 const round4 = (n: number) => Math.round(n * 10_000) / 10_000;
 
 if (require.main === module) {
+  const args = benchArgs("answer-costs", {});
   benchAnswerCosts()
     .then((result) => {
-      mergeIntoLatest(result);
+      if (args.write) mergeIntoLatest(result);
       const { short, long } = result.callsPerAnswer;
       const line = (name: string, c: AnswerCalls) =>
         `${name.padEnd(6)} lambda ${c.lambda.invokes}, dynamodb ${c.dynamodb.total} (${JSON.stringify(c.dynamodb.byOperation)}; connection reads ${c.dynamodb.connectionReads}), sts ${c.sts}, postToConnection ${c.postToConnection.messages} (${c.postToConnection.bytes} B), route responses ${c.routeResponses.messages} (${c.routeResponses.bytes} B), bedrock ${c.bedrock}`;

@@ -1,5 +1,5 @@
 /**
- * `npx tsx scripts/bench/ask-latency.ts [--short N] [--long N]`: where the system's own time
+ * `npx tsx scripts/bench/ask-latency.ts [--short N] [--long N] [--no-write]`: where the system's own time
  * of one answer goes. With the Bedrock stand-in's pacing at 0 (a benchmark setting), it
  * sends one question at a time over a real WebSocket with a real sign-in and traces each
  * answer in the stand-ins (local/runtime/call-counter.ts `startTrace`): every call they
@@ -24,6 +24,7 @@ import { signInDemoUser } from "../stack-client/sign-in";
 import { connectAs, type StackConnection } from "../stack-client/ws-client";
 import { LONG_ORDERS, LONG_PROMPT, SHORT_PROMPT } from "./answer-costs";
 import { describeError } from "./describe-error";
+import { benchArgs } from "./bench-args";
 import { mergeIntoLatest, percentile, round1 } from "./results-file";
 
 /** One step of an answer's path: its label (`service Operation detail #n`) and when, in ms after the send. */
@@ -171,10 +172,10 @@ function summary(runs: Traced[]) {
 }
 
 async function main(): Promise<void> {
-  const argv = process.argv.slice(2);
-  const flag = (name: string, fallback: number) => {
-    const i = argv.indexOf(name);
-    const value = i === -1 ? fallback : Number(argv[i + 1]);
+  const args = benchArgs("ask-latency", { "--short": "N", "--long": "N" });
+  const flag = (name: "--short" | "--long", fallback: number) => {
+    const given = args.value(name);
+    const value = given === undefined ? fallback : Number(given);
     if (!Number.isInteger(value) || value < 1 || value > 1000) {
       console.error(`ask-latency: ${name} must be a whole number from 1 to 1000`);
       process.exit(2);
@@ -208,7 +209,7 @@ async function main(): Promise<void> {
     for (let i = 0; i < longRuns; i++) long.push(await tracedAsk(stack, connection, LONG_PROMPT));
     await connection.close();
     const result = { ownTimePath: { pacingMs: 0, short: summary(short), long: summary(long) } };
-    mergeIntoLatest(result);
+    if (args.write) mergeIntoLatest(result);
     for (const kind of ["short", "long"] as const) {
       const s = result.ownTimePath[kind];
       console.log(`\n${kind}: send→done median ${s.sendToDoneMs} ms (p90 ${s.sendToDoneP90Ms}), answer step ends ${s.answerEndAfterDoneMs} ms after done, CPU per answer: stack ${s.cpuPerAnswerMs.stack} ms, functions ${s.cpuPerAnswerMs.functions} ms`);

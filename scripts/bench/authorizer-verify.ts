@@ -12,6 +12,7 @@ import { createAuthorizerHandler } from "../../lambdas/authorizer/authorize";
 import type { AuthorizerConfig } from "../../lambdas/authorizer/config";
 import { createTokenVerifier } from "../../lambdas/authorizer/verifier";
 import { createSigningKey, jwksOf, startJwksServer, TestIdentityProvider } from "../../local/cognito/test-identity-provider";
+import { benchArgs } from "./bench-args";
 import { describeError } from "./describe-error";
 
 export interface TimingSummary {
@@ -82,8 +83,7 @@ export async function benchAuthorizerVerify(count = 1000): Promise<AuthorizerBen
 }
 
 async function main(): Promise<void> {
-  const flag = process.argv.indexOf("--count");
-  const count = flag > 0 ? Number(process.argv[flag + 1]) : 1000;
+  const count = Number(benchArgs("authorizer-verify", { "--count": "N" }).value("--count") ?? 1000);
   if (!Number.isInteger(count) || count < 1) throw new Error("--count must be a positive integer");
   const result = await benchAuthorizerVerify(count);
   const fmt = (s: TimingSummary) => `median ${s.medianMs.toFixed(3)} ms, p95 ${s.p95Ms.toFixed(3)} ms, p99 ${s.p99Ms.toFixed(3)} ms, mean ${s.meanMs.toFixed(3)} ms (n=${s.count})`;

@@ -9,8 +9,8 @@
  * counts time spent waiting for a core, the CPU time mostly does not. Median over a few
  * runs, runs interleaved across bundles so a burst of load hits all of them; module
  * evaluation only, no network. Writes `coldStartMs`, `coldStartCpuMs` (and `bundleKb`,
- * `entryKb`, `startKb`: what the import loads, `startFiles`) into bench/results/latest.json.
- * Run `npm run build` first.
+ * `entryKb`, `startKb`: what the import loads, `startFiles`) into bench/results/latest.json
+ * (nothing with `--no-write`). Run `npm run build` first.
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, statSync } from "node:fs";
@@ -25,8 +25,10 @@ import { bundleBytes } from "../build";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
+import { benchArgs } from "./bench-args";
 import { mergeIntoLatest, round1 } from "./results-file";
 
+const args = benchArgs("cold-start", {});
 const RUNS = 7;
 const PROBE = `
 const url = require("node:url").pathToFileURL(process.argv[1]).href;
@@ -130,7 +132,7 @@ for (const name of MEASURED) {
 }
 const key = (name: Measured) => (name === "action-group" ? "actionGroup" : name);
 const medians = (samples: Record<Measured, number[]>) => ({ ...Object.fromEntries(MEASURED.map((n) => [key(n), round1(median(samples[n]))])), runs: RUNS });
-mergeIntoLatest({
+if (args.write) mergeIntoLatest({
   coldStartMs: medians(times),
   coldStartCpuMs: medians(cpuTimes),
   // The entry and all its chunks (what is deployed), and the entry alone.

@@ -4,10 +4,12 @@
  * user, one tenant's latency under another's flood), in a few minutes on a quiet 2-core machine.
  * Figures go to bench/results/latest.json (docs/performance.md). Numbers, not pass/fail:
  * tests don't time things. `--only <name>[,<name>]` runs some of them (`--only cold-start`):
- * each merges only its own keys into latest.json, so the others' figures stay.
+ * each merges only its own keys into latest.json, so the others' figures stay. `--no-write`
+ * is passed to each: they print their figures and write nothing (bench-args.ts).
  */
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
+import { benchArgs } from "./bench-args";
 
 // ask-latency.ts traces where the own time of answer-costs.ts (ownTimeMs) goes (ownTimePath).
 export const BENCHMARKS = ["answer-costs.ts", "ask-latency.ts", "cold-start.ts", "load.ts", "authorizer-verify.ts", "sts-calls.ts", "noisy-neighbour.ts"];
@@ -25,6 +27,7 @@ export function selectBenchmarks(args: readonly string[]): string[] {
 }
 
 function main(): void {
+  const args = benchArgs("bench", { "--only": "name,…" });
   let files: string[];
   try {
     files = selectBenchmarks(process.argv.slice(2));
@@ -35,7 +38,7 @@ function main(): void {
   let failed = 0;
   for (const file of files) {
     console.log(`\n== ${file}`);
-    const result = spawnSync("npx", ["--no-install", "tsx", join(__dirname, file)], {
+    const result = spawnSync("npx", ["--no-install", "tsx", join(__dirname, file), ...(args.write ? [] : ["--no-write"])], {
       stdio: "inherit",
       env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" },
     });

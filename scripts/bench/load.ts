@@ -41,6 +41,7 @@ import { throughputSvg } from "./throughput-chart";
 import { countsSince, COUNTED_SERVICES, type CallCounts } from "../../local/runtime/call-counter";
 import { getCallCounts } from "../../local/redteam/control-server";
 import { cpuMsPerAsk, processesStarted, sampleCpu } from "./process-cpu";
+import { type BenchArgs, benchArgs } from "./bench-args";
 import { mergeIntoLatest, percentile, round1, writeResultFile } from "./results-file";
 import { isolationPair, planIsolationPairs, settingMismatch, summarizeIsolation, type IsolationOverhead, type IsolationPair } from "./isolation-pairs";
 
@@ -88,7 +89,7 @@ export function decisionsPerAsk(before: IamDecisionCounts, after: IamDecisionCou
   return { perAsk: Math.round((evaluations / Math.max(1, asks)) * 100) / 100, hitRate: evaluations === 0 ? 0 : Math.round((hits / evaluations) * 1000) / 1000 };
 }
 
-const USERS = Number(flag("--users") ?? 100);
+const DEFAULT_USERS = 100;
 const PROMPT = "What is the return policy?";
 const DEFAULT_RATES = [10, 25, 50, 75, 100, 150, 200];
 /** An even count: ABBA's on-first and off-first pairs balance. */
@@ -282,9 +283,15 @@ async function isolation(stack: StackProcess, connections: StackConnection[], cu
   return summarizeIsolation(options.rate, options.stepSeconds, pairs);
 }
 
-function flag(name: string): string | undefined {
-  const i = process.argv.indexOf(name);
-  return i === -1 ? undefined : process.argv[i + 1];
+const OPTIONS = { "--step-seconds": "N", "--warm-up-seconds": "N", "--rates": "R,…", "--isolation-rate": "R", "--isolation-pairs": "N", "--users": "N" } as const;
+/** The command line, read when first asked (the unit tests import this file). */
+let parsedArgs: BenchArgs | undefined;
+function args(): BenchArgs {
+  parsedArgs ??= benchArgs("load", OPTIONS);
+  return parsedArgs;
+}
+function flag(name: keyof typeof OPTIONS): string | undefined {
+  return args().value(name);
 }
 
 async function main(): Promise<void> {
@@ -301,7 +308,7 @@ async function main(): Promise<void> {
     console.error("load: --step-seconds and --warm-up-seconds must be ≥ 1, --rates a comma-separated list of positive numbers, --isolation-rate positive and --isolation-pairs an integer ≥ 3");
     process.exit(2);
   }
-  const noWrite = process.argv.includes("--no-write");
+  const noWrite = !args().write;
   // The switch exists on this stack only (T25a); it stays enforced for the curve.
   const stack = await startStackProcess({
     ports: "free",
@@ -313,7 +320,7 @@ async function main(): Promise<void> {
   });
   let result: { curve: Curve; isolationOverhead?: IsolationOverhead };
   try {
-    const connections = await createUsers(stack.outputs, USERS);
+    const connections = await createUsers(stack.outputs, Number(flag("--users") ?? DEFAULT_USERS));
     const cursor = { next: 0 };
     await warm(connections);
     const measured = await curve(stack, connections, cursor, { rates, stepSeconds, warmUpSeconds });

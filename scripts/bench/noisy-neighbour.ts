@@ -1,5 +1,5 @@
 /**
- * `npx tsx scripts/bench/noisy-neighbour.ts [--asks N]`: does one tenant's flood slow
+ * `npx tsx scripts/bench/noisy-neighbour.ts [--asks N] [--no-write]`: does one tenant's flood slow
  * another's answers? Boots its OWN local stack on free ports from a generated stack config
  * (tenant A with a used-up-at-once daily token budget, tenant B without one, a third tenant
  * for the rate-limit flood, several users each) and measures tenant B's ask → done latency
@@ -21,6 +21,7 @@ import { startLocalStack } from "../../local/stack";
 import { signInDemoUser } from "../stack-client/sign-in";
 import { connectAs, type StackConnection } from "../stack-client/ws-client";
 import { describeError } from "./describe-error";
+import { benchArgs } from "./bench-args";
 import { mergeIntoLatest, percentile, round1 } from "./results-file";
 
 const CONFIG = `config:
@@ -51,9 +52,8 @@ interface Phase {
 }
 
 async function main(): Promise<void> {
-  const argv = process.argv.slice(2);
-  const i = argv.indexOf("--asks");
-  const asks = Number(i === -1 ? 60 : argv[i + 1]);
+  const args = benchArgs("noisy-neighbour", { "--asks": "N" });
+  const asks = Number(args.value("--asks") ?? 60);
   if (!Number.isInteger(asks) || asks < 4 || asks > 1000) {
     console.error("noisy-neighbour: --asks must be a whole number from 4 to 1000");
     process.exit(2);
@@ -113,7 +113,7 @@ async function main(): Promise<void> {
     console.log(
       `tenant B, C flooding over its limit: p50 ${rateFlood.p50} ms, p99 ${rateFlood.p99} ms, failures ${rateFlood.failures}; C: ${rateFlood.floodAsks} asks ${JSON.stringify(rateFlood.floodOutcomes)}`,
     );
-    mergeIntoLatest({ noisyNeighbour: { asksOfB: asks, alone, overBudgetFlood: budgetFlood, overRateLimitFlood: rateFlood } });
+    if (args.write) mergeIntoLatest({ noisyNeighbour: { asksOfB: asks, alone, overBudgetFlood: budgetFlood, overRateLimitFlood: rateFlood } });
     await Promise.all([...a, ...b, ...c].map((connection) => connection.close()));
   } finally {
     await stack.stop();

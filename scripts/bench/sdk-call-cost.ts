@@ -26,6 +26,7 @@ import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { describeError } from "./describe-error";
 import { forkStack, type ForkedStack } from "./forked-stack";
+import { benchArgs } from "./bench-args";
 import { mergeIntoLatest, round1 } from "./results-file";
 
 const round3 = (n: number): number => Math.round(n * 1000) / 1000;
@@ -62,8 +63,8 @@ const cannedHandler = {
 };
 
 async function main(): Promise<void> {
-  const at = process.argv.indexOf("--calls");
-  const calls = at > 0 ? Number(process.argv[at + 1]) : 500;
+  const args = benchArgs("sdk-call-cost", { "--calls": "N" });
+  const calls = Number(args.value("--calls") ?? 500);
   const stack = await startStack();
   try {
     const { outputs } = stack;
@@ -117,7 +118,7 @@ async function main(): Promise<void> {
 
     const sdkCallCost = { getItemWarm, getItemFreshClient, getItemNoNetwork, postToConnectionGone, rawHttp, loadAverage1m: round1(loadavg()[0]) };
     for (const [name, value] of Object.entries(sdkCallCost)) console.log(name.padEnd(22), JSON.stringify(value));
-    if (!process.argv.includes("--no-write")) mergeIntoLatest({ sdkCallCost });
+    if (args.write) mergeIntoLatest({ sdkCallCost });
   } finally {
     await stack.stop();
   }

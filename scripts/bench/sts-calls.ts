@@ -13,6 +13,7 @@ import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { mockClient } from "aws-sdk-client-mock";
 import { toEnvironment as chatEnvironment } from "../../lambdas/chat/config";
+import { benchArgs } from "./bench-args";
 import { describeError } from "./describe-error";
 
 export interface StsCallsResult {
@@ -124,8 +125,7 @@ export async function measureStsCalls(asks = 100): Promise<StsCallsResult> {
 }
 
 if (require.main === module) {
-  const index = process.argv.indexOf("--asks");
-  const asks = index > 0 ? Number(process.argv[index + 1]) : 100;
+  const asks = Number(benchArgs("sts-calls", { "--asks": "N" }).value("--asks") ?? 100);
   if (!Number.isSafeInteger(asks) || asks < 1) {
     console.error("--asks must be a positive integer");
     process.exit(2);
