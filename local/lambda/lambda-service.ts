@@ -45,8 +45,10 @@ export class FunctionNotFoundError extends LocalAwsError {
  * stream), so one per core would leave the cores idle, while more than this only adds
  * processes that compete for the same cores, each paying its own cold start and keeping
  * its own credential cache and connections (docs/performance.md, "Throughput": 8 per
- * function on 2 cores served fewer asks than 4). Invocations past the cap wait for an
- * environment instead of being throttled (local/README.md).
+ * function on 2 cores served fewer asks than 4; without the pacing, as the load benchmark
+ * runs, one per core serves more asks than two per core: LambdaServiceOptions.maxEnvironments).
+ * Invocations past the cap wait for an environment instead of being throttled
+ * (local/README.md).
  */
 export function localMaxEnvironments(cores: number = availableParallelism()): number {
   return Math.min(8, Math.max(2, 2 * cores));
@@ -73,12 +75,14 @@ class FunctionPool {
     private readonly log: WriteStream | undefined,
     private readonly metrics: WriteStream | undefined,
     private readonly calls: CallCounter | undefined,
+    /** The cap when the function reserves no concurrency (LambdaServiceOptions.maxEnvironments). */
+    private readonly defaultMaxEnvironments: number,
   ) {
     this.bundle = definition.bundle;
   }
 
   get maxEnvironments(): number {
-    return Math.max(1, this.definition.maxEnvironments ?? LOCAL_MAX_ENVIRONMENTS);
+    return Math.max(1, this.definition.maxEnvironments ?? this.defaultMaxEnvironments);
   }
 
   get size(): number {
@@ -177,6 +181,11 @@ export interface LambdaServiceOptions {
   calls?: CallCounter;
   /** Enforced unless a benchmark turned its own stack's switch off (local/iam/iam-gate.ts); default enforced. */
   iamGate?: IamGate;
+  /**
+   * The most environments of a function whose definition sets none (default
+   * LOCAL_MAX_ENVIRONMENTS); local/stack.ts `environmentsPerFunction`.
+   */
+  maxEnvironments?: number;
 }
 
 export class LambdaService {
@@ -186,7 +195,10 @@ export class LambdaService {
   /** Host environment every function gets (endpoints, region, PATH); known once the stand-ins run. */
   private readonly baseEnvironment: Record<string, string> = {};
 
-  constructor(private readonly o: LambdaServiceOptions) {}
+  constructor(private readonly o: LambdaServiceOptions) {
+    const cap = o.maxEnvironments;
+    if (cap !== undefined && !(Number.isInteger(cap) && cap >= 1)) throw new RangeError(`maxEnvironments must be a whole number of at least 1, got ${cap}`);
+  }
 
   setBaseEnvironment(environment: Record<string, string>): void {
     Object.assign(this.baseEnvironment, environment);
@@ -210,7 +222,7 @@ export class LambdaService {
       metrics = createWriteStream(join(this.o.metricsDir, `${definition.name}.jsonl`), { flags: "w" });
       this.logs.push(metrics);
     }
-    this.functions.set(definition.name, new FunctionPool(definition, this.baseEnvironment, log, metrics, this.o.calls));
+    this.functions.set(definition.name, new FunctionPool(definition, this.baseEnvironment, log, metrics, this.o.calls, this.o.maxEnvironments ?? LOCAL_MAX_ENVIRONMENTS));
   }
 
   async startAll(): Promise<void> {

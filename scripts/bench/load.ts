@@ -1,6 +1,6 @@
 /**
  * `npx tsx scripts/bench/load.ts [--step-seconds N] [--warm-up-seconds N] [--rates 10,25,...]
- * [--isolation-rate R] [--isolation-pairs N] [--users N] [--no-write]`: the throughput curve
+ * [--isolation-rate R] [--isolation-pairs N] [--users N] [--environments N] [--no-write]`: the throughput curve
  * of a local stack it boots itself. 100 users across the 3 tenants, one connection each; asks are offered open-loop (at fixed intervals, whether or not earlier ones have
  * finished) at each rate in turn, round-robin over the users; per step: served asks/s
  * (answers done, over the step's time including its stragglers), p50 and p99 of send → done,
@@ -14,7 +14,9 @@
  * Benchmark settings (said in docs/performance.md): the Bedrock stand-in's pacing 0 (the
  * system's own capacity, not the model's speed); the per-user ask limit at its maximum
  * (1000 a minute: at 200 asks/s each user asks twice a second, over the default limit);
- * the functions' log level WARN (`logLevel`, a setting every stack has).
+ * the functions' log level WARN (`logLevel`, a setting every stack has); one execution
+ * environment per core and function, at least 2 (`--environments`, local/stack.ts
+ * `environmentsPerFunction`: with the pacing at 0 no environment waits on the agent).
  * Isolation overhead: after the curve, on the same stack (started with the benchmark-only
  * `benchmarkOnly.iamGateSwitch`), steps at one rate with the IAM gate (SigV4 and IAM
  * evaluation in the DynamoDB, Lambda, Bedrock and @connections stand-ins) switched on and
@@ -25,7 +27,7 @@
 import { AdminCreateUserCommand, AdminGetUserCommand, AdminSetUserPasswordCommand } from "@aws-sdk/client-cognito-identity-provider";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync } from "node:fs";
-import { loadavg, tmpdir } from "node:os";
+import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { TENANT_ID_ATTRIBUTE } from "../../infra/user-pool-settings";
 import { PROJECT } from "../../infra/config";
@@ -283,7 +285,7 @@ async function isolation(stack: StackProcess, connections: StackConnection[], cu
   return summarizeIsolation(options.rate, options.stepSeconds, pairs);
 }
 
-const OPTIONS = { "--step-seconds": "N", "--warm-up-seconds": "N", "--rates": "R,…", "--isolation-rate": "R", "--isolation-pairs": "N", "--users": "N" } as const;
+const OPTIONS = { "--step-seconds": "N", "--warm-up-seconds": "N", "--rates": "R,…", "--isolation-rate": "R", "--isolation-pairs": "N", "--users": "N", "--environments": "N" } as const;
 /** The command line, read when first asked (the unit tests import this file). */
 let parsedArgs: BenchArgs | undefined;
 function args(): BenchArgs {
@@ -300,12 +302,14 @@ async function main(): Promise<void> {
   const rates = (flag("--rates") ?? DEFAULT_RATES.join(",")).split(",").map(Number);
   const pairCount = Number(flag("--isolation-pairs") ?? DEFAULT_ISOLATION_PAIRS);
   const explicitRate = flag("--isolation-rate");
+  const environments = Number(flag("--environments") ?? Math.max(2, availableParallelism()));
   if (
     !Number.isFinite(stepSeconds) || stepSeconds < 1 || !Number.isFinite(warmUpSeconds) || warmUpSeconds < 1 ||
     rates.some((r) => !Number.isFinite(r) || r <= 0) || !Number.isInteger(pairCount) || pairCount < 3 ||
+    !Number.isInteger(environments) || environments < 1 ||
     (explicitRate !== undefined && !(Number(explicitRate) > 0))
   ) {
-    console.error("load: --step-seconds and --warm-up-seconds must be ≥ 1, --rates a comma-separated list of positive numbers, --isolation-rate positive and --isolation-pairs an integer ≥ 3");
+    console.error("load: --step-seconds and --warm-up-seconds must be ≥ 1, --rates a comma-separated list of positive numbers, --isolation-rate positive, --isolation-pairs an integer ≥ 3 and --environments an integer ≥ 1");
     process.exit(2);
   }
   const noWrite = !args().write;
@@ -316,6 +320,7 @@ async function main(): Promise<void> {
     askRateLimit: { perUserPerMinute: 1000 },
     agentChunkDelayMs: 0,
     logLevel: "WARN",
+    environmentsPerFunction: environments,
     benchmarkOnly: { iamGateSwitch: true },
   });
   let result: { curve: Curve; isolationOverhead?: IsolationOverhead };

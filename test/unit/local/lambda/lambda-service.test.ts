@@ -180,6 +180,36 @@ describe("LambdaService", () => {
   });
 });
 
+describe("LambdaService with a cap of its own (local/stack.ts environmentsPerFunction)", () => {
+  const registry = new CredentialRegistry();
+  const fnCreds = registry.issueLongTerm({ principalArn: "arn:aws:sts::000000000000:assumed-role/fn-role/fn", policies: [], sessionTags: {} });
+  const service = new LambdaService({ ctx, maxEnvironments: 2 });
+
+  beforeAll(async () => {
+    service.setBaseEnvironment({ PATH: process.env.PATH ?? "", AWS_REGION: "us-east-1" });
+    // No reservation: the service's cap applies; with one, the reservation does.
+    service.define({ name: "capped", bundle: stateful, environment: {}, credentials: fnCreds, timeoutMs: 5000 });
+    service.define({ name: "reserved", bundle: stateful, environment: {}, credentials: fnCreds, timeoutMs: 5000, maxEnvironments: 3 });
+    await service.startAll();
+  });
+  afterAll(() => service.close());
+
+  it("caps a function without a reservation at the service's number, still one invocation per environment", async () => {
+    expect(service.environments("capped").max).toBe(2);
+    const results = await Promise.all(Array.from({ length: 6 }, () => service.invoke("capped", { holdMs: 100 })));
+    const payloads = results.map((r) => r.payload as { pid: number; seen: number });
+    expect(payloads.map((p) => p.seen)).toEqual([1, 1, 1, 1, 1, 1]);
+    expect(new Set(payloads.map((p) => p.pid)).size).toBe(2);
+    expect(service.environments("capped")).toEqual({ coldStarts: 2, size: 2, max: 2 });
+    expect(service.environments("reserved").max).toBe(3);
+  });
+
+  it("refuses a cap that is not a whole number of at least 1", () => {
+    expect(() => new LambdaService({ ctx, maxEnvironments: 0 })).toThrow(/maxEnvironments must be a whole number of at least 1, got 0/);
+    expect(() => new LambdaService({ ctx, maxEnvironments: 1.5 })).toThrow(RangeError);
+  });
+});
+
 describe("LambdaService metrics capture (.local/metrics)", () => {
   const registry = new CredentialRegistry();
   const fnCreds = registry.issueLongTerm({ principalArn: "arn:aws:sts::000000000000:assumed-role/fn-role/fn", policies: [], sessionTags: {} });
