@@ -1,7 +1,8 @@
 /**
  * One answer's running usage (I22), counted by the answer step's own code: tokens and tool
- * calls from the agent's trace (numbers only, trace-usage.ts), and the chunk events and
- * bytes actually posted to the asker's connection (counted where they are sent).
+ * calls from the agent's trace (numbers only, trace-usage.ts), and the events that carried
+ * the answer's text and the bytes actually posted to the asker's connection (counted where
+ * they are sent).
  */
 import type { TracePart } from "@aws-sdk/client-bedrock-agent-runtime";
 import type { AnswerChannel, PostOutcome } from "../common/connections";
@@ -16,7 +17,7 @@ export class AnswerTally {
   inputTokens = 0;
   outputTokens = 0;
   toolCalls = 0;
-  /** `chunk` events posted. */
+  /** Events posted that carried answer text: `chunk` events, and a `done` with `text`. */
   chunks = 0;
   /** UTF-8 bytes of every event posted for the answer (as serialised on the wire). */
   bytes = 0;
@@ -36,7 +37,7 @@ export class AnswerTally {
         const outcome = await channel.send(event);
         if (outcome === "sent") {
           this.bytes += Buffer.byteLength(JSON.stringify(event), "utf8");
-          if (event.type === "chunk") this.chunks += 1;
+          if (event.type === "chunk" || (event.type === "done" && event.text !== undefined)) this.chunks += 1;
         }
         return outcome;
       },

@@ -2,8 +2,8 @@
  * The asynchronous answer step: mint tenant-scoped credentials, ask the Bedrock agent
  * with them in sessionAttributes, and stream its answer to the asker's connection.
  * Nothing is sent before the connection is confirmed to belong to the asker
- * (I6, checked once per answer), the text goes out coalesced (chunk-coalescer.ts), and
- * every question ends with `done` or an `error` event (I9).
+ * (I6, checked once per answer), the text goes out coalesced (chunk-coalescer.ts), its
+ * last part in `done` itself, and every question ends with `done` or an `error` event (I9).
  * Never throws: Lambda would retry a failed asynchronous invoke and answer twice.
  *
  * Beside it: the retry backoff for agent throttling, and the classification of a failed
@@ -222,16 +222,18 @@ async function answerWithAgent(
     return streamed.stopped;
   }
   if (streamed.userStopped) {
-    const final = await sink.send(doneStopped(request.answerId));
+    const final = await sink.send(doneStopped(request.answerId, streamed.rest));
     if (final !== "sent") return final;
     log.info("answer stopped by the asker", { chunks: streamed.chunks, durationMs: deps.now().getTime() - started });
     return "stopped";
   }
+  // The cited names, then `done` with the answer's last text: every answer ends the same
+  // way, and an answer with sources that came whole in one chunk costs two messages, not three.
   if (streamed.documents !== undefined && streamed.documents.length > 0) {
     const cited = await sink.send(citations(request.answerId, streamed.documents));
     if (cited !== "sent") return cited;
   }
-  const final = await sink.send(done(request.answerId));
+  const final = await sink.send(done(request.answerId, streamed.rest));
   if (final !== "sent") return final;
   log.info("answer done", {
     chunks: streamed.chunks,
@@ -250,6 +252,8 @@ interface StreamResult {
   chunks: number;
   /** Chunk events posted (coalesced). */
   messages: number;
+  /** The answer's last text, not yet sent: `done` carries it. */
+  rest?: string;
   /** The caller's knowledge documents the agent cited (I18); set when the stream ended normally. */
   documents?: string[];
   attempts: number;
@@ -278,16 +282,17 @@ async function streamAgentAnswer(
       intervalMs: COALESCE_INTERVAL_MS,
       now: () => deps.now().getTime(),
     });
-    const result = (end: Pick<StreamResult, "stopped" | "userStopped"> = {}): StreamResult => ({
+    const result = (end: Pick<StreamResult, "stopped" | "userStopped" | "rest"> = {}): StreamResult => ({
       chunks,
       messages: coalescer.messages,
       attempts: attempt,
       ...end,
     });
-    // On a stop, what arrived before it still goes out, then `done` `stopped`.
+    // On a stop, what arrived before it still goes out: its unsent part in `done` `stopped`.
     const stoppedByUser = async () => {
-      await coalescer.drain();
-      return result({ userStopped: true });
+      // A failed earlier send: the text after it is dropped, `done` `stopped` still ends the answer.
+      const finished = await coalescer.finish().catch(() => undefined);
+      return result({ userStopped: true, rest: finished?.rest });
     };
     try {
       const response = await deps.agent.send(
@@ -333,9 +338,10 @@ async function streamAgentAnswer(
       // An aborted request may end the stream quietly instead of throwing.
       if (stopWatch.stopped()) return await stoppedByUser();
       coalescer.push(decoder.decode());
-      return (await coalescer.end()) === "gone"
+      const finished = await coalescer.finish();
+      return finished.outcome === "gone"
         ? result({ stopped: "gone" })
-        : { ...result(), documents: documents.slice(0, MAX_CITED_DOCUMENTS) };
+        : { ...result({ rest: finished.rest }), documents: documents.slice(0, MAX_CITED_DOCUMENTS) };
     } catch (error) {
       // The abort surfaces as an error of the request or the stream: it is the stop, not a failure.
       if (stopWatch.stopped()) return await stoppedByUser();

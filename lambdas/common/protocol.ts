@@ -73,7 +73,7 @@ export const ServerEventSchema: z.ZodMiniType<ServerEvent> = z.discriminatedUnio
   z.object({ type: z.literal("accepted"), answerId: z.string() }),
   z.object({ type: z.literal("status"), answerId: z.string(), text: z.string() }),
   z.object({ type: z.literal("chunk"), answerId: z.string(), text: z.string() }),
-  z.object({ type: z.literal("done"), answerId: z.string(), stopped: z.optional(z.literal(true)) }),
+  z.object({ type: z.literal("done"), answerId: z.string(), text: z.optional(z.string()), stopped: z.optional(z.literal(true)) }),
   z.object({ type: z.literal("stopping"), answerId: z.string() }),
   z.object({ type: z.literal("citations"), answerId: z.string(), documents: z.array(z.string()) }),
   z.object({

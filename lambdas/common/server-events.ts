@@ -26,7 +26,7 @@ export type ServerEvent =
   | { type: "accepted"; answerId: string }
   | { type: "status"; answerId: string; text: string }
   | { type: "chunk"; answerId: string; text: string }
-  | { type: "done"; answerId: string; stopped?: true }
+  | { type: "done"; answerId: string; text?: string; stopped?: true }
   | { type: "stopping"; answerId: string }
   | { type: "citations"; answerId: string; documents: string[] }
   | { type: "error"; answerId?: string; code: ErrorCode; message: string }
@@ -39,9 +39,14 @@ export const status = (answerId: string, text: string): ServerEvent => ({ type: 
 export const chunk = (answerId: string, text: string): ServerEvent => ({ type: "chunk", answerId, text });
 /** The caller's knowledge documents the answer drew on (names only, I18), once, before `done`. */
 export const citations = (answerId: string, documents: string[]): ServerEvent => ({ type: "citations", answerId, documents });
-export const done = (answerId: string): ServerEvent => ({ type: "done", answerId });
-/** The answer ended early because its asker sent `stop`: what was streamed is all there is. */
-export const doneStopped = (answerId: string): ServerEvent => ({ type: "done", answerId, stopped: true });
+/**
+ * The answer is complete. `text`: its last text that no `chunk` carried (left out when
+ * empty): a one-line answer comes whole in `done`, one message instead of two.
+ */
+export const done = (answerId: string, text = ""): ServerEvent => (text === "" ? { type: "done", answerId } : { type: "done", answerId, text });
+/** The answer ended early because its asker sent `stop`: the chunks sent, and this event's `text`, are all there is. */
+export const doneStopped = (answerId: string, text = ""): ServerEvent =>
+  text === "" ? { type: "done", answerId, stopped: true } : { type: "done", answerId, text, stopped: true };
 /** Reply to `stop`: the request is recorded; the answer itself ends with a `done` (stopped or not). */
 export const stopping = (answerId: string): ServerEvent => ({ type: "stopping", answerId });
 export const pong = (): ServerEvent => ({ type: "pong" });

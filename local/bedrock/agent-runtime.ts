@@ -210,7 +210,14 @@ export async function startBedrockAgentRuntime(o: BedrockAgentRuntimeOptions): P
     }
 
     const requestId = randomUUID();
-    res.writeHead(200, {
+    // Through the core API, not res.writeHead: Node's compatibility layer always waits to
+    // send trailers, so it ends every stream with a frame of its own, in a later write than
+    // the last event; InvokeAgent's stream has no trailers. With the headers sent here, the
+    // last event's DATA frame carries the end of the stream (endWithFrame), so the chat
+    // function reads the end with the last text and chunk-coalescer.ts puts all of a
+    // one-chunk answer in `done`.
+    res.stream.respond({
+      ":status": 200,
       "content-type": "application/vnd.amazon.eventstream",
       "x-amzn-bedrock-agent-content-type": "application/json",
       "x-amz-bedrock-agent-session-id": sessionId,
@@ -287,18 +294,24 @@ export async function startBedrockAgentRuntime(o: BedrockAgentRuntimeOptions): P
     const streamed = request.streamingConfigurations?.streamFinalResponse === true;
     const pieces = !streamed ? [answer] : slow ? answer.split(/(?<=\s)/) : splitIntoChunks(answer);
     const midStreamThrottle = inputText.includes(MID_STREAM_THROTTLE_MARKER);
+    let ended = false;
     for (const [i, piece] of pieces.entries()) {
       const pause = slow ? SLOW_CHUNK_DELAY_MS : (o.chunkDelayMs?.() ?? DEFAULT_CHUNK_DELAY_MS);
       if (i > 0 && pause > 0) await sleep(pause);
       // The citations ride on the last chunk (spans are relative to the knowledge answer).
-      const attribution = i === pieces.length - 1 ? knowledge?.attribution : undefined;
-      await writeFrame(res, encodeChunkEvent(piece, attribution));
+      const last = i === pieces.length - 1;
+      const frame = encodeChunkEvent(piece, last ? knowledge?.attribution : undefined);
+      // The last event ends the stream in the same write (the service's stream ends once
+      // the model has finished, not one write later).
+      ended = last && !midStreamThrottle;
+      if (ended) endWithFrame(res, frame);
+      else await writeFrame(res, frame);
       if (i === 0) o.calls?.mark("bedrock", "FirstChunk");
       if (midStreamThrottle) {
         return failStream(res, "throttlingException", "Your request rate is too high (local test hook [[throttle-mid-stream]]).");
       }
     }
-    res.end();
+    if (!ended) res.end();
     o.calls?.mark("bedrock", "StreamEnd");
   }
 
@@ -347,6 +360,12 @@ function writeFrame(res: http2.Http2ServerResponse, frame: Uint8Array): Promise<
     const bytes = Buffer.isBuffer(frame) ? frame : Buffer.from(frame.buffer, frame.byteOffset, frame.byteLength);
     res.write(bytes, (err) => (err ? reject(new StreamAborted()) : resolve()));
   });
+}
+
+/** Writes the stream's last event and ends the stream with it (END_STREAM on its DATA frame). */
+function endWithFrame(res: http2.Http2ServerResponse, frame: Uint8Array): void {
+  if (res.destroyed) throw new StreamAborted();
+  res.end(Buffer.from(frame.buffer, frame.byteOffset, frame.byteLength));
 }
 
 async function failStream(res: http2.Http2ServerResponse, type: StreamExceptionType, message: string): Promise<void> {

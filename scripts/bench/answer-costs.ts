@@ -8,8 +8,11 @@
  *   Bedrock calls; and the same answer in the original AWS sample's architecture, on paper;
  * - the estimated AWS cost per 1,000 answers without model tokens (aws-prices.ts);
  * - the system's own time, send → done, with the Bedrock stand-in's pacing at 0;
- * - PostToConnection messages of the long answer at the default pacing (a streaming answer),
- *   against the budget 2 + duration / 100 ms.
+ * - PostToConnection messages of the long answer at the default pacing (a streaming answer):
+ *   its `chunk` and `done` events against the budget 2 + duration / 100 ms.
+ *
+ * An answer's text is its `chunk` events' and the last part that `done` carries (`text`, all
+ * of a one-line answer): `chunks.long` counts the agent's pieces of the whole text.
  *
  * It signs in as a demo user (changing its password), so it never targets a stack it did not boot.
  */
@@ -241,7 +244,10 @@ if (require.main === module) {
       console.log(line("short", short));
       console.log(line("long", long));
       const s = result.callsPerAnswer.longStreamed;
-      console.log(`long, streamed at ${s.pacingMs} ms/chunk: ${s.postToConnection.messages} PostToConnection in ${s.durationMs} ms (budget ${s.budget}); agent chunks ${result.chunks.long}`);
+      const streamed = (s.postToConnection.byEvent.chunk ?? 0) + (s.postToConnection.byEvent.done ?? 0);
+      console.log(
+        `long, streamed at ${s.pacingMs} ms/chunk: ${streamed} chunk and done PostToConnection (${s.postToConnection.messages} in all) in ${s.durationMs} ms (budget ${s.budget}); agent chunks ${result.chunks.long}`,
+      );
       console.log(`own time (pacing 0): short median ${result.ownTimeMs.short} ms (p99 ${result.ownTimeMs.shortP99}), long median ${result.ownTimeMs.long} ms (p99 ${result.ownTimeMs.longP99})`);
       console.log(`cost per 1,000 answers (USD, no model tokens, prices ${PRICES_CHECKED}): short ${result.costPer1000Answers.short}, long ${result.costPer1000Answers.long}; original sample ${result.costPer1000Answers.originalSample.short} / ${result.costPer1000Answers.originalSample.long}`);
     })

@@ -7,8 +7,10 @@
  * a message delivered), timed in this process, which also runs the client. It reports, per
  * answer kind, the median time of each step after the send (the critical path, for
  * docs/performance.md §Own time), send → done, the time after `done` until the answer
- * step returned (what runs "after done"), and the CPU used per answer by the stack's
- * process and by the function environments (from /proc). `ownTimePath` in latest.json.
+ * step returned (what runs "after done"), the CPU used per answer by the stack's
+ * process and by the function environments (from /proc), and how many answers came whole
+ * in `done` (no `chunk` event: the agent's stream ended before the first flush,
+ * lambdas/chat/chunk-coalescer.ts). `ownTimePath` in latest.json.
  *
  * It boots its OWN local stack on free ports and signs in as a demo user (which changes
  * that user's password), so it never targets a stack it did not boot.
@@ -126,6 +128,8 @@ interface Traced {
   invocations: Invocation[];
   cpuStackMs: number;
   cpuFunctionsMs: number;
+  /** `chunk` events of the answer (0: its whole text came in `done`). */
+  chunkEvents: number;
 }
 
 async function tracedAsk(stack: Awaited<ReturnType<typeof startLocalStack>>, connection: StackConnection, prompt: string): Promise<Traced> {
@@ -142,7 +146,15 @@ async function tracedAsk(stack: Awaited<ReturnType<typeof startLocalStack>>, con
   const cpuFunctionsMs = childrenCpuMs() - cpu0.functions;
   const ends = events.filter((e) => e.service === "lambda" && e.operation === "InvokeEnd" && e.detail?.endsWith("-chat") === true);
   const answerEnd = ends.at(-1)?.atMs ?? doneAt;
-  return { sendToDoneMs: doneAt - sentAt, answerEndAfterDoneMs: answerEnd - doneAt, steps: stepsOf(events, sentAt), invocations: invocationsOf(events), cpuStackMs, cpuFunctionsMs };
+  return {
+    sendToDoneMs: doneAt - sentAt,
+    answerEndAfterDoneMs: answerEnd - doneAt,
+    steps: stepsOf(events, sentAt),
+    invocations: invocationsOf(events),
+    cpuStackMs,
+    cpuFunctionsMs,
+    chunkEvents: answer.events.filter((e) => e.type === "chunk").length,
+  };
 }
 
 /** Pure: per invocation label present in every answer, the median wall and CPU milliseconds. */
@@ -166,6 +178,7 @@ function summary(runs: Traced[]) {
     sendToDoneP90Ms: round1(percentile(runs.map((t) => t.sendToDoneMs), 90)),
     answerEndAfterDoneMs: median((t) => t.answerEndAfterDoneMs),
     cpuPerAnswerMs: { stack: median((t) => t.cpuStackMs), functions: median((t) => t.cpuFunctionsMs) },
+    wholeInDone: runs.filter((t) => t.chunkEvents === 0).length,
     invocations: invocationSummary(runs.map((t) => t.invocations)),
     path: medianPath(runs.map((t) => t.steps)),
   };
@@ -213,6 +226,7 @@ async function main(): Promise<void> {
     for (const kind of ["short", "long"] as const) {
       const s = result.ownTimePath[kind];
       console.log(`\n${kind}: send→done median ${s.sendToDoneMs} ms (p90 ${s.sendToDoneP90Ms}), answer step ends ${s.answerEndAfterDoneMs} ms after done, CPU per answer: stack ${s.cpuPerAnswerMs.stack} ms, functions ${s.cpuPerAnswerMs.functions} ms`);
+      console.log(`  whole in done (no chunk event): ${s.wholeInDone} of ${s.runs}`);
       for (const i of s.invocations) console.log(`  ${i.invocation}: wall ${i.wallMs} ms, CPU ${i.cpuMs} ms`);
       let previous = 0;
       for (const { step, atMs } of s.path) {

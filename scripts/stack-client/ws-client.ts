@@ -190,7 +190,8 @@ export class StackConnection {
         if (!event || !("answerId" in event) || event.answerId !== answerId) return;
         events.push(event);
         if (event.type !== "done" && event.type !== "error") return;
-        const text = events.map((e) => (e.type === "chunk" ? e.text : "")).join("");
+        // Every chunk, then the answer's last text that rides in `done` (all of a one-line answer).
+        const text = events.map((e) => (e.type === "chunk" || (e.type === "done" && e.text !== undefined) ? e.text : "")).join("");
         const statuses = events.flatMap((e) => (e.type === "status" ? [e.text] : []));
         finish(
           event.type === "done"

@@ -45,16 +45,18 @@ const TENANT2_ORDER: TestOrder = {
 interface WatchedSocket {
   url: string;
   framesSent: string[];
+  framesReceived: string[];
   closed: boolean;
 }
 
-/** Every WebSocket the page opens, with the frames it sends. */
+/** Every WebSocket the page opens, with the frames it sends and receives. */
 function watchWebSockets(page: Page): WatchedSocket[] {
   const sockets: WatchedSocket[] = [];
   page.on("websocket", (ws) => {
-    const watched: WatchedSocket = { url: ws.url(), framesSent: [], closed: false };
+    const watched: WatchedSocket = { url: ws.url(), framesSent: [], framesReceived: [], closed: false };
     sockets.push(watched);
     ws.on("framesent", (frame) => watched.framesSent.push(String(frame.payload)));
+    ws.on("framereceived", (frame) => watched.framesReceived.push(String(frame.payload)));
     ws.on("close", () => {
       watched.closed = true;
     });
@@ -104,13 +106,23 @@ test("the ID token travels in the subprotocol header, never in the WebSocket URL
   for (const frame of sockets[0].framesSent) expect(frame).not.toContain(token.split(".")[1]);
 });
 
-test("asking the return policy answers with tenant1's 10 days", async () => {
+test("asking the return policy answers with tenant1's 10 days, a one-line answer the server sent whole in done", async () => {
   const page = tenant1Page();
   const answerId = await ask(page, "What is the return policy?");
   const answer = await finishedAnswer(page, answerId);
 
   expect(answer.phase).toBe("done");
   expect(answer.text).toMatch(/\b10 days\b/);
+  // No chunk event: the agent's stream ended with its only piece, so `done` carried the text.
+  const events = tenant1!.sockets
+    .flatMap((s) => s.framesReceived)
+    .map((frame) => JSON.parse(frame) as { type: string; answerId?: string; text?: string })
+    .filter((event) => event.answerId === answerId);
+  expect(events.map((e) => e.type)).toEqual(expect.arrayContaining(["status", "done"]));
+  expect(events.some((e) => e.type === "chunk")).toBe(false);
+  expect(events.find((e) => e.type === "done")?.text).toMatch(/\b10 days\b/);
+  // The page shows it, and offers to copy it.
+  await expect(page.locator(`.message.assistant[data-answer-id="${answerId}"] .actions .copy`).count()).resolves.toBe(1);
   expect(answer.text).not.toMatch(/\b(20|30) days\b/);
   expect(answer.statuses).toEqual(["Looking up your return policy"]);
   await expect(page.locator(".message.user .text").last().textContent()).resolves.toBe("What is the return policy?");

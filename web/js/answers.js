@@ -6,8 +6,8 @@
  * phase: "sending" (sent, not yet acknowledged) → "working" (accepted) →
  *        "streaming" (text arriving) → "done" | "stopped" | "error" (terminal).
  * "stopped": the asker pressed Stop and the server ended it with `done` `stopped: true`
- * (I16); the text so far is all there is. `stopRequested` is set from the Stop press
- * until the end (the page shows "Stopping…").
+ * (I16); the text so far, with the `text` that `done` carries, is all there is.
+ * `stopRequested` is set from the Stop press until the end (the page shows "Stopping…").
  */
 
 /** @typedef {import("./events.js").ServerEvent} ServerEvent */
@@ -69,7 +69,8 @@ export function applyEvent(answer, event) {
     case "citations":
       return { ...answer, citations: event.documents };
     case "done":
-      return { ...answer, phase: event.stopped ? "stopped" : "done" };
+      // The answer's last text may ride in `done` (all of a one-line answer).
+      return { ...answer, phase: event.stopped ? "stopped" : "done", text: answer.text + (event.text ?? "") };
     case "stopping":
       // The stop was recorded; the answer still ends with its own `done`.
       return answer.stopRequested ? answer : { ...answer, stopRequested: true };

@@ -8,7 +8,7 @@
  *   | { type: "status", answerId: string, text: string }
  *   | { type: "chunk", answerId: string, text: string }
  *   | { type: "citations", answerId: string, documents: string[] }
- *   | { type: "done", answerId: string, stopped?: true }
+ *   | { type: "done", answerId: string, text?: string, stopped?: true }
  *   | { type: "stopping", answerId: string }
  *   | { type: "error", answerId?: string, code: string, message: string }
  *   | { type: "pong" }
@@ -55,10 +55,17 @@ export function parseServerEvent(data) {
     case "stopping":
       if (!isString(answerId)) return { ok: false, reason: `${type} without answerId` };
       return { ok: true, event: { type, answerId } };
-    case "done":
+    case "done": {
       if (!isString(answerId)) return { ok: false, reason: "done without answerId" };
-      // `stopped: true`: the asker stopped it and the chunks so far are all there is (I16).
-      return { ok: true, event: raw.stopped === true ? { type, answerId, stopped: true } : { type, answerId } };
+      if (raw.text !== undefined && !isString(raw.text)) return { ok: false, reason: "done with a non-string text" };
+      // `text`: the answer's last text, which no chunk carried (a one-line answer comes whole in `done`).
+      // `stopped: true`: the asker stopped it; the chunks so far and this text are all there is (I16).
+      /** @type {Extract<ServerEvent, { type: "done" }>} */
+      const event = { type, answerId };
+      if (isString(raw.text) && raw.text !== "") event.text = raw.text;
+      if (raw.stopped === true) event.stopped = true;
+      return { ok: true, event };
+    }
     case "status":
     case "chunk":
       if (!isString(answerId)) return { ok: false, reason: `${type} without answerId` };

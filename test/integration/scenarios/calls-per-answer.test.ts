@@ -7,13 +7,15 @@
  *   the owner for the connection's life), so never more than once each per answer, never
  *   per chunk, and not at all once the environments know it.
  * - The answer is coalesced: chunk events + done ≤ 2 + ceil(duration / 100 ms), here with the
- *   stand-in's default pacing (a streaming answer of a couple of seconds).
+ *   stand-in's default pacing (a streaming answer of a couple of seconds), and its last text
+ *   rides in `done`: the one-line answer, whose agent stream ends with its only chunk, is
+ *   one `done` carrying all of it (lambdas/chat/chunk-coalescer.ts).
  * - An answer mints credentials at most once (none in an environment that has them cached,
  *   I3) and calls the agent once.
  * - Metering costs three UpdateItem (the counters) and one PutItem (the record) per answer (I22).
  * - A frame's one reply (`accepted`, `pong`) is the route response API Gateway sends back on
- *   the two-way routes, not a PostToConnection: the short answer posts 3 events (status,
- *   chunk, done), the long one 2 + its chunk events.
+ *   the two-way routes, not a PostToConnection: the short answer posts 2 events (status,
+ *   done with the text), the long one 2 + its chunk events.
  * Local only: an AWS stack has no call counts to read.
  */
 import { splitIntoChunks } from "../../../local/bedrock/agent-planner";
@@ -97,9 +99,12 @@ describe("calls per answer (local stand-ins' counts)", () => {
     expect(streamed).toBeLessThanOrEqual(2 + Math.ceil(long.durationMs / 100));
     // Far fewer messages than the pieces of text the agent streamed (local stand-in's split).
     expect(streamed).toBeLessThan(splitIntoChunks(long.answer.text).length / 2);
-    expect(callsOf(short.calls, "apigateway", "PostToConnection:chunk")).toBe(1);
-    // status, chunk, done (was 4 with `accepted` posted).
-    expect(callsOf(short.calls, "apigateway", "PostToConnection")).toBe(3);
+    // The one-line answer comes whole in `done`: no chunk event.
+    expect(callsOf(short.calls, "apigateway", "PostToConnection:chunk")).toBe(0);
+    expect(short.answer.events.at(-1)).toEqual({ type: "done", answerId: short.answer.answerId, text: short.answer.text });
+    expect(short.answer.text).toContain("days");
+    // status, done (was 3 with its text in a chunk of its own, 4 with `accepted` posted).
+    expect(callsOf(short.calls, "apigateway", "PostToConnection")).toBe(2);
     await connection.close();
   });
 

@@ -119,7 +119,7 @@ async function answerRecords(users: TestUser[], answerIds: string[]): Promise<Re
 }
 
 describe("metering (I22)", () => {
-  it("records each answer's tokens, tool calls, chunk events and bytes, and adds them to the counters", async () => {
+  it("records each answer's tokens, tool calls, text events and bytes, and adds them to the counters", async () => {
     const h = harness();
     const day = userDayKey(metered.tenantId, metered.sub, new Date());
     const connection = await h.connect(metered);
@@ -136,7 +136,8 @@ describe("metering (I22)", () => {
       userId: metered.sub,
       answerId: answer.answerId,
       outcome: "done",
-      chunks: answer.events.filter((e) => e.type === "chunk").length,
+      // Events that carried its text: the chunks, and `done` when it brought the last text.
+      chunks: answer.events.filter((e) => e.type === "chunk" || (e.type === "done" && e.text !== undefined)).length,
       bytes: frameBytes(answer),
     });
     expect(record.inputTokens).toEqual(expect.any(Number));

@@ -68,7 +68,7 @@ beforeEach(() => {
 });
 
 describe("metering an answer (I22)", () => {
-  it("records tokens and tool calls from the trace, and the chunk events and bytes posted", async () => {
+  it("records tokens and tool calls from the trace, and the text events and bytes posted", async () => {
     agent.on(InvokeAgentCommand).resolves({
       completion: tracedAgentStream([
         traceEvent({ inputTokens: 800, outputTokens: 20 }),
@@ -94,7 +94,8 @@ describe("metering an answer (I22)", () => {
       inputTokens: 1800,
       outputTokens: 65,
       toolCalls: 1,
-      chunks: posted.filter((e) => e.type === "chunk").length,
+      // One: the stream ended at once, so the whole text came in `done`.
+      chunks: 1,
       bytes,
     });
     expect(counterUpdates()).toHaveLength(3);
@@ -130,7 +131,7 @@ describe("metering an answer (I22)", () => {
     ddb.on(PutCommand).rejects(Object.assign(new Error("down"), { name: "InternalServerError" }));
     agent.on(InvokeAgentCommand).resolves({ completion: tracedAgentStream(["ok"]) });
     expect(await answer(request, testDependencies())).toBe("done");
-    expect(postedEvents(api).map((e) => e.event.type)).toEqual(["chunk", "done"]);
+    expect(postedEvents(api).map((e) => e.event.type)).toEqual(["done"]);
   });
 });
 
@@ -191,5 +192,14 @@ describe("AnswerTally", () => {
     await sink.send({ type: "chunk", answerId: "a", text: "never" });
     expect(tally.chunks).toBe(1);
     expect(tally.bytes).toBe(Buffer.byteLength(JSON.stringify({ type: "chunk", answerId: "a", text: "héllo" })));
+  });
+
+  it("counts a done that carries the answer's last text as a text event, a bare done not", async () => {
+    const tally = new AnswerTally();
+    const sink = tally.metered({ send: async () => "sent" });
+    await sink.send({ type: "done", answerId: "a" });
+    expect(tally.chunks).toBe(0);
+    await sink.send({ type: "done", answerId: "a", text: "All of it." });
+    expect(tally.chunks).toBe(1);
   });
 });

@@ -43,11 +43,13 @@ import { parseSessionAttributes } from "../../../../lambdas/common/session-attri
 import {
   agentStream,
   answerIdOf,
+  answerText,
   CONNECTION_A,
   CREDENTIALS_EXPIRATION,
   FAKE_ACCESS_KEY_ID,
   FAKE_SECRET_ACCESS_KEY,
   FAKE_SESSION_TOKEN,
+  pacedAgentStream,
   postedEvents,
   recordFor,
   stsCredentials,
@@ -87,18 +89,26 @@ beforeEach(() => {
 });
 
 describe("streaming an answer", () => {
-  it("streams the first chunk at once and the rest coalesced, in order, then done, to the asker's connection only", async () => {
-    agent.on(InvokeAgentCommand).resolves({ completion: agentStream(["Your last ", "order ", "shipped."]) });
+  it("streams the first chunk at once and the rest coalesced into done, in order, to the asker's connection only", async () => {
+    agent.on(InvokeAgentCommand).resolves({ completion: pacedAgentStream(["Your last ", "order ", "shipped."]) });
 
     expect(await answer(request, testDependencies())).toBe("done");
 
     const events = postedEvents(api);
     expect(events.map((e) => e.event)).toEqual([
       { type: "chunk", answerId: request.answerId, text: "Your last " },
-      { type: "chunk", answerId: request.answerId, text: "order shipped." },
-      { type: "done", answerId: request.answerId },
+      { type: "done", answerId: request.answerId, text: "order shipped." },
     ]);
     expect(new Set(events.map((e) => e.connectionId))).toEqual(new Set([CONNECTION_A]));
+  });
+
+  it("sends a one-chunk answer whose stream ended at once as a single done carrying the text (one PostToConnection)", async () => {
+    agent.on(InvokeAgentCommand).resolves({ completion: agentStream(["Returns are accepted ", "within 30 days."]) });
+    expect(await answer(request, testDependencies())).toBe("done");
+    expect(postedEvents(api).map((e) => e.event)).toEqual([
+      { type: "done", answerId: request.answerId, text: "Returns are accepted within 30 days." },
+    ]);
+    expect(api).toHaveReceivedCommandTimes(PostToConnectionCommand, 1);
   });
 
   it("writes no log line on the way to the agent: `answer started` once the agent answered (a log line is a write)", async () => {
@@ -177,13 +187,10 @@ describe("streaming an answer", () => {
 
   it("reassembles a multi-byte character split across two chunks", async () => {
     const bytes = new TextEncoder().encode("prix: 10 €");
-    agent.on(InvokeAgentCommand).resolves({ completion: agentStream([bytes.slice(0, -1), bytes.slice(-1)]) });
+    agent.on(InvokeAgentCommand).resolves({ completion: pacedAgentStream([bytes.slice(0, -1), bytes.slice(-1)]) });
     await answer(request, testDependencies());
-    const text = postedEvents(api)
-      .filter((e) => e.event.type === "chunk")
-      .map((e) => (e.event as { text: string }).text)
-      .join("");
-    expect(text).toBe("prix: 10 €");
+    expect(types()).toEqual(["chunk", "done"]);
+    expect(answerText(postedEvents(api).map((e) => e.event))).toBe("prix: 10 €");
   });
 
   it("ends with done even when the agent streams no text", async () => {
@@ -229,7 +236,7 @@ describe("the knowledge base (I18)", () => {
     expect(filterOf(agent.commandCalls(InvokeAgentCommand)[0].args[0].input)).toEqual([{ equals: { key: "tenantId", value: TENANT_A } }]);
   });
 
-  it("sends the cited documents of the caller's tenant once, after the text and before done", async () => {
+  it("sends the cited documents of the caller's tenant once, after the chunks and before done, which carries the last text", async () => {
     const uri = (tenant: string, name: string) => ({ location: { type: "S3" as const, s3Location: { uri: `s3://kb-docs/${tenant}/${name}` } } });
     async function* stream(): AsyncGenerator<ResponseStream> {
       yield { chunk: { bytes: new TextEncoder().encode("We sell tents.") } } as ResponseStream;
@@ -248,15 +255,13 @@ describe("the knowledge base (I18)", () => {
     agent.on(InvokeAgentCommand).resolves({ completion: stream() });
     expect(await answer(request, testDependencies())).toBe("done");
     expect(postedEvents(api).map((e) => e.event)).toEqual([
-      { type: "chunk", answerId: request.answerId, text: "We sell tents." },
-      { type: "chunk", answerId: request.answerId, text: " And coffee?" },
       { type: "citations", answerId: request.answerId, documents: ["catalogue.md", "faq.txt"] },
-      { type: "done", answerId: request.answerId },
+      { type: "done", answerId: request.answerId, text: "We sell tents. And coffee?" },
     ]);
   });
 
   it("sends no citations event when nothing was cited", async () => {
-    agent.on(InvokeAgentCommand).resolves({ completion: agentStream(["ok"]) });
+    agent.on(InvokeAgentCommand).resolves({ completion: pacedAgentStream(["ok", "!"]) });
     await answer(request, testDependencies());
     expect(types()).toEqual(["chunk", "done"]);
   });
@@ -268,14 +273,17 @@ describe("throttling", () => {
       .on(InvokeAgentCommand)
       .rejectsOnce(throttling())
       .rejectsOnce(throttling())
-      .resolves({ completion: agentStream(["late ", "answer"]) });
+      .resolves({ completion: pacedAgentStream(["late ", "answer"]) });
     const deps = testDependencies();
 
     expect(await answer(request, deps)).toBe("done");
     expect(agent).toHaveReceivedCommandTimes(InvokeAgentCommand, 3);
     expect(deps.sleeps).toHaveLength(2);
     expect(deps.sleeps[1]).toBeGreaterThan(deps.sleeps[0]);
-    expect(types()).toEqual(["chunk", "chunk", "done"]);
+    expect(postedEvents(api).map((e) => e.event)).toEqual([
+      { type: "chunk", answerId: request.answerId, text: "late " },
+      { type: "done", answerId: request.answerId, text: "answer" },
+    ]);
   });
 
   it("retries throttling raised inside the stream before the first chunk", async () => {
@@ -284,7 +292,7 @@ describe("throttling", () => {
       .resolvesOnce({ completion: agentStream([], throttling()) })
       .resolves({ completion: agentStream(["fine"]) });
     expect(await answer(request, testDependencies())).toBe("done");
-    expect(types()).toEqual(["chunk", "done"]);
+    expect(postedEvents(api).map((e) => e.event)).toEqual([{ type: "done", answerId: request.answerId, text: "fine" }]);
   });
 
   it("ends with throttled after the last attempt", async () => {
@@ -361,7 +369,7 @@ describe("the connection", () => {
       .on(PostToConnectionCommand)
       .resolvesOnce({})
       .rejects(new GoneException({ message: "gone", $metadata: {} }));
-    agent.on(InvokeAgentCommand).resolves({ completion: agentStream(["one ", "two ", "three"]) });
+    agent.on(InvokeAgentCommand).resolves({ completion: pacedAgentStream(["one ", "two ", "three"]) });
 
     expect(await answer(request, testDependencies())).toBe("gone");
     expect(api).toHaveReceivedCommandTimes(PostToConnectionCommand, 2);
@@ -473,6 +481,35 @@ describe("stopped by the asker (I16)", () => {
       { type: "chunk", answerId: request.answerId, text: "first " },
       { type: "done", answerId: request.answerId, stopped: true },
     ]);
+  });
+
+  it("sends the text that arrived before the stop, and no chunk carried, in done stopped", async () => {
+    jest.useFakeTimers();
+    try {
+      let stopSeen: () => void = () => undefined;
+      const seen = new Promise<boolean>((r) => (stopSeen = () => r(true)));
+      const yielded: string[] = [];
+      // A piece every 30 ms, as a model streams, until the stop closes the stream.
+      async function* steady(): AsyncGenerator<ResponseStream> {
+        for (let i = 0; ; i++) {
+          if (await Promise.race([new Promise<boolean>((r) => setTimeout(() => r(false), 30)), seen])) return;
+          yielded.push(`p${i} `);
+          yield { chunk: { bytes: new TextEncoder().encode(`p${i} `) } } as ResponseStream;
+        }
+      }
+      agent.on(InvokeAgentCommand).resolves({ completion: steady() });
+      const stopRequests = { request: async () => undefined, isRequested: async () => (stopSeen(), true) };
+      const answering = answer(request, testDependencies({ stopRequests }));
+      await jest.advanceTimersByTimeAsync(1500);
+      expect(await answering).toBe("stopped");
+
+      const events = postedEvents(api).map((e) => e.event);
+      expect(events.at(-1)).toEqual({ type: "done", answerId: request.answerId, text: expect.stringMatching(/^p\d+ /), stopped: true });
+      expect(events.slice(0, -1).every((e) => e.type === "chunk")).toBe(true);
+      expect(answerText(events)).toBe(yielded.join(""));
+    } finally {
+      jest.useRealTimers();
+    }
   });
 
   it("a short answer reads no stop marker at all", async () => {

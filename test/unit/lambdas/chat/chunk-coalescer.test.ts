@@ -1,6 +1,7 @@
 /**
- * lambdas/chat/chunk-coalescer.ts: the first text at once, the rest flushed on size or
- * after the interval, in order, never overlapping; failures surface.
+ * lambdas/chat/chunk-coalescer.ts: the first text one macrotask later (so a one-chunk
+ * answer's end joins it), the rest flushed on size or after the interval, in order, never
+ * overlapping, the unsent tail handed back for `done`; failures surface.
  */
 import { ChunkCoalescer } from "../../../../lambdas/chat/chunk-coalescer";
 
@@ -29,21 +30,61 @@ function harness(options: { maxChars?: number; intervalMs?: number; post?: (text
 }
 
 describe("ChunkCoalescer", () => {
-  it("sends the first text at once and the rest as one message at the end", async () => {
+  it("posts nothing for a one-chunk answer whose stream ended in the same turn: the whole text is handed back for done", async () => {
+    const { coalescer, posted } = harness();
+    coalescer.push("Your return window is 30 days.");
+    expect(await coalescer.finish()).toEqual({ outcome: "sent", rest: "Your return window is 30 days." });
+    await jest.advanceTimersByTimeAsync(1000);
+    expect(posted).toEqual([]);
+    expect(coalescer.messages).toBe(0);
+  });
+
+  it("sends the first text one macrotask later when the stream goes on, with what arrived in the same turn", async () => {
+    const { coalescer, posted } = harness({ intervalMs: 100 });
+    coalescer.push("Hello");
+    coalescer.push(", ");
+    expect(posted).toEqual([]);
+    // The next macrotask, not the interval: time to first text is unchanged.
+    await jest.advanceTimersByTimeAsync(0);
+    expect(posted).toEqual(["Hello, "]);
+  });
+
+  it("hands back the text after the last flush for done instead of posting it", async () => {
     const { coalescer, posted } = harness();
     coalescer.push("Hello");
+    await jest.advanceTimersByTimeAsync(0);
     for (const piece of [", ", "wor", "ld", "!"]) coalescer.push(piece);
-    await Promise.resolve();
-    await Promise.resolve();
+    expect(await coalescer.finish()).toEqual({ outcome: "sent", rest: ", world!" });
     expect(posted).toEqual(["Hello"]);
-    expect(await coalescer.end()).toBe("sent");
-    expect(posted).toEqual(["Hello", ", world!"]);
-    expect(coalescer.messages).toBe(2);
+    expect(coalescer.messages).toBe(1);
+  });
+
+  it("waits for a post in flight before handing back the rest (posts and done stay in order)", async () => {
+    let release: () => void = () => undefined;
+    const posted: string[] = [];
+    const { coalescer } = harness({
+      post: async (text) => {
+        await new Promise<void>((r) => (release = r));
+        posted.push(text);
+        return "sent";
+      },
+    });
+    coalescer.push("a");
+    await jest.advanceTimersByTimeAsync(0);
+    coalescer.push("b");
+    let finished = false;
+    const ending = coalescer.finish().then((f) => ((finished = true), f));
+    await jest.advanceTimersByTimeAsync(0);
+    expect(finished).toBe(false);
+    release();
+    expect(await ending).toEqual({ outcome: "sent", rest: "b" });
+    expect(posted).toEqual(["a"]);
   });
 
   it("flushes after the interval even when no more text arrives", async () => {
     const { coalescer, posted } = harness({ intervalMs: 100 });
     coalescer.push("a");
+    await jest.advanceTimersByTimeAsync(0);
     coalescer.push("b");
     await jest.advanceTimersByTimeAsync(99);
     expect(posted).toEqual(["a"]);
@@ -51,43 +92,51 @@ describe("ChunkCoalescer", () => {
     expect(posted).toEqual(["a", "b"]);
   });
 
-  it("sends at most one message per interval for a steady stream (1 + ceil(duration / interval))", async () => {
+  it("sends at most 2 + floor(duration / interval) messages, done included, for a steady stream", async () => {
     const { coalescer, posted } = harness({ intervalMs: 100 });
     // 170 pieces 15 ms apart: 2.55 s of answer.
     for (let i = 0; i < 170; i++) {
       coalescer.push(`p${i} `);
       await jest.advanceTimersByTimeAsync(15);
     }
-    await coalescer.end();
-    expect(posted.join("")).toBe(Array.from({ length: 170 }, (_, i) => `p${i} `).join(""));
-    expect(posted.length).toBeLessThanOrEqual(1 + Math.ceil((170 * 15) / 100));
+    const { rest } = await coalescer.finish();
+    expect(posted.join("") + rest).toBe(Array.from({ length: 170 }, (_, i) => `p${i} `).join(""));
+    expect(posted.length + 1).toBeLessThanOrEqual(2 + Math.floor((170 * 15) / 100));
     expect(posted.length).toBeGreaterThan(10);
   });
 
-  it("flushes when the buffer reaches maxChars", async () => {
+  it("flushes when the buffer reaches maxChars, the first text too, so done's rest stays under it", async () => {
     const { coalescer, posted } = harness({ maxChars: 10 });
-    coalescer.push("first");
     coalescer.push("0123456789");
-    // Well before the interval: the size alone flushed it.
+    // Before the next macrotask: the size alone flushed it.
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(posted).toEqual(["0123456789"]);
+    coalescer.push("abcde");
+    coalescer.push("fghij");
     await jest.advanceTimersByTimeAsync(1);
-    expect(posted).toEqual(["first", "0123456789"]);
+    expect(posted).toEqual(["0123456789", "abcdefghij"]);
+    coalescer.push("123456789");
+    const { rest } = await coalescer.finish();
+    expect(rest).toBe("123456789");
+    expect(rest.length).toBeLessThan(10);
   });
 
   it("never has two posts in flight and keeps the order", async () => {
     const { coalescer, posted, maxInFlight } = harness({ maxChars: 1 });
     for (const piece of ["a", "b", "c", "d"]) coalescer.push(piece);
-    await coalescer.end();
+    expect(await coalescer.finish()).toEqual({ outcome: "sent", rest: "" });
     expect(posted).toEqual(["a", "b", "c", "d"]);
     expect(maxInFlight()).toBe(1);
   });
 
-  it("reports gone and sends nothing more once the connection is gone", async () => {
+  it("reports gone, sends nothing more and hands back no text once the connection is gone", async () => {
     const post = jest.fn(async () => "gone" as const);
     const { coalescer } = harness({ post, maxChars: 1 });
     coalescer.push("a");
     await jest.advanceTimersByTimeAsync(1);
     expect(coalescer.push("b")).toBe("gone");
-    expect(await coalescer.end()).toBe("gone");
+    expect(await coalescer.finish()).toEqual({ outcome: "gone", rest: "" });
     expect(post).toHaveBeenCalledTimes(1);
   });
 
@@ -96,14 +145,22 @@ describe("ChunkCoalescer", () => {
     coalescer.push("a");
     await jest.advanceTimersByTimeAsync(1);
     expect(() => coalescer.push("b")).toThrow("InternalServerError");
-    await expect(coalescer.end()).rejects.toThrow("InternalServerError");
+    await expect(coalescer.finish()).rejects.toThrow("InternalServerError");
   });
 
-  it("drain sends what arrived, in order, and never throws", async () => {
+  it("drain sends what arrived as a chunk, in order, and never throws (before an error event)", async () => {
     const { coalescer, posted } = harness();
     coalescer.push("a");
     coalescer.push("b");
     await coalescer.drain();
-    expect(posted).toEqual(["a", "b"]);
+    expect(posted).toEqual(["ab"]);
+  });
+
+  it("cancel drops the text and the pending first flush", async () => {
+    const { coalescer, posted } = harness();
+    coalescer.push("a");
+    coalescer.cancel();
+    await jest.advanceTimersByTimeAsync(1000);
+    expect(posted).toEqual([]);
   });
 });

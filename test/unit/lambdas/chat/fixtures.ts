@@ -157,6 +157,23 @@ export async function* agentStream(chunks: readonly (string | Uint8Array)[], fai
   if (failWith) throw failWith;
 }
 
+/**
+ * The same, but each piece after the first comes a macrotask later, as a model streams: the
+ * first piece goes out as a `chunk` (lambdas/chat/chunk-coalescer.ts), the rest in `done`.
+ */
+export async function* pacedAgentStream(chunks: readonly (string | Uint8Array)[], failWith?: Error): AsyncGenerator<ResponseStream> {
+  for (const [i, piece] of chunks.entries()) {
+    if (i > 0) await new Promise((resolve) => setImmediate(resolve));
+    yield* agentStream([piece]);
+  }
+  if (failWith) throw failWith;
+}
+
+/** The answer's text as the client assembles it: every `chunk`, then the `text` of `done`. */
+export function answerText(events: readonly ServerEvent[]): string {
+  return events.map((e) => (e.type === "chunk" || (e.type === "done" && e.text !== undefined) ? e.text : "")).join("");
+}
+
 /** Text inside every test trace: it must never reach a frame, a log line or a usage item (I22). */
 export const TRACE_CANARY = "trace-canary-5b0e8c1d-prompt-and-reasoning";
 

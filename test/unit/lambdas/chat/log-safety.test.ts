@@ -161,7 +161,7 @@ it("never sends credentials or the token to the client either (posted or as a ro
   for (const secret of [FAKE_JWT, FAKE_ACCESS_KEY_ID, FAKE_SECRET_ACCESS_KEY, FAKE_SESSION_TOKEN]) {
     expect(sent).not.toContain(secret);
   }
-  expect(received.map((e) => e.type)).toEqual(["accepted", "chunk", "chunk", "done", "accepted", "error", "error"]);
+  expect(received.map((e) => e.type)).toEqual(["accepted", "done", "accepted", "error", "error"]);
 });
 
 it("takes only the numbers from the agent's trace (I22): its text reaches no frame and no usage item", () => {
@@ -170,7 +170,7 @@ it("takes only the numbers from the agent's trace (I22): its text reaches no fra
   expect(writes.join("\n")).not.toContain(TRACE_CANARY);
   // The numbers did arrive: the answer's record carries them.
   const record = ddb.commandCalls(PutCommand).find((c) => c.args[0].input.TableName === CHAT_ENV.USAGE_TABLE_NAME)?.args[0].input.Item;
-  expect(record).toMatchObject({ outcome: "done", inputTokens: 900, outputTokens: 12, toolCalls: 1, chunks: 2 });
+  expect(record).toMatchObject({ outcome: "done", inputTokens: 900, outputTokens: 12, toolCalls: 1, chunks: 1 });
   expect(output()).toContain('"inputTokens":900');
 });
 

@@ -27,6 +27,20 @@ describe("applyEvent", () => {
     expect(a.phase).toBe("done");
   });
 
+  it("takes a one-line answer delivered whole in done, and the last text of a longer one", () => {
+    let one = applyEvent(createAnswer(A), { type: "accepted", answerId: A });
+    one = applyEvent(one, { type: "done", answerId: A, text: "Returns are accepted within 30 days." });
+    expect(one).toMatchObject({ phase: "done", text: "Returns are accepted within 30 days." });
+
+    let long = applyEvent(createAnswer(A), { type: "chunk", answerId: A, text: "You have " });
+    long = applyEvent(long, { type: "done", answerId: A, text: "2 orders." });
+    expect(long).toMatchObject({ phase: "done", text: "You have 2 orders." });
+
+    let stopped = applyEvent(createAnswer(A), { type: "chunk", answerId: A, text: "You have " });
+    stopped = applyEvent(stopped, { type: "done", answerId: A, text: "2 ", stopped: true });
+    expect(stopped).toMatchObject({ phase: "stopped", text: "You have 2 " });
+  });
+
   it("keeps the cited document names of an answer (I18)", () => {
     let a = applyEvent(createAnswer(A), { type: "chunk", answerId: A, text: "We sell tents." });
     a = applyEvent(a, { type: "citations", answerId: A, documents: ["catalogue.md"] });
