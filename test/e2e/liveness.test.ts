@@ -60,7 +60,7 @@ async function proxiedPage(options: { clock?: boolean } = {}): Promise<{ context
   await page.goto(suite.stack.webUrl);
   if ((await submitPassword(page, USERNAME, PASSWORD)) !== "signed_in") throw new Error(`sign-in failed: ${await page.textContent("#signin-error")}`);
   await waitForConnected(page);
-  // The `hello` reply is in: any frame counts as a sign of life, so a late one would answer a ping a test means to go unanswered.
+  // The `hello` reply is in: the socket's first frames have all come back.
   await waitForWho(page, `${USERNAME} · Tenant One`);
   return { context, page, proxy };
 }
@@ -102,8 +102,7 @@ test("an answer that hears nothing for 45 s ends with a clear message and Retry,
 test("a ping left unanswered past its deadline drops the socket: the badge stops saying connected, then reconnects", async () => {
   const { context, page, proxy } = await proxiedPage();
   const firstSocket = proxy.servers.length;
-  // A dead path carries nothing back: not the pong, nor a late reply to an earlier frame
-  // (the page's `hello` may still be on its way, and any frame counts as proof of life).
+  // A dead path carries nothing back.
   proxy.dropFromServer = () => proxy.servers.length === firstSocket;
   // The tab coming back to the foreground checks its socket at once.
   const pingedAt = Date.now();
@@ -117,6 +116,26 @@ test("a ping left unanswered past its deadline drops the socket: the badge stops
   // The new socket works.
   const answer = await finishedAnswer(page, await ask(page, "What is your return policy?"));
   expect(answer.phase).toBe("done");
+  await context.close();
+});
+
+test("only the pong answers a ping: an answer's events arriving meanwhile do not keep a socket whose pong is lost", async () => {
+  const { context, page, proxy } = await proxiedPage();
+  const firstSocket = proxy.servers.length;
+  // Half a path: the page's frames may not arrive, yet the service's still do; here the
+  // pong is lost and everything else comes through.
+  proxy.dropFromServer = (frame) => frame.type === "pong" && proxy.servers.length === firstSocket;
+  const pingedAt = Date.now();
+  await page.evaluate(() => document.dispatchEvent(new Event("visibilitychange")));
+  // Frames after the ping: `accepted`, the answer's events and `done`.
+  const answer = await finishedAnswer(page, await ask(page, "What is your return policy?"));
+  expect(answer.phase).toBe("done");
+  await waitForBadge(page, "reconnecting", 15_000);
+  const noticedAfter = Date.now() - pingedAt;
+  expect(noticedAfter).toBeGreaterThanOrEqual(9_000);
+  expect(noticedAfter).toBeLessThan(13_000);
+  await waitForBadge(page, "connected");
+  expect(proxy.servers.length).toBe(firstSocket + 1);
   await context.close();
 });
 

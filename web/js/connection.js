@@ -14,6 +14,7 @@
  * state is "offline", nothing is retried, and coming back online reconnects at once.
  */
 import { backoffDelay } from "./backoff.js";
+import { isPong } from "./events.js";
 import { createLiveness, KEEP_ALIVE_MS } from "./liveness.js";
 import { MAX_CONNECTION_MS } from "./protocol-limits.js";
 
@@ -232,7 +233,7 @@ export function createConnection({
     };
     ws.onmessage = (event) => {
       if (ws !== socket) return;
-      liveness.heard();
+      liveness.heard(isPong(event.data));
       onMessage(event.data);
     };
     ws.onerror = () => {

@@ -29,6 +29,18 @@ export const MAX_CITATIONS = 10;
 const isString = (v) => typeof v === "string";
 
 /**
+ * Whether a frame is the `pong` (liveness.js). Cheap for the frames that are not: an
+ * answer's text is parsed only when it could be one.
+ * @param {unknown} data
+ * @returns {boolean}
+ */
+export function isPong(data) {
+  if (!isString(data) || !data.includes('"pong"')) return false;
+  const parsed = parseServerEvent(data);
+  return parsed.ok && parsed.event.type === "pong";
+}
+
+/**
  * `{ ok: true, event }` or `{ ok: false, reason }`.
  * @param {unknown} data
  * @returns {ParsedEvent}

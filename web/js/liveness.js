@@ -2,9 +2,14 @@
  * Whether the open WebSocket still reaches the service. A socket can stay "open" in the
  * browser long after the path to API Gateway is gone (a sleeping laptop, a dead Wi-Fi, a
  * proxy that dropped the connection), so the page would say "connected" while nothing
- * arrives. This module sends a `ping` with a deadline: when neither the `pong` nor any
- * other frame arrives within `pongDeadlineMs`, the connection is declared dead
- * (`onDead`), and connection.js drops it and reconnects.
+ * arrives. This module sends a `ping` with a deadline: when its `pong` does not arrive
+ * within `pongDeadlineMs`, the connection is declared dead (`onDead`), and connection.js
+ * drops it and reconnects. Only the `pong` answers the ping: every frame gets exactly one
+ * reply, in order (docs/architecture.md I9), so the pong is the one frame the service sent
+ * after it saw the ping; any other frame may have left before the ping arrived (a late
+ * reply to an earlier frame, an answer's events) and proves nothing about the way there
+ * (the page-to-service half of a path can die while the other half still delivers). The
+ * page sends no other ping, so a pong is always this module's.
  *
  * Pings cost one Lambda invocation each on AWS, so they go out only when they tell
  * something: every `keepAliveMs` (5 minutes, under API Gateway's 10-minute idle limit),
@@ -34,7 +39,7 @@
  * @typedef {object} Liveness
  * @property {() => void} start the socket just opened
  * @property {() => void} stop the socket is gone
- * @property {() => void} heard a frame arrived
+ * @property {(isPong: boolean) => void} heard a frame arrived (`isPong`: it was the `pong`)
  * @property {() => void} check ping now, unless a ping is already out
  */
 
@@ -108,10 +113,10 @@ export function createLiveness({
       running = false;
       stopTimers();
     },
-    heard() {
+    heard(isPong) {
+      // Any frame shows the answer is moving (the quiet check); only the pong ends the ping.
       lastHeard = now();
-      // Any frame proves the path works, not only the pong.
-      clearDeadline();
+      if (isPong) clearDeadline();
     },
     check,
   };

@@ -328,13 +328,27 @@ describe("createConnection liveness (ping with a deadline, offline/online)", () 
     expect(FakeSocket.all).toHaveLength(2);
   });
 
-  it("any frame before the deadline counts as an answer", async () => {
+  it("only the pong answers a ping: other frames before the deadline (sent before the ping arrived) do not", async () => {
+    const { connection, latest, timers } = setup({ answerPings: false });
+    connection.start();
+    await flush();
+    const first = latest();
+    first.accept();
+    await timers.advance(PING_INTERVAL_MS);
+    first.receive('{"type":"chunk","answerId":"x","text":"a"}');
+    first.receive('{"type":"accepted","answerId":"y"}');
+    first.receive('{"type":"chunk","answerId":"x","text":"pong"}');
+    await timers.advance(PONG_DEADLINE_MS);
+    expect(first.closedWith).toEqual([4000, "no reply to ping"]);
+  });
+
+  it("the pong before the deadline keeps the socket", async () => {
     const { connection, latest, timers } = setup({ answerPings: false });
     connection.start();
     await flush();
     latest().accept();
     await timers.advance(PING_INTERVAL_MS);
-    latest().receive('{"type":"chunk","answerId":"x","text":"a"}');
+    latest().receive('{"type":"pong"}');
     await timers.advance(PONG_DEADLINE_MS * 3);
     expect(connection.state).toBe("connected");
   });

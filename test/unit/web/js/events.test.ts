@@ -1,5 +1,5 @@
 import { accepted, chunk, citations, done, doneStopped, errorEvent, pong, status, stopping } from "../../../../lambdas/common/server-events";
-import { parseServerEvent } from "../../../../web/js/events.js";
+import { isPong, parseServerEvent } from "../../../../web/js/events.js";
 
 const A = "6f1c2a9e-3b4d-4e5f-8a7b-1c2d3e4f5a6b.abc";
 
@@ -52,5 +52,16 @@ describe("parseServerEvent", () => {
       event: { type: "chunk", answerId: A, text: "t" },
     });
     expect(parseServerEvent('{"type":"error"}')).toEqual({ ok: true, event: { type: "error", code: "internal", message: "" } });
+  });
+});
+
+describe("isPong", () => {
+  it("is true for the server's pong only", () => {
+    expect(isPong(JSON.stringify(pong()))).toBe(true);
+    expect(isPong(JSON.stringify(chunk(A, "pong")))).toBe(false);
+    expect(isPong(JSON.stringify(chunk(A, '"pong"')))).toBe(false);
+    expect(isPong(JSON.stringify(accepted(A)))).toBe(false);
+    expect(isPong('{"type":"pong"')).toBe(false);
+    expect(isPong(undefined)).toBe(false);
   });
 });
