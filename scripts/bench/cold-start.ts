@@ -11,6 +11,13 @@
  * evaluation only, no network. Writes `coldStartMs`, `coldStartCpuMs` (and `bundleKb`,
  * `entryKb`, `startKb`: what the import loads, `startFiles`) into bench/results/latest.json
  * (nothing with `--no-write`). Run `npm run build` first.
+ *
+ * Beside them, `coldStartWarmLoaderMs` and `coldStartWarmLoaderCpuMs`: the same import in a
+ * process whose ES module loader has already loaded a module, as on Lambda, whose runtime
+ * bootstrap is itself an ES module that loads the handler with `import()` (the runtime
+ * interface client's bin/index.mjs and UserFunction.js, checked 2026-12-02; see
+ * docs/performance.md "Cold start"). The trivial module's own figure is mostly the loader's
+ * first use, which a function on Lambda does not pay.
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, statSync } from "node:fs";
@@ -30,14 +37,19 @@ import { mergeIntoLatest, round1 } from "./results-file";
 
 const args = benchArgs("cold-start", {});
 const RUNS = 7;
+// argv[1]: the module to time; argv[2], when given: a module imported first (the warm loader).
 const PROBE = `
-const url = require("node:url").pathToFileURL(process.argv[1]).href;
-const cpu = process.cpuUsage();
-const started = process.hrtime.bigint();
-import(url).then(() => {
-  const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
-  const used = process.cpuUsage(cpu);
-  process.stdout.write(JSON.stringify({ wallMs, cpuMs: (used.user + used.system) / 1000 }));
+const { pathToFileURL } = require("node:url");
+const url = pathToFileURL(process.argv[1]).href;
+const warmUp = process.argv[2] ? import(pathToFileURL(process.argv[2]).href) : Promise.resolve();
+warmUp.then(() => {
+  const cpu = process.cpuUsage();
+  const started = process.hrtime.bigint();
+  return import(url).then(() => {
+    const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
+    const used = process.cpuUsage(cpu);
+    process.stdout.write(JSON.stringify({ wallMs, cpuMs: (used.user + used.system) / 1000 }));
+  });
 });
 `;
 
@@ -93,8 +105,13 @@ const env = (name: FunctionName): NodeJS.ProcessEnv => ({
   ...FUNCTION_ENVIRONMENTS[name],
 });
 
-const TRIVIAL = join(mkdtempSync(join(tmpdir(), "mta-cold-")), "index.mjs");
+const TRIVIAL_DIR = mkdtempSync(join(tmpdir(), "mta-cold-"));
+const TRIVIAL = join(TRIVIAL_DIR, "index.mjs");
 writeFileSync(TRIVIAL, "export const handler = async () => ({ statusCode: 200 });\n");
+// What the runtime's own ES module bootstrap has loaded before the handler: a module, and
+// `node:module` (its bundle's createRequire banner).
+const WARM_UP = join(TRIVIAL_DIR, "bootstrap.mjs");
+writeFileSync(WARM_UP, 'import { createRequire } from "node:module";\nexport const ready = typeof createRequire;\n');
 
 type Measured = FunctionName | "trivial";
 const files: Record<Measured, string> = { trivial: TRIVIAL, ...(Object.fromEntries(FUNCTION_NAMES.map((n) => [n, bundlePath(n)])) as Record<FunctionName, string>) };
@@ -105,18 +122,27 @@ for (const name of FUNCTION_NAMES) {
   }
 }
 const MEASURED: Measured[] = ["trivial", ...FUNCTION_NAMES];
-const times = Object.fromEntries(MEASURED.map((name) => [name, [] as number[]])) as Record<Measured, number[]>;
-const cpuTimes = Object.fromEntries(MEASURED.map((name) => [name, [] as number[]])) as Record<Measured, number[]>;
+const samples = () => Object.fromEntries(MEASURED.map((name) => [name, [] as number[]])) as Record<Measured, number[]>;
+const times = samples();
+const cpuTimes = samples();
+const warmTimes = samples();
+const warmCpuTimes = samples();
+const probe = (name: Measured, warmUp: string[]): { wallMs: number; cpuMs: number } => {
+  const run = spawnSync(process.execPath, ["-e", PROBE, files[name], ...warmUp], { env: name === "trivial" ? env("authorizer") : env(name), encoding: "utf8" });
+  if (run.status !== 0) {
+    console.error(`${name}: load failed: ${run.stderr.split("\n")[0]}`);
+    process.exit(1);
+  }
+  return JSON.parse(run.stdout) as { wallMs: number; cpuMs: number };
+};
 for (let i = 0; i < RUNS; i++) {
   for (const name of MEASURED) {
-    const run = spawnSync(process.execPath, ["-e", PROBE, files[name]], { env: name === "trivial" ? env("authorizer") : env(name), encoding: "utf8" });
-    if (run.status !== 0) {
-      console.error(`${name}: load failed: ${run.stderr.split("\n")[0]}`);
-      process.exit(1);
-    }
-    const { wallMs, cpuMs } = JSON.parse(run.stdout) as { wallMs: number; cpuMs: number };
-    times[name].push(wallMs);
-    cpuTimes[name].push(cpuMs);
+    const cold = probe(name, []);
+    times[name].push(cold.wallMs);
+    cpuTimes[name].push(cold.cpuMs);
+    const warm = probe(name, [WARM_UP]);
+    warmTimes[name].push(warm.wallMs);
+    warmCpuTimes[name].push(warm.cpuMs);
   }
 }
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
@@ -127,7 +153,7 @@ for (const name of MEASURED) {
   const atStart = filesLoadedAtStart(files[name]);
   const startKb = (atStart.reduce((sum, file) => sum + statSync(file).size, 0) / 1024).toFixed(0);
   console.log(
-    `${name.padEnd(13)} ${kb.padStart(4)} KB (${startKb.padStart(3)} KB in ${atStart.length} at start)  import median ${median(sorted).toFixed(1)} ms (min ${sorted[0].toFixed(1)}, max ${sorted[RUNS - 1].toFixed(1)}), CPU ${median(cpuTimes[name]).toFixed(1)} ms, n=${RUNS}`,
+    `${name.padEnd(13)} ${kb.padStart(4)} KB (${startKb.padStart(3)} KB in ${atStart.length} at start)  import median ${median(sorted).toFixed(1)} ms (min ${sorted[0].toFixed(1)}, max ${sorted[RUNS - 1].toFixed(1)}), CPU ${median(cpuTimes[name]).toFixed(1)} ms; after a warm loader ${median(warmTimes[name]).toFixed(1)} ms, CPU ${median(warmCpuTimes[name]).toFixed(1)} ms; n=${RUNS}`,
   );
 }
 const key = (name: Measured) => (name === "action-group" ? "actionGroup" : name);
@@ -135,6 +161,9 @@ const medians = (samples: Record<Measured, number[]>) => ({ ...Object.fromEntrie
 if (args.write) mergeIntoLatest({
   coldStartMs: medians(times),
   coldStartCpuMs: medians(cpuTimes),
+  // The same import after the ES module loader's first use, as Lambda's ES module bootstrap leaves it.
+  coldStartWarmLoaderMs: medians(warmTimes),
+  coldStartWarmLoaderCpuMs: medians(warmCpuTimes),
   // The entry and all its chunks (what is deployed), and the entry alone.
   bundleKb: Object.fromEntries(FUNCTION_NAMES.map((n) => [key(n), round1(bundleBytes(files[n]) / 1024)])),
   entryKb: Object.fromEntries(FUNCTION_NAMES.map((n) => [key(n), round1(statSync(files[n]).size / 1024)])),
