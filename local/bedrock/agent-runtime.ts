@@ -8,7 +8,10 @@
  *
  * Local-only test hooks (never in AWS): a prompt containing `[[throttle]]` is refused with
  * ThrottlingException (HTTP 429) before the stream starts; `[[throttle-mid-stream]]`
- * sends one chunk and then a `throttlingException` frame.
+ * sends one chunk and then a `throttlingException` frame; `[[refuse-stream-once]]` resets
+ * the first request of a session with that prompt with RST_STREAM REFUSED_STREAM, before
+ * anything is processed (what a server shutting down or over its stream limit does,
+ * RFC 9113 §8.7), and answers the same request when it comes again.
  */
 import * as http2 from "node:http2";
 import { randomUUID } from "node:crypto";
@@ -93,6 +96,9 @@ export function turnUserId(sessionAttributes: Readonly<Record<string, string>> |
 
 export const THROTTLE_MARKER = "[[throttle]]";
 export const MID_STREAM_THROTTLE_MARKER = "[[throttle-mid-stream]]";
+export const REFUSE_STREAM_ONCE_MARKER = "[[refuse-stream-once]]";
+/** Requests refused once by the hook (session and prompt), so the next one is answered; bounded. */
+const MAX_REFUSED_REMEMBERED = 1_000;
 /**
  * Test hook: stream the answer word by word, `SLOW_CHUNK_DELAY_MS` apart, so a test (or a
  * person trying the Stop button) can stop it mid-answer.
@@ -131,6 +137,7 @@ export async function startBedrockAgentRuntime(o: BedrockAgentRuntimeOptions): P
   const region = o.region ?? "us-east-1";
   const accountId = o.accountId ?? "000000000000";
   const memory = new ConversationMemory();
+  const refusedOnce = new Set<string>();
   const sessions = new Set<http2.ServerHttp2Session>();
   const server = http2.createServer();
 
@@ -195,6 +202,15 @@ export async function startBedrockAgentRuntime(o: BedrockAgentRuntimeOptions): P
     const inputText = request.inputText ?? "";
     if (inputText.includes(THROTTLE_MARKER)) {
       return sendError(res, 429, "ThrottlingException", "Your request rate is too high (local test hook [[throttle]]).");
+    }
+    if (inputText.includes(REFUSE_STREAM_ONCE_MARKER)) {
+      const key = `${sessionId}\n${inputText}`;
+      if (!refusedOnce.delete(key)) {
+        if (refusedOnce.size >= MAX_REFUSED_REMEMBERED) refusedOnce.clear();
+        refusedOnce.add(key);
+        res.stream.close(http2.constants.NGHTTP2_REFUSED_STREAM);
+        return;
+      }
     }
 
     let retrieval: KnowledgeRetrieval | undefined;

@@ -13,6 +13,8 @@
  * - An answer mints credentials at most once (none in an environment that has them cached,
  *   I3) and calls the agent once.
  * - Metering costs three UpdateItem (the counters) and one PutItem (the record) per answer (I22).
+ * - An InvokeAgent the agent refused before processing it (REFUSED_STREAM) is sent again,
+ *   once, and the answer comes once: its tool runs once, it is metered once (T48).
  * - A frame's one reply (`accepted`, `pong`) is the route response API Gateway sends back on
  *   the two-way routes, not a PostToConnection: the short answer posts 2 events (status,
  *   done with the text), the long one 2 + its chunk events.
@@ -105,6 +107,24 @@ describe("calls per answer (local stand-ins' counts)", () => {
     expect(short.answer.text).toContain("days");
     // status, done (was 3 with its text in a chunk of its own, 4 with `accepted` posted).
     expect(callsOf(short.calls, "apigateway", "PostToConnection")).toBe(2);
+    await connection.close();
+  });
+
+  localIt("an InvokeAgent refused before processing (REFUSED_STREAM) is sent again once: one answer, its tool run once, metered once", async () => {
+    const h = harness();
+    const usagePuts = `PutItem:${h.stack.outputs.usageTableName}`;
+    const connection = await h.connect(user);
+    expect((await connection.ask("What is the return policy?")).outcome).toBe("done");
+    // The stand-in resets the first request with this prompt (local/bedrock/agent-runtime.ts).
+    const { answer, calls } = await countedAnswer(connection, "What is the return policy? [[refuse-stream-once]]");
+    expect(answer.outcome).toBe("done");
+    expect(answer.text).toContain("days");
+    expect(answer.events.filter((e) => e.type === "done" || e.type === "error")).toHaveLength(1);
+    expect(callsOf(calls, "bedrock", "InvokeAgent")).toBe(2);
+    expect(answer.statuses).toHaveLength(1);
+    expect(callsOf(calls, "lambda", "Invoke")).toBe(3);
+    expect(callsOf(calls, "dynamodb", usagePuts)).toBe(1);
+    h.tally.honest();
     await connection.close();
   });
 

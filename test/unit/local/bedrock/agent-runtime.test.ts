@@ -184,6 +184,14 @@ describe("local Bedrock agent runtime (driven by the real SDK client)", () => {
     await expect(invoke("hello [[throttle]]")).rejects.toMatchObject({ name: "ThrottlingException", $metadata: { httpStatusCode: 429 } });
   });
 
+  it("refuses the first request carrying [[refuse-stream-once]] with REFUSED_STREAM before processing it, and answers it sent again", async () => {
+    const prompt = "What is the return policy? [[refuse-stream-once]]";
+    await expect(invoke(prompt)).rejects.toThrow("Stream closed with error code NGHTTP2_REFUSED_STREAM");
+    expect(events).toHaveLength(0);
+    expect((await collect(await invoke(prompt))).join("")).toContain("10 days");
+    expect(events).toHaveLength(1);
+  });
+
   it("surfaces a mid-stream throttlingException frame as ThrottlingException", async () => {
     const out = await invoke("hello. how are you? [[throttle-mid-stream]]");
     await expect(collect(out)).rejects.toMatchObject({ name: "ThrottlingException" });
