@@ -294,6 +294,9 @@ async function streamAgentAnswer(
       const finished = await coalescer.finish().catch(() => undefined);
       return result({ userStopped: true, rest: finished?.rest });
     };
+    // Events the agent's stream delivered in this attempt, trace included: once it has sent
+    // any, its turn has begun (a tool may have run), so a retry could run it twice (T48).
+    let events = 0;
     try {
       const response = await deps.agent.send(
         new InvokeAgentCommand({
@@ -320,6 +323,7 @@ async function streamAgentAnswer(
       // Streaming decode: a multi-byte character may be split across two chunks.
       const decoder = new TextDecoder("utf-8");
       for await (const event of response.completion) {
+        events += 1;
         if (stopWatch.stopped()) return await stoppedByUser();
         if (event.trace !== undefined) {
           tally.addTrace(event.trace);
@@ -347,8 +351,9 @@ async function streamAgentAnswer(
       if (stopWatch.stopped()) return await stoppedByUser();
       // What arrived before the failure goes out before the error event, in order.
       await coalescer.drain();
-      // After the first chunk a retry would repeat text the user already has.
-      if (!isThrottling(error) || chunks > 0 || attempt >= MAX_AGENT_ATTEMPTS) throw error;
+      // Throttling is retried only when the agent's turn never began: no event of the stream
+      // at all (after a trace event its tools may have run; after a chunk the user has text).
+      if (!isThrottling(error) || events > 0 || chunks > 0 || attempt >= MAX_AGENT_ATTEMPTS) throw error;
       const delayMs = backoffDelayMs(attempt, deps.random());
       log.warn("agent throttled; retrying", { attempt, delayMs });
       await deps.sleep(delayMs);

@@ -42,6 +42,7 @@ import { ScopedCredentialsError } from "../../../../lambdas/common/scoped-creden
 import { parseSessionAttributes } from "../../../../lambdas/common/session-attributes";
 import {
   agentStream,
+  traceEvent,
   answerIdOf,
   answerText,
   CONNECTION_A,
@@ -293,6 +294,22 @@ describe("throttling", () => {
       .resolves({ completion: agentStream(["fine"]) });
     expect(await answer(request, testDependencies())).toBe("done");
     expect(postedEvents(api).map((e) => e.event)).toEqual([{ type: "done", answerId: request.answerId, text: "fine" }]);
+  });
+
+  it("does not retry throttling that comes after the turn began (a tool may have run)", async () => {
+    async function* afterToolCall(): AsyncGenerator<ResponseStream> {
+      yield traceEvent("tool-call");
+      throw throttling();
+    }
+    agent.on(InvokeAgentCommand).resolvesOnce({ completion: afterToolCall() }).resolves({ completion: agentStream(["again"]) });
+    const deps = testDependencies();
+
+    expect(await answer(request, deps)).toBe("error");
+    expect(agent).toHaveReceivedCommandTimes(InvokeAgentCommand, 1);
+    expect(deps.sleeps).toHaveLength(0);
+    expect(postedEvents(api).map((e) => e.event)).toEqual([
+      { type: "error", answerId: request.answerId, code: "throttled", message: expect.any(String) },
+    ]);
   });
 
   it("ends with throttled after the last attempt", async () => {
