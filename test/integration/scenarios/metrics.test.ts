@@ -62,7 +62,9 @@ const harness = useHarness("metrics", async (h) => {
 
 describe("per-tenant metrics in .local/metrics (EMF)", () => {
   localIt("counts an answered ask and its latency under the asker's tenant, in the stage's namespace", async () => {
-    const since = Date.now() - 1000;
+    // From now, not earlier: the records are per tenant, and an earlier test's ask for the
+    // same tenant a moment ago must not count as this one's (timestamps are milliseconds).
+    const since = Date.now();
     const connection = await harness().connect(asker);
     const answer = await connection.ask("What is my last order?");
     expect(answer.outcome).toBe("done");
@@ -85,7 +87,9 @@ describe("per-tenant metrics in .local/metrics (EMF)", () => {
   });
 
   localIt("counts a refused ask as an error by code under the caller's tenant, not the tenant the frame names", async () => {
-    const since = Date.now() - 1000;
+    // From now, not earlier: the records are per tenant, and an earlier test's ask for the
+    // same tenant a moment ago must not count as this one's (timestamps are milliseconds).
+    const since = Date.now();
     const connection = await harness().connect(asker);
     // An answerId of another user (of another tenant): forbidden (I5).
     const refused = await connection.ask("hello", { answerId: answerIdFor(other.sub) });
