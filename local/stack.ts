@@ -95,10 +95,18 @@ export interface StartLocalStackOptions {
    * The most execution environments of a function the stack does not reserve concurrency
    * for (default: two per core, `localMaxEnvironments`, since answers streamed at the
    * default pacing keep their environments waiting). The load benchmark, whose answers
-   * never wait on the pacing (0), runs one per core: on 2 cores that costs 20–30 % less CPU
-   * per ask (docs/performance.md, "Throughput"). Lambda's semantics hold at any cap.
+   * never wait on the pacing (0), runs one per core (and one more for the chat function,
+   * `environmentsByFunction`): on 2 cores that costs 20–30 % less CPU per ask than two per
+   * core (docs/performance.md, "Throughput"). Lambda's semantics hold at any cap.
    */
   environmentsPerFunction?: number;
+  /**
+   * Per function, over `environmentsPerFunction` (a reservation in the stack config still
+   * wins, as Lambda's concurrency): the load benchmark gives the chat function one
+   * environment more than the others, since each ask holds it twice, once across the
+   * agent's whole turn (docs/performance.md, "Throughput").
+   */
+  environmentsByFunction?: Readonly<Partial<Record<FunctionName, number>>>;
   /**
    * BENCHMARK ONLY (scripts/bench/load.ts measures isolation overhead with it): the stack's
    * IAM gate (SigV4 verification and IAM evaluation in the DynamoDB, Lambda, Bedrock and
@@ -377,7 +385,7 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
         memoryMb: FUNCTION_SETTINGS[fn].memoryMb,
         handler: FUNCTION_SETTINGS[fn].handler,
         // Lambda's concurrency for the function: its reservation when the stack sets one.
-        maxEnvironments: fn === "chat" || fn === "authorizer" ? config.reservedConcurrency[fn] : undefined,
+        maxEnvironments: (fn === "chat" || fn === "authorizer" ? config.reservedConcurrency[fn] : undefined) ?? options.environmentsByFunction?.[fn],
         // Maximum event age, retries and on-failure destination, as the Pulumi program sets them.
         asyncInvoke: localAsyncInvoke(FUNCTION_SETTINGS[fn].asyncInvoke, fnName(fn)),
       });

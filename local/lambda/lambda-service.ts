@@ -46,7 +46,8 @@ export class FunctionNotFoundError extends LocalAwsError {
  * processes that compete for the same cores, each paying its own cold start and keeping
  * its own credential cache and connections (docs/performance.md, "Throughput": 8 per
  * function on 2 cores served fewer asks than 4; without the pacing, as the load benchmark
- * runs, one per core serves more asks than two per core: LambdaServiceOptions.maxEnvironments).
+ * runs, one per core serves more asks than two per core, with one more for the chat function,
+ * which each ask holds twice: LambdaServiceOptions.maxEnvironments, local/stack.ts).
  * Invocations past the cap wait for an environment instead of being throttled
  * (local/README.md).
  */
@@ -55,6 +56,11 @@ export function localMaxEnvironments(cores: number = availableParallelism()): nu
 }
 
 export const LOCAL_MAX_ENVIRONMENTS = localMaxEnvironments();
+
+/** A cap that is not a whole number of at least 1 would leave every invocation waiting. */
+function checkEnvironmentCap(what: string, cap: number | undefined): void {
+  if (cap !== undefined && !(Number.isInteger(cap) && cap >= 1)) throw new RangeError(`${what} must be a whole number of at least 1, got ${cap}`);
+}
 
 /**
  * One function's execution environments, as Lambda keeps them: an invocation takes an
@@ -196,8 +202,7 @@ export class LambdaService {
   private readonly baseEnvironment: Record<string, string> = {};
 
   constructor(private readonly o: LambdaServiceOptions) {
-    const cap = o.maxEnvironments;
-    if (cap !== undefined && !(Number.isInteger(cap) && cap >= 1)) throw new RangeError(`maxEnvironments must be a whole number of at least 1, got ${cap}`);
+    checkEnvironmentCap("maxEnvironments", o.maxEnvironments);
   }
 
   setBaseEnvironment(environment: Record<string, string>): void {
@@ -210,6 +215,7 @@ export class LambdaService {
 
   define(definition: LocalFunctionDefinition): void {
     if (!existsSync(definition.bundle)) throw new MissingBundleError(definition.bundle);
+    checkEnvironmentCap(`${definition.name}: maxEnvironments`, definition.maxEnvironments);
     let log: WriteStream | undefined;
     if (this.o.logDir) {
       mkdirSync(this.o.logDir, { recursive: true });

@@ -1,6 +1,6 @@
 /**
  * `npx tsx scripts/bench/load.ts [--step-seconds N] [--warm-up-seconds N] [--rates 10,25,...]
- * [--isolation-rate R] [--isolation-pairs N] [--users N] [--environments N] [--no-write]`: the throughput curve
+ * [--isolation-rate R] [--isolation-pairs N] [--users N] [--environments N|fn=N,…] [--no-write]`: the throughput curve
  * of a local stack it boots itself. 100 users across the 3 tenants, one connection each; asks are offered open-loop (at fixed intervals, whether or not earlier ones have
  * finished) at each rate in turn, round-robin over the users; per step: served asks/s
  * (answers done, over the step's time including its stragglers), p50 and p99 of send → done,
@@ -15,8 +15,8 @@
  * system's own capacity, not the model's speed); the per-user ask limit at its maximum
  * (1000 a minute: at 200 asks/s each user asks twice a second, over the default limit);
  * the functions' log level WARN (`logLevel`, a setting every stack has); one execution
- * environment per core and function, at least 2 (`--environments`, local/stack.ts
- * `environmentsPerFunction`: with the pacing at 0 no environment waits on the agent).
+ * environment per core and function, at least 2, and one more for the chat function
+ * (`--environments`, environment-caps.ts: why).
  * Isolation overhead: after the curve, on the same stack (started with the benchmark-only
  * `benchmarkOnly.iamGateSwitch`), steps at one rate with the IAM gate (SigV4 and IAM
  * evaluation in the DynamoDB, Lambda, Bedrock and @connections stand-ins) switched on and
@@ -38,6 +38,7 @@ import { operatorClients } from "../operator-clients";
 import { signIn } from "../stack-client/sign-in";
 import { connectAs, type StackConnection } from "../stack-client/ws-client";
 import { describeError } from "./describe-error";
+import { type EnvironmentCaps, describeEnvironmentCaps, parseEnvironmentCaps } from "./environment-caps";
 import { forkStack, type IamDecisionCounts } from "./forked-stack";
 import { throughputSvg } from "./throughput-chart";
 import { countsSince, COUNTED_SERVICES, type CallCounts } from "../../local/runtime/call-counter";
@@ -285,7 +286,7 @@ async function isolation(stack: StackProcess, connections: StackConnection[], cu
   return summarizeIsolation(options.rate, options.stepSeconds, pairs);
 }
 
-const OPTIONS = { "--step-seconds": "N", "--warm-up-seconds": "N", "--rates": "R,…", "--isolation-rate": "R", "--isolation-pairs": "N", "--users": "N", "--environments": "N" } as const;
+const OPTIONS = { "--step-seconds": "N", "--warm-up-seconds": "N", "--rates": "R,…", "--isolation-rate": "R", "--isolation-pairs": "N", "--users": "N", "--environments": "N|fn=N,…" } as const;
 /** The command line, read when first asked (the unit tests import this file). */
 let parsedArgs: BenchArgs | undefined;
 function args(): BenchArgs {
@@ -302,14 +303,19 @@ async function main(): Promise<void> {
   const rates = (flag("--rates") ?? DEFAULT_RATES.join(",")).split(",").map(Number);
   const pairCount = Number(flag("--isolation-pairs") ?? DEFAULT_ISOLATION_PAIRS);
   const explicitRate = flag("--isolation-rate");
-  const environments = Number(flag("--environments") ?? Math.max(2, availableParallelism()));
+  let environments: EnvironmentCaps;
+  try {
+    environments = parseEnvironmentCaps(flag("--environments"), availableParallelism());
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : String(error));
+    process.exit(2);
+  }
   if (
     !Number.isFinite(stepSeconds) || stepSeconds < 1 || !Number.isFinite(warmUpSeconds) || warmUpSeconds < 1 ||
     rates.some((r) => !Number.isFinite(r) || r <= 0) || !Number.isInteger(pairCount) || pairCount < 3 ||
-    !Number.isInteger(environments) || environments < 1 ||
     (explicitRate !== undefined && !(Number(explicitRate) > 0))
   ) {
-    console.error("load: --step-seconds and --warm-up-seconds must be ≥ 1, --rates a comma-separated list of positive numbers, --isolation-rate positive, --isolation-pairs an integer ≥ 3 and --environments an integer ≥ 1");
+    console.error("load: --step-seconds and --warm-up-seconds must be ≥ 1, --rates a comma-separated list of positive numbers, --isolation-rate positive and --isolation-pairs an integer ≥ 3");
     process.exit(2);
   }
   const noWrite = !args().write;
@@ -320,10 +326,12 @@ async function main(): Promise<void> {
     askRateLimit: { perUserPerMinute: 1000 },
     agentChunkDelayMs: 0,
     logLevel: "WARN",
-    environmentsPerFunction: environments,
+    environmentsPerFunction: environments.perFunction,
+    environmentsByFunction: environments.byFunction,
     benchmarkOnly: { iamGateSwitch: true },
   });
   let result: { curve: Curve; isolationOverhead?: IsolationOverhead };
+  console.log(`execution environments at most: ${describeEnvironmentCaps(environments)}`);
   try {
     const connections = await createUsers(stack.outputs, Number(flag("--users") ?? DEFAULT_USERS));
     const cursor = { next: 0 };
@@ -349,7 +357,12 @@ async function main(): Promise<void> {
   }
   if (noWrite) return; // latest.json untouched
   const svg = writeResultFile("throughput.svg", throughputSvg(result.curve.steps));
-  mergeIntoLatest({ throughput: result.curve.steps, throughputWarmUp: result.curve.warmUp, isolationOverhead: result.isolationOverhead });
+  mergeIntoLatest({
+    throughput: result.curve.steps,
+    throughputWarmUp: result.curve.warmUp,
+    throughputEnvironments: { ...environments.byFunction, others: environments.perFunction },
+    isolationOverhead: result.isolationOverhead,
+  });
   console.log(`chart ${svg}`);
 }
 

@@ -207,6 +207,12 @@ describe("LambdaService with a cap of its own (local/stack.ts environmentsPerFun
   it("refuses a cap that is not a whole number of at least 1", () => {
     expect(() => new LambdaService({ ctx, maxEnvironments: 0 })).toThrow(/maxEnvironments must be a whole number of at least 1, got 0/);
     expect(() => new LambdaService({ ctx, maxEnvironments: 1.5 })).toThrow(RangeError);
+    // A function's own cap (a reservation, or the stack's environmentsByFunction) likewise.
+    for (const cap of [0, 2.5, Number.NaN]) {
+      expect(() => service.define({ name: "bad-cap", bundle: stateful, environment: {}, credentials: fnCreds, timeoutMs: 5000, maxEnvironments: cap })).toThrow(
+        /bad-cap: maxEnvironments must be a whole number of at least 1/,
+      );
+    }
   });
 });
 
