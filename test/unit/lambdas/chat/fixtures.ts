@@ -29,7 +29,7 @@ import { type AnswerMetrics, ChatMetrics } from "../../../../lambdas/chat/answer
 import { Metrics } from "@aws-lambda-powertools/metrics";
 import type { ServerEvent } from "../../../../lambdas/common/server-events";
 import { ScopedCredentialsProvider } from "../../../../lambdas/common/scoped-credentials";
-import { RevocationStore, revocationRecord } from "../../../../lambdas/common/revocations";
+import { LATEST_REVOCATION_KEY, RevocationStore, revocationRecord } from "../../../../lambdas/common/revocations";
 
 export const USER_A = "11111111-1111-4111-8111-111111111111";
 export const USER_B = "22222222-2222-4222-8222-222222222222";
@@ -255,9 +255,13 @@ export function silentLogger() {
  * Offboarding records held in memory (userId → revokedAt): the route tests mock
  * DynamoDB GetItem for the connection record, so the store is replaced, not mocked.
  */
+/** The table in memory: users' records, and the latest revocation of anyone as the writer keeps it. */
 export class MemoryRevocations extends RevocationStore {
   readonly records = new Map<string, number>();
+  /** Reads of a user's record. */
   reads = 0;
+  /** Reads of the latest revocation. */
+  latestReads = 0;
   constructor() {
     super(undefined as unknown as DynamoDBDocumentClient, "memory");
   }
@@ -265,6 +269,11 @@ export class MemoryRevocations extends RevocationStore {
     this.reads += 1;
     const revokedAt = this.records.get(userId);
     return revokedAt === undefined ? undefined : revocationRecord({ userId, revokedAt, reason: "test" });
+  }
+  override async latest() {
+    this.latestReads += 1;
+    if (this.records.size === 0) return undefined;
+    return revocationRecord({ userId: LATEST_REVOCATION_KEY, revokedAt: Math.max(...this.records.values()), reason: "test" });
   }
 }
 

@@ -719,17 +719,22 @@ describe("offboarded users (I17)", () => {
     expect(ddb).not.toHaveReceivedCommand(PutCommand);
   });
 
-  it("accepts $connect with a token issued after it (the user signed in again)", async () => {
+  it("accepts $connect with a token issued after it (the user signed in again), reading only the latest revocation", async () => {
     const { deps, store } = depsRevokedAt(ISSUED - 1);
     const result = await handleConnect(wsEvent("$connect", { authorizer: issuedContext }), deps);
     expect(result.statusCode).toBe(200);
-    expect(store.reads).toBe(1);
+    // Every revocation predates the token: the user's own record is not read.
+    expect(store.latestReads).toBe(1);
+    expect(store.reads).toBe(0);
   });
 
-  it("fails $connect closed when the record cannot be read", async () => {
+  it("fails $connect closed when the latest revocation, or the user's record, cannot be read", async () => {
     const { deps } = depsRevokedAt();
-    (deps.revocations as MemoryRevocations).get = async () => Promise.reject(new Error("down"));
+    (deps.revocations as MemoryRevocations).latest = async () => Promise.reject(new Error("down"));
     expect((await handleConnect(wsEvent("$connect", { authorizer: issuedContext }), deps)).statusCode).toBe(500);
+    const revoked = depsRevokedAt(ISSUED);
+    (revoked.deps.revocations as MemoryRevocations).get = async () => Promise.reject(new Error("down"));
+    expect((await handleConnect(wsEvent("$connect", { authorizer: issuedContext }), revoked.deps)).statusCode).toBe(500);
   });
 
   it("refuses an ask on an open socket with session_ended and hands nothing off; one read per ask", async () => {

@@ -8,6 +8,7 @@ import { mockClient } from "aws-sdk-client-mock";
 import "aws-sdk-client-mock-jest";
 import {
   isRevoked,
+  LATEST_REVOCATION_KEY,
   LONGEST_TOKEN_LIFE_SECONDS,
   REVOCATION_CACHE_MS,
   revocationRecord,
@@ -45,19 +46,66 @@ describe("revocationRecord", () => {
 });
 
 describe("RevocationStore", () => {
-  it("reads once per user within the cache window and again after it (the 5-second bound holds)", async () => {
+  const OTHER = "22222222-2222-4222-8222-222222222222";
+  const latestKey = { TableName: "revocations", Key: { userId: LATEST_REVOCATION_KEY }, ConsistentRead: true };
+  const userKey = (userId: string) => ({ TableName: "revocations", Key: { userId }, ConsistentRead: true });
+  const latestAt = (revokedAt: number) => ({ Item: { ...revocationRecord({ userId: OTHER, revokedAt, reason: "x" }), userId: LATEST_REVOCATION_KEY } });
+  const keysRead = () => ddb.commandCalls(GetCommand).map((call) => call.args[0].input.Key?.userId);
+
+  it("reads no user's record while every revocation predates the token: one read of the latest per environment and second", async () => {
     let now = 0;
     const store = new RevocationStore(documents, "revocations", () => now);
-    ddb.on(GetCommand).resolves({});
+    ddb.on(GetCommand, latestKey).resolves({});
+    // Nobody offboarded yet, then somebody before the token was issued.
     expect(await store.revoked(USER, 10)).toBe(false);
+    expect(await store.revoked(OTHER, 10)).toBe(false);
+    now = REVOCATION_CACHE_MS;
+    ddb.on(GetCommand, latestKey).resolves(latestAt(9));
+    expect(await store.revoked(USER, 10)).toBe(false);
+    expect(keysRead()).toEqual([LATEST_REVOCATION_KEY, LATEST_REVOCATION_KEY]);
+  });
+
+  it("reads the user's record once the latest revocation is at or after the token's issue, and refuses on it", async () => {
+    const store = new RevocationStore(documents, "revocations", () => 0);
+    ddb.on(GetCommand, latestKey).resolves(latestAt(20));
+    ddb.on(GetCommand, userKey(USER)).resolves({ Item: revocationRecord({ userId: USER, revokedAt: 20, reason: "x" }) });
+    ddb.on(GetCommand, userKey(OTHER)).resolves({});
+    expect(await store.revoked(USER, 10)).toBe(true);
+    // Another user's revocation refuses nobody else; a token issued after it is not even checked.
+    expect(await store.revoked(OTHER, 10)).toBe(false);
+    expect(await store.revoked(USER, 21)).toBe(false);
+    // A token that does not say when it was issued fails closed, as before.
+    expect(await store.revoked(USER, undefined)).toBe(true);
+    expect(keysRead()).toEqual([LATEST_REVOCATION_KEY, USER, OTHER]);
+  });
+
+  it("reads each at most once per cache window and again after it (the 5-second bound holds)", async () => {
+    let now = 0;
+    const store = new RevocationStore(documents, "revocations", () => now);
+    ddb.on(GetCommand, latestKey).resolves(latestAt(5));
+    ddb.on(GetCommand, userKey(USER)).resolves({});
+    expect(await store.revoked(USER, 5)).toBe(false);
     now = REVOCATION_CACHE_MS - 1;
-    expect(await store.revoked(USER, 10)).toBe(false);
-    expect(ddb).toHaveReceivedCommandTimes(GetCommand, 1);
-    ddb.on(GetCommand).resolves({ Item: revocationRecord({ userId: USER, revokedAt: 20, reason: "x" }) });
+    expect(await store.revoked(USER, 5)).toBe(false);
+    expect(keysRead()).toEqual([LATEST_REVOCATION_KEY, USER]);
+    // The user is offboarded (the record, then the latest item): seen within the window.
+    ddb.on(GetCommand, userKey(USER)).resolves({ Item: revocationRecord({ userId: USER, revokedAt: 20, reason: "x" }) });
+    ddb.on(GetCommand, latestKey).resolves(latestAt(20));
     now = REVOCATION_CACHE_MS;
     expect(await store.revoked(USER, 10)).toBe(true);
-    expect(ddb).toHaveReceivedCommandTimes(GetCommand, 2);
-    expect(ddb).toHaveReceivedCommandWith(GetCommand, { TableName: "revocations", Key: { userId: USER }, ConsistentRead: true });
+    expect(keysRead()).toEqual([LATEST_REVOCATION_KEY, USER, LATEST_REVOCATION_KEY, USER]);
+  });
+
+  it("does not remember a failed read: the check fails, the next one reads again", async () => {
+    const store = new RevocationStore(documents, "revocations", () => 0);
+    ddb.on(GetCommand, latestKey).rejectsOnce(new Error("down")).resolves({});
+    await expect(store.revoked(USER, 10)).rejects.toThrow("down");
+    expect(await store.revoked(USER, 10)).toBe(false);
+    ddb.on(GetCommand, latestKey).resolves(latestAt(20));
+    const fresh = new RevocationStore(documents, "revocations", () => 0);
+    ddb.on(GetCommand, userKey(USER)).rejectsOnce(new Error("down")).resolves({});
+    await expect(fresh.revoked(USER, 10)).rejects.toThrow("down");
+    expect(await fresh.revoked(USER, 10)).toBe(false);
   });
 
   it("is never cached longer than a second, so the bound in I17 holds", () => {
@@ -67,6 +115,18 @@ describe("RevocationStore", () => {
 });
 
 describe("RevocationWriter", () => {
+  it("writes the user's record, then the latest revocation of anyone, each never moved back", async () => {
+    const store = new RevocationWriter(documents, "revocations");
+    ddb.on(PutCommand).resolves({});
+    await store.put(revocationRecord({ userId: USER, revokedAt: 5, reason: "AdminDisableUser" }));
+    const items = ddb.commandCalls(PutCommand).map((call) => call.args[0].input);
+    expect(items.map((input) => input.Item?.userId)).toEqual([USER, LATEST_REVOCATION_KEY]);
+    for (const input of items) {
+      expect(input).toMatchObject({ TableName: "revocations", ConditionExpression: "attribute_not_exists(userId) OR revokedAt <= :at", ExpressionAttributeValues: { ":at": 5 } });
+    }
+    expect(items[1].Item).toEqual({ userId: LATEST_REVOCATION_KEY, revokedAt: 5, reason: "AdminDisableUser", ttl: items[0].Item?.ttl });
+  });
+
   it("writes with a condition that never moves revokedAt back, and treats a later record as done", async () => {
     const store = new RevocationWriter(documents, "revocations");
     ddb.on(PutCommand).rejects(new ConditionalCheckFailedException({ message: "later", $metadata: {} }));
