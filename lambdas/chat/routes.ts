@@ -157,7 +157,8 @@ async function handleFrame(
 /**
  * An ask, with as few round trips as possible before the hand-off (the user waits on every
  * one; docs/performance.md §Own time): the answerId check (no read), then the owner check,
- * the offboarding record (cached ≤ 1 s, I17) and the caller's allowance (I11) at once, then
+ * the offboarding check (the latest revocation, and the user's record only when that is
+ * newer than the token; each cached ≤ 1 s, I17) and the caller's allowance (I11) at once, then
  * the hand-off, and `accepted` as the route response. The allowance is spent while the
  * checks run and given back when they refuse, so a refused ask still costs none.
  *
