@@ -85,9 +85,8 @@ export function callsPerAsk(counts: CallCounts, asks: number): Record<string, nu
   return out;
 }
 
-/** Pure: the IAM evaluations between two samples of the decision cache, per served ask, and the cache's share of them. */
 /**
- * The isolation pairs' rate unless given: the step below the highest the curve served in
+ * Pure: the isolation pairs' rate unless given: the step below the highest the curve served in
  * full (≥ 90 % of the offered rate), at least 10/s. Not the highest itself: there both
  * sides sit at the knee, and a step that queues spends CPU per ask on the queueing, not
  * on the gate (stop 22: at 100/s, the highest served in full, the enforced steps served
@@ -99,6 +98,7 @@ export function defaultIsolationRate(steps: readonly Pick<ThroughputStep, "offer
   return Math.max(10, below ?? 10);
 }
 
+/** Pure: the IAM evaluations between two samples of the decision cache, per served ask, and the cache's share of them. */
 export function decisionsPerAsk(before: IamDecisionCounts, after: IamDecisionCounts, asks: number): { perAsk: number; hitRate: number } {
   const hits = after.hits - before.hits;
   const evaluations = hits + after.misses - before.misses;
