@@ -180,9 +180,12 @@ test("the reconnect countdown counts down every second and is announced once", a
   proxy.refuseNew = true;
   await proxy.servers[proxy.servers.length - 1].close();
   await waitForBadge(page, "reconnecting");
-  // Backoff waits grow (0.25–0.5, 0.5–1, 1–2, 2–4 s …): wait for one of 3 s or more.
-  await page.waitForFunction(() => /in [3-9] s\./.test(document.querySelector("#reconnect-text")?.textContent ?? ""), undefined, { timeout: 20_000 });
-  await page.waitForTimeout(2_300);
+  // Backoff waits grow (0.25–0.5, 0.5–1, 1–2, 2–4, 4–8 s …): wait for one of 4 s or more,
+  // watch it count down twice, and press "Retry now" with a second or more still to wait
+  // (after a fixed pause instead, the page's own retry could come first and hide the button).
+  const shown = await page.waitForFunction(() => /in ([4-9]) s\./.exec(document.querySelector("#reconnect-text")?.textContent ?? "")?.[1], undefined, { timeout: 30_000 });
+  const first = Number(await shown.jsonValue());
+  await page.waitForFunction((left) => (document.querySelector("#reconnect-text")?.textContent ?? "").includes(`in ${left} s.`), first - 2, { timeout: 5_000 });
   proxy.refuseNew = false;
   await page.click("#retry-now");
   await waitForBadge(page, "connected");
@@ -192,7 +195,7 @@ test("the reconnect countdown counts down every second and is announced once", a
     return { countdown: w.__countdown, announced: w.__announced };
   });
   // Within the long wait, the shown seconds went down one by one, about a second apart.
-  const long = countdown.findIndex((c) => /in [3-9] s\./.test(c.text));
+  const long = countdown.findIndex((c) => /in [4-9] s\./.test(c.text));
   const seconds = countdown.slice(long, long + 3).map((c) => Number(/in (\d+) s\./.exec(c.text)?.[1]));
   expect(seconds).toEqual([seconds[0], seconds[0] - 1, seconds[0] - 2]);
   const gap = countdown[long + 2].at - countdown[long + 1].at;
