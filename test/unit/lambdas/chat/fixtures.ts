@@ -252,10 +252,10 @@ export function silentLogger() {
 }
 
 /**
- * Offboarding records held in memory (userId → revokedAt): the route tests mock
- * DynamoDB GetItem for the connection record, so the store is replaced, not mocked.
+ * Offboarding records held in memory (userId → revokedAt), and the latest revocation of
+ * anyone as the writer keeps it: the route tests mock DynamoDB GetItem for the connection
+ * record, so the store is replaced, not mocked.
  */
-/** The table in memory: users' records, and the latest revocation of anyone as the writer keeps it. */
 export class MemoryRevocations extends RevocationStore {
   readonly records = new Map<string, number>();
   /** Reads of a user's record. */
